@@ -1,0 +1,134 @@
+"""The one settings module: every knob comes from an `HLED_*` environment variable with a default
+that works out of the box. Unknown `HLED_*` variables are refused, so a typo never passes silently."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from flows.errors import SettingsError
+
+# name -> (default, help). The README's settings table is written from this.
+KNOWN: dict[str, tuple[str, str]] = {
+    "HLED_HOME": ("./data", "where raw downloads, the build area, the warehouse and exports live"),
+    "HLED_MIRROR": ("", "a directory laid out like shared/data that replaces the network"),
+    "HLED_HTTP_TIMEOUT": ("60", "seconds before a stalled HTTP connection or read is abandoned"),
+    "HLED_HTTP_RETRIES": ("3", "retries of a fetch after a timeout or a 5xx answer"),
+    "HLED_RETRY_DELAYS": ("2,5,15", "seconds to wait before each retry (comma-separated)"),
+    "HLED_MAX_REJECT_SHARE": ("0.01", "largest share of a file's rows that may be rejected"),
+    "HLED_MIN_ROW_RATIO": ("0.9", "a new load must have at least this share of the last one's rows"),
+    "HLED_CRON": ("0 6 * * *", "schedule of the nightly refresh served by `hled serve`"),
+    "HLED_TIMEZONE": ("America/Chicago", "time zone the cron schedule is read in"),
+    "HLED_SNAPSHOTS": ("7", "how many previously published warehouses are kept"),
+    "HLED_CHARTS": ("1", "set to 0 to skip chart exports at the end of a refresh"),
+}
+URL_PREFIX = "HLED_URL_"  # HLED_URL_<SOURCE> overrides a source's publisher URL
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Resolved configuration; build it with `Settings.from_env()`."""
+
+    home: Path
+    mirror: Path | None
+    http_timeout: float
+    http_retries: int
+    retry_delays: tuple[float, ...]
+    max_reject_share: float
+    min_row_ratio: float
+    cron: str
+    timezone: str
+    snapshots: int
+    charts: bool
+    url_overrides: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> Settings:
+        """Read settings from `env` (default: the process environment); reject unknown keys."""
+        env = dict(os.environ if env is None else env)
+        from flows.sources import SOURCES
+
+        overrides: dict[str, str] = {}
+        for key, value in env.items():
+            if not key.startswith("HLED_") or key in KNOWN:
+                continue
+            if key.startswith(URL_PREFIX):
+                name = key[len(URL_PREFIX) :].lower()
+                if name not in SOURCES:
+                    raise SettingsError(
+                        f"{key}: no source named {name!r} (known: {', '.join(sorted(SOURCES))})"
+                    )
+                overrides[name] = value
+                continue
+            raise SettingsError(
+                f"unknown setting {key}; known settings are {', '.join(sorted(KNOWN))} "
+                f"and {URL_PREFIX}<SOURCE>"
+            )
+
+        def get(key: str) -> str:
+            return env.get(key, KNOWN[key][0]).strip()
+
+        def number(key: str, kind: type) -> float | int:
+            try:
+                return kind(get(key))
+            except ValueError:
+                raise SettingsError(f"{key}={get(key)!r} is not a valid {kind.__name__}") from None
+
+        try:
+            delays = tuple(float(x) for x in get("HLED_RETRY_DELAYS").split(",") if x.strip())
+        except ValueError:
+            raise SettingsError(
+                f"HLED_RETRY_DELAYS={get('HLED_RETRY_DELAYS')!r} must be numbers like 2,5,15"
+            ) from None
+        mirror = get("HLED_MIRROR")
+        settings = cls(
+            home=Path(get("HLED_HOME")).expanduser().resolve(),
+            mirror=Path(mirror).expanduser().resolve() if mirror else None,
+            http_timeout=float(number("HLED_HTTP_TIMEOUT", float)),
+            http_retries=int(number("HLED_HTTP_RETRIES", int)),
+            retry_delays=delays or (0.0,),
+            max_reject_share=float(number("HLED_MAX_REJECT_SHARE", float)),
+            min_row_ratio=float(number("HLED_MIN_ROW_RATIO", float)),
+            cron=get("HLED_CRON"),
+            timezone=get("HLED_TIMEZONE"),
+            snapshots=int(number("HLED_SNAPSHOTS", int)),
+            charts=get("HLED_CHARTS") not in ("0", "false", "no"),
+            url_overrides=overrides,
+        )
+        if settings.mirror is not None and not settings.mirror.is_dir():
+            raise SettingsError(f"HLED_MIRROR={mirror}: no such directory")
+        return settings
+
+    @property
+    def raw_dir(self) -> Path:
+        return self.home / "raw"
+
+    @property
+    def build_dir(self) -> Path:
+        return self.home / "build"
+
+    @property
+    def warehouse_path(self) -> Path:
+        return self.home / "warehouse.duckdb"
+
+    @property
+    def snapshots_dir(self) -> Path:
+        return self.home / "snapshots"
+
+    @property
+    def exports_dir(self) -> Path:
+        return self.home / "exports"
+
+    @property
+    def docs_dir(self) -> Path:
+        """GX Data Docs and other generated reports."""
+        return self.home / "reports"
+
+    @property
+    def run_log(self) -> Path:
+        """Append-only JSON lines of every run, carried into `meta.runs` by the next build."""
+        return self.home / "runs.jsonl"
+
+    def url_for(self, source: str, default: str) -> str:
+        return self.url_overrides.get(source, default)

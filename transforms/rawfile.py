@@ -1,0 +1,80 @@
+"""Reading a raw CSV (plain or gzip) as text, with the file-level checks every source shares."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import zlib
+from pathlib import Path
+
+import polars as pl
+
+from transforms.errors import ParseError, SchemaDriftError
+
+BOM = "\ufeff"
+
+
+def read_bytes(path: Path) -> bytes:
+    """Return the file's bytes, gunzipped when it is gzip; a cut-off gzip stream is a ParseError."""
+    data = path.read_bytes()
+    if data[:2] == b"\x1f\x8b":
+        try:
+            data = gzip.decompress(data)
+        except (EOFError, OSError, zlib.error) as exc:
+            raise ParseError(f"{path.name}: gzip stream is damaged or cut off ({exc})") from None
+    return data
+
+
+def first_line(data: bytes) -> str:
+    """The header line as text, without BOM or line ending."""
+    line = data.split(b"\n", 1)[0].decode("utf-8", errors="replace")
+    return line.lstrip(BOM).rstrip("\r")
+
+
+def read_text_csv(path: Path, name: str | None = None) -> pl.DataFrame:
+    """Read a CSV with every column as text plus `source_line` (1-based line in the file).
+
+    File-level rules: not empty, ends with a line break (a cut-off download does not), has rows.
+    """
+    label = name or path.name
+    data = read_bytes(path)
+    if not data.strip():
+        raise ParseError(f"{label}: file is empty (rule: file_not_empty)")
+    if not data.endswith(b"\n"):
+        last = data.count(b"\n") + 1
+        raise ParseError(
+            f"{label}: last line has no line break, the file looks cut off "
+            f"(rule: file_complete, line {last})"
+        )
+    try:
+        frame = pl.read_csv(
+            io.BytesIO(data),
+            infer_schema=False,
+            has_header=True,
+            empty_string_is_null=False,
+            truncate_ragged_lines=False,
+        )
+    except pl.exceptions.PolarsError as exc:
+        raise ParseError(f"{label}: not a readable CSV (rule: csv_readable): {exc}") from None
+    frame = frame.rename({c: c.lstrip(BOM).strip() for c in frame.columns})
+    if frame.height == 0:
+        raise ParseError(f"{label}: header only, no data rows (rule: file_has_rows)")
+    return frame.with_row_index("source_line", offset=2).with_columns(
+        pl.col("source_line").cast(pl.Int64)
+    )
+
+
+def match_layout(columns: list[str], layouts: dict[str, tuple[str, ...]], label: str) -> str:
+    """Name of the layout whose columns are exactly `columns`, else a SchemaDriftError that says
+    which columns are missing and which are unexpected against the closest known layout."""
+    present = [c for c in columns if c != "source_line"]
+    for layout, expected in layouts.items():
+        if tuple(present) == expected or sorted(present) == sorted(expected):
+            return layout
+    closest = min(layouts.items(), key=lambda kv: len(set(kv[1]) ^ set(present)))
+    missing = [c for c in closest[1] if c not in present]
+    extra = [c for c in present if c not in closest[1]]
+    raise SchemaDriftError(
+        f"{label}: header matches no known layout (rule: known_header); closest is "
+        f"{closest[0]!r}: missing columns {missing or 'none'}, unexpected columns {extra or 'none'}"
+    )
