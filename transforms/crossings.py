@@ -35,7 +35,58 @@ MEASURES: dict[str, str] = {
     "Truck Containers Full": "truck_containers_loaded",
     "Trucks": "trucks",
 }
-MEASURE_CODES: tuple[str, ...] = tuple(sorted(set(MEASURES.values())))
+# code -> (English label, Spanish label, category, unit EN, unit ES): the core.dim_measure rows.
+MEASURE_LABELS: dict[str, tuple[str, str, str, str, str]] = {
+    "bus_passengers": ("Bus Passengers", "Pasajeros de autobús", "people", "people", "personas"),
+    "buses": ("Buses", "Autobuses", "vehicles", "buses", "autobuses"),
+    "pedestrians": ("Pedestrians", "Peatones", "people", "people", "personas"),
+    "personal_vehicle_passengers": (
+        "Personal Vehicle Passengers",
+        "Pasajeros de vehículos particulares",
+        "people",
+        "people",
+        "personas",
+    ),
+    "personal_vehicles": (
+        "Personal Vehicles",
+        "Vehículos particulares",
+        "vehicles",
+        "vehicles",
+        "vehículos",
+    ),
+    "rail_containers_empty": (
+        "Rail Containers Empty",
+        "Contenedores ferroviarios vacíos",
+        "freight",
+        "containers",
+        "contenedores",
+    ),
+    "rail_containers_loaded": (
+        "Rail Containers Loaded",
+        "Contenedores ferroviarios cargados",
+        "freight",
+        "containers",
+        "contenedores",
+    ),
+    "train_passengers": ("Train Passengers", "Pasajeros de tren", "people", "people", "personas"),
+    "trains": ("Trains", "Trenes", "freight", "trains", "trenes"),
+    "truck_containers_empty": (
+        "Truck Containers Empty",
+        "Contenedores de camión vacíos",
+        "freight",
+        "containers",
+        "contenedores",
+    ),
+    "truck_containers_loaded": (
+        "Truck Containers Loaded",
+        "Contenedores de camión cargados",
+        "freight",
+        "containers",
+        "contenedores",
+    ),
+    "trucks": ("Trucks", "Camiones", "freight", "trucks", "camiones"),
+}
+MEASURE_CODES: tuple[str, ...] = tuple(sorted(MEASURE_LABELS))
 BORDERS: dict[str, str] = {"US-Mexico Border": "US-Mexico", "US-Canada Border": "US-Canada"}
 BORDER_CODES: tuple[str, ...] = tuple(sorted(set(BORDERS.values())))
 
@@ -62,6 +113,33 @@ KEY = ("port_code", "month", "measure")
 BENIGN_RULES = frozenset({"duplicate_exact"})
 
 
+def measure_dimension() -> pl.DataFrame:
+    """Rows of core.dim_measure."""
+    return pl.DataFrame(
+        [(code, *labels) for code, labels in MEASURE_LABELS.items()],
+        schema=["measure", "label_en", "label_es", "category", "unit_en", "unit_es"],
+        orient="row",
+    )
+
+
+def port_dimension(clean: pl.DataFrame) -> pl.DataFrame:
+    """Rows of core.dim_port: each port as named in its latest month, with its active span."""
+    return (
+        clean.sort("month")
+        .group_by("port_code")
+        .agg(
+            pl.col("port_name").last(),
+            pl.col("state").last(),
+            pl.col("border").last(),
+            pl.col("latitude").drop_nulls().last(),
+            pl.col("longitude").drop_nulls().last(),
+            pl.col("month").min().alias("first_month"),
+            pl.col("month").max().alias("last_month"),
+        )
+        .sort("port_code")
+    )
+
+
 @dataclass(frozen=True)
 class Parsed:
     """A clean frame and the rows that were kept out of it, each with its line and reason."""
@@ -73,9 +151,7 @@ class Parsed:
 
 
 def _snake(col: str) -> pl.Expr:
-    return (
-        pl.col(col).str.strip_chars().str.to_lowercase().str.replace_all(r"[^a-z0-9]+", "_")
-    )
+    return pl.col(col).str.strip_chars().str.to_lowercase().str.replace_all(r"[^a-z0-9]+", "_")
 
 
 def _month(col: str) -> pl.Expr:
@@ -101,9 +177,7 @@ def parse_crossings(path: Path, name: str | None = None) -> Parsed:
     label = name or path.name
     raw = read_text_csv(path, label)
     layout = match_layout(raw.columns, LAYOUTS, label)
-    raw_text = pl.concat_str(
-        [pl.col(c) for c in LAYOUTS[layout]], separator=","
-    ).alias("raw")
+    raw_text = pl.concat_str([pl.col(c) for c in LAYOUTS[layout]], separator=",").alias("raw")
 
     if layout == "current_10col":
         lat = pl.col("Latitude").str.strip_chars().cast(pl.Float64, strict=False)
@@ -122,10 +196,7 @@ def parse_crossings(path: Path, name: str | None = None) -> Parsed:
         .alias("port_code"),
         pl.col("Port Name").str.strip_chars().alias("port_name"),
         pl.col("State").str.strip_chars().alias("state"),
-        pl.col("Border")
-        .str.strip_chars()
-        .replace(BORDERS)
-        .alias("border"),
+        pl.col("Border").str.strip_chars().replace(BORDERS).alias("border"),
         _month("Date").alias("month"),
         pl.col("Measure")
         .str.strip_chars()
@@ -193,9 +264,7 @@ def _resolve_duplicates(good: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]
     )
     kept = ranked.filter(pl.col("source_line") == pl.col("_kept_line"))
     dropped = ranked.filter(pl.col("source_line") != pl.col("_kept_line"))
-    key_text = pl.format(
-        "({}, {}, {})", "port_code", pl.col("month").dt.strftime("%Y-%m"), "measure"
-    )
+    key_text = pl.format("({}, {}, {})", "port_code", pl.col("month").dt.strftime("%Y-%m"), "measure")
     rejects = dropped.select(
         pl.col("source_line").alias("line"),
         pl.when(pl.col("value") == pl.col("_kept_value"))

@@ -43,8 +43,7 @@ def read_text_csv(path: Path, name: str | None = None) -> pl.DataFrame:
     if not data.endswith(b"\n"):
         last = data.count(b"\n") + 1
         raise ParseError(
-            f"{label}: last line has no line break, the file looks cut off "
-            f"(rule: file_complete, line {last})"
+            f"{label}: last line has no line break, the file looks cut off (rule: file_complete, line {last})"
         )
     try:
         frame = pl.read_csv(
@@ -59,9 +58,7 @@ def read_text_csv(path: Path, name: str | None = None) -> pl.DataFrame:
     frame = frame.rename({c: c.lstrip(BOM).strip() for c in frame.columns})
     if frame.height == 0:
         raise ParseError(f"{label}: header only, no data rows (rule: file_has_rows)")
-    return frame.with_row_index("source_line", offset=2).with_columns(
-        pl.col("source_line").cast(pl.Int64)
-    )
+    return frame.with_row_index("source_line", offset=2).with_columns(pl.col("source_line").cast(pl.Int64))
 
 
 def match_layout(columns: list[str], layouts: dict[str, tuple[str, ...]], label: str) -> str:

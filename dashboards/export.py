@@ -1,0 +1,55 @@
+"""Writing charts to files people share: offline HTML (Vega inlined), PNG at 2x, SVG, Vega-Lite JSON."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dashboards.charts import CHARTS
+from dashboards.labels import LANGS
+from warehouse.db import connect
+
+FORMATS = ("html", "png", "svg", "json")
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class ExportReport:
+    written: list[Path] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)
+
+
+def export_charts(
+    warehouse: Path, out_dir: Path, lang: str = "en", port: str | None = None, only: list[str] | None = None
+) -> ExportReport:
+    """Export every chart (or `only` those) from the published warehouse, opened read-only.
+    A chart that fails is named in the report and does not stop the others."""
+    if lang not in LANGS:
+        raise ValueError(f"language {lang!r} not supported; use one of {', '.join(LANGS)}")
+    target = out_dir / lang
+    target.mkdir(parents=True, exist_ok=True)
+    report = ExportReport()
+    con = connect(warehouse, read_only=True)
+    try:
+        for name, builder in CHARTS.items():
+            if only and name not in only:
+                continue
+            stem = f"{name}_{port}" if port else name
+            try:
+                chart = builder(con, lang=lang, port=port)
+                for fmt in FORMATS:
+                    path = target / f"{stem}.{fmt}"
+                    if fmt == "html":
+                        chart.save(str(path), inline=True)
+                    elif fmt == "png":
+                        chart.save(str(path), scale_factor=2)
+                    else:
+                        chart.save(str(path))
+                    report.written.append(path)
+            except Exception as exc:  # one chart's failure must not lose the others
+                log.error("chart %s failed: %s", name, exc)
+                report.failed[name] = f"{type(exc).__name__}: {exc}"
+    finally:
+        con.close()
+    return report

@@ -1,0 +1,138 @@
+"""Building a new warehouse file beside the published one: DDL, loads, derived tables (marts),
+run metadata carried over from the previous file, then a checkpoint. Never touches the published file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from warehouse.db import connect, rows, run, scalar
+from warehouse.errors import WarehouseError
+
+META_TABLES = ("runs", "source_files", "validations", "rejects")
+# meta tables whose history is carried from one published file to the next
+HISTORY_TABLES = ("runs", "source_files", "validations")
+
+
+@dataclass
+class BuildInput:
+    """Everything one build loads: core tables as frames or Parquet paths, and this run's meta rows."""
+
+    tables: dict[str, pl.DataFrame | Path]
+    runs: pl.DataFrame
+    source_files: pl.DataFrame
+    validations: pl.DataFrame
+    rejects: pl.DataFrame
+
+
+def sql_files(folder: str) -> list[tuple[str, str]]:
+    """(name, text) of the packaged SQL files in `sql/<folder>`, in file-name order."""
+    root = resources.files("warehouse") / "sql" / folder
+    files = sorted((p for p in root.iterdir() if p.name.endswith(".sql")), key=lambda p: p.name)
+    return [(p.name, p.read_text()) for p in files]
+
+
+def _run_sql(con: duckdb.DuckDBPyConnection, folder: str) -> None:
+    for name, text in sql_files(folder):
+        try:
+            run(con, text)
+        except duckdb.Error as exc:
+            raise WarehouseError(f"warehouse/sql/{folder}/{name} failed: {exc}") from exc
+
+
+def _load(con: duckdb.DuckDBPyConnection, table: str, data: pl.DataFrame | Path) -> int:
+    if isinstance(data, Path):
+        run(con, f"INSERT INTO {table} BY NAME SELECT * FROM read_parquet(?)", [str(data)])
+    else:
+        con.register("_frame", data.to_arrow())
+        try:
+            run(con, f"INSERT INTO {table} BY NAME SELECT * FROM _frame")
+        finally:
+            con.unregister("_frame")
+    return scalar(con, f"SELECT count(*) FROM {table}")
+
+
+def _carry_history(con: duckdb.DuckDBPyConnection, previous: Path) -> None:
+    """Copy run history from the last published file (only columns both versions know)."""
+    run(con, "ATTACH ? AS prev (READ_ONLY)", [str(previous)])
+    try:
+        for table in HISTORY_TABLES:
+            cols = rows(
+                con,
+                """SELECT n.column_name FROM duckdb_columns() n JOIN duckdb_columns() o
+                   ON o.column_name = n.column_name
+                   WHERE n.database_name = current_database() AND n.schema_name = 'meta'
+                     AND n.table_name = ? AND o.database_name = 'prev'
+                     AND o.schema_name = 'meta' AND o.table_name = ?""",
+                [table, table],
+            )
+            if not cols:
+                continue
+            names = ", ".join(f'"{c[0]}"' for c in cols)
+            run(con, f"INSERT INTO meta.{table} ({names}) SELECT {names} FROM prev.meta.{table}")
+    finally:
+        run(con, "DETACH prev")
+
+
+def _upsert_runs(con: duckdb.DuckDBPyConnection, runs: pl.DataFrame) -> None:
+    con.register("_runs", runs.to_arrow())
+    try:
+        run(con, "DELETE FROM meta.runs WHERE run_id IN (SELECT run_id FROM _runs)")
+        run(con, "INSERT INTO meta.runs BY NAME SELECT * FROM _runs")
+    finally:
+        con.unregister("_runs")
+
+
+def missing_comments(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Tables and columns in core/marts/meta without a COMMENT (every one must have one)."""
+    found = rows(
+        con,
+        """SELECT schema_name || '.' || table_name FROM duckdb_tables()
+           WHERE schema_name IN ('core','marts','meta') AND comment IS NULL
+             AND database_name = current_database()
+           UNION ALL
+           SELECT schema_name || '.' || table_name || '.' || column_name FROM duckdb_columns()
+           WHERE schema_name IN ('core','marts','meta') AND comment IS NULL
+             AND database_name = current_database()
+           ORDER BY 1""",
+    )
+    return [r[0] for r in found]
+
+
+def build_warehouse(target: Path, inputs: BuildInput, previous: Path | None) -> dict[str, int]:
+    """Build a complete warehouse at `target` (replaced if present) and return row counts."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    for leftover in (target, Path(f"{target}.wal")):
+        leftover.unlink(missing_ok=True)
+    con = connect(target)
+    try:
+        _run_sql(con, "ddl")
+        counts = {table: _load(con, table, data) for table, data in inputs.tables.items()}
+        _run_sql(con, "derive")
+        if previous is not None and previous.exists():
+            _carry_history(con, previous)
+        _upsert_runs(con, inputs.runs)
+        for table in ("source_files", "validations", "rejects"):
+            frame: pl.DataFrame = getattr(inputs, table)
+            if frame.height:
+                _load(con, f"meta.{table}", frame)
+        uncommented = missing_comments(con)
+        if uncommented:
+            raise WarehouseError(
+                "every table and column needs a COMMENT ON; missing: " + ", ".join(uncommented)
+            )
+        for schema, table in rows(
+            con,
+            "SELECT schema_name, table_name FROM duckdb_tables() "
+            "WHERE schema_name IN ('core','marts') AND database_name = current_database()",
+        ):
+            key = f"{schema}.{table}"
+            counts[key] = scalar(con, f"SELECT count(*) FROM {key}")
+        run(con, "CHECKPOINT")
+    finally:
+        con.close()
+    return counts

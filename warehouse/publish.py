@@ -1,0 +1,96 @@
+"""Atomic publish of a built warehouse file, snapshots of the ones it replaces, and the read-only
+look at the published file that the next refresh needs (what it loaded, from which files)."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from warehouse.db import connect, rows
+from warehouse.errors import WarehouseError
+
+REQUIRED_TABLES = ("core.fact_crossings", "core.dim_port", "marts.port_month", "meta.runs")
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def verify(path: Path) -> None:
+    """Open a built file read-only and check the tables every reader relies on are there."""
+    try:
+        con = connect(path, read_only=True)
+    except duckdb.Error as exc:
+        raise WarehouseError(f"built file {path} does not open: {exc}") from exc
+    try:
+        present = {f"{s}.{t}" for s, t in rows(con, "SELECT schema_name, table_name FROM duckdb_tables()")}
+    finally:
+        con.close()
+    missing = [t for t in REQUIRED_TABLES if t not in present]
+    if missing:
+        raise WarehouseError(f"built file {path} lacks tables {missing}; not published")
+
+
+def publish(built: Path, target: Path, snapshots_dir: Path, keep: int) -> Path | None:
+    """Move `built` over `target` in one rename. The replaced file is kept as a dated snapshot
+    (a hard link, so readers holding it open keep reading it); only `keep` snapshots stay.
+    Returns the snapshot path, if one was made."""
+    verify(built)
+    snapshot = None
+    with open(built, "rb") as fh:
+        os.fsync(fh.fileno())
+    if target.exists():
+        snapshots_dir.mkdir(parents=True, exist_ok=True)
+        snapshot = snapshots_dir / f"warehouse-{datetime.now(UTC):%Y%m%dT%H%M%S%fZ}.duckdb"
+        os.link(target, snapshot)
+        stale_wal = Path(f"{target}.wal")
+        if stale_wal.exists():
+            os.replace(stale_wal, Path(f"{snapshot}.wal"))
+    os.replace(built, target)
+    _fsync_dir(target.parent)
+    prune_snapshots(snapshots_dir, keep)
+    return snapshot
+
+
+def list_snapshots(snapshots_dir: Path) -> list[Path]:
+    """Snapshot files, newest first."""
+    if not snapshots_dir.is_dir():
+        return []
+    return sorted(snapshots_dir.glob("warehouse-*.duckdb"), reverse=True)
+
+
+def prune_snapshots(snapshots_dir: Path, keep: int) -> None:
+    for old in list_snapshots(snapshots_dir)[max(keep, 0) :]:
+        old.unlink(missing_ok=True)
+        Path(f"{old}.wal").unlink(missing_ok=True)
+
+
+def published_state(target: Path) -> dict[str, dict]:
+    """Per source, what the published file last loaded: sha256, rows_loaded, the run's code
+    version. Empty when nothing is published yet."""
+    if not target.exists():
+        return {}
+    try:
+        con = connect(target, read_only=True)
+    except duckdb.Error as exc:
+        raise WarehouseError(f"published warehouse {target} cannot be opened read-only: {exc}") from exc
+    try:
+        found = rows(
+            con,
+            """SELECT s.source, s.sha256, s.rows_loaded, r.code_version
+               FROM meta.source_files s JOIN meta.runs r USING (run_id)
+               QUALIFY row_number() OVER (PARTITION BY s.source ORDER BY r.started_at DESC) = 1""",
+        )
+    finally:
+        con.close()
+    return {
+        source: {"sha256": sha, "rows_loaded": rows_loaded, "code_version": version}
+        for source, sha, rows_loaded, version in found
+    }

@@ -1,0 +1,88 @@
+-- Run metadata. History is carried from the previously published warehouse into each new one.
+CREATE TABLE meta.runs (
+    run_id       VARCHAR PRIMARY KEY,
+    started_at   TIMESTAMPTZ NOT NULL,
+    finished_at  TIMESTAMPTZ,
+    status       VARCHAR NOT NULL,
+    code_version VARCHAR NOT NULL,
+    message      VARCHAR
+);
+COMMENT ON TABLE meta.runs IS 'Every refresh run: when, outcome and code version. Failed and unchanged runs are recorded too (carried in by the next published build)';
+COMMENT ON COLUMN meta.runs.run_id IS 'Identifier of the refresh run (the Prefect flow run id when run under Prefect)';
+COMMENT ON COLUMN meta.runs.started_at IS 'When the run started (UTC)';
+COMMENT ON COLUMN meta.runs.finished_at IS 'When the run ended (UTC); for the run that built this file, when the build finished';
+COMMENT ON COLUMN meta.runs.status IS 'published (built this or an earlier file), unchanged (nothing new upstream, nothing rebuilt) or failed';
+COMMENT ON COLUMN meta.runs.code_version IS 'Version of the pipeline code: package version and a hash of its source';
+COMMENT ON COLUMN meta.runs.message IS 'Summary of the run, or the error that stopped it';
+
+CREATE TABLE meta.source_files (
+    run_id        VARCHAR NOT NULL,
+    source        VARCHAR NOT NULL,
+    url           VARCHAR NOT NULL,
+    path          VARCHAR NOT NULL,
+    sha256        VARCHAR NOT NULL,
+    bytes         BIGINT NOT NULL,
+    etag          VARCHAR,
+    last_modified VARCHAR,
+    fetched_at    TIMESTAMPTZ NOT NULL,
+    fetch_status  VARCHAR NOT NULL,
+    layout        VARCHAR,
+    rows_read     BIGINT,
+    rows_loaded   BIGINT,
+    rows_rejected BIGINT
+);
+COMMENT ON TABLE meta.source_files IS 'Raw files loaded by each published run: where they came from, their content hash and row counts';
+COMMENT ON COLUMN meta.source_files.run_id IS 'Run that loaded the file, joins meta.runs';
+COMMENT ON COLUMN meta.source_files.source IS 'Source name from the registry, e.g. bts_crossings';
+COMMENT ON COLUMN meta.source_files.url IS 'Publisher URL (or mirror path) the file came from';
+COMMENT ON COLUMN meta.source_files.path IS 'Where the raw file is kept under HLED_HOME/raw, named by its sha256';
+COMMENT ON COLUMN meta.source_files.sha256 IS 'SHA-256 of the raw file as received';
+COMMENT ON COLUMN meta.source_files.bytes IS 'Size of the raw file as received, in bytes';
+COMMENT ON COLUMN meta.source_files.etag IS 'HTTP ETag the publisher sent, used for the next conditional request';
+COMMENT ON COLUMN meta.source_files.last_modified IS 'HTTP Last-Modified the publisher sent';
+COMMENT ON COLUMN meta.source_files.fetched_at IS 'When the file was fetched or last confirmed unchanged (UTC)';
+COMMENT ON COLUMN meta.source_files.fetch_status IS 'downloaded, mirror (copied from HLED_MIRROR), not_modified (HTTP 304) or unchanged (same content hash)';
+COMMENT ON COLUMN meta.source_files.layout IS 'Which published layout of the file the parser recognised';
+COMMENT ON COLUMN meta.source_files.rows_read IS 'Data rows in the raw file';
+COMMENT ON COLUMN meta.source_files.rows_loaded IS 'Rows loaded into the core fact after rejects and duplicate collapsing';
+COMMENT ON COLUMN meta.source_files.rows_rejected IS 'Rows kept out of the fact; see meta.rejects for each with its reason';
+
+CREATE TABLE meta.validations (
+    run_id           VARCHAR NOT NULL,
+    source           VARCHAR NOT NULL,
+    suite            VARCHAR NOT NULL,
+    expectation      VARCHAR NOT NULL,
+    column_name      VARCHAR,
+    success          BOOLEAN NOT NULL,
+    observed         VARCHAR,
+    unexpected_count BIGINT,
+    unexpected_lines VARCHAR
+);
+COMMENT ON TABLE meta.validations IS 'Great Expectations results, one row per expectation per validated source in each published run';
+COMMENT ON COLUMN meta.validations.run_id IS 'Run that validated, joins meta.runs';
+COMMENT ON COLUMN meta.validations.source IS 'Source whose clean table was validated';
+COMMENT ON COLUMN meta.validations.suite IS 'Name of the GX expectation suite';
+COMMENT ON COLUMN meta.validations.expectation IS 'GX expectation type with its main arguments';
+COMMENT ON COLUMN meta.validations.column_name IS 'Column(s) the expectation checks, NULL for table-level expectations';
+COMMENT ON COLUMN meta.validations.success IS 'Whether the expectation held';
+COMMENT ON COLUMN meta.validations.observed IS 'Observed value reported by GX (e.g. row count, or a sample of unexpected values)';
+COMMENT ON COLUMN meta.validations.unexpected_count IS 'How many rows broke the expectation (NULL for table-level expectations)';
+COMMENT ON COLUMN meta.validations.unexpected_lines IS 'First raw-file line numbers of rows that broke it';
+
+CREATE TABLE meta.rejects (
+    run_id VARCHAR NOT NULL,
+    source VARCHAR NOT NULL,
+    file   VARCHAR NOT NULL,
+    line   BIGINT NOT NULL,
+    rule   VARCHAR NOT NULL,
+    reason VARCHAR NOT NULL,
+    raw    VARCHAR
+);
+COMMENT ON TABLE meta.rejects IS 'Raw rows kept out of the core facts, each with the file, line and the rule it broke';
+COMMENT ON COLUMN meta.rejects.run_id IS 'Run that parsed the file, joins meta.runs';
+COMMENT ON COLUMN meta.rejects.source IS 'Source name from the registry';
+COMMENT ON COLUMN meta.rejects.file IS 'Raw file path under HLED_HOME/raw (named by sha256)';
+COMMENT ON COLUMN meta.rejects.line IS 'Line number in the raw file (the header is line 1)';
+COMMENT ON COLUMN meta.rejects.rule IS 'Short rule code: duplicate_conflict, duplicate_exact, value_not_integer, date_unparseable, port_code_missing, measure_missing';
+COMMENT ON COLUMN meta.rejects.reason IS 'What was wrong with the row and what the fact kept instead, in words';
+COMMENT ON COLUMN meta.rejects.raw IS 'The raw row as text, fields joined by commas';
