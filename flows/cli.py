@@ -1,0 +1,145 @@
+"""`hled`: the command line. Every command exits non-zero on failure and prints the error as one
+line a user can act on. Prefect is imported only by the commands that run flows."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+app = typer.Typer(
+    help="US–Mexico border throughput pipeline: BTS crossings into a validated DuckDB warehouse "
+    "and charts.\n\nExample: HLED_MIRROR=../shared/data hled refresh",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+err = Console(stderr=True)
+out = Console()
+
+
+def _prefect_env(home: Path) -> None:
+    """Quiet, offline-friendly Prefect defaults with its state under HLED_HOME (unless set)."""
+    os.environ.setdefault("PREFECT_HOME", str(home / "prefect"))
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
+
+
+def _user_errors() -> tuple[type[Exception], ...]:
+    from expectations.runner import ValidationFailed
+    from flows.errors import SettingsError, SourceError
+    from flows.runlog import RefreshBusy
+    from transforms.errors import ParseError, SchemaDriftError
+    from warehouse.errors import WarehouseError
+
+    return (
+        SettingsError,
+        SourceError,
+        ParseError,
+        SchemaDriftError,
+        ValidationFailed,
+        WarehouseError,
+        RefreshBusy,
+    )
+
+
+def _settings():
+    from flows.errors import SettingsError
+    from flows.settings import Settings
+
+    try:
+        return Settings.from_env()
+    except SettingsError as exc:
+        err.print(f"[red]error:[/red] {exc}", soft_wrap=True)
+        raise typer.Exit(2) from None
+
+
+@app.command()
+def refresh(
+    force: bool = typer.Option(False, "--force", help="Rebuild even if no source changed."),
+) -> None:
+    """Fetch, parse, validate, build and publish the warehouse once, then export charts.
+
+    Example: HLED_MIRROR=../shared/data hled refresh
+    """
+    settings = _settings()
+    _prefect_env(settings.home)
+    from flows.refresh import refresh as refresh_flow
+
+    try:
+        summary = refresh_flow(force=force)
+    except _user_errors() as exc:
+        err.print(f"[red]refresh failed:[/red] {exc}", soft_wrap=True)
+        raise typer.Exit(1) from None
+    table = Table(title=f"refresh {summary.status}")
+    for col in ("source", "fetch", "rows loaded", "rejected"):
+        table.add_column(col)
+    for name, status in summary.fetches.items():
+        table.add_row(name, status, f"{summary.rows.get(name, 0):,}", f"{summary.rejects.get(name, 0):,}")
+    out.print(table)
+    out.print(f"warehouse: {summary.warehouse}")
+    if summary.charts_written:
+        out.print(f"charts: {summary.charts_written} files under {settings.exports_dir}")
+    if summary.charts_failed:
+        err.print(f"[red]charts failed:[/red] {summary.charts_failed}", soft_wrap=True)
+        raise typer.Exit(1)
+
+
+@app.command()
+def serve(
+    cron: str = typer.Option(None, help="Cron schedule (default HLED_CRON, '0 6 * * *')."),
+    timezone: str = typer.Option(None, help="Time zone of the schedule (default HLED_TIMEZONE)."),
+) -> None:
+    """Serve the refresh flow as a Prefect deployment on a nightly cron schedule (runs until stopped).
+
+    Example: hled serve --cron "30 5 * * *" --timezone America/Mexico_City
+    """
+    settings = _settings()
+    _prefect_env(settings.home)
+    from flows.deployment import serve_refresh
+
+    serve_refresh(cron or settings.cron, timezone or settings.timezone)
+
+
+@app.command()
+def charts(
+    lang: str = typer.Option("en", "--lang", help="en or es"),
+    port: str = typer.Option(None, "--port", help="Also draw this 4-digit port code, e.g. 2304."),
+) -> None:
+    """Export the charts from the published warehouse (HTML, PNG, SVG, Vega-Lite JSON).
+
+    Example: hled charts --lang es --port 2304
+    """
+    settings = _settings()
+    if not settings.warehouse_path.exists():
+        err.print(
+            f"[red]error:[/red] no published warehouse at {settings.warehouse_path}; "
+            "run `hled refresh` first",
+            soft_wrap=True,
+        )
+        raise typer.Exit(1)
+    from dashboards.export import export_charts
+
+    try:
+        report = export_charts(settings.warehouse_path, settings.exports_dir, lang, port)
+    except ValueError as exc:
+        err.print(f"[red]error:[/red] {exc}", soft_wrap=True)
+        raise typer.Exit(2) from None
+    for path in report.written:
+        out.print(str(path))
+    if report.failed:
+        err.print(f"[red]charts failed:[/red] {report.failed}", soft_wrap=True)
+        raise typer.Exit(1)
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

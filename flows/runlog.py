@@ -1,0 +1,90 @@
+"""The run log (`$HLED_HOME/runs.jsonl`): one JSON line per finished run, failed ones included,
+so the history survives runs that publish nothing. The next build loads it into `meta.runs`."""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+
+import polars as pl
+
+RUN_SCHEMA = {
+    "run_id": pl.String(),
+    "started_at": pl.Datetime("us", "UTC"),
+    "finished_at": pl.Datetime("us", "UTC"),
+    "status": pl.String(),
+    "code_version": pl.String(),
+    "message": pl.String(),
+}
+
+
+class RefreshBusy(RuntimeError):
+    """Another refresh holds the lock on this HLED_HOME."""
+
+
+def append_run(
+    path: Path,
+    run_id: str,
+    started_at: datetime,
+    finished_at: datetime,
+    status: str,
+    code_version: str,
+    message: str,
+) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    record = {
+        "run_id": run_id,
+        "started_at": started_at.isoformat(),
+        "finished_at": finished_at.isoformat(),
+        "status": status,
+        "code_version": code_version,
+        "message": message,
+    }
+    with path.open("a") as fh:
+        fh.write(json.dumps(record) + "\n")
+
+
+def read_runs(path: Path) -> pl.DataFrame:
+    """All logged runs as a frame shaped like `meta.runs` (a torn last line is skipped)."""
+    records = []
+    if path.exists():
+        for line in path.read_text().splitlines():
+            try:
+                records.append(json.loads(line))
+            except json.JSONDecodeError:
+                continue
+    if not records:
+        return pl.DataFrame(schema=RUN_SCHEMA)
+    frame = pl.DataFrame(records, schema={k: pl.String() for k in RUN_SCHEMA})
+    return frame.with_columns(
+        pl.col("started_at", "finished_at").str.to_datetime(time_zone="UTC", time_unit="us")
+    ).unique("run_id", keep="last", maintain_order=True)
+
+
+@contextmanager
+def refresh_lock(home: Path) -> Iterator[None]:
+    """Only one refresh per HLED_HOME at a time; a second one fails at once, naming the holder."""
+    home.mkdir(parents=True, exist_ok=True)
+    lock_path = home / ".refresh.lock"
+    fh = lock_path.open("a+")
+    try:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            fh.seek(0)
+            holder = fh.read().strip() or "unknown"
+            raise RefreshBusy(
+                f"another refresh is running on {home} (pid {holder}); wait for it to finish"
+            ) from None
+        fh.seek(0)
+        fh.truncate()
+        fh.write(str(os.getpid()))
+        fh.flush()
+        yield
+    finally:
+        fh.close()

@@ -1,0 +1,123 @@
+"""Shared fixtures: a real Prefect test server, a real HTTP server on 127.0.0.1, HLED_HOME in a
+temporary directory, mirrors built from the hand-made fixtures or the staged shared data."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SHARED_DATA = Path(os.environ.get("HLED_TEST_SHARED_DATA", ROOT.parent / "shared" / "data"))
+CROSSINGS_MIRROR_PATH = "bts_border_crossing/Border_Crossing_Entry_Data.csv"
+
+os.environ.setdefault("DO_NOT_TRACK", "1")
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+
+requires_shared = pytest.mark.skipif(
+    not (SHARED_DATA / "bts_border_crossing").is_dir(),
+    reason=f"staged real data not found at {SHARED_DATA} (a fresh clone has no ../shared/data)",
+)
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture(scope="session")
+def prefect_server(tmp_path_factory) -> Iterator[None]:
+    """One real Prefect server (test harness) for the whole session."""
+    os.environ["PREFECT_HOME"] = str(tmp_path_factory.mktemp("prefect_home"))
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=90):
+        yield
+
+
+@pytest.fixture
+def hled_home(tmp_path, monkeypatch) -> Path:
+    """A clean HLED_HOME; other HLED_* variables of the caller's shell are cleared."""
+    for key in list(os.environ):
+        if key.startswith("HLED_") and key != "HLED_TEST_SHARED_DATA":
+            monkeypatch.delenv(key)
+    home = tmp_path / "home"
+    monkeypatch.setenv("HLED_HOME", str(home))
+    monkeypatch.setenv("HLED_RETRY_DELAYS", "0.05")
+    monkeypatch.setenv("HLED_HTTP_TIMEOUT", "5")
+    return home
+
+
+def make_mirror(root: Path, crossings: Path) -> Path:
+    """A mirror directory laid out like shared/data holding `crossings` as the crossings file."""
+    target = root / CROSSINGS_MIRROR_PATH
+    if crossings.name.endswith(".gz"):
+        target = target.with_name(target.name + ".gz")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(crossings, target)
+    return root
+
+
+@dataclass
+class Reply:
+    status: int = 200
+    body: bytes = b""
+    headers: dict[str, str] = field(default_factory=dict)
+    cut_after: int | None = None  # send only this many body bytes, then close
+
+
+@dataclass
+class FakePublisher:
+    """A real HTTP server on 127.0.0.1 whose replies a test queues per path."""
+
+    base: str
+    replies: dict[str, list[Reply]]
+    requests: list[dict]
+
+    def url(self, path: str) -> str:
+        return f"{self.base}{path}"
+
+    def queue(self, path: str, *replies: Reply) -> None:
+        self.replies.setdefault(path, []).extend(replies)
+
+
+@pytest.fixture
+def publisher() -> Iterator[FakePublisher]:
+    replies: dict[str, list[Reply]] = {}
+    requests: list[dict] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args) -> None:
+            pass
+
+        def do_GET(self) -> None:
+            requests.append({"path": self.path, "headers": dict(self.headers)})
+            queue = replies.get(self.path) or []
+            reply = queue.pop(0) if len(queue) > 1 else (queue[0] if queue else Reply(404))
+            self.send_response(reply.status)
+            for key, value in reply.headers.items():
+                self.send_header(key, value)
+            if "Location" not in reply.headers:
+                self.send_header("Content-Length", str(len(reply.body)))
+            self.end_headers()
+            body = reply.body if reply.cut_after is None else reply.body[: reply.cut_after]
+            self.wfile.write(body)
+            if reply.cut_after is not None:
+                self.close_connection = True
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield FakePublisher(f"http://127.0.0.1:{server.server_address[1]}", replies, requests)
+    finally:
+        server.shutdown()
+        server.server_close()
