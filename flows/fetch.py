@@ -16,6 +16,8 @@ from urllib.parse import unquote, urlparse
 import httpx
 
 from flows.errors import SourceError
+from transforms.errors import SchemaDriftError
+from transforms.rawfile import match_layout
 
 CHUNK = 1 << 20
 USER_AGENT = "hled-border-pipeline/0.1 (open-source US-Mexico border analytics)"
@@ -82,8 +84,9 @@ def _head_line(path: Path) -> str:
     return head.split(b"\n", 1)[0].decode("utf-8", errors="replace").lstrip("\ufeff").rstrip("\r")
 
 
-def check_content(path: Path, headers: tuple[tuple[str, ...], ...], label: str) -> None:
-    """Refuse what is not the expected CSV: empty, an HTML page, or an unknown header."""
+def check_content(path: Path, layouts: dict[str, tuple[str, ...]], label: str) -> None:
+    """Refuse what is not the expected CSV: empty, an HTML page, or a header of no known layout
+    (SchemaDriftError naming the missing and unexpected columns)."""
     if path.stat().st_size == 0:
         raise SourceError(f"{label}: empty response body (rule: file_not_empty)")
     line = _head_line(path)
@@ -91,13 +94,8 @@ def check_content(path: Path, headers: tuple[tuple[str, ...], ...], label: str) 
         raise SourceError(
             f"{label}: received an HTML/XML page, not CSV (rule: is_csv); first line: {line[:80]!r}"
         )
-    if headers:
-        columns = tuple(c.strip() for c in line.split(","))
-        if not any(sorted(columns) == sorted(h) for h in headers):
-            known = " | ".join(",".join(h) for h in headers)
-            raise SourceError(
-                f"{label}: unexpected header {line[:200]!r} (rule: known_header); known: {known}"
-            )
+    if layouts:
+        match_layout([c.strip() for c in line.split(",")], layouts, label)
 
 
 def _store(
@@ -105,7 +103,7 @@ def _store(
     raw_dir: Path,
     source: str,
     sha: str,
-    headers: tuple[tuple[str, ...], ...],
+    layouts: dict[str, tuple[str, ...]],
     label: str,
     meta: dict,
 ) -> Path:
@@ -114,8 +112,8 @@ def _store(
         gz = fh.read(2) == b"\x1f\x8b"
     ext = ".csv.gz" if gz else ".csv"
     try:
-        check_content(tmp, headers, label)
-    except SourceError as exc:
+        check_content(tmp, layouts, label)
+    except (SourceError, SchemaDriftError) as exc:
         quarantine = raw_dir / source / "quarantine"
         quarantine.mkdir(parents=True, exist_ok=True)
         kept = quarantine / f"{datetime.now(UTC):%Y%m%dT%H%M%S}-{sha[:12]}{ext}"
@@ -123,7 +121,7 @@ def _store(
         _append_manifest(
             raw_dir, source, {**meta, "status": "rejected", "path": str(kept), "error": str(exc)}
         )
-        raise SourceError(f"{exc}; the download is kept at {kept}") from None
+        raise type(exc)(f"{exc}; the download is kept at {kept}") from None
     final = raw_dir / source / f"{sha}{ext}"
     os.replace(tmp, final)
     return final
@@ -152,7 +150,7 @@ def fetch_source(
     source: str,
     url: str,
     raw_dir: Path,
-    headers: tuple[tuple[str, ...], ...],
+    layouts: dict[str, tuple[str, ...]],
     *,
     mirror_file: Path | None = None,
     timeout: float = 60.0,
@@ -167,17 +165,17 @@ def fetch_source(
         tmp = _temp_file(raw_dir, source)
         try:
             sha, size = _copy_local(src, tmp)
-            return _finish(source, where, raw_dir, headers, tmp, sha, size, previous, "mirror", None, None)
+            return _finish(source, where, raw_dir, layouts, tmp, sha, size, previous, "mirror", None, None)
         finally:
             tmp.unlink(missing_ok=True)
-    return _download(source, url, raw_dir, headers, previous, timeout)
+    return _download(source, url, raw_dir, layouts, previous, timeout)
 
 
 def _finish(
     source: str,
     url: str,
     raw_dir: Path,
-    headers: tuple[tuple[str, ...], ...],
+    layouts: dict[str, tuple[str, ...]],
     tmp: Path,
     sha: str,
     size: int,
@@ -199,7 +197,7 @@ def _finish(
     if previous is not None and previous.sha256 == sha:
         fetched = Fetched(**{**meta, "path": previous.path, "status": "unchanged", "changed": False})
     else:
-        path = _store(tmp, raw_dir, source, sha, headers, label, meta)
+        path = _store(tmp, raw_dir, source, sha, layouts, label, meta)
         fetched = Fetched(**{**meta, "path": str(path), "status": status, "changed": True})
     _append_manifest(raw_dir, source, asdict(fetched))
     return fetched
@@ -209,7 +207,7 @@ def _download(
     source: str,
     url: str,
     raw_dir: Path,
-    headers: tuple[tuple[str, ...], ...],
+    layouts: dict[str, tuple[str, ...]],
     previous: Fetched | None,
     timeout: float,
 ) -> Fetched:
@@ -257,7 +255,7 @@ def _download(
                 source,
                 url,
                 raw_dir,
-                headers,
+                layouts,
                 tmp,
                 digest.hexdigest(),
                 size,

@@ -74,7 +74,7 @@ def fetch_task(source: Source, settings: Settings) -> Fetched:
         source.name,
         url,
         settings.raw_dir,
-        source.headers,
+        source.layouts,
         mirror_file=mirror_file,
         timeout=settings.http_timeout,
     )

@@ -19,7 +19,7 @@ class Source:
     publisher: str
     url: str
     mirror_paths: tuple[str, ...]  # relative to HLED_MIRROR, first existing one wins
-    headers: tuple[tuple[str, ...], ...]
+    layouts: dict[str, tuple[str, ...]]  # accepted headers by layout name
     parse: Callable[..., crossings.Parsed]
     suite: Callable[..., object]
     table: str
@@ -44,7 +44,7 @@ BTS_CROSSINGS = Source(
         "bts_border_crossing/Border_Crossing_Entry_Data.csv.gz",
         "bts_border_crossing/Border_Crossing_Entry_Data.csv",
     ),
-    headers=tuple(crossings.LAYOUTS.values()),
+    layouts=crossings.LAYOUTS,
     parse=crossings.parse_crossings,
     suite=crossings_suite.build_suite,
     table="core.fact_crossings",

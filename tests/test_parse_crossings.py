@@ -34,9 +34,9 @@ def test_current_layout_to_canonical_frame() -> None:
     assert parsed.rows_read == 18
     assert parsed.clean.height == 16
     assert dict(parsed.clean.schema) == CLEAN_SCHEMA
-    row = parsed.clean.filter(
-        pl.col("port_code") == "2304", pl.col("month") == date(2020, 2, 1)
-    ).row(0, named=True)
+    row = parsed.clean.filter(pl.col("port_code") == "2304", pl.col("month") == date(2020, 2, 1)).row(
+        0, named=True
+    )
     assert row["measure"] == "trucks"
     assert row["value"] == 99
     assert row["border"] == "US-Mexico"
@@ -49,7 +49,8 @@ def test_current_layout_to_canonical_frame() -> None:
 def test_conflicting_duplicate_keeps_largest_and_rejects_the_other() -> None:
     parsed = parse_crossings(FIXTURES / "crossings_current.csv")
     kept = parsed.clean.filter(
-        pl.col("port_code") == "2506", pl.col("month") == date(2020, 1, 1),
+        pl.col("port_code") == "2506",
+        pl.col("month") == date(2020, 1, 1),
         pl.col("measure") == "trucks",
     )
     assert kept["value"].to_list() == [50]
@@ -93,8 +94,12 @@ def test_renamed_column_is_schema_drift_naming_missing_and_unexpected(tmp_path) 
 
 
 def test_unparseable_rows_become_rejects_with_line_and_reason(tmp_path) -> None:
-    lines = [HEADER, ROW.format(v=5), ROW.format(v="12a").replace("Jan", "Feb"),
-             ROW.format(v=7).replace("Jan 2024", "Smarch 2024")]
+    lines = [
+        HEADER,
+        ROW.format(v=5),
+        ROW.format(v="12a").replace("Jan", "Feb"),
+        ROW.format(v=7).replace("Jan 2024", "Smarch 2024"),
+    ]
     parsed = parse_crossings(write(tmp_path, "\n".join(lines) + "\n"))
     assert parsed.clean["value"].to_list() == [5]
     rejects = parsed.rejects.select("line", "rule", "reason").rows()
@@ -142,8 +147,11 @@ def test_wrong_delimiter_is_schema_drift(tmp_path) -> None:
 
 
 def test_port_dimension_names_each_port_by_its_latest_month(tmp_path) -> None:
-    lines = [HEADER, ROW.format(v=1), ROW.format(v=2).replace("Laredo", "Laredo Old").replace(
-        "Jan 2024", "Jan 2020")]
+    lines = [
+        HEADER,
+        ROW.format(v=1),
+        ROW.format(v=2).replace("Laredo", "Laredo Old").replace("Jan 2024", "Jan 2020"),
+    ]
     parsed = parse_crossings(write(tmp_path, "\n".join(lines) + "\n"))
     dim = port_dimension(parsed.clean).row(0, named=True)
     assert dim["port_name"] == "Laredo"

@@ -1,0 +1,179 @@
+"""The real `refresh` flow (Prefect test server, GX, DuckDB) on hand-made fixtures served over HTTP."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+import pytest
+
+from expectations.runner import ValidationFailed
+from flows.errors import SourceError
+from flows.refresh import refresh
+from tests.conftest import FIXTURES, Reply, sha256
+from transforms.errors import ParseError, SchemaDriftError
+
+GOOD = (FIXTURES / "crossings_current.csv").read_bytes()
+PATH = "/api/views/keg4-3bc2/rows.csv"
+
+
+@pytest.fixture
+def served(publisher, hled_home, monkeypatch):
+    monkeypatch.setenv("HLED_URL_BTS_CROSSINGS", publisher.url(PATH))
+    # the fixture's 1 conflicting duplicate in 18 rows is over the default 1% reject budget
+    monkeypatch.setenv("HLED_MAX_REJECT_SHARE", "0.1")
+    return publisher
+
+
+def query(home, sql, params=None):
+    con = duckdb.connect(str(home / "warehouse.duckdb"), read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
+
+
+def test_refresh_builds_a_documented_warehouse_and_charts(prefect_server, served, hled_home) -> None:
+    served.queue(PATH, Reply(200, GOOD, {"ETag": '"a"'}))
+    summary = refresh()
+    assert summary.status == "published"
+    assert summary.rows == {"bts_crossings": 16}
+    assert summary.rejects == {"bts_crossings": 2}
+
+    assert query(hled_home, "SELECT count(*), sum(value) FROM core.fact_crossings") == [(16, 20607)]
+    assert query(hled_home, "SELECT port_code, port_name, border FROM core.dim_port ORDER BY 1") == [
+        ("0104", "Jackman", "US-Canada"),
+        ("2304", "Laredo", "US-Mexico"),
+        ("2506", "Otay Mesa", "US-Mexico"),
+    ]
+    laredo = query(
+        hled_home,
+        """SELECT month, value, value_prev_year, yoy_change, yoy_pct, t12m_total, t12m_months, index_2019
+           FROM marts.port_month WHERE port_code = '2304' AND measure = 'trucks' ORDER BY month""",
+    )
+    assert laredo == [
+        (date(2019, 1, 1), 100, None, None, None, 100, 1, 100.0),
+        (date(2019, 2, 1), 110, None, None, None, 210, 2, 100.0),
+        (date(2020, 1, 1), 120, 100, 20, 20.0, 230, 2, 120.0),
+        (date(2020, 2, 1), 99, 110, -11, -10.0, 219, 2, 90.0),
+    ]
+    border = query(
+        hled_home,
+        """SELECT month, value, ports_reporting, index_2019 FROM marts.border_month
+           WHERE border = 'US-Mexico' AND measure = 'trucks' ORDER BY month""",
+    )
+    assert border == [
+        (date(2019, 1, 1), 160, 2, 100.0),
+        (date(2019, 2, 1), 175, 2, 100.0),
+        (date(2020, 1, 1), 170, 2, 106.25),
+        (date(2020, 2, 1), 169, 2, 96.57),
+    ]
+    assert query(hled_home, "SELECT count(*), min(month), max(month) FROM core.dim_month") == [
+        (14, date(2019, 1, 1), date(2020, 2, 1))
+    ]
+    missing = query(
+        hled_home,
+        "SELECT table_name, column_name FROM duckdb_columns() "
+        "WHERE schema_name IN ('core','marts','meta') AND comment IS NULL",
+    )
+    assert missing == []
+    assert query(hled_home, "SELECT rule, line FROM meta.rejects ORDER BY line") == [
+        ("duplicate_conflict", 12),
+        ("duplicate_exact", 15),
+    ]
+    files = query(
+        hled_home, "SELECT source, sha256, etag, rows_read, rows_loaded, rows_rejected FROM meta.source_files"
+    )
+    assert files == [("bts_crossings", sha256(FIXTURES / "crossings_current.csv"), '"a"', 18, 16, 2)]
+    assert query(hled_home, "SELECT count(*), bool_and(success) FROM meta.validations") == [(13, True)]
+    assert query(hled_home, "SELECT status FROM meta.runs") == [("published",)]
+
+    for lang in ("en", "es"):
+        folder = hled_home / "exports" / lang
+        names = sorted(p.name for p in folder.iterdir())
+        assert names == [f"us_mexico_trucks.{ext}" for ext in ("html", "json", "png", "svg")]
+        html = (folder / "us_mexico_trucks.html").read_text()
+        assert "cdn.jsdelivr" not in html and '<script src="http' not in html
+        assert (folder / "us_mexico_trucks.png").read_bytes()[:4] == b"\x89PNG"
+    assert "Fuente: BTS" not in (hled_home / "exports" / "en" / "us_mexico_trucks.svg").read_text()
+    assert "Datos hasta feb 2020" in (hled_home / "exports" / "es" / "us_mexico_trucks.svg").read_text()
+    assert (hled_home / "reports" / "data_docs" / "index.html").exists()
+
+
+def test_unchanged_upstream_publishes_nothing_and_is_logged(
+    prefect_server, served, hled_home, monkeypatch
+) -> None:
+    monkeypatch.setenv("HLED_CHARTS", "0")
+    served.queue(PATH, Reply(200, GOOD, {"ETag": '"a"'}), Reply(304), Reply(304))
+    assert refresh().status == "published"
+    before = sha256(hled_home / "warehouse.duckdb")
+    summary = refresh()
+    assert summary.status == "unchanged"
+    assert summary.fetches == {"bts_crossings": "not_modified"}
+    assert sha256(hled_home / "warehouse.duckdb") == before
+    assert served.requests[-1]["headers"]["If-None-Match"] == '"a"'
+    assert refresh(force=True).status == "published"
+    statuses = query(hled_home, "SELECT status FROM meta.runs ORDER BY started_at")
+    assert statuses == [("published",), ("unchanged",), ("published",)]
+    assert len(list((hled_home / "snapshots").glob("warehouse-*.duckdb"))) == 1
+
+
+def test_500_then_200_is_retried(prefect_server, served, hled_home, monkeypatch) -> None:
+    monkeypatch.setenv("HLED_CHARTS", "0")
+    served.queue(PATH, Reply(500), Reply(502), Reply(200, GOOD))
+    assert refresh().status == "published"
+    assert [r["path"] for r in served.requests] == [PATH] * 3
+
+
+NEGATIVE = GOOD.replace(b"Jan 2020,Trucks,120", b"Jan 2020,Trucks,-120")
+RENAMED = GOOD.replace(b"Measure,Value", b"Measure,Count", 1)
+CUT = GOOD[: GOOD.rindex(b"Jackman") + 40]
+HTML = b"<html><head><title>Error</title></head><body>Service unavailable</body></html>\n"
+
+
+@pytest.mark.parametrize(
+    ("body", "error", "rules"),
+    [
+        (CUT, ParseError, ["file_complete", "line 19"]),
+        (HTML, SourceError, ["rule: is_csv", "quarantine"]),
+        (RENAMED, SchemaDriftError, ["missing columns ['Value']", "unexpected columns ['Count']"]),
+        (
+            NEGATIVE,
+            ValidationFailed,
+            [
+                "expect_column_values_to_be_between(min_value=0.0) on value",
+                "1 rows at lines 4",
+                "observed [-120]",
+            ],
+        ),
+    ],
+    ids=["truncated", "html", "renamed-column", "negative-value"],
+)
+def test_bad_input_fails_and_leaves_the_published_warehouse_untouched(
+    prefect_server, served, hled_home, monkeypatch, body, error, rules
+) -> None:
+    monkeypatch.setenv("HLED_CHARTS", "0")
+    served.queue(PATH, Reply(200, GOOD), Reply(200, body))
+    assert refresh().status == "published"
+    warehouse = hled_home / "warehouse.duckdb"
+    before = sha256(warehouse)
+    with pytest.raises(error) as info:
+        refresh()
+    message = str(info.value)
+    assert "bts_crossings" in message
+    for rule in rules:
+        assert rule in message
+    assert sha256(warehouse) == before
+    assert query(hled_home, "SELECT count(*) FROM core.fact_crossings") == [(16,)]
+    kept = [p.read_bytes() for p in (hled_home / "raw" / "bts_crossings").rglob("*.csv")]
+    assert body in kept, "the bad download is kept for inspection"
+    log = (hled_home / "runs.jsonl").read_text().splitlines()
+    assert '"status": "failed"' in log[-1] and error.__name__ in log[-1]
+
+
+def test_unreachable_publisher_names_url_and_mirror(prefect_server, hled_home, monkeypatch) -> None:
+    monkeypatch.setenv("HLED_URL_BTS_CROSSINGS", "http://127.0.0.1:9/rows.csv")
+    monkeypatch.setenv("HLED_HTTP_RETRIES", "1")
+    with pytest.raises(SourceError, match=r"cannot reach http://127.0.0.1:9/rows.csv.*HLED_MIRROR"):
+        refresh()
+    assert not (hled_home / "warehouse.duckdb").exists()
