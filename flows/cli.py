@@ -137,6 +137,25 @@ def charts(
         raise typer.Exit(1)
 
 
+@app.command()
+def dictionary(
+    output: Path = typer.Option(Path("docs/data_dictionary.md"), help="File to write."),
+) -> None:
+    """Write the data dictionary (every table and column with its comment) as Markdown.
+
+    Example: hled dictionary --output docs/data_dictionary.md
+    """
+    from warehouse.dictionary import empty_warehouse, render
+
+    con = empty_warehouse()
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(render(con))
+    finally:
+        con.close()
+    out.print(f"wrote {output}")
+
+
 def main() -> None:  # pragma: no cover - console entry point
     app()
 

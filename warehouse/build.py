@@ -45,14 +45,17 @@ def _run_sql(con: duckdb.DuckDBPyConnection, folder: str) -> None:
 
 
 def _load(con: duckdb.DuckDBPyConnection, table: str, data: pl.DataFrame | Path) -> int:
-    if isinstance(data, Path):
-        run(con, f"INSERT INTO {table} BY NAME SELECT * FROM read_parquet(?)", [str(data)])
-    else:
-        con.register("_frame", data.to_arrow())
-        try:
-            run(con, f"INSERT INTO {table} BY NAME SELECT * FROM _frame")
-        finally:
-            con.unregister("_frame")
+    try:
+        if isinstance(data, Path):
+            run(con, f"INSERT INTO {table} BY NAME SELECT * FROM read_parquet(?)", [str(data)])
+        else:
+            con.register("_frame", data.to_arrow())
+            try:
+                run(con, f"INSERT INTO {table} BY NAME SELECT * FROM _frame")
+            finally:
+                con.unregister("_frame")
+    except duckdb.Error as exc:
+        raise WarehouseError(f"loading {table} failed: {exc}") from exc
     return scalar(con, f"SELECT count(*) FROM {table}")
 
 

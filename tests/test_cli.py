@@ -1,0 +1,81 @@
+"""`hled` as a user runs it: a real subprocess, exit codes and one-line errors."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import FIXTURES, make_mirror, sha256
+
+HLED = [sys.executable, "-m", "flows.cli"]
+
+
+def run_hled(args: list[str], env: dict[str, str], timeout: int = 300) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [*HLED, *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+
+
+@pytest.fixture
+def cli_env(prefect_server, hled_home) -> dict[str, str]:
+    """The test's HLED_* settings plus the session's Prefect server, for a child process."""
+    from prefect.settings import PREFECT_API_URL
+
+    env = dict(os.environ)
+    env["PREFECT_API_URL"] = PREFECT_API_URL.value()
+    env["HLED_CHARTS"] = "0"
+    env["HLED_MAX_REJECT_SHARE"] = "0.1"
+    return env
+
+
+def test_help_shows_commands_and_an_example() -> None:
+    result = run_hled(["--help"], dict(os.environ))
+    assert result.returncode == 0
+    for command in ("refresh", "serve", "charts", "dictionary"):
+        assert command in result.stdout
+    assert "HLED_MIRROR=../shared/data hled refresh" in result.stdout
+
+
+def test_unknown_setting_exits_2_with_one_line(tmp_path) -> None:
+    env = {**os.environ, "HLED_HOME": str(tmp_path), "HLED_MIROR": "x"}
+    result = run_hled(["refresh"], env)
+    assert result.returncode == 2
+    lines = [x for x in result.stderr.splitlines() if x.strip()]
+    assert len(lines) == 1 and "unknown setting HLED_MIROR" in lines[0]
+
+
+def test_refresh_from_a_mirror_then_a_drifted_file_fails_cleanly(cli_env, hled_home, tmp_path) -> None:
+    mirror = make_mirror(tmp_path / "mirror", FIXTURES / "crossings_current.csv")
+    cli_env["HLED_MIRROR"] = str(mirror)
+    ok = run_hled(["refresh"], cli_env)
+    assert ok.returncode == 0, ok.stderr
+    assert "refresh published" in ok.stdout and "16" in ok.stdout
+    warehouse = hled_home / "warehouse.duckdb"
+    before = sha256(warehouse)
+
+    again = run_hled(["refresh"], cli_env)
+    assert again.returncode == 0 and "refresh unchanged" in again.stdout
+
+    drifted = mirror / "bts_border_crossing" / "Border_Crossing_Entry_Data.csv"
+    drifted.write_bytes(drifted.read_bytes().replace(b",Value,", b",Amount,", 1))
+    bad = run_hled(["refresh"], cli_env)
+    assert bad.returncode == 1
+    last = bad.stderr.strip().splitlines()[-1]
+    assert last.startswith("refresh failed:")
+    assert "Border_Crossing_Entry_Data.csv" in last and "missing columns ['Value']" in last
+    assert sha256(warehouse) == before
+
+
+def test_charts_without_a_warehouse_says_what_to_do(hled_home) -> None:
+    result = run_hled(["charts"], {**os.environ, "HLED_HOME": str(hled_home)})
+    assert result.returncode == 1
+    assert "run `hled refresh` first" in result.stderr

@@ -1,0 +1,84 @@
+"""Settings refuse typos; the schedule is what was asked for; generated docs are up to date."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from flows.errors import SettingsError
+from flows.settings import KNOWN, Settings
+from tests.conftest import ROOT
+from warehouse.dictionary import empty_warehouse, render
+
+
+def test_defaults_work_out_of_the_box(tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    settings = Settings.from_env({})
+    assert settings.home == tmp_path / "data"
+    assert settings.warehouse_path == tmp_path / "data" / "warehouse.duckdb"
+    assert settings.mirror is None
+    assert (settings.cron, settings.timezone, settings.snapshots) == ("0 6 * * *", "America/Chicago", 7)
+    assert settings.retry_delays == (2.0, 5.0, 15.0)
+
+
+def test_unknown_setting_is_refused_with_the_known_ones() -> None:
+    with pytest.raises(SettingsError, match="unknown setting HLED_MIROR; known settings are .*HLED_MIRROR"):
+        Settings.from_env({"HLED_MIROR": "/tmp"})
+
+
+def test_url_override_must_name_a_source() -> None:
+    assert Settings.from_env({"HLED_URL_BTS_CROSSINGS": "http://x/y.csv"}).url_for("bts_crossings", "d") == (
+        "http://x/y.csv"
+    )
+    with pytest.raises(SettingsError, match="no source named 'nope'"):
+        Settings.from_env({"HLED_URL_NOPE": "http://x"})
+
+
+@pytest.mark.parametrize(("key", "value"), [("HLED_HTTP_RETRIES", "three"), ("HLED_RETRY_DELAYS", "2,x")])
+def test_malformed_numbers_are_refused(key: str, value: str) -> None:
+    with pytest.raises(SettingsError, match=key):
+        Settings.from_env({key: value})
+
+
+def test_missing_mirror_directory_is_refused(tmp_path) -> None:
+    with pytest.raises(SettingsError, match="no such directory"):
+        Settings.from_env({"HLED_MIRROR": str(tmp_path / "nowhere")})
+
+
+def test_readme_lists_every_setting() -> None:
+    readme = (ROOT / "README.md").read_text()
+    for key in KNOWN:
+        assert f"`{key}`" in readme, f"README does not document {key}"
+
+
+def test_data_dictionary_is_generated_from_the_current_sql() -> None:
+    con = empty_warehouse()
+    try:
+        expected = render(con)
+    finally:
+        con.close()
+    committed = (ROOT / "docs" / "data_dictionary.md").read_text()
+    assert committed == expected, "docs/data_dictionary.md is stale: run `hled dictionary`"
+    assert "## `core.fact_crossings`" in committed and "| `index_2019` |" in committed
+
+
+def test_nightly_deployment_has_the_configured_cron_and_timezone() -> None:
+    from flows.deployment import DEPLOYMENT_NAME, nightly_deployment
+
+    deployment = nightly_deployment("15 4 * * *", "America/Mexico_City")
+    assert deployment.name == DEPLOYMENT_NAME
+    (schedule,) = deployment.schedules
+    assert schedule.schedule.cron == "15 4 * * *"
+    assert schedule.schedule.timezone == "America/Mexico_City"
+
+
+def test_prefect_yaml_deploys_the_refresh_flow_nightly() -> None:
+    import yaml
+
+    config = yaml.safe_load(Path(ROOT / "prefect.yaml").read_text())
+    (deployment,) = config["deployments"]
+    assert deployment["entrypoint"] == "flows/refresh.py:refresh"
+    (schedule,) = deployment["schedules"]
+    assert schedule["cron"] == "0 6 * * *"
+    assert deployment["work_pool"]["name"]
