@@ -102,8 +102,13 @@ def serve(
     settings = _settings()
     _prefect_env(settings.home)
     from flows.deployment import serve_refresh
+    from flows.errors import SettingsError
 
-    serve_refresh(cron or settings.cron, timezone or settings.timezone)
+    try:
+        serve_refresh(cron or settings.cron, timezone or settings.timezone)
+    except SettingsError as exc:
+        err.print(f"[red]error:[/red] {exc}", soft_wrap=True)
+        raise typer.Exit(2) from None
 
 
 @app.command()

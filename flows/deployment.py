@@ -1,19 +1,94 @@
-"""Serving the refresh flow on a schedule (Prefect deployment)."""
+"""Serving the refresh flow on a schedule (Prefect deployment). Prefect's automatic temporary
+server runs no scheduler, so without PREFECT_API_URL `hled serve` starts a real local server."""
 
 from __future__ import annotations
 
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import httpx
 from prefect.schedules import Cron
 
+from flows.errors import SettingsError
 from flows.refresh import refresh
 
 DEPLOYMENT_NAME = "nightly-refresh"
 
 
+def nightly_schedule(cron: str, timezone: str):
+    """A Prefect cron schedule; a bad cron string or time zone is a SettingsError now, not at 6 am."""
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SettingsError(f"HLED_TIMEZONE={timezone!r} is not a time zone like America/Chicago") from None
+    try:
+        return Cron(cron, timezone=timezone)
+    except ValueError as exc:
+        raise SettingsError(f"HLED_CRON={cron!r} is not a valid cron expression: {exc}") from None
+
+
 def nightly_deployment(cron: str, timezone: str):
     """The deployment `hled serve` serves, built without starting anything (tests inspect it)."""
-    return refresh.to_deployment(name=DEPLOYMENT_NAME, schedules=[Cron(cron, timezone=timezone)])
+    return refresh.to_deployment(name=DEPLOYMENT_NAME, schedules=[nightly_schedule(cron, timezone)])
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def local_server(timeout: float = 120.0) -> Iterator[str]:
+    """Run `prefect server start` on 127.0.0.1 for as long as the block lasts; yields its API URL."""
+    port = _free_port()
+    prefect = Path(sys.executable).with_name("prefect")
+    log_path = Path(os.environ.get("PREFECT_HOME", ".")) / "server.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with log_path.open("ab") as log:
+        server = subprocess.Popen(
+            [str(prefect), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}/api"
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            if server.poll() is not None:
+                raise RuntimeError(f"prefect server exited with {server.returncode}; see {log_path}")
+            try:
+                if httpx.get(f"{url}/health", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"prefect server did not answer within {timeout:.0f} s; see {log_path}")
+            time.sleep(0.5)
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
 
 
 def serve_refresh(cron: str, timezone: str) -> None:
-    """Serve the nightly refresh until interrupted."""
-    refresh.serve(name=DEPLOYMENT_NAME, schedules=[Cron(cron, timezone=timezone)])
+    """Serve the nightly refresh until interrupted, on PREFECT_API_URL or a local server."""
+    schedule = nightly_schedule(cron, timezone)
+    if os.environ.get("PREFECT_API_URL"):
+        refresh.serve(name=DEPLOYMENT_NAME, schedules=[schedule])
+        return
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    with local_server() as url, temporary_settings({PREFECT_API_URL: url}):
+        print(f"Prefect server (scheduler and UI) at {url.removesuffix('/api')}", flush=True)
+        refresh.serve(name=DEPLOYMENT_NAME, schedules=[schedule])

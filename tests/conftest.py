@@ -8,6 +8,7 @@ import os
 import shutil
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -37,9 +38,14 @@ def sha256(path: Path) -> str:
 def prefect_server(tmp_path_factory) -> Iterator[None]:
     """One real Prefect server (test harness) for the whole session."""
     os.environ["PREFECT_HOME"] = str(tmp_path_factory.mktemp("prefect_home"))
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
     from prefect.testing.utilities import prefect_test_harness
 
-    with prefect_test_harness(server_startup_timeout=90):
+    # no heartbeat thread: it sleeps ~1 s at the end of every flow run
+    with (
+        prefect_test_harness(server_startup_timeout=90),
+        temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}),
+    ):
         yield
 
 
@@ -89,8 +95,9 @@ class FakePublisher:
         self.replies.setdefault(path, []).extend(replies)
 
 
-@pytest.fixture
-def publisher() -> Iterator[FakePublisher]:
+@contextmanager
+def serve_publisher() -> Iterator[FakePublisher]:
+    """Start a FakePublisher on a free port of 127.0.0.1 and stop it afterwards."""
     replies: dict[str, list[Reply]] = {}
     requests: list[dict] = []
 
@@ -121,3 +128,9 @@ def publisher() -> Iterator[FakePublisher]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture
+def publisher() -> Iterator[FakePublisher]:
+    with serve_publisher() as server:
+        yield server

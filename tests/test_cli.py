@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -79,3 +80,49 @@ def test_charts_without_a_warehouse_says_what_to_do(hled_home) -> None:
     result = run_hled(["charts"], {**os.environ, "HLED_HOME": str(hled_home)})
     assert result.returncode == 1
     assert "run `hled refresh` first" in result.stderr
+
+
+@pytest.mark.slow
+def test_serve_runs_the_refresh_on_its_schedule(hled_home, tmp_path) -> None:
+    """`hled serve` with no Prefect server configured starts one and its cron schedule fires."""
+    mirror = make_mirror(tmp_path / "mirror", FIXTURES / "crossings_current.csv")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
+    env.update(
+        {
+            "HLED_MIRROR": str(mirror),
+            "HLED_CRON": "* * * * *",
+            "HLED_CHARTS": "0",
+            "HLED_MAX_REJECT_SHARE": "0.1",
+            "PREFECT_HOME": str(tmp_path / "prefect"),
+            "PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS": "5",
+            "PREFECT_LOGGING_LEVEL": "INFO",
+        }
+    )
+    log = (tmp_path / "serve.log").open("w")
+    server = subprocess.Popen(
+        [*HLED, "serve"],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    warehouse = hled_home / "warehouse.duckdb"
+    try:
+        deadline = time.monotonic() + 240
+        while not warehouse.exists() and time.monotonic() < deadline and server.poll() is None:
+            time.sleep(2)
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+        log.close()
+    output = (tmp_path / "serve.log").read_text()
+    assert warehouse.exists(), output[-3000:]
+    assert "Flow run" in output and "published" in (hled_home / "runs.jsonl").read_text()
+    assert "Pausing all deployments" in output
+
+
+def test_serve_refuses_a_bad_time_zone(hled_home) -> None:
+    env = {**os.environ, "HLED_TIMEZONE": "America/Chicgo"}
+    result = run_hled(["serve"], env)
+    assert result.returncode == 2
+    assert "HLED_TIMEZONE='America/Chicgo' is not a time zone" in result.stderr

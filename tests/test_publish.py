@@ -101,7 +101,8 @@ def test_history_is_carried_and_snapshots_are_pruned(tmp_path) -> None:
     assert len(list_snapshots(tmp_path / "snapshots")) == 2
     code = (
         "import duckdb,sys; c=duckdb.connect(sys.argv[1], read_only=True); "
-        "print(c.execute('SELECT string_agg(run_id, \\',\\' ORDER BY run_id) FROM meta.runs').fetchall()[0][0])"
+        "q='SELECT string_agg(run_id, \\',\\' ORDER BY run_id) FROM meta.runs'; "
+        "print(c.execute(q).fetchall()[0][0])"
     )
     runs = subprocess.run(
         [sys.executable, "-c", code, str(target)], capture_output=True, text=True, check=True

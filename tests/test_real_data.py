@@ -1,0 +1,161 @@
+"""The whole refresh on the staged real BTS file, downloaded over HTTP from 127.0.0.1, checked
+against the totals published in shared/data/README.md."""
+
+from __future__ import annotations
+
+import gzip
+import os
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.conftest import SHARED_DATA, Reply, requires_shared, serve_publisher
+
+pytestmark = [pytest.mark.slow, requires_shared]
+
+# shared/data/README.md, "Headline totals: inbound Trucks, US-Mexico border, by calendar year"
+US_MEXICO_TRUCKS = {
+    1996: 3_254_084,
+    1997: 3_689_665,
+    1998: 3_946_543,
+    1999: 4_358_721,
+    2000: 4_525_579,
+    2001: 4_304_959,
+    2002: 4_426_593,
+    2003: 4_238_045,
+    2004: 4_503_688,
+    2005: 4_677_601,
+    2006: 4_760_516,
+    2007: 4_882_500,
+    2008: 4_866_252,
+    2009: 4_291_465,
+    2010: 4_742_925,
+    2011: 4_868_376,
+    2012: 5_103_923,
+    2013: 5_194_867,
+    2014: 5_414_568,
+    2015: 5_535_371,
+    2016: 5_802_781,
+    2017: 6_039_774,
+    2018: 6_310_903,
+    2019: 6_440_255,
+    2020: 6_366_384,
+    2021: 6_949_300,
+    2022: 7_258_400,
+    2023: 7_356_659,
+    2024: 7_617_207,
+}
+PATH = "/api/views/keg4-3bc2/rows.csv"
+
+
+@pytest.fixture(scope="module")
+def real_warehouse(prefect_server, tmp_path_factory):
+    """One full refresh of the real file served gzip-encoded, like data.bts.gov does."""
+    home = tmp_path_factory.mktemp("real") / "home"
+    body = (SHARED_DATA / "bts_border_crossing" / "Border_Crossing_Entry_Data.csv.gz").read_bytes()
+    with serve_publisher() as server, pytest.MonkeyPatch.context() as env:
+        server.queue(PATH, Reply(200, body, {"Content-Encoding": "gzip", "ETag": '"real"'}))
+        for key in [k for k in os.environ if k.startswith("HLED_") and k != "HLED_TEST_SHARED_DATA"]:
+            env.delenv(key)
+        env.setenv("HLED_HOME", str(home))
+        env.setenv("HLED_URL_BTS_CROSSINGS", server.url(PATH))
+        from flows.refresh import refresh
+
+        yield home, refresh()
+
+
+def q(home, sql, params=None):
+    con = duckdb.connect(str(home / "warehouse.duckdb"), read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
+
+
+def test_us_mexico_truck_totals_match_the_published_figures(real_warehouse) -> None:
+    home, summary = real_warehouse
+    assert summary.status == "published"
+    assert summary.rows == {"bts_crossings": 399_395}
+    got = dict(
+        q(
+            home,
+            """SELECT year(f.month), sum(f.value)::BIGINT FROM core.fact_crossings f
+                   JOIN core.dim_port p USING (port_code)
+                   WHERE p.border = 'US-Mexico' AND f.measure = 'trucks' AND year(f.month) <= 2024
+                   GROUP BY 1""",
+        )
+    )
+    assert got == US_MEXICO_TRUCKS
+
+
+def test_other_published_checks(real_warehouse) -> None:
+    home, _ = real_warehouse
+    canada = dict(
+        q(
+            home,
+            """SELECT year(month), sum(value)::BIGINT FROM marts.border_month
+                             WHERE border = 'US-Canada' AND measure = 'trucks' GROUP BY 1""",
+        )
+    )
+    assert (canada[2000], canada[2019], canada[2024]) == (7_048_128, 5_681_155, 5_550_550)
+    people = dict(
+        q(
+            home,
+            """SELECT year(month), sum(value)::BIGINT FROM marts.border_month
+                             WHERE border = 'US-Mexico' AND measure = 'pedestrians' GROUP BY 1""",
+        )
+    )
+    assert (people[2019], people[2023], people[2024]) == (49_175_926, 39_421_651, 40_769_064)
+    top = q(
+        home,
+        """SELECT port_code, sum(value)::BIGINT FROM marts.port_month
+                     WHERE border = 'US-Mexico' AND measure = 'trucks' AND year(month) = 2024
+                     GROUP BY 1 ORDER BY 2 DESC LIMIT 5""",
+    )
+    assert top == [
+        ("2304", 3_026_632),
+        ("2506", 1_059_759),
+        ("2305", 721_489),
+        ("2401", 670_627),
+        ("2507", 462_526),
+    ]
+    assert q(home, "SELECT count(*), min(month), max(month) FROM core.dim_month") == [
+        (350, date(1996, 1, 1), date(2025, 2, 1))
+    ]
+
+
+def test_duplicates_follow_the_documented_rule(real_warehouse) -> None:
+    home, _ = real_warehouse
+    assert q(home, "SELECT rule, count(*) FROM meta.rejects GROUP BY 1 ORDER BY 1") == [
+        ("duplicate_conflict", 1),
+        ("duplicate_exact", 10),
+    ]
+    assert q(
+        home,
+        """SELECT value FROM core.fact_crossings WHERE port_code = '2606'
+                      AND month = DATE '2021-02-01' AND measure = 'bus_passengers'""",
+    ) == [(2175,)]
+
+
+def test_raw_file_is_kept_compressed_and_everything_is_documented(real_warehouse) -> None:
+    home, _ = real_warehouse
+    ((path, status, etag),) = q(home, "SELECT path, fetch_status, etag FROM meta.source_files")
+    assert (status, etag) == ("downloaded", '"real"')
+    assert path.endswith(".csv.gz")
+    assert gzip.decompress(Path(path).read_bytes()).startswith(b"Port Name,State,Port Code")
+    assert q(
+        home,
+        """SELECT count(*) FROM duckdb_columns()
+                      WHERE schema_name IN ('core','marts','meta') AND comment IS NULL""",
+    ) == [(0,)]
+    laredo = q(
+        home,
+        """SELECT value, yoy_pct, index_2019, t12m_months FROM marts.port_month
+                        WHERE port_code = '2304' AND measure = 'trucks' AND month = DATE '2024-12-01'""",
+    )
+    ((value, yoy, index, months),) = laredo
+    assert value > 0 and months == 12 and yoy is not None and index is not None
+    for ext in ("html", "png", "svg", "json"):
+        assert (home / "exports" / "en" / f"us_mexico_trucks.{ext}").stat().st_size > 1000
