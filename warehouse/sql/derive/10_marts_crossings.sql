@@ -1,68 +1,52 @@
 -- Crossings marts: port and border level, month by month, with the comparisons analysts ask first.
-CREATE TABLE marts.port_month AS
-WITH f AS (
-    SELECT port_code, month, measure, value FROM core.fact_crossings
-)
+-- One series per port and per border; the comparisons are computed once for both grains.
+CREATE TEMP TABLE crossing_series AS
+SELECT 'port' AS grain, port_code AS scope, month, measure, value, 1 AS ports_reporting
+FROM core.fact_crossings
+UNION ALL
+SELECT 'border', p.border, c.month, c.measure, sum(c.value)::BIGINT, count(*)
+FROM core.fact_crossings c JOIN core.dim_port p USING (port_code)
+GROUP BY ALL;
+
+CREATE TEMP TABLE crossing_compared AS
 SELECT
-    f.port_code,
-    p.port_name,
-    p.state,
-    p.border,
-    f.month,
-    f.measure,
-    f.value,
+    s.*,
     prev.value AS value_prev_year,
-    f.value - prev.value AS yoy_change,
-    CASE WHEN prev.value > 0 THEN round(100.0 * (f.value - prev.value) / prev.value, 2) END AS yoy_pct,
-    (sum(f.value) OVER t12)::BIGINT AS t12m_total,
+    s.value - prev.value AS yoy_change,
+    CASE WHEN prev.value > 0 THEN round(100.0 * (s.value - prev.value) / prev.value, 2) END AS yoy_pct,
+    (sum(s.value) OVER t12)::BIGINT AS t12m_total,
     count(*) OVER t12 AS t12m_months,
     base.value AS value_2019,
-    CASE WHEN base.value > 0 THEN round(100.0 * f.value / base.value, 2) END AS index_2019
-FROM f
-JOIN core.dim_port p USING (port_code)
-LEFT JOIN f AS prev
-    ON prev.port_code = f.port_code AND prev.measure = f.measure
-   AND prev.month = f.month - INTERVAL 12 MONTH
-LEFT JOIN f AS base
-    ON base.port_code = f.port_code AND base.measure = f.measure
-   AND base.month = make_date(2019, month(f.month), 1)
+    CASE WHEN base.value > 0 THEN round(100.0 * s.value / base.value, 2) END AS index_2019
+FROM crossing_series s
+LEFT JOIN crossing_series prev
+    ON prev.grain = s.grain AND prev.scope = s.scope AND prev.measure = s.measure
+   AND prev.month = s.month - INTERVAL 12 MONTH
+LEFT JOIN crossing_series base
+    ON base.grain = s.grain AND base.scope = s.scope AND base.measure = s.measure
+   AND base.month = make_date(2019, month(s.month), 1)
 WINDOW t12 AS (
-    PARTITION BY f.port_code, f.measure ORDER BY f.month
+    PARTITION BY s.grain, s.scope, s.measure ORDER BY s.month
     RANGE BETWEEN INTERVAL 11 MONTH PRECEDING AND CURRENT ROW
-)
-ORDER BY f.port_code, f.measure, f.month;
+);
+
+CREATE TABLE marts.port_month AS
+SELECT c.scope AS port_code, p.port_name, p.state, p.border, c.month, c.measure, c.value,
+       c.value_prev_year, c.yoy_change, c.yoy_pct, c.t12m_total, c.t12m_months,
+       c.value_2019, c.index_2019
+FROM crossing_compared c JOIN core.dim_port p ON p.port_code = c.scope
+WHERE c.grain = 'port'
+ORDER BY port_code, measure, month;
 
 CREATE TABLE marts.border_month AS
-WITH f AS (
-    SELECT p.border, c.month, c.measure, sum(c.value)::BIGINT AS value, count(*) AS ports_reporting
-    FROM core.fact_crossings c JOIN core.dim_port p USING (port_code)
-    GROUP BY ALL
-)
-SELECT
-    f.border,
-    f.month,
-    f.measure,
-    f.value,
-    f.ports_reporting,
-    prev.value AS value_prev_year,
-    f.value - prev.value AS yoy_change,
-    CASE WHEN prev.value > 0 THEN round(100.0 * (f.value - prev.value) / prev.value, 2) END AS yoy_pct,
-    (sum(f.value) OVER t12)::BIGINT AS t12m_total,
-    count(*) OVER t12 AS t12m_months,
-    base.value AS value_2019,
-    CASE WHEN base.value > 0 THEN round(100.0 * f.value / base.value, 2) END AS index_2019
-FROM f
-LEFT JOIN f AS prev
-    ON prev.border = f.border AND prev.measure = f.measure
-   AND prev.month = f.month - INTERVAL 12 MONTH
-LEFT JOIN f AS base
-    ON base.border = f.border AND base.measure = f.measure
-   AND base.month = make_date(2019, month(f.month), 1)
-WINDOW t12 AS (
-    PARTITION BY f.border, f.measure ORDER BY f.month
-    RANGE BETWEEN INTERVAL 11 MONTH PRECEDING AND CURRENT ROW
-)
-ORDER BY f.border, f.measure, f.month;
+SELECT scope AS border, month, measure, value, ports_reporting,
+       value_prev_year, yoy_change, yoy_pct, t12m_total, t12m_months, value_2019, index_2019
+FROM crossing_compared
+WHERE grain = 'border'
+ORDER BY border, measure, month;
+
+DROP TABLE crossing_compared;
+DROP TABLE crossing_series;
 
 COMMENT ON TABLE marts.port_month IS 'Crossings per port, month and measure with year-over-year change, trailing 12-month total and the 2019 recovery index';
 COMMENT ON COLUMN marts.port_month.port_code IS 'CBP port code, joins core.dim_port';
