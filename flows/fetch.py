@@ -8,7 +8,7 @@ import json
 import os
 import tempfile
 import zlib
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -21,6 +21,7 @@ from transforms.rawfile import match_layout
 
 CHUNK = 1 << 20
 USER_AGENT = "hled-border-pipeline/0.1 (open-source US-Mexico border analytics)"
+HINT = "set HLED_MIRROR=DIR to refresh offline from a directory laid out like shared/data"
 
 
 class TransientFetchError(SourceError):
@@ -28,10 +29,26 @@ class TransientFetchError(SourceError):
 
 
 @dataclass(frozen=True)
+class Target:
+    """One file a source needs: where it comes from and how to tell it is the right file."""
+
+    source: str
+    key: str  # identifies the file within its source's manifest, e.g. "bts_crossings", "2021-01"
+    url: str
+    kind: str = "csv"  # csv (header checked against `layouts`) or zip
+    layouts: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        return f"{self.source} ({self.url})"
+
+
+@dataclass(frozen=True)
 class Fetched:
     """What one fetch produced; `changed` is False when the content equals the last fetch's."""
 
     source: str
+    key: str
     url: str
     path: str
     sha256: str
@@ -47,16 +64,21 @@ def manifest_path(raw_dir: Path, source: str) -> Path:
     return raw_dir / source / "manifest.jsonl"
 
 
-def last_fetch(raw_dir: Path, source: str) -> Fetched | None:
-    """The newest good manifest entry whose raw file is still on disk."""
+def last_fetch(raw_dir: Path, source: str, key: str | None = None) -> Fetched | None:
+    """The newest good manifest entry for `key` (default: the source) whose raw file is on disk."""
+    key = key or source
     path = manifest_path(raw_dir, source)
     if not path.exists():
         return None
     for line in reversed(path.read_text().splitlines()):
-        record = json.loads(line)
-        if record.get("status") == "rejected":
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError:  # a line torn by a killed run
+            continue
+        if record.get("status") == "rejected" or record.get("key", source) != key:
             continue
         if Path(record["path"]).exists():
+            record.setdefault("key", source)
             return Fetched(**{k: record[k] for k in Fetched.__dataclass_fields__})
     return None
 
@@ -72,8 +94,8 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def _head_line(path: Path) -> str:
-    """First line of the file's content (gunzipping on the fly), without BOM and line ending."""
+def _head(path: Path) -> bytes:
+    """The first bytes of the content, gunzipped on the fly when the file is gzip."""
     with path.open("rb") as fh:
         head = fh.read(64 * 1024)
     if head[:2] == b"\x1f\x8b":
@@ -81,48 +103,53 @@ def _head_line(path: Path) -> str:
             head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head, 64 * 1024)
         except zlib.error as exc:
             raise SourceError(f"damaged gzip stream ({exc})") from None
-    return head.split(b"\n", 1)[0].decode("utf-8", errors="replace").lstrip("\ufeff").rstrip("\r")
+    return head
 
 
-def check_content(path: Path, layouts: dict[str, tuple[str, ...]], label: str) -> None:
-    """Refuse what is not the expected CSV: empty, an HTML page, or a header of no known layout
-    (SchemaDriftError naming the missing and unexpected columns)."""
+def check_content(path: Path, target: Target) -> None:
+    """Refuse what is not the expected file: empty, an HTML page, not a ZIP, or a CSV header of no
+    known layout (SchemaDriftError naming the missing and unexpected columns)."""
+    label = target.label
     if path.stat().st_size == 0:
         raise SourceError(f"{label}: empty response body (rule: file_not_empty)")
-    line = _head_line(path)
-    if line.lstrip().startswith("<"):
+    head = _head(path)
+    if head.lstrip()[:1] == b"<":
+        first = head.split(b"\n", 1)[0].decode("utf-8", errors="replace")[:80]
         raise SourceError(
-            f"{label}: received an HTML/XML page, not CSV (rule: is_csv); first line: {line[:80]!r}"
+            f"{label}: received an HTML/XML page, not {target.kind.upper()} (rule: is_{target.kind}); "
+            f"first line: {first!r}"
         )
-    if layouts:
-        match_layout([c.strip() for c in line.split(",")], layouts, label)
+    if target.kind == "zip":
+        if head[:4] not in (b"PK\x03\x04", b"PK\x05\x06"):
+            raise SourceError(f"{label}: not a ZIP archive (rule: is_zip)")
+        return
+    if target.layouts:
+        line = head.split(b"\n", 1)[0].decode("utf-8", errors="replace").lstrip("\ufeff").rstrip("\r")
+        match_layout([c.strip() for c in line.split(",")], target.layouts, label)
 
 
-def _store(
-    tmp: Path,
-    raw_dir: Path,
-    source: str,
-    sha: str,
-    layouts: dict[str, tuple[str, ...]],
-    label: str,
-    meta: dict,
-) -> Path:
-    """Move a verified temp file under its content hash; keep a refused one in quarantine."""
+def _extension(tmp: Path, kind: str) -> str:
+    if kind == "zip":
+        return ".zip"
     with tmp.open("rb") as fh:
-        gz = fh.read(2) == b"\x1f\x8b"
-    ext = ".csv.gz" if gz else ".csv"
+        return ".csv.gz" if fh.read(2) == b"\x1f\x8b" else ".csv"
+
+
+def _store(tmp: Path, raw_dir: Path, target: Target, sha: str, meta: dict) -> Path:
+    """Move a verified temp file under its content hash; keep a refused one in quarantine."""
+    ext = _extension(tmp, target.kind)
     try:
-        check_content(tmp, layouts, label)
+        check_content(tmp, target)
     except (SourceError, SchemaDriftError) as exc:
-        quarantine = raw_dir / source / "quarantine"
+        quarantine = raw_dir / target.source / "quarantine"
         quarantine.mkdir(parents=True, exist_ok=True)
         kept = quarantine / f"{datetime.now(UTC):%Y%m%dT%H%M%S}-{sha[:12]}{ext}"
         os.replace(tmp, kept)
         _append_manifest(
-            raw_dir, source, {**meta, "status": "rejected", "path": str(kept), "error": str(exc)}
+            raw_dir, target.source, {**meta, "status": "rejected", "path": str(kept), "error": str(exc)}
         )
         raise type(exc)(f"{exc}; the download is kept at {kept}") from None
-    final = raw_dir / source / f"{sha}{ext}"
+    final = raw_dir / target.source / f"{sha}{ext}"
     os.replace(tmp, final)
     return final
 
@@ -147,77 +174,57 @@ def _copy_local(src: Path, tmp: Path) -> tuple[str, int]:
 
 
 def fetch_source(
-    source: str,
-    url: str,
-    raw_dir: Path,
-    layouts: dict[str, tuple[str, ...]],
-    *,
-    mirror_file: Path | None = None,
-    timeout: float = 60.0,
+    target: Target, raw_dir: Path, *, mirror_file: Path | None = None, timeout: float = 60.0
 ) -> Fetched:
-    """Fetch `url` (or copy `mirror_file` / a file:// URL) into the raw store, conditionally."""
-    previous = last_fetch(raw_dir, source)
-    if mirror_file is not None or url.startswith("file://"):
-        src = mirror_file or Path(unquote(urlparse(url).path))
-        where = str(src)
+    """Fetch `target` (or copy `mirror_file` / a file:// URL) into the raw store, conditionally."""
+    previous = last_fetch(raw_dir, target.source, target.key)
+    if mirror_file is not None or target.url.startswith("file://"):
+        src = mirror_file or Path(unquote(urlparse(target.url).path))
         if not src.is_file():
-            raise SourceError(f"{source}: mirror file {src} does not exist")
-        tmp = _temp_file(raw_dir, source)
+            raise SourceError(f"{target.source}: mirror file {src} does not exist")
+        tmp = _temp_file(raw_dir, target.source)
         try:
             sha, size = _copy_local(src, tmp)
-            return _finish(source, where, raw_dir, layouts, tmp, sha, size, previous, "mirror", None, None)
+            meta = _meta(target, str(src), sha, size, None, None)
+            return _finish(tmp, raw_dir, target, meta, previous, "mirror")
         finally:
             tmp.unlink(missing_ok=True)
-    return _download(source, url, raw_dir, layouts, previous, timeout)
+    return _download(target, raw_dir, previous, timeout)
 
 
-def _finish(
-    source: str,
-    url: str,
-    raw_dir: Path,
-    layouts: dict[str, tuple[str, ...]],
-    tmp: Path,
-    sha: str,
-    size: int,
-    previous: Fetched | None,
-    status: str,
-    etag: str | None,
-    last_modified: str | None,
-) -> Fetched:
-    meta = {
-        "source": source,
+def _meta(target: Target, url: str, sha: str, size: int, etag: str | None, modified: str | None) -> dict:
+    return {
+        "source": target.source,
+        "key": target.key,
         "url": url,
         "sha256": sha,
         "bytes": size,
         "etag": etag,
-        "last_modified": last_modified,
+        "last_modified": modified,
         "fetched_at": _now(),
     }
-    label = f"{source} ({url})"
-    if previous is not None and previous.sha256 == sha:
+
+
+def _finish(
+    tmp: Path, raw_dir: Path, target: Target, meta: dict, previous: Fetched | None, status: str
+) -> Fetched:
+    if previous is not None and previous.sha256 == meta["sha256"]:
         fetched = Fetched(**{**meta, "path": previous.path, "status": "unchanged", "changed": False})
     else:
-        path = _store(tmp, raw_dir, source, sha, layouts, label, meta)
+        path = _store(tmp, raw_dir, target, meta["sha256"], meta)
         fetched = Fetched(**{**meta, "path": str(path), "status": status, "changed": True})
-    _append_manifest(raw_dir, source, asdict(fetched))
+    _append_manifest(raw_dir, target.source, asdict(fetched))
     return fetched
 
 
-def _download(
-    source: str,
-    url: str,
-    raw_dir: Path,
-    layouts: dict[str, tuple[str, ...]],
-    previous: Fetched | None,
-    timeout: float,
-) -> Fetched:
+def _download(target: Target, raw_dir: Path, previous: Fetched | None, timeout: float) -> Fetched:
+    url, source = target.url, target.source
     request_headers = {"User-Agent": USER_AGENT, "Accept": "text/csv, application/zip, */*"}
     if previous is not None and previous.url == url:
         if previous.etag:
             request_headers["If-None-Match"] = previous.etag
         if previous.last_modified:
             request_headers["If-Modified-Since"] = previous.last_modified
-    hint = "set HLED_MIRROR=DIR to refresh offline from a directory laid out like shared/data"
     tmp = _temp_file(raw_dir, source)
     try:
         with (
@@ -234,53 +241,43 @@ def _download(
             if status >= 500 or status == 429:
                 raise TransientFetchError(f"{source}: {url} answered HTTP {status}")
             if status != 200:
-                raise SourceError(f"{source}: {url} answered HTTP {status}; {hint}")
+                raise SourceError(f"{source}: {url} answered HTTP {status}; {HINT}")
             digest = hashlib.sha256()
             size = 0
+            keep_encoded = response.headers.get("Content-Encoding", "").lower() == "gzip"
             with tmp.open("wb") as out:
-                for chunk in (
-                    response.iter_raw(CHUNK) if _keep_encoded(response) else response.iter_bytes(CHUNK)
-                ):
+                for chunk in response.iter_raw(CHUNK) if keep_encoded else response.iter_bytes(CHUNK):
                     digest.update(chunk)
                     size += len(chunk)
                     out.write(chunk)
             expected = response.headers.get("Content-Length")
-            identity = "Content-Encoding" not in response.headers or _keep_encoded(response)
+            identity = "Content-Encoding" not in response.headers or keep_encoded
             if expected is not None and identity and int(expected) != size:
                 raise TransientFetchError(
                     f"{source}: {url} body cut off: {size:,} of {int(expected):,} bytes "
-                    f"(rule: content_length)"
+                    "(rule: content_length)"
                 )
-            return _finish(
-                source,
+            meta = _meta(
+                target,
                 url,
-                raw_dir,
-                layouts,
-                tmp,
                 digest.hexdigest(),
                 size,
-                previous,
-                "downloaded",
                 response.headers.get("ETag"),
                 response.headers.get("Last-Modified"),
             )
+            return _finish(tmp, raw_dir, target, meta, previous, "downloaded")
     except httpx.TooManyRedirects:
         raise SourceError(f"{source}: {url} redirects in a loop (rule: redirects)") from None
     except (httpx.TimeoutException, httpx.RemoteProtocolError, httpx.ReadError) as exc:
         raise TransientFetchError(
-            f"{source}: {url} failed mid-transfer ({type(exc).__name__}: {exc}); {hint}"
+            f"{source}: {url} failed mid-transfer ({type(exc).__name__}: {exc}); {HINT}"
         ) from None
     except httpx.TransportError as exc:
         raise TransientFetchError(
-            f"{source}: cannot reach {url} ({type(exc).__name__}: {exc}); {hint}"
+            f"{source}: cannot reach {url} ({type(exc).__name__}: {exc}); {HINT}"
         ) from None
     finally:
         tmp.unlink(missing_ok=True)
-
-
-def _keep_encoded(response: httpx.Response) -> bool:
-    """Store gzip bodies as they came (smaller raw store); other encodings are decoded."""
-    return response.headers.get("Content-Encoding", "").lower() == "gzip"
 
 
 def prune_partials(raw_dir: Path) -> int:

@@ -17,7 +17,7 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
 from expectations.runner import ValidationFailed, failure_message, validate_frame
-from flows.fetch import Fetched, TransientFetchError, fetch_source, prune_partials
+from flows.fetch import Fetched, Target, TransientFetchError, fetch_source, prune_partials
 from flows.runlog import append_run, read_runs, refresh_lock
 from flows.settings import Settings
 from flows.sources import SOURCES, Source
@@ -70,14 +70,8 @@ def fetch_task(source: Source, settings: Settings) -> Fetched:
     log = get_run_logger()
     mirror_file = source.mirror_file(settings.mirror)
     url = settings.url_for(source.name, source.url)
-    fetched = fetch_source(
-        source.name,
-        url,
-        settings.raw_dir,
-        source.layouts,
-        mirror_file=mirror_file,
-        timeout=settings.http_timeout,
-    )
+    target = Target(source.name, source.name, url, "csv", source.layouts)
+    fetched = fetch_source(target, settings.raw_dir, mirror_file=mirror_file, timeout=settings.http_timeout)
     log.info(
         "%s: %s %s (%s bytes, sha256 %s)",
         source.name,

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from flows.errors import SourceError
-from flows.fetch import TransientFetchError, fetch_source, last_fetch
+from flows.fetch import Target, TransientFetchError, fetch_source, last_fetch
 from flows.sources import BTS_CROSSINGS
 from tests.conftest import FIXTURES, Reply, sha256
 from transforms.errors import SchemaDriftError
@@ -20,7 +20,11 @@ HEADERS = BTS_CROSSINGS.layouts
 
 
 def fetch(publisher, raw_dir, path="/rows.csv"):
-    return fetch_source("bts_crossings", publisher.url(path), raw_dir, HEADERS, timeout=3)
+    return fetch_source(target(publisher.url(path)), raw_dir, timeout=3)
+
+
+def target(url: str) -> Target:
+    return Target("bts_crossings", "bts_crossings", url, "csv", HEADERS)
 
 
 def test_200_is_stored_under_its_hash_with_a_manifest_line(publisher, tmp_path) -> None:
@@ -119,18 +123,14 @@ def test_connection_refused_names_url_and_mirror(tmp_path) -> None:
         port = s.getsockname()[1]
     url = f"http://127.0.0.1:{port}/rows.csv"
     with pytest.raises(TransientFetchError) as info:
-        fetch_source("bts_crossings", url, tmp_path, HEADERS, timeout=2)
+        fetch_source(target(url), tmp_path, timeout=2)
     assert url in str(info.value) and "HLED_MIRROR" in str(info.value)
 
 
 def test_mirror_file_is_copied_and_unchanged_next_time(tmp_path) -> None:
     src = FIXTURES / "crossings_current.csv"
-    first = fetch_source(
-        "bts_crossings", "https://example.invalid/x", tmp_path / "raw", HEADERS, mirror_file=src
-    )
-    second = fetch_source(
-        "bts_crossings", "https://example.invalid/x", tmp_path / "raw", HEADERS, mirror_file=src
-    )
+    first = fetch_source(target("https://example.invalid/x"), tmp_path / "raw", mirror_file=src)
+    second = fetch_source(target("https://example.invalid/x"), tmp_path / "raw", mirror_file=src)
     assert (first.status, first.changed) == ("mirror", True)
     assert (second.status, second.changed) == ("unchanged", False)
     assert first.sha256 == sha256(src)
