@@ -1,0 +1,149 @@
+"""BTS TransBorder Freight raw CSVs (dot1 port × US state, dot2 US state × commodity, dot3 port ×
+commodity), monthly or annual layout -> one clean frame per table with decoded codes, plus rejects.
+Every code is read as text (leading zeros in DEPE and COMMODITY2); unreported weight becomes NULL."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from transforms.crossings import REJECT_SCHEMA
+from transforms.rawfile import match_layout, read_text_csv
+from transforms.trade_codes import COUNTRIES, MODES, TRADE_TYPES, WEIGHT_REPORTED_FOR_EXPORTS
+
+_MEASURES = ("VALUE", "SHIPWT", "FREIGHT_CHARGES")
+_FLAGS = ("DF", "CONTCODE")
+_DOT1 = ("TRDTYPE", "USASTATE", "DEPE", "DISAGMOT", "MEXSTATE", "CANPROV", "COUNTRY")
+_DOT2 = ("TRDTYPE", "USASTATE", "COMMODITY2", "DISAGMOT", "MEXSTATE", "CANPROV", "COUNTRY")
+_DOT3 = ("TRDTYPE", "DEPE", "COMMODITY2", "DISAGMOT", "COUNTRY")
+
+# table -> layout name -> exact header. Annual files have no MONTH and put the amounts last.
+LAYOUTS: dict[str, dict[str, tuple[str, ...]]] = {
+    "dot1": {
+        "monthly": (*_DOT1, *_MEASURES, *_FLAGS, "MONTH", "YEAR"),
+        "annual": (*_DOT1, *_FLAGS, "YEAR", *_MEASURES),
+    },
+    "dot2": {
+        "monthly": (*_DOT2, *_MEASURES, *_FLAGS, "MONTH", "YEAR"),
+        "annual": (*_DOT2, *_FLAGS, "YEAR", *_MEASURES),
+    },
+    "dot3": {
+        "monthly": (*_DOT3, *_MEASURES, *_FLAGS, "MONTH", "YEAR"),
+        "annual": (*_DOT3, *_FLAGS, "YEAR", *_MEASURES),
+    },
+}
+# the codes that identify a row in each table, as clean column names
+KEYS: dict[str, tuple[str, ...]] = {
+    "dot1": ("month", "trade_type", "country", "us_state", "port_code", "mode", "mex_state", "can_province",
+             "domestic_foreign", "containerized"),
+    "dot2": ("month", "trade_type", "country", "us_state", "commodity", "mode", "mex_state", "can_province",
+             "domestic_foreign", "containerized"),
+    "dot3": ("month", "trade_type", "country", "port_code", "commodity", "mode", "domestic_foreign",
+             "containerized"),
+}
+AMOUNTS = ("value_usd", "weight_kg", "freight_usd")
+_RAW_NAME = {"us_state": "USASTATE", "port_code": "DEPE", "mex_state": "MEXSTATE", "can_province": "CANPROV",
+             "commodity": "COMMODITY2"}
+_REQUIRED_CODES = {"port_code", "us_state", "commodity"}
+
+
+@dataclass(frozen=True)
+class ParsedTrade:
+    """A clean frame of one table and the rows kept out of it, each with its line and reason."""
+
+    table: str
+    clean: pl.DataFrame
+    rejects: pl.DataFrame
+    layout: str
+    rows_read: int
+
+
+def clean_schema(table: str) -> dict[str, pl.DataType]:
+    """Column types of the clean frame of `table`."""
+    schema: dict[str, pl.DataType] = {"month": pl.Date(), "year": pl.Int32()}
+    for key in KEYS[table][1:]:
+        schema[key] = pl.Boolean() if key == "containerized" else pl.String()
+    schema.update({a: pl.Int64() for a in AMOUNTS})
+    schema["source_line"] = pl.Int64()
+    return schema
+
+
+def _text(col: str) -> pl.Expr:
+    value = pl.col(col).str.strip_chars()
+    return pl.when(value == "").then(None).otherwise(value)
+
+
+def _integer(col: str) -> pl.Expr:
+    return pl.col(col).str.strip_chars().cast(pl.Int64, strict=False)
+
+
+def parse_transborder(path: Path, table: str, name: str | None = None) -> ParsedTrade:
+    """Parse one dot1/dot2/dot3 file (monthly or annual layout); rows whose numbers or period cannot
+    be read, or that lack a required code, become rejects with their line."""
+    label = name or path.name
+    raw = read_text_csv(path, label)
+    layout = match_layout(raw.columns, LAYOUTS[table], label)
+    columns = LAYOUTS[table][layout]
+    month_text = pl.col("MONTH").str.strip_chars() if layout == "monthly" else pl.lit(None, pl.String)
+    year = _integer("YEAR").cast(pl.Int32, strict=False)
+    mode_codes = {code: spec[0] for code, spec in MODES.items()}
+
+    exprs: list[pl.Expr] = [
+        pl.date(year, month_text.cast(pl.Int8, strict=False), 1).alias("month"),
+        year.alias("year"),
+        _text("TRDTYPE").replace_strict(TRADE_TYPES, default=_text("TRDTYPE")).alias("trade_type"),
+        _text("COUNTRY").replace_strict(COUNTRIES, default=_text("COUNTRY")).alias("country"),
+    ]
+    for key in KEYS[table][3:]:
+        if key == "mode":
+            exprs.append(_text("DISAGMOT").replace_strict(mode_codes, default=_text("DISAGMOT")).alias("mode"))
+        elif key == "domestic_foreign":
+            exprs.append(_text("DF").replace_strict({"1": "domestic", "2": "foreign"}, default=None)
+                         .alias("domestic_foreign"))
+        elif key == "containerized":
+            exprs.append(_text("CONTCODE").replace_strict({"1": True, "0": False}, default=None,
+                                                          return_dtype=pl.Boolean).alias("containerized"))
+        else:
+            exprs.append(_text(_RAW_NAME[key]).alias(key))
+    exprs += [
+        _integer("VALUE").alias("value_usd"),
+        _integer("SHIPWT").alias("_weight"),
+        _integer("FREIGHT_CHARGES").alias("freight_usd"),
+        pl.col("source_line"),
+        pl.concat_str([pl.col(c) for c in columns], separator=",").alias("raw"),
+        month_text.alias("_month_text"),
+        pl.col("YEAR").alias("_year_text"),
+        pl.concat_str([pl.col(c) for c in _MEASURES], separator="/").alias("_amount_text"),
+    ]
+    typed = raw.select(exprs).with_columns(
+        # SHIPWT is not reported for exports by land (it is 0 there): unknown, never a real zero
+        pl.when((pl.col("trade_type") == "export") & ~pl.col("mode").is_in(list(WEIGHT_REPORTED_FOR_EXPORTS)))
+        .then(None)
+        .otherwise(pl.col("_weight"))
+        .alias("weight_kg")
+    )
+    present_required = [k for k in KEYS[table] if k in _REQUIRED_CODES]
+    problems = [
+        (pl.col("year").is_null() | (pl.col("month").is_null() & (layout == "monthly")),
+         "period_unparseable", pl.format("MONTH '{}' / YEAR '{}' is not a month", "_month_text", "_year_text")),
+        (pl.any_horizontal(pl.col("value_usd", "_weight", "freight_usd").is_null()),
+         "amount_not_integer", pl.format("VALUE/SHIPWT/FREIGHT_CHARGES '{}' are not all whole numbers",
+                                         "_amount_text")),
+        (pl.any_horizontal(pl.col(present_required).is_null()), "code_missing",
+         pl.lit(f"one of {', '.join(_RAW_NAME[k] for k in present_required)} is empty")),
+    ]
+    rule = pl.lit(None, dtype=pl.String)
+    reason = pl.lit(None, dtype=pl.String)
+    for condition, code, text in reversed(problems):
+        rule = pl.when(condition).then(pl.lit(code)).otherwise(rule)
+        reason = pl.when(condition).then(text).otherwise(reason)
+    typed = typed.with_columns(rule.alias("_rule"), reason.alias("_reason"))
+    rejects = typed.filter(pl.col("_rule").is_not_null()).select(
+        pl.col("source_line").alias("line"), pl.col("_rule").alias("rule"), pl.col("_reason").alias("reason"), "raw"
+    )
+    schema = clean_schema(table)
+    clean = typed.filter(pl.col("_rule").is_null()).select(list(schema)).cast(schema)  # type: ignore[arg-type]
+    return ParsedTrade(table=table, clean=clean, rejects=rejects.cast(REJECT_SCHEMA),  # type: ignore[arg-type]
+                       layout=layout, rows_read=raw.height)
