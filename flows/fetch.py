@@ -8,7 +8,7 @@ import json
 import os
 import tempfile
 import zlib
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -185,8 +185,10 @@ def fetch_source(
         tmp = _temp_file(raw_dir, target.source)
         try:
             sha, size = _copy_local(src, tmp)
-            meta = _meta(target, str(src), sha, size, None, None)
-            return _finish(tmp, raw_dir, target, meta, previous, "mirror")
+            local = replace(target, url=str(src))  # messages name the file that was read
+            return _finish(
+                tmp, raw_dir, local, _meta(local, str(src), sha, size, None, None), previous, "mirror"
+            )
         finally:
             tmp.unlink(missing_ok=True)
     return _download(target, raw_dir, previous, timeout)

@@ -1,8 +1,9 @@
-"""The `refresh` flow: fetch -> parse -> validate -> build -> publish -> charts, once.
+"""The `refresh` flow: collect (fetch) -> parse -> validate -> build -> publish -> charts, once.
 The flow is the only place that knows the order; each task calls one stage."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -17,12 +18,22 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
 from expectations.runner import ValidationFailed, failure_message, validate_frame
-from flows.fetch import Fetched, Target, TransientFetchError, fetch_source, prune_partials
+from expectations.transborder import cross_table_mismatches, table_totals
+from flows.collect import Part
+from flows.fetch import TransientFetchError, prune_partials
 from flows.runlog import append_run, read_runs, refresh_lock
 from flows.settings import Settings
 from flows.sources import SOURCES, Source
 from flows.version import code_version
 from transforms.crossings import check_reject_share, measure_dimension, port_dimension
+from transforms.trade_codes import (
+    commodity_dimension,
+    country_dimension,
+    mode_dimension,
+    region_dimension,
+    trade_type_dimension,
+)
+from transforms.transborder import extend_ports, trade_ports
 from warehouse.build import BuildInput, build_warehouse
 from warehouse.publish import publish, published_state
 
@@ -32,9 +43,12 @@ class ParsedFiles:
     """A parsed raw file, kept as Parquet under build/parsed/ keyed by content hash and code."""
 
     source: str
+    table: str
+    key: str
     raw_path: str
     clean_path: str
     rejects_path: str
+    totals_path: str
     layout: str
     rows_read: int
     rows_clean: int
@@ -49,6 +63,8 @@ class RunSummary:
     rows: dict[str, int] = field(default_factory=dict)
     rejects: dict[str, int] = field(default_factory=dict)
     fetches: dict[str, str] = field(default_factory=dict)
+    parsed: dict[str, int] = field(default_factory=dict)
+    coverage_gaps: list[str] = field(default_factory=list)
     warehouse: str = ""
     charts_written: int = 0
     charts_failed: dict[str, str] = field(default_factory=dict)
@@ -66,48 +82,43 @@ def _retry_transient(task, task_run, state) -> bool:
 
 
 @task(name="fetch", retry_condition_fn=_retry_transient, cache_policy=NO_CACHE)
-def fetch_task(source: Source, settings: Settings) -> Fetched:
+def fetch_task(source: Source, settings: Settings) -> list[Part]:
+    """Fetch every file of a source (conditional requests; unchanged files are not downloaded)."""
     log = get_run_logger()
-    mirror_file = source.mirror_file(settings.mirror)
-    url = settings.url_for(source.name, source.url)
-    target = Target(source.name, source.name, url, "csv", source.layouts)
-    fetched = fetch_source(target, settings.raw_dir, mirror_file=mirror_file, timeout=settings.http_timeout)
-    log.info(
-        "%s: %s %s (%s bytes, sha256 %s)",
-        source.name,
-        fetched.status,
-        fetched.url,
-        f"{fetched.bytes:,}",
-        fetched.sha256[:12],
-    )
-    return fetched
+    parts = source.collect(source, settings)
+    statuses: dict[str, int] = {}
+    for part in parts:
+        statuses[part.fetched.status] = statuses.get(part.fetched.status, 0) + 1
+    log.info("%s: %d files (%s)", source.name, len(parts), ", ".join(f"{n} {s}" for s, n in statuses.items()))
+    return parts
 
 
-@task(name="parse", cache_policy=NO_CACHE)
-def parse_task(source: Source, fetched: Fetched, settings: Settings) -> ParsedFiles:
-    """Parse a raw file, or reuse the Parquet of an earlier parse of the same bytes by the same code."""
-    log = get_run_logger()
-    folder = settings.build_dir / "parsed" / source.name / f"{fetched.sha256[:16]}-{code_version()}"
+def _parse_one(source: Source, part: Part, settings: Settings) -> ParsedFiles:
+    folder = settings.build_dir / "parsed" / source.name / f"{part.key}-{part.sha256[:16]}-{code_version()}"
     info_path = folder / "info.json"
     if info_path.exists():
-        parsed = ParsedFiles(**{**json.loads(info_path.read_text()), "reused": True})
-        log.info(
-            "%s: reusing parse of %s (%s rows)", source.name, fetched.sha256[:12], f"{parsed.rows_clean:,}"
-        )
-        return parsed
-    label = f"{source.name} raw file {fetched.path}"
-    result = source.parse(Path(fetched.path), label)
+        return ParsedFiles(**{**json.loads(info_path.read_text()), "raw_path": part.path, "reused": True})
+    label = f"{source.name} raw file {part.path}"
+    result = source.tables[part.table].parse(Path(part.path), label)
     check_reject_share(result, settings.max_reject_share, label)
     tmp = folder.with_name(folder.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
     result.clean.write_parquet(tmp / "clean.parquet")
     result.rejects.write_parquet(tmp / "rejects.parquet")
+    if "value_usd" in result.clean.columns:
+        totals = result.clean.group_by("month", "country", "trade_type").agg(pl.col("value_usd").sum())
+    else:
+        totals = pl.DataFrame()
+    totals.write_parquet(tmp / "totals.parquet")
     parsed = ParsedFiles(
         source=source.name,
-        raw_path=fetched.path,
+        table=part.table,
+        key=part.key,
+        raw_path=part.path,
         clean_path=str(folder / "clean.parquet"),
         rejects_path=str(folder / "rejects.parquet"),
+        totals_path=str(folder / "totals.parquet"),
         layout=result.layout,
         rows_read=result.rows_read,
         rows_clean=result.clean.height,
@@ -117,70 +128,143 @@ def parse_task(source: Source, fetched: Fetched, settings: Settings) -> ParsedFi
     (tmp / "info.json").write_text(json.dumps(asdict(parsed)))
     shutil.rmtree(folder, ignore_errors=True)
     os.replace(tmp, folder)
-    log.info(
-        "%s: parsed %s rows (%s layout): %s clean, %s rejected",
-        source.name,
-        f"{result.rows_read:,}",
-        result.layout,
-        f"{result.clean.height:,}",
-        f"{result.rejects.height:,}",
-    )
     return parsed
+
+
+@task(name="parse", cache_policy=NO_CACHE)
+def parse_task(source: Source, parts: list[Part], settings: Settings) -> list[ParsedFiles]:
+    """Parse each file, or reuse the Parquet of an earlier parse of the same bytes by the same code."""
+    log = get_run_logger()
+    parsed = [_parse_one(source, part, settings) for part in parts]
+    for p in parsed:
+        if not p.reused:
+            log.info(
+                "%s: parsed %s (%s layout): %s rows, %s clean, %s rejected",
+                source.name,
+                p.key,
+                p.layout,
+                f"{p.rows_read:,}",
+                f"{p.rows_clean:,}",
+                f"{p.rows_rejected:,}",
+            )
+    reused = sum(p.reused for p in parsed)
+    if reused:
+        log.info("%s: %d unchanged files not parsed again (same content and code)", source.name, reused)
+    return parsed
+
+
+def _validate_one(
+    source: Source, p: ParsedFiles, previous_rows: int | None, settings: Settings
+) -> list[dict]:
+    """GX results for one parsed file, cached beside its Parquet for the same suite parameters."""
+    today = date.today()
+    params = hashlib.sha256(json.dumps([previous_rows, settings.min_row_ratio, f"{today:%Y-%m}"]).encode())
+    cached = Path(p.clean_path).with_name(f"validation-{params.hexdigest()[:12]}.json")
+    if cached.exists():
+        return json.loads(cached.read_text())
+    suite = source.tables[p.table].suite(previous_rows, settings.min_row_ratio, today)
+    frame = pl.read_parquet(p.clean_path)
+    report = validate_frame(frame, suite, settings.docs_dir / "data_docs", f"{source.name}_{p.key}")
+    if not report.success:
+        raise ValidationFailed(failure_message(report, f"{source.name} raw file {p.raw_path}"))
+    rows = [{**r, "suite": report.suite, "source": source.name} for r in report.results]
+    cached.write_text(json.dumps(rows))
+    return rows
 
 
 @task(name="validate", cache_policy=NO_CACHE)
 def validate_task(
-    source: Source, parsed: ParsedFiles, previous_rows: int | None, settings: Settings
-) -> list[dict]:
+    source: Source, parsed: list[ParsedFiles], previous_rows: int | None, settings: Settings
+) -> tuple[list[dict], list[str]]:
+    """Validate every file with its GX suite; for multi-table sources check the tables agree.
+    Returns the validation rows and the coverage gaps found."""
     log = get_run_logger()
-    suite = source.suite(previous_rows, settings.min_row_ratio, date.today())
-    frame = pl.read_parquet(parsed.clean_path)
-    report = validate_frame(frame, suite, settings.docs_dir / "data_docs", source.name)
-    if not report.success:
-        raise ValidationFailed(failure_message(report, f"{source.name} raw file {parsed.raw_path}"))
-    log.info(
-        "%s: %d expectations passed (Data Docs: %s)", source.name, len(report.results), report.docs_index
-    )
-    return [{**r, "suite": report.suite, "source": source.name} for r in report.results]
+    rows = [r for p in parsed for r in _validate_one(source, p, previous_rows, settings)]
+    gaps: list[str] = []
+    if len(source.tables) > 1:
+        totals = table_totals(
+            {
+                table: pl.concat([pl.read_parquet(p.totals_path) for p in parsed if p.table == table])
+                for table in source.tables
+                if any(p.table == table for p in parsed)
+            }
+        )
+        mismatches = cross_table_mismatches(totals)
+        if mismatches.height:
+            first = mismatches.row(0, named=True)
+            raise ValidationFailed(
+                f"{source.name}: tables disagree on total value for {mismatches.height} "
+                f"month/country/direction groups (rule: cross_table_totals); first: {first}"
+            )
+        for table in source.tables:
+            if table not in totals.columns:
+                continue
+            for month in totals.filter(pl.col(table).is_null())["month"].unique().sort().to_list():
+                gaps.append(f"{table} {month:%Y-%m}")
+        for gap in gaps:
+            log.warning(
+                "%s coverage gap: %s is missing (totals over that month are incomplete)", source.name, gap
+            )
+    log.info("%s: %d files passed %d expectations", source.name, len(parsed), len(rows))
+    return rows, gaps
 
 
-def _core_tables(parsed: dict[str, ParsedFiles]) -> dict[str, pl.DataFrame | Path]:
-    """Frames for each core table (dimensions derived by the transforms, facts from Parquet)."""
-    crossings = pl.read_parquet(parsed["bts_crossings"].clean_path)
+def _core_tables(parsed: dict[str, list[ParsedFiles]]) -> dict[str, pl.DataFrame | Path | list[Path]]:
+    """Frames or Parquet files for each core table: facts from the parses, dimensions from code lists."""
     sources = pl.DataFrame(
         [(s.name, s.title, s.publisher, s.url) for s in SOURCES.values()],
         schema=["source", "title", "publisher", "url"],
         orient="row",
     )
-    return {
-        "core.dim_source": sources,
-        "core.dim_port": port_dimension(crossings),
-        "core.dim_measure": measure_dimension(),
-        "core.fact_crossings": crossings.select("port_code", "month", "measure", "value"),
-    }
+    tables: dict[str, pl.DataFrame | Path | list[Path]] = {"core.dim_source": sources}
+    crossings = parsed.get("bts_crossings", [])
+    ports = port_dimension(pl.read_parquet(crossings[0].clean_path)) if crossings else None
+    if crossings:
+        tables["core.dim_measure"] = measure_dimension()
+        tables["core.fact_crossings"] = Path(crossings[0].clean_path)
+    trade = parsed.get("transborder", [])
+    if trade:
+        tables.update(
+            {
+                "core.dim_mode": mode_dimension(),
+                "core.dim_commodity": commodity_dimension(),
+                "core.dim_trade_type": trade_type_dimension(),
+                "core.dim_country": country_dimension(),
+                "core.dim_region": region_dimension(),
+            }
+        )
+        for table, spec in SOURCES["transborder"].tables.items():
+            tables[spec.core_table] = [Path(p.clean_path) for p in trade if p.table == table]
+        trade_port_files = [Path(p.clean_path) for p in trade if p.table in ("dot1", "dot3")]
+        empty = pl.DataFrame(schema={"port_code": pl.String, "port_name": pl.String})
+        ports = extend_ports(ports if ports is not None else empty, trade_ports(trade_port_files))
+    if ports is not None:
+        tables["core.dim_port"] = ports
+    return tables
 
 
 @task(name="build", cache_policy=NO_CACHE)
 def build_task(
     run_id: str,
     started_at: datetime,
-    fetched: dict[str, Fetched],
-    parsed: dict[str, ParsedFiles],
+    parts: dict[str, list[Part]],
+    parsed: dict[str, list[ParsedFiles]],
     validations: dict[str, list[dict]],
     settings: Settings,
 ) -> tuple[str, dict[str, int]]:
     log = get_run_logger()
-    now = datetime.now(UTC)
     this_run = pl.DataFrame(
         [
             {
                 "run_id": run_id,
                 "started_at": started_at,
-                "finished_at": now,
+                "finished_at": datetime.now(UTC),
                 "status": "published",
                 "code_version": code_version(),
                 "message": "; ".join(
-                    f"{k}: {v.rows_clean:,} rows, {v.rows_rejected:,} rejected" for k, v in parsed.items()
+                    f"{k}: {sum(p.rows_clean for p in v):,} rows, {sum(p.rows_rejected for p in v):,} "
+                    f"rejected"
+                    for k, v in parsed.items()
                 ),
             }
         ]
@@ -192,20 +276,24 @@ def build_task(
             {
                 "run_id": run_id,
                 "source": name,
-                "url": f.url,
-                "path": f.path,
-                "sha256": f.sha256,
-                "bytes": f.bytes,
-                "etag": f.etag,
-                "last_modified": f.last_modified,
-                "fetched_at": datetime.fromisoformat(f.fetched_at),
-                "fetch_status": f.status,
-                "layout": parsed[name].layout,
-                "rows_read": parsed[name].rows_read,
-                "rows_loaded": parsed[name].rows_clean,
-                "rows_rejected": parsed[name].rows_rejected,
+                "file_key": part.key,
+                "trade_table": part.table,
+                "url": part.fetched.url,
+                "path": part.path,
+                "sha256": part.sha256,
+                "bytes": Path(part.path).stat().st_size,
+                "etag": part.fetched.etag,
+                "last_modified": part.fetched.last_modified,
+                "fetched_at": datetime.fromisoformat(part.fetched.fetched_at),
+                "fetch_status": part.fetched.status,
+                "layout": p.layout,
+                "rows_read": p.rows_read,
+                "rows_loaded": p.rows_clean,
+                "rows_rejected": p.rows_rejected,
+                "parse_status": "reused" if p.reused else "parsed",
             }
-            for name, f in fetched.items()
+            for name in parsed
+            for part, p in zip(parts[name], parsed[name], strict=True)
         ]
     )
     rejects = pl.concat(
@@ -213,7 +301,8 @@ def build_task(
             pl.read_parquet(p.rejects_path).with_columns(
                 pl.lit(run_id).alias("run_id"), pl.lit(name).alias("source"), pl.lit(p.raw_path).alias("file")
             )
-            for name, p in parsed.items()
+            for name, files in parsed.items()
+            for p in files
         ]
     )
     validation_rows = pl.DataFrame(
@@ -270,16 +359,26 @@ def _summary_markdown(summary: RunSummary) -> str:
     lines = [
         f"# Refresh {summary.run_id}: {summary.status}",
         "",
-        "| source | fetch | rows loaded | rejected |",
-        "|---|---|---:|---:|",
+        "| source | fetch | files parsed | rows loaded | rejected |",
+        "|---|---|---:|---:|---:|",
     ]
     for name, status in summary.fetches.items():
         lines.append(
-            f"| {name} | {status} | {summary.rows.get(name, 0):,} | {summary.rejects.get(name, 0):,} |"
+            f"| {name} | {status} | {summary.parsed.get(name, 0)} | {summary.rows.get(name, 0):,} | "
+            f"{summary.rejects.get(name, 0):,} |"
         )
+    if summary.coverage_gaps:
+        lines += ["", "Coverage gaps: " + ", ".join(summary.coverage_gaps)]
     if summary.charts_failed:
         lines += ["", "Charts that failed: " + ", ".join(summary.charts_failed)]
     return "\n".join(lines)
+
+
+def _fetch_status(parts: list[Part]) -> str:
+    counts: dict[str, int] = {}
+    for part in parts:
+        counts[part.fetched.status] = counts.get(part.fetched.status, 0) + 1
+    return ", ".join(f"{n} {s}" if len(parts) > 1 else s for s, n in counts.items())
 
 
 @flow(name="refresh")
@@ -296,23 +395,23 @@ def refresh(force: bool = False) -> RunSummary:
             if leftovers:
                 log.warning("removed %d partial downloads left by an interrupted run", leftovers)
             published = published_state(settings.warehouse_path)
-            fetched = {
+            selected = {name: SOURCES[name] for name in settings.sources}
+            parts = {
                 name: fetch_task.with_options(
-                    retries=settings.http_retries,
-                    retry_delay_seconds=list(settings.retry_delays),
+                    retries=settings.http_retries, retry_delay_seconds=list(settings.retry_delays)
                 )(source, settings)
-                for name, source in SOURCES.items()
+                for name, source in selected.items()
             }
             summary = RunSummary(
                 run_id=run_id,
                 status="unchanged",
-                fetches={k: v.status for k, v in fetched.items()},
                 warehouse=str(settings.warehouse_path),
+                fetches={k: _fetch_status(v) for k, v in parts.items()},
             )
-            same = all(
-                published.get(name, {}).get("sha256") == f.sha256
-                and published[name].get("code_version") == code_version()
-                for name, f in fetched.items()
+            same = set(published) == set(parts) and all(
+                published[name]["files"] == {(p.key, p.sha256) for p in ps}
+                and published[name]["code_version"] == code_version()
+                for name, ps in parts.items()
             )
             if same and not force:
                 log.info("no source changed since the published warehouse; nothing rebuilt")
@@ -327,16 +426,19 @@ def refresh(force: bool = False) -> RunSummary:
                 )
                 create_markdown_artifact(_summary_markdown(summary), key="refresh-summary")
                 return summary
-            parsed = {name: parse_task(SOURCES[name], f, settings) for name, f in fetched.items()}
-            validations = {
-                name: validate_task(SOURCES[name], p, published.get(name, {}).get("rows_loaded"), settings)
-                for name, p in parsed.items()
-            }
-            built, counts = build_task(run_id, started_at, fetched, parsed, validations, settings)
+            parsed = {name: parse_task(selected[name], ps, settings) for name, ps in parts.items()}
+            validations: dict[str, list[dict]] = {}
+            for name, files in parsed.items():
+                validations[name], gaps = validate_task(
+                    selected[name], files, published.get(name, {}).get("rows_loaded"), settings
+                )
+                summary.coverage_gaps += [f"{name} {g}" for g in gaps]
+            built, counts = build_task(run_id, started_at, parts, parsed, validations, settings)
             publish_task(built, settings)
             summary.status = "published"
-            summary.rows = {k: p.rows_clean for k, p in parsed.items()}
-            summary.rejects = {k: p.rows_rejected for k, p in parsed.items()}
+            summary.rows = {k: sum(p.rows_clean for p in v) for k, v in parsed.items()}
+            summary.rejects = {k: sum(p.rows_rejected for p in v) for k, v in parsed.items()}
+            summary.parsed = {k: sum(not p.reused for p in v) for k, v in parsed.items()}
             if settings.charts:
                 summary.charts_written, summary.charts_failed = charts_task(settings)
             append_run(
@@ -346,7 +448,7 @@ def refresh(force: bool = False) -> RunSummary:
                 datetime.now(UTC),
                 "published",
                 code_version(),
-                f"published {counts.get('core.fact_crossings', 0):,} crossings rows",
+                "; ".join(f"{k} {v:,} rows" for k, v in summary.rows.items()),
             )
             create_markdown_artifact(_summary_markdown(summary), key="refresh-summary")
             return summary

@@ -22,6 +22,11 @@ KNOWN: dict[str, tuple[str, str]] = {
     "HLED_TIMEZONE": ("America/Chicago", "time zone the cron schedule is read in"),
     "HLED_SNAPSHOTS": ("7", "how many previously published warehouses are kept"),
     "HLED_CHARTS": ("1", "set to 0 to skip chart exports at the end of a refresh"),
+    "HLED_SOURCES": ("all", "comma-separated sources to refresh, e.g. bts_crossings,transborder"),
+    "HLED_TRANSBORDER_MANIFEST": (
+        "",
+        "CSV of year,month,url for TransBorder ZIPs (default: the built-in list)",
+    ),
 }
 URL_PREFIX = "HLED_URL_"  # HLED_URL_<SOURCE> overrides a source's publisher URL
 
@@ -41,6 +46,8 @@ class Settings:
     timezone: str
     snapshots: int
     charts: bool
+    sources: tuple[str, ...] = ()
+    transborder_manifest: Path | None = None
     url_overrides: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -81,6 +88,18 @@ class Settings:
             raise SettingsError(
                 f"HLED_RETRY_DELAYS={get('HLED_RETRY_DELAYS')!r} must be numbers like 2,5,15"
             ) from None
+        wanted = get("HLED_SOURCES")
+        sources = (
+            tuple(SOURCES)
+            if wanted in ("", "all")
+            else tuple(x.strip() for x in wanted.split(",") if x.strip())
+        )
+        unknown = [x for x in sources if x not in SOURCES]
+        if unknown:
+            raise SettingsError(f"HLED_SOURCES names unknown sources {unknown}; known: {', '.join(SOURCES)}")
+        manifest = get("HLED_TRANSBORDER_MANIFEST")
+        if manifest and not Path(manifest).expanduser().is_file():
+            raise SettingsError(f"HLED_TRANSBORDER_MANIFEST={manifest}: no such file")
         mirror = get("HLED_MIRROR")
         settings = cls(
             home=Path(get("HLED_HOME")).expanduser().resolve(),
@@ -94,6 +113,8 @@ class Settings:
             timezone=get("HLED_TIMEZONE"),
             snapshots=int(number("HLED_SNAPSHOTS", int)),
             charts=get("HLED_CHARTS") not in ("0", "false", "no"),
+            sources=sources,
+            transborder_manifest=Path(manifest).expanduser().resolve() if manifest else None,
             url_overrides=overrides,
         )
         if settings.mirror is not None and not settings.mirror.is_dir():

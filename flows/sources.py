@@ -1,15 +1,29 @@
-"""The source registry: each source declared once — publisher URL, mirror layout, the header(s)
-that prove a download is the right file, the parser, the GX suite and the core table it feeds."""
+"""The source registry: each source declared once — publisher, how its files are collected, and per
+table the headers that prove a file is right, the parser, the GX suite and the core table it feeds."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 from expectations import crossings as crossings_suite
+from expectations import transborder as transborder_suite
+from flows.collect import collect_single, collect_transborder
 from flows.errors import SourceError
-from transforms import crossings
+from transforms import crossings, transborder
+
+
+@dataclass(frozen=True)
+class Table:
+    """One kind of file a source delivers and where its rows go."""
+
+    layouts: dict[str, tuple[str, ...]]  # accepted headers by layout name
+    parse: Callable[[Path, str], Any]  # (path, label) -> object with clean, rejects, layout, rows_read
+    suite: Callable[..., Any]  # (previous_rows, min_row_ratio, today) -> GX ExpectationSuite
+    core_table: str
 
 
 @dataclass(frozen=True)
@@ -18,11 +32,9 @@ class Source:
     title: str
     publisher: str
     url: str
-    mirror_paths: tuple[str, ...]  # relative to HLED_MIRROR, first existing one wins
-    layouts: dict[str, tuple[str, ...]]  # accepted headers by layout name
-    parse: Callable[..., crossings.Parsed]
-    suite: Callable[..., object]
-    table: str
+    mirror_paths: tuple[str, ...]  # relative to HLED_MIRROR, first existing one wins (single-file sources)
+    tables: dict[str, Table]
+    collect: Callable[..., list]  # (source, settings) -> list[Part]
 
     def mirror_file(self, mirror: Path | None) -> Path | None:
         """The file standing in for the publisher inside a mirror directory, if any."""
@@ -35,6 +47,10 @@ class Source:
         raise SourceError(f"{self.name}: HLED_MIRROR={mirror} has none of: {tried}")
 
 
+def _parse_trade(table: str, path: Path, label: str) -> transborder.ParsedTrade:
+    return transborder.parse_transborder(path, table, label)
+
+
 BTS_CROSSINGS = Source(
     name="bts_crossings",
     title="Border Crossing Entry Data",
@@ -44,10 +60,37 @@ BTS_CROSSINGS = Source(
         "bts_border_crossing/Border_Crossing_Entry_Data.csv.gz",
         "bts_border_crossing/Border_Crossing_Entry_Data.csv",
     ),
-    layouts=crossings.LAYOUTS,
-    parse=crossings.parse_crossings,
-    suite=crossings_suite.build_suite,
-    table="core.fact_crossings",
+    tables={
+        "crossings": Table(
+            layouts=crossings.LAYOUTS,
+            parse=crossings.parse_crossings,
+            suite=crossings_suite.build_suite,
+            core_table="core.fact_crossings",
+        )
+    },
+    collect=collect_single,
 )
 
-SOURCES: dict[str, Source] = {s.name: s for s in (BTS_CROSSINGS,)}
+TRANSBORDER = Source(
+    name="transborder",
+    title="North American TransBorder Freight Data",
+    publisher="U.S. DOT Bureau of Transportation Statistics, from Census foreign-trade data",
+    url="https://www.bts.gov/topics/transborder-raw-data",
+    mirror_paths=("transborder",),
+    tables={
+        table: Table(
+            layouts=transborder.LAYOUTS[table],
+            parse=partial(_parse_trade, table),
+            suite=partial(transborder_suite.build_suite, table),
+            core_table=core,
+        )
+        for table, core in (
+            ("dot1", "core.fact_trade_port"),
+            ("dot2", "core.fact_trade_state_commodity"),
+            ("dot3", "core.fact_trade_port_commodity"),
+        )
+    },
+    collect=collect_transborder,
+)
+
+SOURCES: dict[str, Source] = {s.name: s for s in (BTS_CROSSINGS, TRANSBORDER)}

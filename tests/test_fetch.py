@@ -16,7 +16,7 @@ from tests.conftest import FIXTURES, Reply, sha256
 from transforms.errors import SchemaDriftError
 
 BODY = (FIXTURES / "crossings_current.csv").read_bytes()
-HEADERS = BTS_CROSSINGS.layouts
+HEADERS = BTS_CROSSINGS.tables["crossings"].layouts
 
 
 def fetch(publisher, raw_dir, path="/rows.csv"):

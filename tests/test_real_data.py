@@ -61,6 +61,7 @@ def real_warehouse(prefect_server, tmp_path_factory):
             env.delenv(key)
         env.setenv("HLED_HOME", str(home))
         env.setenv("HLED_URL_BTS_CROSSINGS", server.url(PATH))
+        env.setenv("HLED_SOURCES", "bts_crossings")
         from flows.refresh import refresh
 
         yield home, refresh()

@@ -136,6 +136,7 @@ def port_dimension(clean: pl.DataFrame) -> pl.DataFrame:
             pl.col("month").min().alias("first_month"),
             pl.col("month").max().alias("last_month"),
         )
+        .with_columns(pl.lit(True).alias("is_land_port"), pl.col("port_code").alias("crossings_port_code"))
         .sort("port_code")
     )
 

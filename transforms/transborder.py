@@ -36,16 +36,49 @@ LAYOUTS: dict[str, dict[str, tuple[str, ...]]] = {
 }
 # the codes that identify a row in each table, as clean column names
 KEYS: dict[str, tuple[str, ...]] = {
-    "dot1": ("month", "trade_type", "country", "us_state", "port_code", "mode", "mex_state", "can_province",
-             "domestic_foreign", "containerized"),
-    "dot2": ("month", "trade_type", "country", "us_state", "commodity", "mode", "mex_state", "can_province",
-             "domestic_foreign", "containerized"),
-    "dot3": ("month", "trade_type", "country", "port_code", "commodity", "mode", "domestic_foreign",
-             "containerized"),
+    "dot1": (
+        "month",
+        "trade_type",
+        "country",
+        "us_state",
+        "port_code",
+        "mode",
+        "mex_state",
+        "can_province",
+        "domestic_foreign",
+        "containerized",
+    ),
+    "dot2": (
+        "month",
+        "trade_type",
+        "country",
+        "us_state",
+        "commodity",
+        "mode",
+        "mex_state",
+        "can_province",
+        "domestic_foreign",
+        "containerized",
+    ),
+    "dot3": (
+        "month",
+        "trade_type",
+        "country",
+        "port_code",
+        "commodity",
+        "mode",
+        "domestic_foreign",
+        "containerized",
+    ),
 }
 AMOUNTS = ("value_usd", "weight_kg", "freight_usd")
-_RAW_NAME = {"us_state": "USASTATE", "port_code": "DEPE", "mex_state": "MEXSTATE", "can_province": "CANPROV",
-             "commodity": "COMMODITY2"}
+_RAW_NAME = {
+    "us_state": "USASTATE",
+    "port_code": "DEPE",
+    "mex_state": "MEXSTATE",
+    "can_province": "CANPROV",
+    "commodity": "COMMODITY2",
+}
 _REQUIRED_CODES = {"port_code", "us_state", "commodity"}
 
 
@@ -98,13 +131,21 @@ def parse_transborder(path: Path, table: str, name: str | None = None) -> Parsed
     ]
     for key in KEYS[table][3:]:
         if key == "mode":
-            exprs.append(_text("DISAGMOT").replace_strict(mode_codes, default=_text("DISAGMOT")).alias("mode"))
+            exprs.append(
+                _text("DISAGMOT").replace_strict(mode_codes, default=_text("DISAGMOT")).alias("mode")
+            )
         elif key == "domestic_foreign":
-            exprs.append(_text("DF").replace_strict({"1": "domestic", "2": "foreign"}, default=None)
-                         .alias("domestic_foreign"))
+            exprs.append(
+                _text("DF")
+                .replace_strict({"1": "domestic", "2": "foreign"}, default=None)
+                .alias("domestic_foreign")
+            )
         elif key == "containerized":
-            exprs.append(_text("CONTCODE").replace_strict({"1": True, "0": False}, default=None,
-                                                          return_dtype=pl.Boolean).alias("containerized"))
+            exprs.append(
+                _text("CONTCODE")
+                .replace_strict({"1": True, "0": False}, default=None, return_dtype=pl.Boolean)
+                .alias("containerized")
+            )
         else:
             exprs.append(_text(_RAW_NAME[key]).alias(key))
     exprs += [
@@ -126,13 +167,21 @@ def parse_transborder(path: Path, table: str, name: str | None = None) -> Parsed
     )
     present_required = [k for k in KEYS[table] if k in _REQUIRED_CODES]
     problems = [
-        (pl.col("year").is_null() | (pl.col("month").is_null() & (layout == "monthly")),
-         "period_unparseable", pl.format("MONTH '{}' / YEAR '{}' is not a month", "_month_text", "_year_text")),
-        (pl.any_horizontal(pl.col("value_usd", "_weight", "freight_usd").is_null()),
-         "amount_not_integer", pl.format("VALUE/SHIPWT/FREIGHT_CHARGES '{}' are not all whole numbers",
-                                         "_amount_text")),
-        (pl.any_horizontal(pl.col(present_required).is_null()), "code_missing",
-         pl.lit(f"one of {', '.join(_RAW_NAME[k] for k in present_required)} is empty")),
+        (
+            pl.col("year").is_null() | (pl.col("month").is_null() & (layout == "monthly")),
+            "period_unparseable",
+            pl.format("MONTH '{}' / YEAR '{}' is not a month", "_month_text", "_year_text"),
+        ),
+        (
+            pl.any_horizontal(pl.col("value_usd", "_weight", "freight_usd").is_null()),
+            "amount_not_integer",
+            pl.format("VALUE/SHIPWT/FREIGHT_CHARGES '{}' are not all whole numbers", "_amount_text"),
+        ),
+        (
+            pl.any_horizontal(pl.col(present_required).is_null()),
+            "code_missing",
+            pl.lit(f"one of {', '.join(_RAW_NAME[k] for k in present_required)} is empty"),
+        ),
     ]
     rule = pl.lit(None, dtype=pl.String)
     reason = pl.lit(None, dtype=pl.String)
@@ -141,9 +190,41 @@ def parse_transborder(path: Path, table: str, name: str | None = None) -> Parsed
         reason = pl.when(condition).then(text).otherwise(reason)
     typed = typed.with_columns(rule.alias("_rule"), reason.alias("_reason"))
     rejects = typed.filter(pl.col("_rule").is_not_null()).select(
-        pl.col("source_line").alias("line"), pl.col("_rule").alias("rule"), pl.col("_reason").alias("reason"), "raw"
+        pl.col("source_line").alias("line"),
+        pl.col("_rule").alias("rule"),
+        pl.col("_reason").alias("reason"),
+        "raw",
     )
     schema = clean_schema(table)
     clean = typed.filter(pl.col("_rule").is_null()).select(list(schema)).cast(schema)  # type: ignore[arg-type]
-    return ParsedTrade(table=table, clean=clean, rejects=rejects.cast(REJECT_SCHEMA),  # type: ignore[arg-type]
-                       layout=layout, rows_read=raw.height)
+    return ParsedTrade(
+        table=table,
+        clean=clean,
+        rejects=rejects.cast(REJECT_SCHEMA),  # type: ignore[arg-type]
+        layout=layout,
+        rows_read=raw.height,
+    )
+
+
+def trade_ports(clean_paths: list[Path]) -> pl.DataFrame:
+    """Each port code in clean dot1/dot3 Parquet files and whether it carries land-mode trade."""
+    if not clean_paths:
+        return pl.DataFrame(schema={"port_code": pl.String, "land": pl.Boolean})
+    land = [spec[0] for spec in MODES.values() if spec[3]]
+    return (
+        pl.concat([pl.scan_parquet(str(p)).select("port_code", "mode") for p in clean_paths])
+        .group_by("port_code")
+        .agg(pl.col("mode").is_in(land).any().alias("land"))
+        .sort("port_code")
+        .collect()
+    )
+
+
+def extend_ports(crossing_ports: pl.DataFrame, ports: pl.DataFrame) -> pl.DataFrame:
+    """core.dim_port: the crossings ports, plus trade-only ports named by their code (no crosswalk)."""
+    extra = ports.join(crossing_ports.select("port_code"), on="port_code", how="anti").select(
+        "port_code",
+        pl.col("port_code").alias("port_name"),
+        pl.col("land").alias("is_land_port"),
+    )
+    return pl.concat([crossing_ports, extra], how="diagonal_relaxed").sort("port_code")

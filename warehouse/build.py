@@ -22,7 +22,7 @@ HISTORY_TABLES = ("runs", "source_files", "validations")
 class BuildInput:
     """Everything one build loads: core tables as frames or Parquet paths, and this run's meta rows."""
 
-    tables: dict[str, pl.DataFrame | Path]
+    tables: dict[str, pl.DataFrame | Path | list[Path]]
     runs: pl.DataFrame
     source_files: pl.DataFrame
     validations: pl.DataFrame
@@ -44,18 +44,39 @@ def _run_sql(con: duckdb.DuckDBPyConnection, folder: str) -> None:
             raise WarehouseError(f"warehouse/sql/{folder}/{name} failed: {exc}") from exc
 
 
-def _load(con: duckdb.DuckDBPyConnection, table: str, data: pl.DataFrame | Path) -> int:
+def _load(con: duckdb.DuckDBPyConnection, table: str, data: pl.DataFrame | Path | list[Path]) -> int:
+    """Insert the columns `table` has from a frame or Parquet file(s); extra columns are left out."""
+    schema, name = table.split(".")
+    wanted = [
+        r[0]
+        for r in rows(
+            con,
+            "SELECT column_name FROM duckdb_columns() WHERE schema_name = ? "
+            "AND table_name = ? AND database_name = current_database()",
+            [schema, name],
+        )
+    ]
     try:
-        if isinstance(data, Path):
-            run(con, f"INSERT INTO {table} BY NAME SELECT * FROM read_parquet(?)", [str(data)])
-        else:
+        if isinstance(data, pl.DataFrame):
             con.register("_frame", data.to_arrow())
-            try:
-                run(con, f"INSERT INTO {table} BY NAME SELECT * FROM _frame")
-            finally:
-                con.unregister("_frame")
+            relation, params = "_frame", []
+        else:
+            paths = [str(p) for p in (data if isinstance(data, list) else [data])]
+            if not paths:
+                return 0
+            relation, params = "read_parquet(?)", [paths]
+        present = (
+            set(data.columns)
+            if isinstance(data, pl.DataFrame)
+            else {r[0] for r in rows(con, f"DESCRIBE SELECT * FROM {relation}", params)}
+        )
+        cols = ", ".join(f'"{c}"' for c in wanted if c in present)
+        run(con, f"INSERT INTO {table} ({cols}) SELECT {cols} FROM {relation}", params)
     except duckdb.Error as exc:
         raise WarehouseError(f"loading {table} failed: {exc}") from exc
+    finally:
+        if isinstance(data, pl.DataFrame):
+            con.unregister("_frame")
     return scalar(con, f"SELECT count(*) FROM {table}")
 
 

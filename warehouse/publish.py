@@ -73,8 +73,8 @@ def prune_snapshots(snapshots_dir: Path, keep: int) -> None:
 
 
 def published_state(target: Path) -> dict[str, dict]:
-    """Per source, what the published file last loaded: sha256, rows_loaded, the run's code
-    version. Empty when nothing is published yet."""
+    """Per source, what the published file loaded in its latest run: the set of (file key, sha256),
+    the rows loaded and the run's code version. Empty when nothing is published yet."""
     if not target.exists():
         return {}
     try:
@@ -84,13 +84,18 @@ def published_state(target: Path) -> dict[str, dict]:
     try:
         found = rows(
             con,
-            """SELECT s.source, s.sha256, s.rows_loaded, r.code_version
+            """WITH latest AS (
+                   SELECT s.source, max(r.started_at) AS started_at
+                   FROM meta.source_files s JOIN meta.runs r USING (run_id) GROUP BY ALL)
+               SELECT s.source, list((s.file_key, s.sha256)), sum(s.rows_loaded)::BIGINT,
+                      any_value(r.code_version)
                FROM meta.source_files s JOIN meta.runs r USING (run_id)
-               QUALIFY row_number() OVER (PARTITION BY s.source ORDER BY r.started_at DESC) = 1""",
+               JOIN latest l ON l.source = s.source AND l.started_at = r.started_at
+               GROUP BY s.source""",
         )
     finally:
         con.close()
     return {
-        source: {"sha256": sha, "rows_loaded": rows_loaded, "code_version": version}
-        for source, sha, rows_loaded, version in found
+        source: {"files": {(k, sha) for k, sha in files}, "rows_loaded": loaded, "code_version": version}
+        for source, files, loaded, version in found
     }

@@ -18,6 +18,8 @@ COMMENT ON COLUMN meta.runs.message IS 'Summary of the run, or the error that st
 CREATE TABLE meta.source_files (
     run_id        VARCHAR NOT NULL,
     source        VARCHAR NOT NULL,
+    file_key      VARCHAR NOT NULL,
+    trade_table   VARCHAR,
     url           VARCHAR NOT NULL,
     path          VARCHAR NOT NULL,
     sha256        VARCHAR NOT NULL,
@@ -29,11 +31,14 @@ CREATE TABLE meta.source_files (
     layout        VARCHAR,
     rows_read     BIGINT,
     rows_loaded   BIGINT,
-    rows_rejected BIGINT
+    rows_rejected BIGINT,
+    parse_status  VARCHAR
 );
 COMMENT ON TABLE meta.source_files IS 'Raw files loaded by each published run: where they came from, their content hash and row counts';
 COMMENT ON COLUMN meta.source_files.run_id IS 'Run that loaded the file, joins meta.runs';
 COMMENT ON COLUMN meta.source_files.source IS 'Source name from the registry, e.g. bts_crossings';
+COMMENT ON COLUMN meta.source_files.file_key IS 'Which file of the source: the source name for single-file sources, dotN_MMYY for TransBorder';
+COMMENT ON COLUMN meta.source_files.trade_table IS 'Parser table of the file: crossings, dot1, dot2 or dot3';
 COMMENT ON COLUMN meta.source_files.url IS 'Publisher URL (or mirror path) the file came from';
 COMMENT ON COLUMN meta.source_files.path IS 'Where the raw file is kept under HLED_HOME/raw, named by its sha256';
 COMMENT ON COLUMN meta.source_files.sha256 IS 'SHA-256 of the raw file as received';
@@ -46,6 +51,7 @@ COMMENT ON COLUMN meta.source_files.layout IS 'Which published layout of the fil
 COMMENT ON COLUMN meta.source_files.rows_read IS 'Data rows in the raw file';
 COMMENT ON COLUMN meta.source_files.rows_loaded IS 'Rows loaded into the core fact after rejects and duplicate collapsing';
 COMMENT ON COLUMN meta.source_files.rows_rejected IS 'Rows kept out of the fact; see meta.rejects for each with its reason';
+COMMENT ON COLUMN meta.source_files.parse_status IS 'parsed (read in this run) or reused (same bytes and code as an earlier run: its parse was reused)';
 
 CREATE TABLE meta.validations (
     run_id           VARCHAR NOT NULL,

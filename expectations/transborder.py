@@ -1,0 +1,66 @@
+"""GX suites for the clean TransBorder tables (`transforms.transborder` output), declared as code,
+and the cross-table rule: dot1, dot2 and dot3 give the same total value per month, country and
+trade type (they do in BTS's data); a month missing from a table is a coverage gap, not an error."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import polars as pl
+
+from transforms.trade_codes import COUNTRIES, HS2, MODES, TRADE_TYPES
+from transforms.transborder import AMOUNTS, KEYS
+
+FIRST_MONTH = datetime(1993, 1, 1)
+
+
+def build_suite(table: str, previous_rows: int | None, min_row_ratio: float, today: date):
+    """Expectations for one monthly file of `table` (row counts are not compared across months)."""
+    import great_expectations as gx
+    import great_expectations.expectations as gxe
+
+    keys = KEYS[table]
+    codes = [k for k in keys if k in ("port_code", "us_state", "commodity")]
+    expectations = [
+        *(
+            gxe.ExpectColumnValuesToNotBeNull(column=c)
+            for c in ("month", "trade_type", "country", "mode", *codes)
+        ),
+        gxe.ExpectCompoundColumnsToBeUnique(column_list=list(keys), ignore_row_if="never"),
+        gxe.ExpectColumnValuesToBeInSet(column="trade_type", value_set=sorted(TRADE_TYPES.values())),
+        gxe.ExpectColumnValuesToBeInSet(column="country", value_set=sorted(COUNTRIES.values())),
+        gxe.ExpectColumnValuesToBeInSet(column="mode", value_set=sorted(m[0] for m in MODES.values())),
+        gxe.ExpectColumnValuesToBeBetween(
+            column="month", min_value=FIRST_MONTH, max_value=datetime(today.year, today.month, 1)
+        ),
+        *(gxe.ExpectColumnValuesToBeBetween(column=a, min_value=0) for a in AMOUNTS),
+    ]
+    if "commodity" in keys:
+        expectations.append(gxe.ExpectColumnValuesToBeInSet(column="commodity", value_set=sorted(HS2)))
+    if "port_code" in keys:
+        expectations.append(
+            gxe.ExpectColumnValuesToMatchRegex(column="port_code", regex=r"^[0-9]{2}[0-9X]{2}$")
+        )
+    return gx.ExpectationSuite(name=f"transborder_{table}_clean", expectations=expectations)
+
+
+def table_totals(frames: dict[str, pl.DataFrame]) -> pl.DataFrame:
+    """Total value per table, month, country and trade type, one column per table."""
+    long = pl.concat(
+        [
+            f.group_by("month", "country", "trade_type")
+            .agg(pl.col("value_usd").sum())
+            .with_columns(pl.lit(table).alias("table"))
+            for table, f in frames.items()
+        ]
+    )
+    return long.pivot(on="table", index=["month", "country", "trade_type"], values="value_usd").sort(
+        "month", "country", "trade_type"
+    )
+
+
+def cross_table_mismatches(totals: pl.DataFrame) -> pl.DataFrame:
+    """Rows where the tables present for a month disagree on the total (gaps are not mismatches)."""
+    tables = [c for c in totals.columns if c.startswith("dot")]
+    present = [pl.col(t) for t in tables]
+    return totals.filter(pl.max_horizontal(present) != pl.min_horizontal(present))

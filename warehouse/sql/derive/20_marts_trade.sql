@@ -1,0 +1,144 @@
+-- Trade marts from the TransBorder facts. Each TransBorder table covers all trade, so every mart
+-- reads exactly one of them (dot1 for port × mode, dot3 for port × commodity).
+CREATE TABLE marts.trade_port_month AS
+SELECT t.port_code, p.port_name, t.month, t.mode, t.trade_type, t.country,
+       sum(t.value_usd)::BIGINT AS value_usd,
+       sum(t.weight_kg)::BIGINT AS weight_kg,
+       sum(t.freight_usd)::BIGINT AS freight_usd
+FROM core.fact_trade_port t LEFT JOIN core.dim_port p USING (port_code)
+GROUP BY ALL
+ORDER BY port_code, month, mode, trade_type, country;
+
+CREATE TABLE marts.trade_value_per_truck AS
+WITH trade AS (
+    SELECT port_code, month,
+           sum(value_usd) FILTER (WHERE trade_type = 'export')::BIGINT AS export_value_usd,
+           sum(value_usd) FILTER (WHERE trade_type = 'import')::BIGINT AS import_value_usd
+    FROM core.fact_trade_port
+    WHERE country = 'mexico' AND mode = 'truck'
+    GROUP BY ALL
+)
+SELECT t.port_code, p.port_name, t.month,
+       coalesce(t.export_value_usd, 0) AS export_value_usd,
+       coalesce(t.import_value_usd, 0) AS import_value_usd,
+       coalesce(t.export_value_usd, 0) + coalesce(t.import_value_usd, 0) AS total_value_usd,
+       c.value AS inbound_trucks,
+       CASE WHEN c.value > 0 THEN round(coalesce(t.import_value_usd, 0) / c.value, 2) END
+           AS import_value_per_inbound_truck_usd,
+       CASE WHEN c.value > 0
+            THEN round((coalesce(t.export_value_usd, 0) + coalesce(t.import_value_usd, 0)) / c.value, 2) END
+           AS total_value_per_inbound_truck_usd
+FROM trade t
+LEFT JOIN core.dim_port p USING (port_code)
+LEFT JOIN core.fact_crossings c
+    ON c.port_code = t.port_code AND c.month = t.month AND c.measure = 'trucks'
+ORDER BY port_code, month;
+
+CREATE TABLE marts.mode_share AS
+WITH by_mode AS (
+    SELECT country, month, mode, sum(value_usd)::BIGINT AS value_usd
+    FROM core.fact_trade_port GROUP BY ALL
+)
+SELECT CASE country WHEN 'mexico' THEN 'US-Mexico' ELSE 'US-Canada' END AS border,
+       country, month, mode, value_usd,
+       round(100.0 * value_usd / sum(value_usd) OVER (PARTITION BY country, month), 3) AS share_pct
+FROM by_mode
+ORDER BY country, month, mode;
+
+CREATE TABLE marts.priority_sector_trade AS
+WITH s AS (
+    SELECT t.port_code, t.country, t.month, d.hled_sector,
+           sum(t.value_usd)::BIGINT AS value_usd,
+           sum(t.value_usd) FILTER (WHERE t.trade_type = 'export')::BIGINT AS export_value_usd,
+           sum(t.value_usd) FILTER (WHERE t.trade_type = 'import')::BIGINT AS import_value_usd
+    FROM core.fact_trade_port_commodity t JOIN core.dim_commodity d USING (commodity)
+    GROUP BY ALL
+)
+SELECT s.port_code, p.port_name, s.country, s.month, s.hled_sector,
+       s.value_usd, coalesce(s.export_value_usd, 0) AS export_value_usd,
+       coalesce(s.import_value_usd, 0) AS import_value_usd,
+       prev.value_usd AS value_prev_year,
+       CASE WHEN prev.value_usd > 0 THEN round(100.0 * (s.value_usd - prev.value_usd) / prev.value_usd, 2) END
+           AS yoy_pct,
+       base.value_usd AS value_2021,
+       CASE WHEN base.value_usd > 0 THEN round(100.0 * s.value_usd / base.value_usd, 2) END AS index_2021
+FROM s
+LEFT JOIN core.dim_port p USING (port_code)
+LEFT JOIN s AS prev
+    ON prev.port_code = s.port_code AND prev.country = s.country AND prev.hled_sector = s.hled_sector
+   AND prev.month = s.month - INTERVAL 12 MONTH
+LEFT JOIN s AS base
+    ON base.port_code = s.port_code AND base.country = s.country AND base.hled_sector = s.hled_sector
+   AND base.month = make_date(2021, month(s.month), 1)
+ORDER BY s.port_code, s.country, s.hled_sector, s.month;
+
+CREATE TABLE marts.coverage AS
+WITH present AS (
+    SELECT 'dot1' AS trade_table, month, count(*) AS rows FROM core.fact_trade_port GROUP BY ALL
+    UNION ALL SELECT 'dot2', month, count(*) FROM core.fact_trade_state_commodity GROUP BY ALL
+    UNION ALL SELECT 'dot3', month, count(*) FROM core.fact_trade_port_commodity GROUP BY ALL
+),
+months AS (SELECT DISTINCT month FROM present),
+tables AS (SELECT unnest(['dot1', 'dot2', 'dot3']) AS trade_table)
+SELECT m.month, t.trade_table, coalesce(p.rows, 0) AS rows, p.rows IS NOT NULL AS present,
+       count(p.rows) OVER (PARTITION BY m.month) = 3 AS month_complete
+FROM months m CROSS JOIN tables t
+LEFT JOIN present p ON p.month = m.month AND p.trade_table = t.trade_table
+ORDER BY m.month, t.trade_table;
+
+INSERT INTO marts.data_vintage
+SELECT s.source, s.title, s.publisher, min(f.month), max(f.month), current_timestamp
+FROM core.dim_source s, core.fact_trade_port f
+WHERE s.source = 'transborder'
+GROUP BY ALL;
+
+COMMENT ON TABLE marts.trade_port_month IS 'US trade with Mexico and Canada per port, month, mode, direction and partner (from TransBorder dot1)';
+COMMENT ON COLUMN marts.trade_port_month.port_code IS 'Schedule D port code, joins core.dim_port';
+COMMENT ON COLUMN marts.trade_port_month.port_name IS 'Port name (the code itself for ports known only from trade data)';
+COMMENT ON COLUMN marts.trade_port_month.month IS 'First day of the month';
+COMMENT ON COLUMN marts.trade_port_month.mode IS 'Transport mode, joins core.dim_mode';
+COMMENT ON COLUMN marts.trade_port_month.trade_type IS 'export or import (US point of view)';
+COMMENT ON COLUMN marts.trade_port_month.country IS 'mexico or canada';
+COMMENT ON COLUMN marts.trade_port_month.value_usd IS 'Trade value, US dollars';
+COMMENT ON COLUMN marts.trade_port_month.weight_kg IS 'Shipping weight, kg, summed over rows where it is reported (exports by land are not)';
+COMMENT ON COLUMN marts.trade_port_month.freight_usd IS 'Freight charges, US dollars';
+
+COMMENT ON TABLE marts.trade_value_per_truck IS 'US-Mexico trade carried by truck through a port in a month, divided by the port''s inbound truck crossings that month';
+COMMENT ON COLUMN marts.trade_value_per_truck.port_code IS 'Port code (TransBorder DEPE = crossings port code)';
+COMMENT ON COLUMN marts.trade_value_per_truck.port_name IS 'Port name';
+COMMENT ON COLUMN marts.trade_value_per_truck.month IS 'First day of the month';
+COMMENT ON COLUMN marts.trade_value_per_truck.export_value_usd IS 'US exports to Mexico by truck through the port (southbound), US dollars';
+COMMENT ON COLUMN marts.trade_value_per_truck.import_value_usd IS 'US imports from Mexico by truck through the port (northbound), US dollars';
+COMMENT ON COLUMN marts.trade_value_per_truck.total_value_usd IS 'Exports plus imports by truck, US dollars';
+COMMENT ON COLUMN marts.trade_value_per_truck.inbound_trucks IS 'Inbound (northbound) truck crossings at the port that month, from core.fact_crossings; NULL when not reported';
+COMMENT ON COLUMN marts.trade_value_per_truck.import_value_per_inbound_truck_usd IS 'Imports by truck / inbound trucks: value carried north per truck crossing, US dollars';
+COMMENT ON COLUMN marts.trade_value_per_truck.total_value_per_inbound_truck_usd IS 'Both directions of truck trade / inbound trucks (the crossings count northbound trucks only), US dollars';
+
+COMMENT ON TABLE marts.mode_share IS 'Share of US trade value with each partner by transport mode, per month (from TransBorder dot1); rail''s share is the greening signal';
+COMMENT ON COLUMN marts.mode_share.border IS 'US-Mexico or US-Canada';
+COMMENT ON COLUMN marts.mode_share.country IS 'mexico or canada';
+COMMENT ON COLUMN marts.mode_share.month IS 'First day of the month';
+COMMENT ON COLUMN marts.mode_share.mode IS 'Transport mode, joins core.dim_mode';
+COMMENT ON COLUMN marts.mode_share.value_usd IS 'Exports plus imports by this mode, US dollars';
+COMMENT ON COLUMN marts.mode_share.share_pct IS 'Percent of the month''s total trade value with the partner carried by this mode';
+
+COMMENT ON TABLE marts.priority_sector_trade IS 'Trade per port, partner, HLED sector and month (from TransBorder dot3), with year-over-year change and an index against the same month of 2021 (the HLED relaunch)';
+COMMENT ON COLUMN marts.priority_sector_trade.port_code IS 'Schedule D port code, joins core.dim_port';
+COMMENT ON COLUMN marts.priority_sector_trade.port_name IS 'Port name';
+COMMENT ON COLUMN marts.priority_sector_trade.country IS 'mexico or canada';
+COMMENT ON COLUMN marts.priority_sector_trade.month IS 'First day of the month';
+COMMENT ON COLUMN marts.priority_sector_trade.hled_sector IS 'HLED sector, see core.dim_commodity';
+COMMENT ON COLUMN marts.priority_sector_trade.value_usd IS 'Exports plus imports, US dollars';
+COMMENT ON COLUMN marts.priority_sector_trade.export_value_usd IS 'US exports, US dollars';
+COMMENT ON COLUMN marts.priority_sector_trade.import_value_usd IS 'US imports, US dollars';
+COMMENT ON COLUMN marts.priority_sector_trade.value_prev_year IS 'value_usd in the same month a year earlier (NULL when that month is missing)';
+COMMENT ON COLUMN marts.priority_sector_trade.yoy_pct IS 'Year-over-year change in percent';
+COMMENT ON COLUMN marts.priority_sector_trade.value_2021 IS 'value_usd in the same calendar month of 2021';
+COMMENT ON COLUMN marts.priority_sector_trade.index_2021 IS 'value_usd / value_2021 x 100 (100 = same as the 2021 relaunch year)';
+
+COMMENT ON TABLE marts.coverage IS 'Which TransBorder tables are present for which months: a month missing from one table is a coverage gap, and sums over it are incomplete';
+COMMENT ON COLUMN marts.coverage.month IS 'First day of the month';
+COMMENT ON COLUMN marts.coverage.trade_table IS 'dot1 (port x state), dot2 (state x commodity) or dot3 (port x commodity)';
+COMMENT ON COLUMN marts.coverage.rows IS 'Rows loaded for this table and month';
+COMMENT ON COLUMN marts.coverage.present IS 'Whether the table has data for the month';
+COMMENT ON COLUMN marts.coverage.month_complete IS 'True when all three tables have the month';
