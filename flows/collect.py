@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 DEFAULT_TRANSBORDER_MANIFEST = Path(__file__).with_name("transborder_urls.csv")
-MONTHLY_FILE = re.compile(r"(dot[123])_(\d{2})(\d{2})\.csv(?:\.gz)?")
+MONTHLY_FILE = re.compile(r"(dot[123])_(0[1-9]|1[0-2])(\d{2})\.csv(?:\.gz)?")  # annual dotN_YYYY excluded
 
 
 @dataclass(frozen=True)

@@ -160,3 +160,66 @@ def test_raw_file_is_kept_compressed_and_everything_is_documented(real_warehouse
     assert value > 0 and months == 12 and yoy is not None and index is not None
     for ext in ("html", "png", "svg", "json"):
         assert (home / "exports" / "en" / f"us_mexico_trucks.{ext}").stat().st_size > 1000
+
+
+@pytest.fixture(scope="module")
+def real_mirror_warehouse(prefect_server, tmp_path_factory):
+    """`hled refresh` as the README says, with HLED_MIRROR pointing at the staged data: all sources."""
+    home = tmp_path_factory.mktemp("mirror") / "home"
+    with pytest.MonkeyPatch.context() as env:
+        for key in [k for k in os.environ if k.startswith("HLED_") and k != "HLED_TEST_SHARED_DATA"]:
+            env.delenv(key)
+        env.setenv("HLED_HOME", str(home))
+        env.setenv("HLED_MIRROR", str(SHARED_DATA))
+        env.setenv("HLED_CHARTS", "0")
+        from flows.refresh import refresh
+
+        yield home, refresh()
+
+
+def test_mirror_refresh_loads_crossings_and_all_transborder_files(real_mirror_warehouse) -> None:
+    home, summary = real_mirror_warehouse
+    assert summary.status == "published"
+    assert summary.rows["bts_crossings"] == 399_395
+    assert summary.coverage_gaps == ["transborder dot3 2024-03"]
+    trucks = dict(
+        q(
+            home,
+            """SELECT year(month), sum(value)::BIGINT FROM marts.border_month
+                             WHERE border = 'US-Mexico' AND measure = 'trucks' GROUP BY 1""",
+        )
+    )
+    assert all(trucks[year] == total for year, total in US_MEXICO_TRUCKS.items())
+    # 164 monthly files: 2015-01 and 2020-01..2024-09 of dot1/dot2/dot3, without dot3 2024-03
+    assert q(home, "SELECT count(*) FROM meta.source_files WHERE source = 'transborder'") == [(164,)]
+
+
+@pytest.mark.parametrize(
+    "table", ["core.fact_trade_port", "core.fact_trade_state_commodity", "core.fact_trade_port_commodity"]
+)
+def test_us_mexico_trade_totals_match_the_published_figures(real_mirror_warehouse, table) -> None:
+    home, _ = real_mirror_warehouse
+    got = q(
+        home,
+        f"""SELECT year(month), round(sum(value_usd) / 1e9, 2) FROM {table}
+                      WHERE country = 'mexico' AND year(month) BETWEEN 2021 AND 2023 GROUP BY 1 ORDER BY 1""",
+    )
+    assert got == [(2021, 661.16), (2022, 779.31), (2023, 798.83)]
+
+
+def test_laredo_is_the_top_port_by_trade_value_in_2023(real_mirror_warehouse) -> None:
+    home, _ = real_mirror_warehouse
+    top = q(
+        home,
+        """SELECT port_code, round(sum(value_usd) / 1e9, 1) FROM core.fact_trade_port_commodity
+                     WHERE country = 'mexico' AND year(month) = 2023 GROUP BY 1 ORDER BY 2 DESC LIMIT 5""",
+    )
+    assert top == [("2304", 312.9), ("2401", 73.4), ("2506", 60.6), ("2305", 44.5), ("2303", 37.0)]
+    assert q(
+        home,
+        """SELECT count(*) FROM core.fact_trade_port WHERE trade_type = 'export'
+                      AND mode = 'truck' AND weight_kg IS NOT NULL""",
+    ) == [(0,)]
+    assert q(home, "SELECT month, trade_table FROM marts.coverage WHERE NOT present") == [
+        (date(2024, 3, 1), "dot3")
+    ]
