@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,12 +41,10 @@ def export_charts(
                 chart = builder(con, lang=lang, port=port)
                 for fmt in FORMATS:
                     path = target / f"{stem}.{fmt}"
-                    if fmt == "html":
-                        chart.save(str(path), inline=True)
-                    elif fmt == "png":
-                        chart.save(str(path), scale_factor=2)
-                    else:
-                        chart.save(str(path))
+                    partial = target / f".{stem}.{fmt}.partial"  # readers never see a half-written file
+                    options = {"html": {"inline": True}, "png": {"scale_factor": 2}}.get(fmt, {})
+                    chart.save(str(partial), format=fmt, **options)
+                    os.replace(partial, path)
                     report.written.append(path)
             except Exception as exc:  # one chart's failure must not lose the others
                 log.error("chart %s failed: %s", name, exc)

@@ -33,6 +33,7 @@ def _prefect_env(home: Path) -> None:
 def _user_errors() -> tuple[type[Exception], ...]:
     from expectations.runner import ValidationFailed
     from flows.errors import SettingsError, SourceError
+    from flows.refresh import ChartsFailed
     from flows.runlog import RefreshBusy
     from transforms.errors import ParseError, SchemaDriftError
     from warehouse.errors import WarehouseError
@@ -45,6 +46,7 @@ def _user_errors() -> tuple[type[Exception], ...]:
         ValidationFailed,
         WarehouseError,
         RefreshBusy,
+        ChartsFailed,
     )
 
 
@@ -76,6 +78,13 @@ def refresh(
     except _user_errors() as exc:
         err.print(f"[red]refresh failed:[/red] {exc}", soft_wrap=True)
         raise typer.Exit(1) from None
+    except Exception as exc:  # anything unforeseen still ends as one actionable line
+        err.print(
+            f"[red]refresh failed:[/red] {type(exc).__name__}: {exc} "
+            f"(details in the log above and in {settings.run_log})",
+            soft_wrap=True,
+        )
+        raise typer.Exit(1) from None
     table = Table(title=f"refresh {summary.status}")
     for col in ("source", "fetch", "rows loaded", "rejected"):
         table.add_column(col)
@@ -85,9 +94,6 @@ def refresh(
     out.print(f"warehouse: {summary.warehouse}")
     if summary.charts_written:
         out.print(f"charts: {summary.charts_written} files under {settings.exports_dir}")
-    if summary.charts_failed:
-        err.print(f"[red]charts failed:[/red] {summary.charts_failed}", soft_wrap=True)
-        raise typer.Exit(1)
 
 
 @app.command()

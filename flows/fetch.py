@@ -70,17 +70,30 @@ def last_fetch(raw_dir: Path, source: str, key: str | None = None) -> Fetched | 
     path = manifest_path(raw_dir, source)
     if not path.exists():
         return None
-    for line in reversed(path.read_text().splitlines()):
+    records = []
+    for line in path.read_text().splitlines():
         try:
-            record = json.loads(line)
+            records.append(json.loads(line))
         except json.JSONDecodeError:  # a line torn by a killed run
             continue
-        if record.get("status") == "rejected" or record.get("key", source) != key:
+    refused = {r["sha256"] for r in records if r.get("status") == "rejected" and r.get("key", source) == key}
+    for record in reversed(records):
+        if (
+            record.get("status") == "rejected"
+            or record.get("key", source) != key
+            or record["sha256"] in refused
+        ):
             continue
         if Path(record["path"]).exists():
             record.setdefault("key", source)
             return Fetched(**{k: record[k] for k in Fetched.__dataclass_fields__})
     return None
+
+
+def mark_rejected(raw_dir: Path, fetched: Fetched, reason: str) -> None:
+    """Record that a fetched file failed later checks (parse, validation), so the next fetch does not
+    send its ETag and mistake a 304 for "still fine": the bad file is retried until the publisher fixes it."""
+    _append_manifest(raw_dir, fetched.source, {**asdict(fetched), "status": "rejected", "error": reason})
 
 
 def _append_manifest(raw_dir: Path, source: str, record: dict) -> None:
@@ -241,7 +254,7 @@ def _download(target: Target, raw_dir: Path, previous: Fetched | None, timeout: 
                 _append_manifest(raw_dir, source, asdict(fetched))
                 return fetched
             if status >= 500 or status == 429:
-                raise TransientFetchError(f"{source}: {url} answered HTTP {status}")
+                raise TransientFetchError(f"{source}: {url} answered HTTP {status}; {HINT}")
             if status != 200:
                 raise SourceError(f"{source}: {url} answered HTTP {status}; {HINT}")
             digest = hashlib.sha256()

@@ -20,12 +20,14 @@ from prefect.cache_policies import NO_CACHE
 from expectations.runner import ValidationFailed, failure_message, validate_frame
 from expectations.transborder import cross_table_mismatches, table_totals
 from flows.collect import Part
-from flows.fetch import TransientFetchError, prune_partials
+from flows.fetch import TransientFetchError, mark_rejected, prune_partials
 from flows.runlog import append_run, read_runs, refresh_lock
 from flows.settings import Settings
 from flows.sources import SOURCES, Source
 from flows.version import code_version
-from transforms.crossings import check_reject_share, measure_dimension, port_dimension
+from transforms.crossings import measure_dimension, port_dimension
+from transforms.errors import ParseError, SchemaDriftError
+from transforms.rawfile import check_reject_share
 from transforms.trade_codes import (
     commodity_dimension,
     country_dimension,
@@ -96,11 +98,15 @@ def fetch_task(source: Source, settings: Settings) -> list[Part]:
 def _parse_one(source: Source, part: Part, settings: Settings) -> ParsedFiles:
     folder = settings.build_dir / "parsed" / source.name / f"{part.key}-{part.sha256[:16]}-{code_version()}"
     info_path = folder / "info.json"
-    if info_path.exists():
-        return ParsedFiles(**{**json.loads(info_path.read_text()), "raw_path": part.path, "reused": True})
     label = f"{source.name} raw file {part.path}"
+    if info_path.exists():
+        reused = ParsedFiles(**{**json.loads(info_path.read_text()), "raw_path": part.path, "reused": True})
+        check_reject_share(
+            pl.read_parquet(reused.rejects_path), reused.rows_read, settings.max_reject_share, label
+        )
+        return reused
     result = source.tables[part.table].parse(Path(part.path), label)
-    check_reject_share(result, settings.max_reject_share, label)
+    check_reject_share(result.rejects, result.rows_read, settings.max_reject_share, label)
     tmp = folder.with_name(folder.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
@@ -135,7 +141,13 @@ def _parse_one(source: Source, part: Part, settings: Settings) -> ParsedFiles:
 def parse_task(source: Source, parts: list[Part], settings: Settings) -> list[ParsedFiles]:
     """Parse each file, or reuse the Parquet of an earlier parse of the same bytes by the same code."""
     log = get_run_logger()
-    parsed = [_parse_one(source, part, settings) for part in parts]
+    parsed = []
+    for part in parts:
+        try:
+            parsed.append(_parse_one(source, part, settings))
+        except (ParseError, SchemaDriftError) as exc:
+            mark_rejected(settings.raw_dir, part.fetched, str(exc))
+            raise
     for p in parsed:
         if not p.reused:
             log.info(
@@ -174,12 +186,22 @@ def _validate_one(
 
 @task(name="validate", cache_policy=NO_CACHE)
 def validate_task(
-    source: Source, parsed: list[ParsedFiles], previous_rows: int | None, settings: Settings
+    source: Source,
+    parts: list[Part],
+    parsed: list[ParsedFiles],
+    previous_rows: int | None,
+    settings: Settings,
 ) -> tuple[list[dict], list[str]]:
     """Validate every file with its GX suite; for multi-table sources check the tables agree.
     Returns the validation rows and the coverage gaps found."""
     log = get_run_logger()
-    rows = [r for p in parsed for r in _validate_one(source, p, previous_rows, settings)]
+    rows = []
+    for part, p in zip(parts, parsed, strict=True):
+        try:
+            rows += _validate_one(source, p, previous_rows, settings)
+        except ValidationFailed as exc:
+            mark_rejected(settings.raw_dir, part.fetched, str(exc))
+            raise
     gaps: list[str] = []
     if len(source.tables) > 1:
         totals = table_totals(
@@ -269,7 +291,7 @@ def build_task(
             }
         ]
     )
-    history = read_runs(settings.run_log)
+    history = read_runs(settings.run_log).filter(pl.col("run_id") != run_id)  # drop its own "running" line
     runs = pl.concat([history, this_run.cast(history.schema)])
     source_files = pl.DataFrame(
         [
@@ -349,6 +371,25 @@ def charts_task(settings: Settings) -> tuple[int, dict[str, str]]:
     return written, failed
 
 
+class ChartsFailed(RuntimeError):
+    """The warehouse was published but some charts could not be exported; they are named."""
+
+
+def _raise_for_charts(summary: RunSummary) -> None:
+    if summary.charts_failed:
+        names = "; ".join(f"{k}: {v}" for k, v in summary.charts_failed.items())
+        raise ChartsFailed(f"warehouse published, but {len(summary.charts_failed)} charts failed: {names}")
+
+
+def _charts_stale(settings: Settings) -> bool:
+    """Exports missing or older than the published warehouse (a night that skipped or failed them)."""
+    if not settings.warehouse_path.exists():
+        return False
+    built = settings.warehouse_path.stat().st_mtime
+    files = list(settings.exports_dir.glob("*/*.png"))
+    return not files or min(f.stat().st_mtime for f in files) < built
+
+
 def _current_run_id() -> str:
     from prefect.runtime import flow_run
 
@@ -390,6 +431,15 @@ def refresh(force: bool = False) -> RunSummary:
     run_id = _current_run_id()
     started_at = datetime.now(UTC)
     with refresh_lock(settings.home):
+        append_run(
+            settings.run_log,
+            run_id,
+            started_at,
+            started_at,
+            "running",
+            code_version(),
+            "started; a run left in this state was killed",
+        )
         try:
             leftovers = prune_partials(settings.raw_dir)
             if leftovers:
@@ -415,6 +465,8 @@ def refresh(force: bool = False) -> RunSummary:
             )
             if same and not force:
                 log.info("no source changed since the published warehouse; nothing rebuilt")
+                if settings.charts and _charts_stale(settings):
+                    summary.charts_written, summary.charts_failed = charts_task(settings)
                 append_run(
                     settings.run_log,
                     run_id,
@@ -425,12 +477,13 @@ def refresh(force: bool = False) -> RunSummary:
                     "no source changed",
                 )
                 create_markdown_artifact(_summary_markdown(summary), key="refresh-summary")
+                _raise_for_charts(summary)
                 return summary
             parsed = {name: parse_task(selected[name], ps, settings) for name, ps in parts.items()}
             validations: dict[str, list[dict]] = {}
             for name, files in parsed.items():
                 validations[name], gaps = validate_task(
-                    selected[name], files, published.get(name, {}).get("rows_loaded"), settings
+                    selected[name], parts[name], files, published.get(name, {}).get("rows_loaded"), settings
                 )
                 summary.coverage_gaps += [f"{name} {g}" for g in gaps]
             built, counts = build_task(run_id, started_at, parts, parsed, validations, settings)
@@ -451,8 +504,11 @@ def refresh(force: bool = False) -> RunSummary:
                 "; ".join(f"{k} {v:,} rows" for k, v in summary.rows.items()),
             )
             create_markdown_artifact(_summary_markdown(summary), key="refresh-summary")
+            _raise_for_charts(summary)
             return summary
-        except Exception as exc:
+        except ChartsFailed:
+            raise  # the run was recorded as published: the warehouse is fine, the exports are not
+        except BaseException as exc:  # killed runs keep their "running" line; everything else says why
             append_run(
                 settings.run_log,
                 run_id,

@@ -10,13 +10,9 @@ import polars as pl
 import pytest
 
 from tests.conftest import FIXTURES
-from transforms.crossings import (
-    CLEAN_SCHEMA,
-    check_reject_share,
-    parse_crossings,
-    port_dimension,
-)
+from transforms.crossings import CLEAN_SCHEMA, parse_crossings, port_dimension
 from transforms.errors import ParseError, SchemaDriftError
+from transforms.rawfile import check_reject_share
 
 HEADER = "Port Name,State,Port Code,Border,Date,Measure,Value,Latitude,Longitude,Point"
 ROW = "Laredo,Texas,2304,US-Mexico Border,Jan 2024,Trucks,{v},27.500,-99.507,POINT (-99.507 27.5)"
@@ -108,7 +104,19 @@ def test_unparseable_rows_become_rejects_with_line_and_reason(tmp_path) -> None:
         (4, "date_unparseable", "Date Smarch 2024 is not a month like 'Jan 2024' or '01/01/2024'"),
     ]
     with pytest.raises(ParseError, match=r"2 of 3 rows rejected.*reject_share.*line 3"):
-        check_reject_share(parsed, 0.01, "x.csv")
+        check_reject_share(parsed.rejects, parsed.rows_read, 0.01, "x.csv")
+
+
+def test_numeric_dates_without_leading_zeros(tmp_path) -> None:
+    lines = [
+        HEADER,
+        ROW.format(v=1).replace("Jan 2024", "3/1/2019 12:00:00 AM"),
+        ROW.format(v=2).replace("Jan 2024", "12/1/2019"),
+        ROW.format(v=3).replace("Jan 2024", "13/1/2019"),
+    ]
+    parsed = parse_crossings(write(tmp_path, "\n".join(lines) + "\n"))
+    assert parsed.clean["month"].to_list() == [date(2019, 3, 1), date(2019, 12, 1)]
+    assert parsed.rejects.select("line", "rule").rows() == [(4, "date_unparseable")]
 
 
 def test_bom_and_crlf_are_accepted(tmp_path) -> None:

@@ -171,9 +171,72 @@ def test_bad_input_fails_and_leaves_the_published_warehouse_untouched(
     assert '"status": "failed"' in log[-1] and error.__name__ in log[-1]
 
 
-def test_unreachable_publisher_names_url_and_mirror(prefect_server, hled_home, monkeypatch) -> None:
+def test_unreachable_publisher_names_url_and_mirror(prefect_server, served, hled_home, monkeypatch) -> None:
+    monkeypatch.setenv("HLED_CHARTS", "0")
+    served.queue(PATH, Reply(200, GOOD))
+    assert refresh().status == "published"
+    before = sha256(hled_home / "warehouse.duckdb")
     monkeypatch.setenv("HLED_URL_BTS_CROSSINGS", "http://127.0.0.1:9/rows.csv")
     monkeypatch.setenv("HLED_HTTP_RETRIES", "1")
     with pytest.raises(SourceError, match=r"cannot reach http://127.0.0.1:9/rows.csv.*HLED_MIRROR"):
         refresh()
-    assert not (hled_home / "warehouse.duckdb").exists()
+    assert sha256(hled_home / "warehouse.duckdb") == before
+
+
+def test_a_file_that_failed_is_not_revalidated_by_its_etag(
+    prefect_server, served, hled_home, monkeypatch
+) -> None:
+    monkeypatch.setenv("HLED_CHARTS", "0")
+    served.queue(
+        PATH,
+        Reply(200, GOOD, {"ETag": '"good"'}),
+        Reply(200, CUT, {"ETag": '"cut"'}),
+        Reply(200, GOOD, {"ETag": '"good"'}),
+    )
+    assert refresh().status == "published"
+    with pytest.raises(ParseError):
+        refresh()
+    assert refresh().status == "unchanged"
+    assert served.requests[-1]["headers"]["If-None-Match"] == '"good"'
+
+
+def test_reused_parse_still_obeys_the_reject_budget(prefect_server, served, hled_home, monkeypatch) -> None:
+    monkeypatch.setenv("HLED_CHARTS", "0")
+    served.queue(PATH, Reply(200, GOOD))
+    assert refresh().status == "published"
+    monkeypatch.setenv("HLED_MAX_REJECT_SHARE", "0.01")
+    with pytest.raises(ParseError, match=r"1 of 18 rows rejected.*rule: reject_share"):
+        refresh(force=True)
+
+
+def test_second_refresh_at_once_is_refused_and_leftovers_are_cleaned(
+    prefect_server, served, hled_home, monkeypatch
+) -> None:
+    from flows.runlog import RefreshBusy, refresh_lock
+
+    monkeypatch.setenv("HLED_CHARTS", "0")
+    served.queue(PATH, Reply(200, GOOD))
+    with refresh_lock(hled_home), pytest.raises(RefreshBusy, match="another refresh is running"):
+        refresh()
+    leftover = hled_home / "raw" / "bts_crossings" / ".partial-killed"
+    leftover.parent.mkdir(parents=True, exist_ok=True)
+    leftover.write_bytes(b"half a download")
+    assert refresh().status == "published"
+    assert not leftover.exists()
+    statuses = [
+        line.split('"status": "')[1].split('"')[0]
+        for line in (hled_home / "runs.jsonl").read_text().splitlines()
+    ]
+    assert statuses == ["running", "published"]
+
+
+def test_unchanged_night_restores_missing_charts(prefect_server, served, hled_home, monkeypatch) -> None:
+    monkeypatch.setenv("HLED_CHARTS", "0")
+    served.queue(PATH, Reply(200, GOOD, {"ETag": '"a"'}), Reply(304))
+    assert refresh().status == "published"
+    assert not (hled_home / "exports").exists()
+    monkeypatch.setenv("HLED_CHARTS", "1")
+    summary = refresh()
+    assert summary.status == "unchanged"
+    assert summary.charts_written == 8
+    assert (hled_home / "exports" / "es" / "us_mexico_trucks.png").exists()

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import polars as pl
 
-from transforms.errors import ParseError
 from transforms.rawfile import match_layout, read_text_csv
 
 _BASE = ("Port Name", "State", "Port Code", "Border", "Date", "Measure", "Value")
@@ -109,8 +108,6 @@ REJECT_SCHEMA: dict[str, pl.DataType] = {
     "raw": pl.String(),
 }
 KEY = ("port_code", "month", "measure")
-# Rules whose rows are not counted against the reject budget: nothing is lost by them.
-BENIGN_RULES = frozenset({"duplicate_exact"})
 
 
 def measure_dimension() -> pl.DataFrame:
@@ -156,12 +153,16 @@ def _snake(col: str) -> pl.Expr:
 
 
 def _month(col: str) -> pl.Expr:
-    """`Jan 2024` (current) or `03/01/2019 12:00:00 AM` / `03/01/2019` (older layouts)."""
+    """`Jan 2024` (current) or `03/01/2019 12:00:00 AM`, `3/1/2019` (older layouts)."""
     text = pl.col(col).str.strip_chars()
+    numeric = r"^(\d{1,2})/\d{1,2}/(\d{4})"
+    month = text.str.extract(numeric, 1).cast(pl.Int8, strict=False)
+    year = text.str.extract(numeric, 2).cast(pl.Int32, strict=False)
+    valid = month.is_between(1, 12)
     return pl.coalesce(
         text.str.strptime(pl.Date, "%b %Y", strict=False),
-        text.str.slice(0, 10).str.strptime(pl.Date, "%m/%d/%Y", strict=False),
-    ).dt.month_start()
+        pl.when(valid).then(pl.date(year, pl.when(valid).then(month).otherwise(1), 1)),
+    )
 
 
 def _point(col: str, index: int) -> pl.Expr:
@@ -287,15 +288,3 @@ def _resolve_duplicates(good: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]
         "raw",
     )
     return kept, rejects
-
-
-def check_reject_share(parsed: Parsed, max_share: float, label: str) -> None:
-    """File-level rule: too many unusable rows means the file, not a row, is wrong."""
-    lost = parsed.rejects.filter(~pl.col("rule").is_in(list(BENIGN_RULES)))
-    if parsed.rows_read and lost.height / parsed.rows_read > max_share:
-        first = lost.row(0, named=True)
-        raise ParseError(
-            f"{label}: {lost.height:,} of {parsed.rows_read:,} rows rejected, more than the "
-            f"allowed {max_share:.1%} (rule: reject_share); first at line {first['line']}: "
-            f"{first['reason']}"
-        )

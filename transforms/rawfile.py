@@ -12,6 +12,8 @@ import polars as pl
 from transforms.errors import ParseError, SchemaDriftError
 
 BOM = "\ufeff"
+# Rules whose rows are not counted against the reject budget: nothing is lost by them.
+BENIGN_RULES = frozenset({"duplicate_exact"})
 
 
 def read_bytes(path: Path) -> bytes:
@@ -75,3 +77,14 @@ def match_layout(columns: list[str], layouts: dict[str, tuple[str, ...]], label:
         f"{label}: header matches no known layout (rule: known_header); closest is "
         f"{closest[0]!r}: missing columns {missing or 'none'}, unexpected columns {extra or 'none'}"
     )
+
+
+def check_reject_share(rejects: pl.DataFrame, rows_read: int, max_share: float, label: str) -> None:
+    """File-level rule: when too many rows are unusable, the file, not a row, is wrong."""
+    lost = rejects.filter(~pl.col("rule").is_in(list(BENIGN_RULES)))
+    if rows_read and lost.height / rows_read > max_share:
+        first = lost.row(0, named=True)
+        raise ParseError(
+            f"{label}: {lost.height:,} of {rows_read:,} rows rejected, more than the allowed {max_share:.1%} "
+            f"(rule: reject_share); first at line {first['line']}: {first['reason']}"
+        )

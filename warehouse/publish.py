@@ -80,7 +80,10 @@ def published_state(target: Path) -> dict[str, dict]:
     try:
         con = connect(target, read_only=True)
     except duckdb.Error as exc:
-        raise WarehouseError(f"published warehouse {target} cannot be opened read-only: {exc}") from exc
+        raise WarehouseError(
+            f"published warehouse {target} cannot be opened read-only: {exc}; a process holding it open "
+            "for writing blocks the refresh: analysts should use duckdb.connect(path, read_only=True)"
+        ) from exc
     try:
         found = rows(
             con,
