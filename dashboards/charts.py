@@ -16,6 +16,7 @@ from warehouse.db import rows, scalar
 # Okabe–Ito: distinguishable with the common colour-vision deficiencies.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#999999"]
 WIDTH, HEIGHT = 1040, 470  # fits a 1280×720 slide with title and footer
+YEAR_AXIS = alt.Axis(format="%Y", tickCount={"interval": "year", "step": 1}, labelOverlap=True)
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,7 @@ def _finish(chart: alt.Chart, v: Vintage, lang: str) -> alt.VConcatChart:
         )
         .configure_title(fontSize=20, subtitleFontSize=13, anchor="start", subtitleColor="#444")
         .configure_axis(labelFontSize=12, titleFontSize=13, gridColor="#e6e6e6")
-        .configure_legend(labelFontSize=12, titleFontSize=13)
+        .configure_legend(labelFontSize=12, titleFontSize=13, labelLimit=320)
         .configure_view(stroke=None)
     )
 
@@ -113,7 +114,7 @@ def us_mexico_trucks(
         alt.Chart(frame)
         .mark_line(strokeWidth=1.8)
         .encode(
-            x=alt.X("month:T", title=text("month", lang), axis=alt.Axis(format="%Y")),
+            x=alt.X("month:T", title=text("month", lang), axis=YEAR_AXIS),
             y=alt.Y("trucks:Q", title=text("trucks_axis", lang), axis=alt.Axis(format=",.0f")),
             color=alt.Color(
                 "port:N",
@@ -139,7 +140,165 @@ def us_mexico_trucks(
     return _finish(chart, v, lang)
 
 
-# name -> builder; the export step iterates this, so adding a chart is adding a line here.
-CHARTS: dict[str, Callable[..., alt.TopLevelMixin]] = {
-    "us_mexico_trucks": us_mexico_trucks,
+def _months_frame(
+    con: duckdb.DuckDBPyConnection, sql: str, params: list, series: str | None = None
+) -> pl.DataFrame:
+    """Query a monthly series; months missing in the data come back as nulls so lines break there
+    instead of drawing a straight line across a gap (TransBorder has whole missing months)."""
+    frame = query_frame(con, sql, params)
+    if frame.height == 0:
+        raise LookupError("no rows in the marts for this chart (is the source loaded?)")
+    if series is None:
+        return frame
+    months = pl.DataFrame(
+        {"month": pl.date_range(frame["month"].min(), frame["month"].max(), "1mo", eager=True)}
+    )
+    grid = months.join(frame.select(series).unique(), how="cross")
+    return grid.join(frame, on=["month", series], how="left").sort(series, "month")
+
+
+def trade_by_mode(
+    con: duckdb.DuckDBPyConnection, lang: str = "en", port: str | None = None
+) -> alt.VConcatChart:
+    """Monthly US–Mexico trade value by mode, from marts.mode_share (rail's share is the greening signal)."""
+    frame = _months_frame(
+        con,
+        f"SELECT month, coalesce(mode_{lang}, mode) AS mode, value_usd / 1e9 AS value_bn, share_pct "
+        "FROM marts.mode_share WHERE border = 'US-Mexico' AND month >= DATE '2020-01-01' ORDER BY month",
+        [],
+        series="mode",
+    )
+    v = vintage(con, "transborder", lang)
+    order = (
+        frame.group_by("mode")
+        .agg(pl.col("value_bn").sum())
+        .sort("value_bn", descending=True)["mode"]
+        .to_list()
+    )
+    chart = (
+        alt.Chart(frame)
+        .mark_line(point=alt.OverlayMarkDef(size=12), strokeWidth=1.8)
+        .encode(
+            x=alt.X("month:T", title=text("month", lang), axis=YEAR_AXIS),
+            y=alt.Y("value_bn:Q", title=text("value_bn_axis", lang), axis=alt.Axis(format=",.0f")),
+            color=alt.Color(
+                "mode:N",
+                title=text("mode", lang),
+                sort=order,
+                scale=alt.Scale(domain=order, range=PALETTE[: len(order)]),
+            ),
+            tooltip=[
+                alt.Tooltip("mode:N", title=text("mode", lang)),
+                alt.Tooltip("month:T", title=text("month", lang), format="%b %Y"),
+                alt.Tooltip("value_bn:Q", title=text("value_bn", lang), format=",.2f"),
+                alt.Tooltip("share_pct:Q", title="%", format=",.1f"),
+            ],
+        )
+        .properties(
+            width=WIDTH,
+            height=HEIGHT,
+            title=alt.Title(text("mode_title", lang), subtitle=text("mode_subtitle", lang)),
+        )
+    )
+    return _finish(chart, v, lang)
+
+
+def top_ports_truck_trade(
+    con: duckdb.DuckDBPyConnection, lang: str = "en", port: str | None = None, top: int = 10
+) -> alt.VConcatChart:
+    """Top US–Mexico ports by truck trade value over the latest 12 months, value per truck in the tooltip."""
+    latest = scalar(con, "SELECT max(month) FROM marts.trade_value_per_truck")
+    if latest is None:
+        raise LookupError("no rows in marts.trade_value_per_truck (is the transborder source loaded?)")
+    frame = _months_frame(
+        con,
+        """SELECT coalesce(port_name, port_code) || ' (' || port_code || ')' AS port,
+                  sum(total_value_usd) / 1e9 AS value_bn,
+                  sum(total_value_usd) / nullif(sum(inbound_trucks), 0) AS per_truck
+           FROM marts.trade_value_per_truck
+           WHERE month > ? - INTERVAL 12 MONTH AND port_code NOT LIKE '%X%'
+           GROUP BY ALL ORDER BY value_bn DESC LIMIT ?""",
+        [latest, top],
+    )
+    v = vintage(con, "transborder", lang)
+    chart = (
+        alt.Chart(frame)
+        .mark_bar(color=PALETTE[0])
+        .encode(
+            y=alt.Y("port:N", sort="-x", title=text("port", lang)),
+            x=alt.X("value_bn:Q", title=text("value_bn_axis", lang), axis=alt.Axis(format=",.0f")),
+            tooltip=[
+                alt.Tooltip("port:N", title=text("port", lang)),
+                alt.Tooltip("value_bn:Q", title=text("value_bn", lang), format=",.2f"),
+                alt.Tooltip("per_truck:Q", title=text("per_truck", lang), format=",.0f"),
+            ],
+        )
+        .properties(
+            width=WIDTH,
+            height=HEIGHT,
+            title=alt.Title(
+                text("truck_ports_title", lang),
+                subtitle=text(
+                    "truck_ports_subtitle", lang, year=month_label(latest.year, latest.month, lang)
+                ),
+            ),
+        )
+    )
+    return _finish(chart, v, lang)
+
+
+def priority_sectors(
+    con: duckdb.DuckDBPyConnection, lang: str = "en", port: str | None = None
+) -> alt.VConcatChart:
+    """Monthly US–Mexico trade by HLED sector (all ports, or one port)."""
+    frame = _months_frame(
+        con,
+        f"""SELECT month, hled_sector_{lang} AS sector, sum(value_usd) / 1e9 AS value_bn
+            FROM marts.priority_sector_trade
+            WHERE country = 'mexico' AND hled_sector <> 'other' AND (?::VARCHAR IS NULL OR port_code = ?)
+              AND month >= DATE '2020-01-01'
+            GROUP BY ALL ORDER BY month""",
+        [port, port],
+        series="sector",
+    )
+    v = vintage(con, "transborder", lang)
+    order = frame.group_by("sector").agg(pl.col("value_bn").sum()).sort("value_bn", descending=True)["sector"]
+    order = order.to_list()
+    where = text("at_port", lang, port=port) if port else ""
+    chart = (
+        alt.Chart(frame)
+        .mark_line(point=alt.OverlayMarkDef(size=12), strokeWidth=1.8)
+        .encode(
+            x=alt.X("month:T", title=text("month", lang), axis=YEAR_AXIS),
+            y=alt.Y("value_bn:Q", title=text("value_bn_axis", lang), axis=alt.Axis(format=",.1f")),
+            color=alt.Color(
+                "sector:N",
+                title=text("sector", lang),
+                sort=order,
+                scale=alt.Scale(domain=order, range=PALETTE[: len(order)]),
+            ),
+            tooltip=[
+                alt.Tooltip("sector:N", title=text("sector", lang)),
+                alt.Tooltip("month:T", title=text("month", lang), format="%b %Y"),
+                alt.Tooltip("value_bn:Q", title=text("value_bn", lang), format=",.2f"),
+            ],
+        )
+        .properties(
+            width=WIDTH,
+            height=HEIGHT,
+            title=alt.Title(
+                text("sectors_title", lang), subtitle=text("sectors_subtitle", lang, where=where)
+            ),
+        )
+    )
+    return _finish(chart, v, lang)
+
+
+# name -> (builder, source it needs). The export step iterates this: adding a chart is adding a line.
+# A chart whose source is not loaded (HLED_SOURCES) is skipped, not failed.
+CHARTS: dict[str, tuple[Callable[..., alt.TopLevelMixin], str]] = {
+    "us_mexico_trucks": (us_mexico_trucks, "bts_crossings"),
+    "trade_by_mode": (trade_by_mode, "transborder"),
+    "top_ports_truck_trade": (top_ports_truck_trade, "transborder"),
+    "priority_sectors": (priority_sectors, "transborder"),
 }

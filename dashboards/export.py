@@ -9,7 +9,7 @@ from pathlib import Path
 
 from dashboards.charts import CHARTS
 from dashboards.labels import LANGS
-from warehouse.db import connect
+from warehouse.db import connect, rows
 
 FORMATS = ("html", "png", "svg", "json")
 log = logging.getLogger(__name__)
@@ -33,8 +33,9 @@ def export_charts(
     report = ExportReport()
     con = connect(warehouse, read_only=True)
     try:
-        for name, builder in CHARTS.items():
-            if only and name not in only:
+        loaded = {r[0] for r in rows(con, "SELECT source FROM marts.data_vintage")}
+        for name, (builder, source) in CHARTS.items():
+            if (only and name not in only) or source not in loaded:
                 continue
             stem = f"{name}_{port}" if port else name
             try:

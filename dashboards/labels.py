@@ -18,6 +18,39 @@ LABELS: dict[str, dict[str, str]] = {
     "port": {"en": "Port of entry", "es": "Puerto de entrada"},
     "trucks_axis": {"en": "Inbound trucks per month", "es": "Camiones por mes (hacia EE. UU.)"},
     "trucks_value": {"en": "Trucks", "es": "Camiones"},
+    "mode_title": {
+        "en": "US–Mexico trade by transport mode",
+        "es": "Comercio México–EE. UU. por modo de transporte",
+    },
+    "mode_subtitle": {
+        "en": "Monthly value of US exports to and imports from Mexico, by mode (BTS TransBorder table 1)",
+        "es": "Valor mensual de exportaciones de EE. UU. a México e importaciones desde México, por modo (tabla 1 de TransBorder)",
+    },
+    "mode": {"en": "Mode", "es": "Modo"},
+    "value_bn_axis": {
+        "en": "Trade value (US$ billions)",
+        "es": "Valor del comercio (miles de millones de US$)",
+    },
+    "value_bn": {"en": "US$ billions", "es": "Miles de millones de US$"},
+    "truck_ports_title": {
+        "en": "Top US–Mexico ports by trade carried by truck",
+        "es": "Principales puertos México–EE. UU. por comercio transportado en camión",
+    },
+    "truck_ports_subtitle": {
+        "en": "Exports plus imports by truck over the 12 latest months of {year}; value per inbound truck in the tooltip",
+        "es": "Exportaciones más importaciones en camión en los 12 meses más recientes hasta {year}; valor por camión entrante en la información emergente",
+    },
+    "per_truck": {"en": "US$ per inbound truck", "es": "US$ por camión entrante"},
+    "sectors_title": {
+        "en": "US–Mexico trade in the HLED priority sectors",
+        "es": "Comercio México–EE. UU. en los sectores prioritarios del DEAN",
+    },
+    "sectors_subtitle": {
+        "en": "Monthly exports plus imports by HLED sector (HS chapters; BTS TransBorder table 3){where}",
+        "es": "Exportaciones más importaciones mensuales por sector del DEAN (capítulos SA; tabla 3 de TransBorder){where}",
+    },
+    "sector": {"en": "Sector", "es": "Sector"},
+    "at_port": {"en": ", port {port}", "es": ", puerto {port}"},
     "footer": {
         "en": "Source: {publisher}, {title}. Data through {latest}; refreshed {refreshed}.",
         "es": "Fuente: {publisher}, {title}. Datos hasta {latest}; actualizado el {refreshed}.",

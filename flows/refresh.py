@@ -96,7 +96,13 @@ def fetch_task(source: Source, settings: Settings) -> list[Part]:
 
 
 def _parse_one(source: Source, part: Part, settings: Settings) -> ParsedFiles:
-    folder = settings.build_dir / "parsed" / source.name / f"{part.key}-{part.sha256[:16]}-{code_version()}"
+    # keyed on the bytes and the parsing code only: a chart or SQL change does not force a re-parse
+    folder = (
+        settings.build_dir
+        / "parsed"
+        / source.name
+        / f"{part.key}-{part.sha256[:16]}-{code_version('transforms')}"
+    )
     info_path = folder / "info.json"
     label = f"{source.name} raw file {part.path}"
     if info_path.exists():
@@ -170,7 +176,11 @@ def _validate_one(
 ) -> list[dict]:
     """GX results for one parsed file, cached beside its Parquet for the same suite parameters."""
     today = date.today()
-    params = hashlib.sha256(json.dumps([previous_rows, settings.min_row_ratio, f"{today:%Y-%m}"]).encode())
+    params = hashlib.sha256(
+        json.dumps(
+            [previous_rows, settings.min_row_ratio, f"{today:%Y-%m}", code_version("expectations")]
+        ).encode()
+    )
     cached = Path(p.clean_path).with_name(f"validation-{params.hexdigest()[:12]}.json")
     if cached.exists():
         return json.loads(cached.read_text())

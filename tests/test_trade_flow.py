@@ -108,6 +108,16 @@ def test_trade_facts_marts_and_coverage(prefect_server, mirror, hled_home) -> No
         "SELECT count(*) FROM duckdb_columns() WHERE schema_name IN ('core','marts','meta') "
         "AND comment IS NULL",
     ) == [(0,)]
+    from dashboards.export import export_charts
+
+    report = export_charts(hled_home / "warehouse.duckdb", hled_home / "exports", "es")
+    assert report.failed == {}
+    assert sorted(p.stem for p in report.written if p.suffix == ".png") == [
+        "priority_sectors",
+        "top_ports_truck_trade",
+        "trade_by_mode",
+        "us_mexico_trucks",
+    ]
     # 15 expectations per dot1 file, 15 per dot2, 16 per dot3; 2 + 2 + 1 files
     assert q(
         hled_home,

@@ -39,11 +39,11 @@ WITH by_mode AS (
     SELECT country, month, mode, sum(value_usd)::BIGINT AS value_usd
     FROM core.fact_trade_port GROUP BY ALL
 )
-SELECT CASE country WHEN 'mexico' THEN 'US-Mexico' ELSE 'US-Canada' END AS border,
-       country, month, mode, value_usd,
-       round(100.0 * value_usd / sum(value_usd) OVER (PARTITION BY country, month), 3) AS share_pct
-FROM by_mode
-ORDER BY country, month, mode;
+SELECT CASE b.country WHEN 'mexico' THEN 'US-Mexico' ELSE 'US-Canada' END AS border,
+       b.country, b.month, b.mode, m.label_en AS mode_en, m.label_es AS mode_es, b.value_usd,
+       round(100.0 * b.value_usd / sum(b.value_usd) OVER (PARTITION BY b.country, b.month), 3) AS share_pct
+FROM by_mode b LEFT JOIN core.dim_mode m USING (mode)
+ORDER BY b.country, b.month, b.mode;
 
 CREATE TABLE marts.priority_sector_trade AS
 WITH s AS (
@@ -55,6 +55,10 @@ WITH s AS (
     GROUP BY ALL
 )
 SELECT s.port_code, p.port_name, s.country, s.month, s.hled_sector,
+       (SELECT any_value(hled_sector_en) FROM core.dim_commodity d WHERE d.hled_sector = s.hled_sector)
+           AS hled_sector_en,
+       (SELECT any_value(hled_sector_es) FROM core.dim_commodity d WHERE d.hled_sector = s.hled_sector)
+           AS hled_sector_es,
        s.value_usd, coalesce(s.export_value_usd, 0) AS export_value_usd,
        coalesce(s.import_value_usd, 0) AS import_value_usd,
        prev.value_usd AS value_prev_year,
@@ -119,6 +123,8 @@ COMMENT ON COLUMN marts.mode_share.border IS 'US-Mexico or US-Canada';
 COMMENT ON COLUMN marts.mode_share.country IS 'mexico or canada';
 COMMENT ON COLUMN marts.mode_share.month IS 'First day of the month';
 COMMENT ON COLUMN marts.mode_share.mode IS 'Transport mode, joins core.dim_mode';
+COMMENT ON COLUMN marts.mode_share.mode_en IS 'Mode label in English';
+COMMENT ON COLUMN marts.mode_share.mode_es IS 'Mode label in Spanish';
 COMMENT ON COLUMN marts.mode_share.value_usd IS 'Exports plus imports by this mode, US dollars';
 COMMENT ON COLUMN marts.mode_share.share_pct IS 'Percent of the month''s total trade value with the partner carried by this mode';
 
@@ -128,6 +134,8 @@ COMMENT ON COLUMN marts.priority_sector_trade.port_name IS 'Port name';
 COMMENT ON COLUMN marts.priority_sector_trade.country IS 'mexico or canada';
 COMMENT ON COLUMN marts.priority_sector_trade.month IS 'First day of the month';
 COMMENT ON COLUMN marts.priority_sector_trade.hled_sector IS 'HLED sector, see core.dim_commodity';
+COMMENT ON COLUMN marts.priority_sector_trade.hled_sector_en IS 'HLED sector label in English';
+COMMENT ON COLUMN marts.priority_sector_trade.hled_sector_es IS 'HLED sector label in Spanish';
 COMMENT ON COLUMN marts.priority_sector_trade.value_usd IS 'Exports plus imports, US dollars';
 COMMENT ON COLUMN marts.priority_sector_trade.export_value_usd IS 'US exports, US dollars';
 COMMENT ON COLUMN marts.priority_sector_trade.import_value_usd IS 'US imports, US dollars';
