@@ -10,6 +10,7 @@ from pathlib import Path
 import polars as pl
 
 LINE_COLUMN = "source_line"
+FILE_COLUMN = "file_key"  # when a batch holds several files, failing rows are named file:line
 MAX_LINES = 10
 SITE = "hled_data_docs"
 
@@ -67,13 +68,13 @@ def _describe(config) -> tuple[str, str | None]:
     return f"{config.type}({shown})" if shown else config.type, column
 
 
-def _row(result, line_numbers) -> dict:
+def _row(result, line_label) -> dict:
     """One meta.validations row. GX reports failing rows as positions in the frame (asking it
     for an id column instead is 10-100x slower when many rows fail); map them to file lines."""
     expectation, column = _describe(result.expectation_config)
     detail = result.result or {}
     positions = [p for p in (detail.get("unexpected_index_list") or [])[:MAX_LINES] if isinstance(p, int)]
-    lines = [int(line_numbers[p]) for p in positions]
+    lines = [line_label(p) for p in positions]
     observed = detail.get("observed_value")
     if observed is None and detail.get("partial_unexpected_list"):
         observed = detail["partial_unexpected_list"][:5]
@@ -96,9 +97,16 @@ def validate_frame(frame: pl.DataFrame, suite, docs_dir: Path, name: str) -> Val
 
     logging.getLogger("great_expectations").setLevel(logging.WARNING)
     docs_dir.mkdir(parents=True, exist_ok=True)
+    lines = frame[LINE_COLUMN]
+    files = frame[FILE_COLUMN] if FILE_COLUMN in frame.columns else None
+
+    def line_label(position: int) -> str:
+        return f"{files[position]}:{lines[position]}" if files is not None else str(lines[position])
+
     dates = [c for c, t in frame.schema.items() if t == pl.Date]
-    pandas_frame = frame.with_columns(pl.col(dates).cast(pl.Datetime("ns"))).to_pandas()
-    line_numbers = frame[LINE_COLUMN].to_numpy()
+    pandas_frame = (
+        frame.drop(FILE_COLUMN, strict=False).with_columns(pl.col(dates).cast(pl.Datetime("ns"))).to_pandas()
+    )
 
     context = _context(docs_dir)
     batch = (
@@ -124,7 +132,7 @@ def validate_frame(frame: pl.DataFrame, suite, docs_dir: Path, name: str) -> Val
     return ValidationReport(
         suite=suite.name,
         success=bool(outcome.success),
-        results=[_row(r, line_numbers) for r in validation.results],
+        results=[_row(r, line_label) for r in validation.results],
         docs_index=index if index.exists() else None,
     )
 

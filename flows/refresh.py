@@ -17,7 +17,7 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
-from expectations.runner import ValidationFailed, failure_message, validate_frame
+from expectations.runner import FILE_COLUMN, ValidationFailed, failure_message, validate_frame
 from expectations.transborder import cross_table_mismatches, table_totals
 from flows.collect import Part
 from flows.fetch import TransientFetchError, mark_rejected, prune_partials
@@ -171,27 +171,41 @@ def parse_task(source: Source, parts: list[Part], settings: Settings) -> list[Pa
     return parsed
 
 
-def _validate_one(
-    source: Source, p: ParsedFiles, previous_rows: int | None, settings: Settings
-) -> list[dict]:
-    """GX results for one parsed file, cached beside its Parquet for the same suite parameters."""
-    today = date.today()
-    params = hashlib.sha256(
-        json.dumps(
-            [previous_rows, settings.min_row_ratio, f"{today:%Y-%m}", code_version("expectations")]
-        ).encode()
+BATCH_ROWS = 1_500_000  # files are validated together up to this many rows (GX cost is per run, not per row)
+
+
+def _validation_marker(p: ParsedFiles, previous_rows: int | None, settings: Settings) -> Path:
+    """File that records that this parse passed its suite with these parameters and this code."""
+    key = json.dumps(
+        [previous_rows, settings.min_row_ratio, f"{date.today():%Y-%m}", code_version("expectations")]
     )
-    cached = Path(p.clean_path).with_name(f"validation-{params.hexdigest()[:12]}.json")
-    if cached.exists():
-        return json.loads(cached.read_text())
-    suite = source.tables[p.table].suite(previous_rows, settings.min_row_ratio, today)
-    frame = pl.read_parquet(p.clean_path)
-    report = validate_frame(frame, suite, settings.docs_dir / "data_docs", f"{source.name}_{p.key}")
+    return Path(p.clean_path).with_name(f"validated-{hashlib.sha256(key.encode()).hexdigest()[:12]}")
+
+
+def _validate_batch(
+    source: Source, batch: list[tuple[Part, ParsedFiles]], previous_rows: int | None, settings: Settings
+) -> list[dict]:
+    """One GX run over several files of one table; a failure names each bad row as file:line and marks
+    the files it blames as rejected."""
+    table = batch[0][1].table
+    suite = source.tables[table].suite(previous_rows, settings.min_row_ratio, date.today())
+    frames = [pl.read_parquet(p.clean_path) for _, p in batch]
+    if len(batch) > 1:  # rows are then named file:line
+        frames = [
+            f.with_columns(pl.lit(p.key).alias(FILE_COLUMN)) for f, (_, p) in zip(frames, batch, strict=True)
+        ]
+    frame = pl.concat(frames)
+    report = validate_frame(frame, suite, settings.docs_dir / "data_docs", f"{source.name}_{table}")
     if not report.success:
-        raise ValidationFailed(failure_message(report, f"{source.name} raw file {p.raw_path}"))
-    rows = [{**r, "suite": report.suite, "source": source.name} for r in report.results]
-    cached.write_text(json.dumps(rows))
-    return rows
+        label = batch[0][1].raw_path if len(batch) == 1 else f"{len(batch)} {table} files"
+        message = failure_message(report, f"{source.name} raw file {label}")
+        for part, p in batch:
+            if len(batch) == 1 or f"{p.key}:" in message:
+                mark_rejected(settings.raw_dir, part.fetched, message)
+        raise ValidationFailed(message)
+    for _, p in batch:
+        _validation_marker(p, previous_rows, settings).touch()
+    return [{**r, "suite": report.suite, "source": source.name} for r in report.results]
 
 
 @task(name="validate", cache_policy=NO_CACHE)
@@ -202,16 +216,31 @@ def validate_task(
     previous_rows: int | None,
     settings: Settings,
 ) -> tuple[list[dict], list[str]]:
-    """Validate every file with its GX suite; for multi-table sources check the tables agree.
-    Returns the validation rows and the coverage gaps found."""
+    """Validate the files not yet validated (same bytes, code and parameters pass once), in batches per
+    table; for multi-table sources check the tables agree. Returns the validation rows of this run
+    and the coverage gaps found."""
     log = get_run_logger()
-    rows = []
-    for part, p in zip(parts, parsed, strict=True):
-        try:
-            rows += _validate_one(source, p, previous_rows, settings)
-        except ValidationFailed as exc:
-            mark_rejected(settings.raw_dir, part.fetched, str(exc))
-            raise
+    rows: list[dict] = []
+    for table in source.tables:
+        pending = [
+            (part, p)
+            for part, p in zip(parts, parsed, strict=True)
+            if p.table == table and not _validation_marker(p, previous_rows, settings).exists()
+        ]
+        batch: list[tuple[Part, ParsedFiles]] = []
+        for item in pending:
+            batch.append(item)
+            if sum(p.rows_clean for _, p in batch) >= BATCH_ROWS or item is pending[-1]:
+                rows += _validate_batch(source, batch, previous_rows, settings)
+                batch = []
+        if pending:
+            log.info(
+                "%s: %d %s files validated, %d already validated",
+                source.name,
+                len(pending),
+                table,
+                sum(p.table == table for p in parsed) - len(pending),
+            )
     gaps: list[str] = []
     if len(source.tables) > 1:
         totals = table_totals(
@@ -237,7 +266,6 @@ def validate_task(
             log.warning(
                 "%s coverage gap: %s is missing (totals over that month are incomplete)", source.name, gap
             )
-    log.info("%s: %d files passed %d expectations", source.name, len(parsed), len(rows))
     return rows, gaps
 
 

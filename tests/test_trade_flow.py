@@ -118,12 +118,12 @@ def test_trade_facts_marts_and_coverage(prefect_server, mirror, hled_home) -> No
         "trade_by_mode",
         "us_mexico_trucks",
     ]
-    # 15 expectations per dot1 file, 15 per dot2, 16 per dot3; 2 + 2 + 1 files
+    # one GX run per table (its files are validated together): 15 + 15 + 16 expectations
     assert q(
         hled_home,
         "SELECT count(*), count(DISTINCT suite), bool_and(success) FROM meta.validations "
         "WHERE source = 'transborder'",
-    ) == [(76, 3, True)]
+    ) == [(46, 3, True)]
 
 
 def test_a_new_monthly_file_is_the_only_one_parsed(prefect_server, mirror, hled_home) -> None:
@@ -218,3 +218,13 @@ def test_zip_slip_is_refused_and_nothing_escapes(
     assert not (hled_home / "warehouse.duckdb").exists()
     kept = list((hled_home / "raw" / "transborder").glob("*.zip"))
     assert len(kept) == 1 and sha256(kept[0])
+
+
+def test_a_bad_row_is_named_by_file_and_line(prefect_server, mirror, hled_home) -> None:
+    dot1 = mirror / "transborder" / "2020" / "dot1_0220.csv"
+    dot1.write_bytes(dot1.read_bytes().replace(b"2,MI,3801,5,,XO,1220", b"2,MI,3801,2,,XO,1220"))
+    with pytest.raises(ValidationFailed) as info:
+        refresh()
+    message = str(info.value)
+    assert "expect_column_values_to_be_in_set" in message and "on mode" in message
+    assert "dot1_0220:5" in message and "observed ['2']" in message
