@@ -21,6 +21,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 CROSSINGS = "bts_border_crossing/Border_Crossing_Entry_Data.csv.gz"
 
+TRADE_FLOOR = """
+import duckdb, glob, re, sys
+con = duckdb.connect(sys.argv[2])
+monthly = re.compile(r"dot[123]_(0[1-9]|1[0-2])[0-9][0-9]")
+files = [f for f in glob.glob(sys.argv[1] + "/transborder/*/dot*_*.csv*") if monthly.search(f)]
+for table in ("dot1", "dot2", "dot3"):
+    mine = sorted(f for f in files if f"/{table}_" in f)
+    sql = f"CREATE TABLE {table} AS SELECT * FROM read_csv(?, union_by_name = true, all_varchar = true)"
+    con.execute(sql, [mine])
+con.execute("CHECKPOINT")
+print(sum(con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in ("dot1", "dot2", "dot3")))
+"""
+
 FLOOR = """
 import duckdb, sys
 con = duckdb.connect(sys.argv[2])
@@ -41,23 +54,24 @@ class Result:
         return statistics.median(self.seconds)
 
 
-def measure(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MiB) of one child process; a failure stops the benchmark."""
+def measure(cmd: list[str], env: dict[str, str], log: Path) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MiB) of one child process (its output goes to `log`); a failure stops
+    the benchmark."""
     start = time.perf_counter()
-    child = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
-    _, status, usage = os.wait4(child.pid, 0)
+    with log.open("wb") as out:
+        child = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
+        _, status, usage = os.wait4(child.pid, 0)
     elapsed = time.perf_counter() - start
-    out, err = child.stdout.read(), child.stderr.read()
     if os.waitstatus_to_exitcode(status) != 0:
-        sys.exit(f"benchmark command failed: {' '.join(cmd)}\n{out.decode()[-2000:]}\n{err.decode()[-2000:]}")
+        sys.exit(f"benchmark command failed: {' '.join(cmd)}\n{log.read_text()[-3000:]}")
     return elapsed, usage.ru_maxrss / 1024
 
 
-def run(name: str, repeat: int, make) -> Result:
+def run(name: str, repeat: int, make, logs: Path) -> Result:
     result = Result(name, [], [])
     for i in range(repeat):
         cmd, env = make(i)
-        seconds, mib = measure(cmd, env)
+        seconds, mib = measure(cmd, env, logs / f"{make.__name__}{i}.log")
         result.seconds.append(seconds)
         result.peak_mib.append(mib)
         print(f"  {name} #{i + 1}: {seconds:.2f} s, {mib:.0f} MiB", file=sys.stderr)
@@ -109,11 +123,37 @@ def main() -> None:
                 "HLED_HOME": str(work / f"full{i}"),
                 "HLED_MIRROR": str(data),
                 "HLED_CHARTS": "0",
+                "HLED_SOURCES": "bts_crossings",
+            }
+            return [*hled, "refresh"], env
+
+        def trade_floor(i: int):
+            return [
+                sys.executable,
+                "-c",
+                TRADE_FLOOR,
+                str(data),
+                str(work / f"trade_floor{i}.duckdb"),
+            ], base_env
+
+        def trade_full(i: int):
+            env = {
+                **base_env,
+                "HLED_HOME": str(work / f"trade{i}"),
+                "HLED_MIRROR": str(data),
+                "HLED_CHARTS": "0",
+                "HLED_SOURCES": "transborder",
             }
             return [*hled, "refresh"], env
 
         def noop(i: int):
-            env = {**base_env, "HLED_HOME": str(work / "full0"), "HLED_MIRROR": str(data), "HLED_CHARTS": "0"}
+            env = {
+                **base_env,
+                "HLED_HOME": str(work / "full0"),
+                "HLED_MIRROR": str(data),
+                "HLED_CHARTS": "0",
+                "HLED_SOURCES": "bts_crossings",
+            }
             return [*hled, "refresh"], env
 
         def charts(i: int):
@@ -126,14 +166,18 @@ def main() -> None:
 
         print(f"data: {data}\nscratch: {work}", file=sys.stderr)
         results = {
-            "duckdb_floor": run("duckdb read_csv (floor)", args.repeat, floor),
-            "refresh_full": run("hled refresh, full (no charts)", args.repeat, full),
-            "empty_flow": run("empty Prefect flow run", args.repeat, empty_flow),
-            "refresh_noop": run("hled refresh, nothing changed", args.repeat, noop),
-            "charts": run("hled charts --lang en", args.repeat, charts),
+            "duckdb_floor": run("duckdb read_csv, crossings (floor)", args.repeat, floor, work),
+            "refresh_full": run("hled refresh, crossings only (no charts)", args.repeat, full, work),
+            "trade_floor": run(
+                "duckdb read_csv, all TransBorder files (floor)", args.repeat, trade_floor, work
+            ),
+            "trade_full": run("hled refresh, TransBorder only (no charts)", args.repeat, trade_full, work),
+            "empty_flow": run("empty Prefect flow run", args.repeat, empty_flow, work),
+            "refresh_noop": run("hled refresh, nothing changed", args.repeat, noop, work),
+            "charts": run("hled charts --lang en", args.repeat, charts, work),
         }
 
-    baselines = {"refresh_full": "duckdb_floor", "refresh_noop": "empty_flow"}
+    baselines = {"refresh_full": "duckdb_floor", "refresh_noop": "empty_flow", "trade_full": "trade_floor"}
     print(
         f"\nMachine: {os.cpu_count()} cores, {_memory_gib():.0f} GiB RAM, {platform.platform()}, "
         f"Python {platform.python_version()}; median of {args.repeat} runs; each scenario is a fresh process"
