@@ -49,7 +49,7 @@ def collect_single(source: Source, settings: Settings) -> list[Part]:
     """A source published as one CSV (the crossings)."""
     (table,) = source.tables
     url = settings.url_for(source.name, source.url)
-    target = Target(source.name, source.name, url, "csv", source.tables[table].layouts)
+    target = Target(source.name, source.name, url, source.kind, source.tables[table].layouts)
     fetched = fetch_source(
         target,
         settings.raw_dir,

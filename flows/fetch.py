@@ -136,14 +136,18 @@ def check_content(path: Path, target: Target) -> None:
         if head[:4] not in (b"PK\x03\x04", b"PK\x05\x06"):
             raise SourceError(f"{label}: not a ZIP archive (rule: is_zip)")
         return
+    if target.kind == "xls":
+        if head[:8] != b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":  # OLE2, the legacy Excel container
+            raise SourceError(f"{label}: not an .xls workbook (rule: is_xls)")
+        return
     if target.layouts:
         line = head.split(b"\n", 1)[0].decode("utf-8", errors="replace").lstrip("\ufeff").rstrip("\r")
         match_layout([c.strip() for c in line.split(",")], target.layouts, label)
 
 
 def _extension(tmp: Path, kind: str) -> str:
-    if kind == "zip":
-        return ".zip"
+    if kind in ("zip", "xls"):
+        return f".{kind}"
     with tmp.open("rb") as fh:
         return ".csv.gz" if fh.read(2) == b"\x1f\x8b" else ".csv"
 

@@ -297,9 +297,12 @@ def _core_tables(parsed: dict[str, list[ParsedFiles]]) -> dict[str, pl.DataFrame
             tables[spec.core_table] = [Path(p.clean_path) for p in trade if p.table == table]
         trade_port_files = [Path(p.clean_path) for p in trade if p.table in ("dot1", "dot3")]
         empty = pl.DataFrame(schema={"port_code": pl.String, "port_name": pl.String})
-        ports = extend_ports(ports if ports is not None else empty, trade_ports(trade_port_files))
+        names = pl.read_parquet(parsed["schedule_d"][0].clean_path) if parsed.get("schedule_d") else None
+        ports = extend_ports(ports if ports is not None else empty, trade_ports(trade_port_files), names)
     if ports is not None:
         tables["core.dim_port"] = ports
+    if parsed.get("schedule_d"):
+        tables["core.ref_schedule_d_port"] = Path(parsed["schedule_d"][0].clean_path)
     return tables
 
 

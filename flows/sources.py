@@ -10,10 +10,11 @@ from pathlib import Path
 from typing import Any
 
 from expectations import crossings as crossings_suite
+from expectations import schedule_d as schedule_d_suite
 from expectations import transborder as transborder_suite
 from flows.collect import collect_single, collect_transborder
 from flows.errors import SourceError
-from transforms import crossings, transborder
+from transforms import crossings, schedule_d, transborder
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ class Source:
     mirror_paths: tuple[str, ...]  # relative to HLED_MIRROR, first existing one wins (single-file sources)
     tables: dict[str, Table]
     collect: Callable[..., list]  # (source, settings) -> list[Part]
+    kind: str = "csv"  # what a single-file source downloads: csv or xls
 
     def mirror_file(self, mirror: Path | None) -> Path | None:
         """The file standing in for the publisher inside a mirror directory, if any."""
@@ -93,4 +95,22 @@ TRANSBORDER = Source(
     collect=collect_transborder,
 )
 
-SOURCES: dict[str, Source] = {s.name: s for s in (BTS_CROSSINGS, TRANSBORDER)}
+SCHEDULE_D = Source(
+    name="schedule_d",
+    title="TransBorder code workbook: Schedule D ports",
+    publisher="U.S. DOT Bureau of Transportation Statistics, TransBorder code lists (codes_all.xls)",
+    url="https://www.bts.gov/sites/bts.dot.gov/files/docs/transborder/codes_all.xls",
+    mirror_paths=("reference/transborder_codes/codes_all.xls",),
+    tables={
+        "ports": Table(
+            layouts=schedule_d.LAYOUTS,
+            parse=schedule_d.parse_schedule_d,
+            suite=schedule_d_suite.build_suite,
+            core_table="core.ref_schedule_d_port",
+        )
+    },
+    collect=collect_single,
+    kind="xls",
+)
+
+SOURCES: dict[str, Source] = {s.name: s for s in (BTS_CROSSINGS, TRANSBORDER, SCHEDULE_D)}

@@ -223,3 +223,21 @@ def test_laredo_is_the_top_port_by_trade_value_in_2023(real_mirror_warehouse) ->
     assert q(home, "SELECT month, trade_table FROM marts.coverage WHERE NOT present") == [
         (date(2024, 3, 1), "dot3")
     ]
+
+
+def test_schedule_d_names_trade_only_ports(real_mirror_warehouse) -> None:
+    home, summary = real_mirror_warehouse
+    assert summary.rows["schedule_d"] == 535
+    ports = q(
+        home,
+        """SELECT port_code, port_name, is_land_port, crossings_port_code FROM core.dim_port
+                       WHERE port_code IN ('2304', '23XX', '5301') ORDER BY 1""",
+    )
+    assert ports == [
+        ("2304", "Laredo", True, "2304"),
+        ("23XX", "Laredo, TX (district, port unknown)", False, None),
+        ("5301", "Houston, TX", False, None),
+    ]
+    assert q(home, "SELECT district_name FROM core.ref_schedule_d_port WHERE port_code = '0712'") == [
+        ("Ogdensburg, NY",)
+    ]

@@ -101,7 +101,7 @@ def test_trade_facts_marts_and_coverage(prefect_server, mirror, hled_home) -> No
         "WHERE port_code IN ('2304', '3801') ORDER BY port_code",
     ) == [
         ("Laredo", True, "2304"),
-        ("3801", True, None),
+        ("3801", False, None),
     ]
     assert q(
         hled_home,

@@ -207,24 +207,32 @@ def parse_transborder(path: Path, table: str, name: str | None = None) -> Parsed
 
 
 def trade_ports(clean_paths: list[Path]) -> pl.DataFrame:
-    """Each port code in clean dot1/dot3 Parquet files and whether it carries land-mode trade."""
+    """The distinct port codes in clean dot1/dot3 Parquet files."""
     if not clean_paths:
-        return pl.DataFrame(schema={"port_code": pl.String, "land": pl.Boolean})
-    land = [spec[0] for spec in MODES.values() if spec[3]]
+        return pl.DataFrame(schema={"port_code": pl.String})
     return (
-        pl.concat([pl.scan_parquet(str(p)).select("port_code", "mode") for p in clean_paths])
-        .group_by("port_code")
-        .agg(pl.col("mode").is_in(land).any().alias("land"))
+        pl.concat([pl.scan_parquet(str(p)).select("port_code") for p in clean_paths])
+        .unique()
         .sort("port_code")
         .collect()
     )
 
 
-def extend_ports(crossing_ports: pl.DataFrame, ports: pl.DataFrame) -> pl.DataFrame:
-    """core.dim_port: the crossings ports, plus trade-only ports named by their code (no crosswalk)."""
-    extra = ports.join(crossing_ports.select("port_code"), on="port_code", how="anti").select(
+def extend_ports(
+    crossing_ports: pl.DataFrame, ports: pl.DataFrame, names: pl.DataFrame | None = None
+) -> pl.DataFrame:
+    """core.dim_port: the crossings ports (the land ports), plus trade-only ports named from Schedule D
+    (`names`: port_code, port_name) or, where it does not list them, by their code; no crosswalk."""
+    extra = ports.join(crossing_ports.select("port_code"), on="port_code", how="anti")
+    if names is not None:
+        extra = extra.join(
+            names.select("port_code", pl.col("port_name").alias("_name")), on="port_code", how="left"
+        )
+    else:
+        extra = extra.with_columns(pl.lit(None, pl.String).alias("_name"))
+    extra = extra.select(
         "port_code",
-        pl.col("port_code").alias("port_name"),
-        pl.col("land").alias("is_land_port"),
+        pl.coalesce("_name", "port_code").alias("port_name"),
+        pl.lit(False).alias("is_land_port"),
     )
     return pl.concat([crossing_ports, extra], how="diagonal_relaxed").sort("port_code")

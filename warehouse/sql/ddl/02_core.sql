@@ -20,7 +20,7 @@ COMMENT ON COLUMN core.dim_port.latitude IS 'Latitude of the port (WGS84 degrees
 COMMENT ON COLUMN core.dim_port.longitude IS 'Longitude of the port (WGS84 degrees, as published, 3 decimals)';
 COMMENT ON COLUMN core.dim_port.first_month IS 'First month with any crossings row for this port';
 COMMENT ON COLUMN core.dim_port.last_month IS 'Last month with any crossings row for this port (ports open, close and are split over time)';
-COMMENT ON COLUMN core.dim_port.is_land_port IS 'True for ports with land crossings data, or with trade by truck, rail or pipeline';
+COMMENT ON COLUMN core.dim_port.is_land_port IS 'True for land border ports (those the BTS crossings data reports); false for ports known only from trade data (seaports, airports, inland ports, districts)';
 COMMENT ON COLUMN core.dim_port.crossings_port_code IS 'Crosswalk: the port code in core.fact_crossings for this port (the same CBP code), NULL when the crossings data has no such port';
 
 CREATE TABLE core.dim_measure (
@@ -232,3 +232,15 @@ COMMENT ON COLUMN core.fact_trade_port_commodity.containerized IS 'Containerized
 COMMENT ON COLUMN core.fact_trade_port_commodity.value_usd IS 'Trade value in US dollars';
 COMMENT ON COLUMN core.fact_trade_port_commodity.weight_kg IS 'Shipping weight in kg; NULL where BTS does not report it (exports by land and other non-air, non-vessel modes), never a false zero';
 COMMENT ON COLUMN core.fact_trade_port_commodity.freight_usd IS 'Freight charges in US dollars';
+
+CREATE TABLE core.ref_schedule_d_port (
+    port_code     VARCHAR PRIMARY KEY,
+    port_name     VARCHAR NOT NULL,
+    district_code VARCHAR,
+    district_name VARCHAR
+);
+COMMENT ON TABLE core.ref_schedule_d_port IS 'Schedule D ports and districts as listed in BTS''s TransBorder code workbook (codes_all.xls, sheet Port), read at run time';
+COMMENT ON COLUMN core.ref_schedule_d_port.port_code IS 'Schedule D code: 4 characters; codes ending XX are districts (trade of unknown port within the district)';
+COMMENT ON COLUMN core.ref_schedule_d_port.port_name IS 'Port name as listed (title case), with the state';
+COMMENT ON COLUMN core.ref_schedule_d_port.district_code IS 'Customs district code (first two digits + XX)';
+COMMENT ON COLUMN core.ref_schedule_d_port.district_name IS 'Customs district name';
