@@ -88,10 +88,7 @@ def fetch_task(source: Source, settings: Settings) -> list[Part]:
     """Fetch every file of a source (conditional requests; unchanged files are not downloaded)."""
     log = get_run_logger()
     parts = source.collect(source, settings)
-    statuses: dict[str, int] = {}
-    for part in parts:
-        statuses[part.fetched.status] = statuses.get(part.fetched.status, 0) + 1
-    log.info("%s: %d files (%s)", source.name, len(parts), ", ".join(f"{n} {s}" for s, n in statuses.items()))
+    log.info("%s: %d files (%s)", source.name, len(parts), _fetch_status(parts))
     return parts
 
 

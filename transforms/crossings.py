@@ -8,7 +8,7 @@ from pathlib import Path
 
 import polars as pl
 
-from transforms.rawfile import match_layout, read_text_csv
+from transforms.rawfile import REJECT_SCHEMA, first_problem, match_layout, read_text_csv
 
 _BASE = ("Port Name", "State", "Port Code", "Border", "Date", "Measure", "Value")
 LAYOUTS: dict[str, tuple[str, ...]] = {
@@ -100,12 +100,6 @@ CLEAN_SCHEMA: dict[str, pl.DataType] = {
     "latitude": pl.Float64(),
     "longitude": pl.Float64(),
     "source_line": pl.Int64(),
-}
-REJECT_SCHEMA: dict[str, pl.DataType] = {
-    "line": pl.Int64(),
-    "rule": pl.String(),
-    "reason": pl.String(),
-    "raw": pl.String(),
 }
 KEY = ("port_code", "month", "measure")
 
@@ -228,11 +222,7 @@ def parse_crossings(path: Path, name: str | None = None) -> Parsed:
         ),
         (pl.col("measure") == "", "measure_missing", pl.lit("Measure is empty")),
     ]
-    rule = pl.lit(None, dtype=pl.String)
-    reason = pl.lit(None, dtype=pl.String)
-    for condition, code_name, text in reversed(problems):
-        rule = pl.when(condition).then(pl.lit(code_name)).otherwise(rule)
-        reason = pl.when(condition).then(text).otherwise(reason)
+    rule, reason = first_problem(problems)
     typed = typed.with_columns(rule.alias("_rule"), reason.alias("_reason"))
 
     bad = typed.filter(pl.col("_rule").is_not_null()).select(

@@ -12,6 +12,13 @@ import polars as pl
 from transforms.errors import ParseError, SchemaDriftError
 
 BOM = "\ufeff"
+# Shape of every parser's rejects: the raw line, a short rule code, the reason in words, the raw row.
+REJECT_SCHEMA: dict[str, pl.DataType] = {
+    "line": pl.Int64(),
+    "rule": pl.String(),
+    "reason": pl.String(),
+    "raw": pl.String(),
+}
 # Rules whose rows are not counted against the reject budget: nothing is lost by them.
 BENIGN_RULES = frozenset({"duplicate_exact"})
 
@@ -88,3 +95,14 @@ def check_reject_share(rejects: pl.DataFrame, rows_read: int, max_share: float, 
             f"{label}: {lost.height:,} of {rows_read:,} rows rejected, more than the allowed {max_share:.1%} "
             f"(rule: reject_share); first at line {first['line']}: {first['reason']}"
         )
+
+
+def first_problem(problems: list[tuple[pl.Expr, str, pl.Expr]]) -> tuple[pl.Expr, pl.Expr]:
+    """(rule, reason) expressions naming the first of `problems` (condition, rule, reason) a row has;
+    both are null for a good row."""
+    rule = pl.lit(None, dtype=pl.String)
+    reason = pl.lit(None, dtype=pl.String)
+    for condition, code, text in reversed(problems):
+        rule = pl.when(condition).then(pl.lit(code)).otherwise(rule)
+        reason = pl.when(condition).then(text).otherwise(reason)
+    return rule, reason

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import polars as pl
 
-from transforms.crossings import REJECT_SCHEMA
 from transforms.errors import ParseError, SchemaDriftError
+from transforms.rawfile import REJECT_SCHEMA
 
 SHEET = "Port"
 LAYOUTS: dict[str, tuple[str, ...]] = {"codes_all_xls": ("Port Code", "", "District code")}

@@ -9,8 +9,7 @@ from pathlib import Path
 
 import polars as pl
 
-from transforms.crossings import REJECT_SCHEMA
-from transforms.rawfile import match_layout, read_text_csv
+from transforms.rawfile import REJECT_SCHEMA, first_problem, match_layout, read_text_csv
 from transforms.trade_codes import COUNTRIES, MODES, TRADE_TYPES, WEIGHT_REPORTED_FOR_EXPORTS
 
 _MEASURES = ("VALUE", "SHIPWT", "FREIGHT_CHARGES")
@@ -183,11 +182,7 @@ def parse_transborder(path: Path, table: str, name: str | None = None) -> Parsed
             pl.lit(f"one of {', '.join(_RAW_NAME[k] for k in present_required)} is empty"),
         ),
     ]
-    rule = pl.lit(None, dtype=pl.String)
-    reason = pl.lit(None, dtype=pl.String)
-    for condition, code, text in reversed(problems):
-        rule = pl.when(condition).then(pl.lit(code)).otherwise(rule)
-        reason = pl.when(condition).then(text).otherwise(reason)
+    rule, reason = first_problem(problems)
     typed = typed.with_columns(rule.alias("_rule"), reason.alias("_reason"))
     rejects = typed.filter(pl.col("_rule").is_not_null()).select(
         pl.col("source_line").alias("line"),
