@@ -25,6 +25,8 @@ out = Console()
 def _prefect_env(home: Path) -> None:
     """Quiet, offline-friendly Prefect defaults with its state under HLED_HOME (unless set)."""
     os.environ.setdefault("PREFECT_HOME", str(home / "prefect"))
+    # Prefect's temporary server cannot create its database in a folder that does not exist yet
+    Path(os.environ["PREFECT_HOME"]).expanduser().mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("DO_NOT_TRACK", "1")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")

@@ -126,3 +126,25 @@ def test_serve_refuses_a_bad_time_zone(hled_home) -> None:
     result = run_hled(["serve"], env)
     assert result.returncode == 2
     assert "HLED_TIMEZONE='America/Chicgo' is not a time zone" in result.stderr
+
+
+@pytest.mark.slow
+def test_first_refresh_on_a_fresh_machine(tmp_path) -> None:
+    """No HLED_HOME folder, no PREFECT_HOME, no Prefect server: Prefect's temporary server starts in a
+    folder under HLED_HOME that the command creates."""
+    mirror = make_mirror(tmp_path / "mirror", FIXTURES / "crossings_current.csv")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "HLED_"))}
+    home = tmp_path / "not" / "yet" / "there"
+    env.update(
+        {
+            "HLED_HOME": str(home),
+            "HLED_MIRROR": str(mirror),
+            "HLED_SOURCES": "bts_crossings",
+            "HLED_MAX_REJECT_SHARE": "0.1",
+            "HLED_CHARTS": "0",
+        }
+    )
+    result = run_hled(["refresh"], env)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "refresh published" in result.stdout
+    assert (home / "warehouse.duckdb").exists() and (home / "prefect").is_dir()
