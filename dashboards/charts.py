@@ -214,7 +214,8 @@ def top_ports_truck_trade(
         con,
         """SELECT coalesce(port_name, port_code) || ' (' || port_code || ')' AS port,
                   sum(total_value_usd) / 1e9 AS value_bn,
-                  sum(total_value_usd) / nullif(sum(inbound_trucks), 0) AS per_truck
+                  sum(total_value_usd) FILTER (WHERE inbound_trucks > 0) / nullif(sum(inbound_trucks), 0)
+                      AS per_truck
            FROM marts.trade_value_per_truck
            WHERE month > ? - INTERVAL 12 MONTH AND port_code NOT LIKE '%X%'
            GROUP BY ALL ORDER BY value_bn DESC LIMIT ?""",

@@ -15,7 +15,8 @@ FIRST_MONTH = datetime(1993, 1, 1)
 
 
 def build_suite(table: str, previous_rows: int | None, min_row_ratio: float, today: date):
-    """Expectations for one monthly file of `table` (row counts are not compared across months)."""
+    """Expectations for monthly files of `table` (row counts are not compared across months; the
+    month bound only matters for a file's first validation, when it is new)."""
     import great_expectations as gx
     import great_expectations.expectations as gxe
 

@@ -74,8 +74,25 @@ def read_manifest(path: Path) -> list[tuple[int, int, str]]:
                 raise SourceError(
                     f"{path}: line {number} has month {month} / url {url!r} (rule: manifest_row)"
                 )
+            if any((year, month) == (y, m) for y, m, _ in rows):
+                raise SourceError(
+                    f"{path}: line {number} repeats {year}-{month:02d} (rule: manifest_unique_month)"
+                )
             rows.append((year, month, url))
     return rows
+
+
+def _unique_keys(source: Source, parts: list[Part]) -> list[Part]:
+    """Two files for the same table and month would be loaded twice: refuse instead."""
+    seen: dict[str, str] = {}
+    for part in parts:
+        if part.key in seen:
+            raise SourceError(
+                f"{source.name}: {part.key} comes from two files, {seen[part.key]} and "
+                f"{part.fetched.url} (rule: one_file_per_month); remove one"
+            )
+        seen[part.key] = part.fetched.url
+    return parts
 
 
 def collect_transborder(source: Source, settings: Settings) -> list[Part]:
@@ -99,7 +116,7 @@ def collect_transborder(source: Source, settings: Settings) -> list[Part]:
             parts.append(
                 Part(source.name, table, name.removesuffix(".csv"), str(path), _sha256(path), fetched)
             )
-    return parts
+    return _unique_keys(source, parts)
 
 
 def _transborder_from_mirror(source: Source, settings: Settings) -> list[Part]:
@@ -118,4 +135,4 @@ def _transborder_from_mirror(source: Source, settings: Settings) -> list[Part]:
         raise SourceError(
             f"{source.name}: HLED_MIRROR={settings.mirror} has no transborder/YYYY/dotN_MMYY.csv files"
         )
-    return parts
+    return _unique_keys(source, parts)

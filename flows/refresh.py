@@ -171,11 +171,13 @@ def parse_task(source: Source, parts: list[Part], settings: Settings) -> list[Pa
 BATCH_ROWS = 1_500_000  # files are validated together up to this many rows (GX cost is per run, not per row)
 
 
-def _validation_marker(p: ParsedFiles, previous_rows: int | None, settings: Settings) -> Path:
-    """File that records that this parse passed its suite with these parameters and this code."""
-    key = json.dumps(
-        [previous_rows, settings.min_row_ratio, f"{date.today():%Y-%m}", code_version("expectations")]
-    )
+def _validation_marker(source: Source, p: ParsedFiles, previous_rows: int | None, settings: Settings) -> Path:
+    """File that records that this parse passed its suite with this code (and, for suites that
+    compare against history, with this previous load and month)."""
+    inputs: list = [code_version("expectations")]
+    if source.tables[p.table].history:
+        inputs += [previous_rows, settings.min_row_ratio, f"{date.today():%Y-%m}"]
+    key = json.dumps(inputs)
     return Path(p.clean_path).with_name(f"validated-{hashlib.sha256(key.encode()).hexdigest()[:12]}")
 
 
@@ -201,7 +203,7 @@ def _validate_batch(
                 mark_rejected(settings.raw_dir, part.fetched, message)
         raise ValidationFailed(message)
     for _, p in batch:
-        _validation_marker(p, previous_rows, settings).touch()
+        _validation_marker(source, p, previous_rows, settings).touch()
     return [{**r, "suite": report.suite, "source": source.name} for r in report.results]
 
 
@@ -222,7 +224,7 @@ def validate_task(
         pending = [
             (part, p)
             for part, p in zip(parts, parsed, strict=True)
-            if p.table == table and not _validation_marker(p, previous_rows, settings).exists()
+            if p.table == table and not _validation_marker(source, p, previous_rows, settings).exists()
         ]
         batch: list[tuple[Part, ParsedFiles]] = []
         for item in pending:

@@ -60,3 +60,15 @@ def test_a_dot2_file_is_not_accepted_as_dot1() -> None:
         SchemaDriftError, match=r"missing columns \['DEPE'\], unexpected columns \['COMMODITY2'\]"
     ):
         parse_transborder(MONTH / "dot2_0120.csv", "dot1")
+
+
+def test_bad_month_is_a_row_reject_and_empty_weight_is_unknown(tmp_path) -> None:
+    path = tmp_path / "dot1_0120.csv"
+    lines = (MONTH / "dot1_0120.csv").read_text().splitlines()
+    lines[1] = lines[1].replace(",01,2020", ",13,2020")
+    lines[2] = lines[2].replace(",3000,500,30,", ",3000,,30,")
+    path.write_text("\n".join(lines) + "\n")
+    parsed = parse_transborder(path, "dot1")
+    assert parsed.rejects.select("line", "rule").rows() == [(2, "period_unparseable")]
+    row = parsed.clean.filter(parsed.clean["source_line"] == 3).to_dicts()[0]
+    assert (row["value_usd"], row["weight_kg"]) == (3000, None)

@@ -13,6 +13,7 @@ import pytest
 
 from expectations.runner import ValidationFailed
 from flows.archive import ArchiveError
+from flows.errors import SourceError
 from flows.refresh import refresh
 from tests.conftest import FIXTURES, Reply, make_mirror, sha256
 
@@ -149,6 +150,12 @@ def test_a_new_monthly_file_is_the_only_one_parsed(prefect_server, mirror, hled_
                                AND parse_status = 'parsed'""",
     )
     assert statuses == [("dot3_0220", "parsed")]
+    latest = "(SELECT run_id FROM meta.runs ORDER BY started_at DESC LIMIT 1)"
+    validated = q(
+        hled_home,
+        f"SELECT DISTINCT suite FROM meta.validations WHERE source = 'transborder' AND run_id = {latest}",
+    )
+    assert validated == [("transborder_dot3_clean",)], "only the new file is validated again"
     assert q(hled_home, "SELECT bool_and(month_complete) FROM marts.coverage") == [(True,)]
 
 
@@ -228,3 +235,10 @@ def test_a_bad_row_is_named_by_file_and_line(prefect_server, mirror, hled_home) 
     message = str(info.value)
     assert "expect_column_values_to_be_in_set" in message and "on mode" in message
     assert "dot1_0220:5" in message and "observed ['2']" in message
+
+
+def test_the_same_month_twice_is_refused(prefect_server, mirror, hled_home) -> None:
+    plain = mirror / "transborder" / "2020" / "dot1_0120.csv"
+    (plain.parent / "dot1_0120.csv.gz").write_bytes(__import__("gzip").compress(plain.read_bytes()))
+    with pytest.raises(SourceError, match=r"dot1_0120 comes from two files.*rule: one_file_per_month"):
+        refresh()

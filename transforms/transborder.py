@@ -120,10 +120,11 @@ def parse_transborder(path: Path, table: str, name: str | None = None) -> Parsed
     columns = LAYOUTS[table][layout]
     month_text = pl.col("MONTH").str.strip_chars() if layout == "monthly" else pl.lit(None, pl.String)
     year = _integer("YEAR").cast(pl.Int32, strict=False)
+    month_number = month_text.cast(pl.Int8, strict=False)
     mode_codes = {code: spec[0] for code, spec in MODES.items()}
 
     exprs: list[pl.Expr] = [
-        pl.date(year, month_text.cast(pl.Int8, strict=False), 1).alias("month"),
+        pl.date(year, pl.when(month_number.is_between(1, 12)).then(month_number), 1).alias("month"),
         year.alias("year"),
         _text("TRDTYPE").replace_strict(TRADE_TYPES, default=_text("TRDTYPE")).alias("trade_type"),
         _text("COUNTRY").replace_strict(COUNTRIES, default=_text("COUNTRY")).alias("country"),
@@ -149,7 +150,11 @@ def parse_transborder(path: Path, table: str, name: str | None = None) -> Parsed
             exprs.append(_text(_RAW_NAME[key]).alias(key))
     exprs += [
         _integer("VALUE").alias("value_usd"),
-        _integer("SHIPWT").alias("_weight"),
+        pl.when(pl.col("SHIPWT").str.strip_chars() == "")
+        .then(None)
+        .otherwise(_integer("SHIPWT"))
+        .alias("_weight"),
+        (pl.col("SHIPWT").str.strip_chars() != "").alias("_weight_given"),
         _integer("FREIGHT_CHARGES").alias("freight_usd"),
         pl.col("source_line"),
         pl.concat_str([pl.col(c) for c in columns], separator=",").alias("raw"),
@@ -172,7 +177,8 @@ def parse_transborder(path: Path, table: str, name: str | None = None) -> Parsed
             pl.format("MONTH '{}' / YEAR '{}' is not a month", "_month_text", "_year_text"),
         ),
         (
-            pl.any_horizontal(pl.col("value_usd", "_weight", "freight_usd").is_null()),
+            pl.any_horizontal(pl.col("value_usd", "freight_usd").is_null())
+            | (pl.col("_weight").is_null() & pl.col("_weight_given")),
             "amount_not_integer",
             pl.format("VALUE/SHIPWT/FREIGHT_CHARGES '{}' are not all whole numbers", "_amount_text"),
         ),

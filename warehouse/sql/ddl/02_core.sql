@@ -11,7 +11,7 @@ CREATE TABLE core.dim_port (
     is_land_port BOOLEAN NOT NULL,
     crossings_port_code VARCHAR
 );
-COMMENT ON TABLE core.dim_port IS 'Ports of entry, one row per CBP (Schedule D) port code: every port of the crossings data, named as in its latest month, plus the ports that appear only in the TransBorder trade data (named by their code)';
+COMMENT ON TABLE core.dim_port IS 'Ports of entry, one row per CBP (Schedule D) port code: every port of the crossings data, named as in its latest month, plus the ports that appear only in the TransBorder trade data (named from Schedule D, else by their code)';
 COMMENT ON COLUMN core.dim_port.port_code IS 'CBP port code: 4 characters with leading zeros, e.g. 2304 = Laredo, 0104 = Jackman';
 COMMENT ON COLUMN core.dim_port.port_name IS 'Port name as published by BTS in the port''s latest reported month';
 COMMENT ON COLUMN core.dim_port.state IS 'US state of the port (full name)';

@@ -29,7 +29,7 @@ SELECT t.port_code, p.port_name, t.month,
             THEN round((coalesce(t.export_value_usd, 0) + coalesce(t.import_value_usd, 0)) / c.value, 2) END
            AS total_value_per_inbound_truck_usd
 FROM trade t
-LEFT JOIN core.dim_port p USING (port_code)
+JOIN core.dim_port p ON p.port_code = t.port_code AND p.border = 'US-Mexico'
 LEFT JOIN core.fact_crossings c
     ON c.port_code = t.port_code AND c.month = t.month AND c.measure = 'trucks'
 ORDER BY port_code, month;
@@ -82,7 +82,10 @@ WITH present AS (
     UNION ALL SELECT 'dot2', month, count(*) FROM core.fact_trade_state_commodity GROUP BY ALL
     UNION ALL SELECT 'dot3', month, count(*) FROM core.fact_trade_port_commodity GROUP BY ALL
 ),
-months AS (SELECT DISTINCT month FROM present),
+months AS (  -- every month in the span, so months missing from all three tables show too
+    SELECT month FROM core.dim_month
+    WHERE month BETWEEN (SELECT min(month) FROM present) AND (SELECT max(month) FROM present)
+),
 tables AS (SELECT unnest(['dot1', 'dot2', 'dot3']) AS trade_table)
 SELECT m.month, t.trade_table, coalesce(p.rows, 0) AS rows, p.rows IS NOT NULL AS present,
        count(p.rows) OVER (PARTITION BY m.month) = 3 AS month_complete
@@ -98,7 +101,7 @@ GROUP BY ALL;
 
 COMMENT ON TABLE marts.trade_port_month IS 'US trade with Mexico and Canada per port, month, mode, direction and partner (from TransBorder dot1)';
 COMMENT ON COLUMN marts.trade_port_month.port_code IS 'Schedule D port code, joins core.dim_port';
-COMMENT ON COLUMN marts.trade_port_month.port_name IS 'Port name (the code itself for ports known only from trade data)';
+COMMENT ON COLUMN marts.trade_port_month.port_name IS 'Port name (from the crossings data, else Schedule D, else the code)';
 COMMENT ON COLUMN marts.trade_port_month.month IS 'First day of the month';
 COMMENT ON COLUMN marts.trade_port_month.mode IS 'Transport mode, joins core.dim_mode';
 COMMENT ON COLUMN marts.trade_port_month.trade_type IS 'export or import (US point of view)';
@@ -107,7 +110,7 @@ COMMENT ON COLUMN marts.trade_port_month.value_usd IS 'Trade value, US dollars';
 COMMENT ON COLUMN marts.trade_port_month.weight_kg IS 'Shipping weight, kg, summed over rows where it is reported (exports by land are not)';
 COMMENT ON COLUMN marts.trade_port_month.freight_usd IS 'Freight charges, US dollars';
 
-COMMENT ON TABLE marts.trade_value_per_truck IS 'US-Mexico trade carried by truck through a port in a month, divided by the port''s inbound truck crossings that month';
+COMMENT ON TABLE marts.trade_value_per_truck IS 'US-Mexico land ports: trade with Mexico carried by truck through the port in a month, divided by the port''s inbound truck crossings that month. Caveat: from March 2020 Ysleta (2401) reports trucks that El Paso (2402) reported before, so per-truck values of those two ports jump at the split';
 COMMENT ON COLUMN marts.trade_value_per_truck.port_code IS 'Port code (TransBorder DEPE = crossings port code)';
 COMMENT ON COLUMN marts.trade_value_per_truck.port_name IS 'Port name';
 COMMENT ON COLUMN marts.trade_value_per_truck.month IS 'First day of the month';
@@ -144,7 +147,7 @@ COMMENT ON COLUMN marts.priority_sector_trade.yoy_pct IS 'Year-over-year change 
 COMMENT ON COLUMN marts.priority_sector_trade.value_2021 IS 'value_usd in the same calendar month of 2021';
 COMMENT ON COLUMN marts.priority_sector_trade.index_2021 IS 'value_usd / value_2021 x 100 (100 = same as the 2021 relaunch year)';
 
-COMMENT ON TABLE marts.coverage IS 'Which TransBorder tables are present for which months: a month missing from one table is a coverage gap, and sums over it are incomplete';
+COMMENT ON TABLE marts.coverage IS 'Which TransBorder tables are present for each month between the first and last month on hand: a month missing from a table is a coverage gap, and sums over it are incomplete';
 COMMENT ON COLUMN marts.coverage.month IS 'First day of the month';
 COMMENT ON COLUMN marts.coverage.trade_table IS 'dot1 (port x state), dot2 (state x commodity) or dot3 (port x commodity)';
 COMMENT ON COLUMN marts.coverage.rows IS 'Rows loaded for this table and month';
