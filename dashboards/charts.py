@@ -72,6 +72,44 @@ def _finish(chart: alt.Chart, v: Vintage, lang: str) -> alt.VConcatChart:
     )
 
 
+def _monthly_lines(
+    frame: pl.DataFrame,
+    series: tuple[str, str],
+    value: tuple[str, str, str, str],
+    order: list[str],
+    title: alt.Title,
+    lang: str,
+    points: bool = False,
+    extra_tooltips: tuple[alt.Tooltip, ...] = (),
+) -> alt.Chart:
+    """One line per series over months. `series` = (column, legend title); `value` = (column, axis
+    title, tooltip title, number format)."""
+    series_col, series_title = series
+    value_col, axis_title, value_title, value_format = value
+    mark = {"point": alt.OverlayMarkDef(size=12)} if points else {}
+    return (
+        alt.Chart(frame)
+        .mark_line(strokeWidth=1.8, **mark)
+        .encode(
+            x=alt.X("month:T", title=text("month", lang), axis=YEAR_AXIS),
+            y=alt.Y(f"{value_col}:Q", title=axis_title, axis=alt.Axis(format=",.0f")),
+            color=alt.Color(
+                f"{series_col}:N",
+                title=series_title,
+                sort=order,
+                scale=alt.Scale(domain=order, range=PALETTE[: len(order)]),
+            ),
+            tooltip=[
+                alt.Tooltip(f"{series_col}:N", title=series_title),
+                alt.Tooltip("month:T", title=text("month", lang), format="%b %Y"),
+                alt.Tooltip(f"{value_col}:Q", title=value_title, format=value_format),
+                *extra_tooltips,
+            ],
+        )
+        .properties(width=WIDTH, height=HEIGHT, title=title)
+    )
+
+
 def us_mexico_trucks(
     con: duckdb.DuckDBPyConnection, lang: str = "en", top: int = 5, port: str | None = None
 ) -> alt.VConcatChart:
@@ -110,32 +148,13 @@ def us_mexico_trucks(
     )
     order = [p for p in order if p != other] + [other]
     v = vintage(con, "bts_crossings", lang)
-    chart = (
-        alt.Chart(frame)
-        .mark_line(strokeWidth=1.8)
-        .encode(
-            x=alt.X("month:T", title=text("month", lang), axis=YEAR_AXIS),
-            y=alt.Y("trucks:Q", title=text("trucks_axis", lang), axis=alt.Axis(format=",.0f")),
-            color=alt.Color(
-                "port:N",
-                title=text("port", lang),
-                sort=order,
-                scale=alt.Scale(domain=order, range=PALETTE[: len(order)]),
-            ),
-            tooltip=[
-                alt.Tooltip("port:N", title=text("port", lang)),
-                alt.Tooltip("month:T", title=text("month", lang), format="%b %Y"),
-                alt.Tooltip("trucks:Q", title=text("trucks_value", lang), format=",.0f"),
-            ],
-        )
-        .properties(
-            width=WIDTH,
-            height=HEIGHT,
-            title=alt.Title(
-                text("trucks_title", lang, n=top),
-                subtitle=text("trucks_subtitle", lang, other=other),
-            ),
-        )
+    chart = _monthly_lines(
+        frame,
+        ("port", text("port", lang)),
+        ("trucks", text("trucks_axis", lang), text("trucks_value", lang), ",.0f"),
+        order,
+        alt.Title(text("trucks_title", lang, n=top), subtitle=text("trucks_subtitle", lang, other=other)),
+        lang,
     )
     return _finish(chart, v, lang)
 
@@ -175,30 +194,15 @@ def trade_by_mode(
         .sort("value_bn", descending=True)["mode"]
         .to_list()
     )
-    chart = (
-        alt.Chart(frame)
-        .mark_line(point=alt.OverlayMarkDef(size=12), strokeWidth=1.8)
-        .encode(
-            x=alt.X("month:T", title=text("month", lang), axis=YEAR_AXIS),
-            y=alt.Y("value_bn:Q", title=text("value_bn_axis", lang), axis=alt.Axis(format=",.0f")),
-            color=alt.Color(
-                "mode:N",
-                title=text("mode", lang),
-                sort=order,
-                scale=alt.Scale(domain=order, range=PALETTE[: len(order)]),
-            ),
-            tooltip=[
-                alt.Tooltip("mode:N", title=text("mode", lang)),
-                alt.Tooltip("month:T", title=text("month", lang), format="%b %Y"),
-                alt.Tooltip("value_bn:Q", title=text("value_bn", lang), format=",.2f"),
-                alt.Tooltip("share_pct:Q", title="%", format=",.1f"),
-            ],
-        )
-        .properties(
-            width=WIDTH,
-            height=HEIGHT,
-            title=alt.Title(text("mode_title", lang), subtitle=text("mode_subtitle", lang)),
-        )
+    chart = _monthly_lines(
+        frame,
+        ("mode", text("mode", lang)),
+        ("value_bn", text("value_bn_axis", lang), text("value_bn", lang), ",.2f"),
+        order,
+        alt.Title(text("mode_title", lang), subtitle=text("mode_subtitle", lang)),
+        lang,
+        points=True,
+        extra_tooltips=(alt.Tooltip("share_pct:Q", title="%", format=",.1f"),),
     )
     return _finish(chart, v, lang)
 
@@ -266,31 +270,14 @@ def priority_sectors(
     order = frame.group_by("sector").agg(pl.col("value_bn").sum()).sort("value_bn", descending=True)["sector"]
     order = order.to_list()
     where = text("at_port", lang, port=port) if port else ""
-    chart = (
-        alt.Chart(frame)
-        .mark_line(point=alt.OverlayMarkDef(size=12), strokeWidth=1.8)
-        .encode(
-            x=alt.X("month:T", title=text("month", lang), axis=YEAR_AXIS),
-            y=alt.Y("value_bn:Q", title=text("value_bn_axis", lang), axis=alt.Axis(format=",.1f")),
-            color=alt.Color(
-                "sector:N",
-                title=text("sector", lang),
-                sort=order,
-                scale=alt.Scale(domain=order, range=PALETTE[: len(order)]),
-            ),
-            tooltip=[
-                alt.Tooltip("sector:N", title=text("sector", lang)),
-                alt.Tooltip("month:T", title=text("month", lang), format="%b %Y"),
-                alt.Tooltip("value_bn:Q", title=text("value_bn", lang), format=",.2f"),
-            ],
-        )
-        .properties(
-            width=WIDTH,
-            height=HEIGHT,
-            title=alt.Title(
-                text("sectors_title", lang), subtitle=text("sectors_subtitle", lang, where=where)
-            ),
-        )
+    chart = _monthly_lines(
+        frame,
+        ("sector", text("sector", lang)),
+        ("value_bn", text("value_bn_axis", lang), text("value_bn", lang), ",.2f"),
+        order,
+        alt.Title(text("sectors_title", lang), subtitle=text("sectors_subtitle", lang, where=where)),
+        lang,
+        points=True,
     )
     return _finish(chart, v, lang)
 
