@@ -8,7 +8,15 @@ from datetime import date, datetime
 
 import polars as pl
 
-from transforms.trade_codes import COUNTRIES, HS2, MODES, TRADE_TYPES
+from transforms.trade_codes import (
+    CANADIAN_PROVINCES,
+    COUNTRIES,
+    HS2,
+    MEXICAN_STATES,
+    MODES,
+    TRADE_TYPES,
+    US_STATES,
+)
 from transforms.transborder import AMOUNTS, KEYS
 
 FIRST_MONTH = datetime(1993, 1, 1)
@@ -36,6 +44,14 @@ def build_suite(table: str, previous_rows: int | None, min_row_ratio: float, tod
         ),
         *(gxe.ExpectColumnValuesToBeBetween(column=a, min_value=0) for a in AMOUNTS),
     ]
+    # region codes in their BTS code lists (empty values are not judged: Canada rows have no MEXSTATE)
+    for column, codes in (
+        ("us_state", US_STATES),
+        ("mex_state", MEXICAN_STATES),
+        ("can_province", CANADIAN_PROVINCES),
+    ):
+        if column in keys:
+            expectations.append(gxe.ExpectColumnValuesToBeInSet(column=column, value_set=sorted(codes)))
     if "commodity" in keys:
         expectations.append(gxe.ExpectColumnValuesToBeInSet(column="commodity", value_set=sorted(HS2)))
     if "port_code" in keys:

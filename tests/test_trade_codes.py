@@ -181,6 +181,7 @@ COLUMN_TABLES: dict[str, dict] = {
     "DISAGMOT": tc.MODES,
     "MEXSTATE": tc.MEXICAN_STATES,
     "CANPROV": tc.CANADIAN_PROVINCES,
+    "USASTATE": tc.US_STATES,
     "COMMODITY2": tc.HS2,
 }
 

@@ -119,12 +119,12 @@ def test_trade_facts_marts_and_coverage(prefect_server, mirror, hled_home) -> No
         "trade_by_mode",
         "us_mexico_trucks",
     ]
-    # one GX run per table (its files are validated together): 15 + 15 + 16 expectations
+    # one GX run per table (its files are validated together): 18 + 18 + 16 expectations
     assert q(
         hled_home,
         "SELECT count(*), count(DISTINCT suite), bool_and(success) FROM meta.validations "
         "WHERE source = 'transborder'",
-    ) == [(46, 3, True)]
+    ) == [(52, 3, True)]
 
 
 def test_a_new_monthly_file_is_the_only_one_parsed(prefect_server, mirror, hled_home) -> None:
