@@ -3,7 +3,9 @@ server runs no scheduler, so without PREFECT_API_URL `hled serve` starts a real 
 
 from __future__ import annotations
 
+import asyncio
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -11,9 +13,12 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import httpx
+from prefect.deployments.runner import RunnerDeployment
+from prefect.runner import Runner
 from prefect.schedules import Cron
 
 from flows.errors import SettingsError
@@ -81,14 +86,34 @@ def local_server(timeout: float = 120.0) -> Iterator[str]:
             server.kill()
 
 
+class _Runner(Runner):
+    """Prefect's runner with SIGTERM handled like Ctrl-C: Prefect 3.8's own SIGTERM handler never awaits
+    its stop coroutine, so `systemctl stop` or `docker stop` during a run left `hled serve` hanging."""
+
+    def handle_sigterm(self, *args: Any, **kwargs: Any) -> None:
+        self._logger.info("SIGTERM received: finishing like Ctrl-C (pausing schedules, letting the run end)")
+        signal.raise_signal(signal.SIGINT)
+
+
+def _serve(deployment: RunnerDeployment) -> None:
+    """Serve one deployment until SIGINT or SIGTERM; schedules are paused on the way out."""
+    runner = _Runner(pause_on_shutdown=True)
+    runner.add_deployment(deployment)
+    print(f"Serving deployment '{refresh.name}/{deployment.name}'; stop with Ctrl-C or SIGTERM", flush=True)
+    try:
+        asyncio.run(runner.start())
+    except KeyboardInterrupt:
+        print("hled serve stopped", flush=True)
+
+
 def serve_refresh(cron: str, timezone: str) -> None:
     """Serve the nightly refresh until interrupted, on PREFECT_API_URL or a local server."""
     schedule = nightly_schedule(cron, timezone)
     if os.environ.get("PREFECT_API_URL"):
-        refresh.serve(name=DEPLOYMENT_NAME, schedules=[schedule])
+        _serve(refresh.to_deployment(name=DEPLOYMENT_NAME, schedules=[schedule]))
         return
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
     with local_server() as url, temporary_settings({PREFECT_API_URL: url}):
         print(f"Prefect server (scheduler and UI) at {url.removesuffix('/api')}", flush=True)
-        refresh.serve(name=DEPLOYMENT_NAME, schedules=[schedule])
+        _serve(refresh.to_deployment(name=DEPLOYMENT_NAME, schedules=[schedule]))

@@ -107,18 +107,33 @@ def test_serve_runs_the_refresh_on_its_schedule(hled_home, tmp_path) -> None:
         cwd=Path(__file__).resolve().parent.parent,
     )
     warehouse = hled_home / "warehouse.duckdb"
+    serve_log = tmp_path / "serve.log"
+
+    def wait_for(condition, seconds: float) -> bool:
+        deadline = time.monotonic() + seconds
+        while not condition() and time.monotonic() < deadline and server.poll() is None:
+            time.sleep(0.5)
+        return condition()
+
     try:
-        deadline = time.monotonic() + 240
-        while not warehouse.exists() and time.monotonic() < deadline and server.poll() is None:
-            time.sleep(2)
+        published = wait_for(warehouse.exists, 240)
+        # the next minute's run: stopping the service in the middle of it must not hang (systemctl stop)
+        second_run = wait_for(lambda: serve_log.read_text().count("Beginning flow run") >= 2, 120)
     finally:
         server.terminate()
-        server.wait(timeout=60)
+        try:
+            exit_code = server.wait(timeout=90)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            exit_code = "hung"
         log.close()
-    output = (tmp_path / "serve.log").read_text()
-    assert warehouse.exists(), output[-3000:]
-    assert "Flow run" in output and "published" in (hled_home / "runs.jsonl").read_text()
-    assert "Pausing all deployments" in output
+    output = serve_log.read_text()
+    assert published, output[-3000:]
+    assert second_run, output[-3000:]
+    assert '"status": "published"' in (hled_home / "runs.jsonl").read_text()
+    assert exit_code == 0, output[-3000:]
+    assert "SIGTERM received" in output and "Pausing all deployments" in output
+    assert "hled serve stopped" in output, output[-3000:]
 
 
 def test_serve_refuses_a_bad_time_zone(hled_home) -> None:
