@@ -151,22 +151,26 @@ def charts(
 
 
 @app.command()
-def dictionary(
-    output: Path = typer.Option(Path("docs/data_dictionary.md"), help="File to write."),
+def docs(
+    folder: Path = typer.Option(
+        Path("docs"), help="Folder to write data_dictionary.md and indicators.md to."
+    ),
 ) -> None:
-    """Write the data dictionary (every table and column with its comment) as Markdown.
+    """Write the data dictionary and the indicator catalog as Markdown, generated from the code.
 
-    Example: hled dictionary --output docs/data_dictionary.md
+    Example: hled docs --folder docs
     """
     from warehouse.dictionary import empty_warehouse, render
+    from warehouse.indicators import render_markdown
 
+    folder.mkdir(parents=True, exist_ok=True)
     con = empty_warehouse()
     try:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(render(con))
+        (folder / "data_dictionary.md").write_text(render(con))
     finally:
         con.close()
-    out.print(f"wrote {output}")
+    (folder / "indicators.md").write_text(render_markdown())
+    out.print(f"wrote {folder / 'data_dictionary.md'} and {folder / 'indicators.md'}")
 
 
 def main() -> None:  # pragma: no cover - console entry point

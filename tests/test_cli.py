@@ -41,7 +41,7 @@ def cli_env(prefect_server, hled_home) -> dict[str, str]:
 def test_help_shows_commands_and_an_example() -> None:
     result = run_hled(["--help"], dict(os.environ))
     assert result.returncode == 0
-    for command in ("refresh", "serve", "charts", "dictionary"):
+    for command in ("refresh", "serve", "charts", "docs"):
         assert command in result.stdout
     assert "HLED_MIRROR=../shared/data hled refresh" in result.stdout
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from warehouse import indicators
 from warehouse.db import connect, rows, run, scalar
 from warehouse.errors import WarehouseError
 
@@ -80,6 +81,15 @@ def _load(con: duckdb.DuckDBPyConnection, table: str, data: pl.DataFrame | Path 
     return scalar(con, f"SELECT count(*) FROM {table}")
 
 
+def derive(con: duckdb.DuckDBPyConnection) -> None:
+    """Everything computed from the loaded core tables: SQL marts, then the declared indicators."""
+    _run_sql(con, "derive")
+    try:
+        indicators.compute(con)
+    except duckdb.Error as exc:
+        raise WarehouseError(f"computing the indicators (warehouse/indicators.py) failed: {exc}") from exc
+
+
 def _carry_history(con: duckdb.DuckDBPyConnection, previous: Path) -> None:
     """Copy run history from the last published file (only columns both versions know)."""
     run(con, "ATTACH ? AS prev (READ_ONLY)", [str(previous)])
@@ -136,7 +146,7 @@ def build_warehouse(target: Path, inputs: BuildInput, previous: Path | None) -> 
     try:
         _run_sql(con, "ddl")
         counts = {table: _load(con, table, data) for table, data in inputs.tables.items()}
-        _run_sql(con, "derive")
+        derive(con)
         if previous is not None and previous.exists():
             _carry_history(con, previous)
         _upsert_runs(con, inputs.runs)

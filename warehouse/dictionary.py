@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import duckdb
 
-from warehouse.build import sql_files
+from warehouse.build import derive, sql_files
 from warehouse.db import connect, rows, run
 
 HEADER = """# Data dictionary
 
-Generated from the `COMMENT ON` text in `warehouse/sql/` by `hled dictionary`; do not edit by hand.
+Generated from the `COMMENT ON` text in `warehouse/sql/` by `hled docs`; do not edit by hand.
 Every table and column below is also described inside the warehouse itself:
 `SELECT * FROM duckdb_columns() WHERE schema_name IN ('core','marts','meta')`.
 """
@@ -19,9 +19,9 @@ Every table and column below is also described inside the warehouse itself:
 def empty_warehouse() -> duckdb.DuckDBPyConnection:
     """An in-memory warehouse with every table created (and no rows): DDL plus derivations."""
     con = connect(":memory:")
-    for folder in ("ddl", "derive"):
-        for _, text in sql_files(folder):
-            run(con, text)
+    for _, text in sql_files("ddl"):
+        run(con, text)
+    derive(con)
     return con
 
 

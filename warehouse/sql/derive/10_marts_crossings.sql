@@ -6,6 +6,10 @@ FROM core.fact_crossings
 UNION ALL
 SELECT 'border', p.border, c.month, c.measure, sum(c.value)::BIGINT, count(*)
 FROM core.fact_crossings c JOIN core.dim_port p USING (port_code)
+GROUP BY ALL
+UNION ALL
+SELECT 'port_group', g.port_group, c.month, c.measure, sum(c.value)::BIGINT, count(*)
+FROM core.fact_crossings c JOIN core.dim_port_group g USING (port_code)
 GROUP BY ALL;
 
 CREATE TEMP TABLE crossing_compared AS
@@ -45,6 +49,14 @@ FROM crossing_compared
 WHERE grain = 'border'
 ORDER BY border, measure, month;
 
+CREATE TABLE marts.port_group_month AS
+SELECT c.scope AS port_group, g.port_group_name, g.border, c.month, c.measure, c.value, c.ports_reporting,
+       c.value_prev_year, c.yoy_change, c.yoy_pct, c.t12m_total, c.t12m_months, c.value_2019, c.index_2019
+FROM crossing_compared c
+JOIN (SELECT DISTINCT port_group, port_group_name, border FROM core.dim_port_group) g ON g.port_group = c.scope
+WHERE c.grain = 'port_group'
+ORDER BY port_group, measure, month;
+
 DROP TABLE crossing_compared;
 DROP TABLE crossing_series;
 
@@ -76,6 +88,21 @@ COMMENT ON COLUMN marts.border_month.t12m_months IS 'How many of those 12 months
 COMMENT ON COLUMN marts.border_month.value_2019 IS 'Value in the same calendar month of 2019, the pre-pandemic baseline';
 COMMENT ON COLUMN marts.border_month.index_2019 IS 'Recovery index: value / value_2019 x 100 (100 = same as 2019; NULL when 2019 is missing or 0)';
 COMMENT ON COLUMN marts.border_month.ports_reporting IS 'How many ports reported a row for this border, month and measure';
+COMMENT ON TABLE marts.port_group_month IS 'Crossings per port group (core.dim_port_group), month and measure: continuous long series where ports were split or merged (El Paso + Ysleta), with year-over-year change, trailing 12-month total and the 2019 recovery index';
+COMMENT ON COLUMN marts.port_group_month.port_group IS 'Port group, joins core.dim_port_group (a port code for a group of one)';
+COMMENT ON COLUMN marts.port_group_month.port_group_name IS 'Group name';
+COMMENT ON COLUMN marts.port_group_month.border IS 'US-Mexico or US-Canada';
+COMMENT ON COLUMN marts.port_group_month.month IS 'First day of the month';
+COMMENT ON COLUMN marts.port_group_month.measure IS 'What is counted, joins core.dim_measure';
+COMMENT ON COLUMN marts.port_group_month.value IS 'Inbound crossings in the month, summed over the group''s ports';
+COMMENT ON COLUMN marts.port_group_month.ports_reporting IS 'How many of the group''s ports reported a row';
+COMMENT ON COLUMN marts.port_group_month.value_prev_year IS 'Value in the same month a year earlier (NULL when that month has no row)';
+COMMENT ON COLUMN marts.port_group_month.yoy_change IS 'value - value_prev_year';
+COMMENT ON COLUMN marts.port_group_month.yoy_pct IS 'Year-over-year change in percent (NULL when the earlier value is missing or 0)';
+COMMENT ON COLUMN marts.port_group_month.t12m_total IS 'Trailing 12-month total: sum of value over this month and the 11 before it';
+COMMENT ON COLUMN marts.port_group_month.t12m_months IS 'How many of those 12 months have a row';
+COMMENT ON COLUMN marts.port_group_month.value_2019 IS 'Value in the same calendar month of 2019';
+COMMENT ON COLUMN marts.port_group_month.index_2019 IS 'Recovery index: value / value_2019 x 100 (NULL when 2019 is missing or 0)';
 
 INSERT INTO marts.data_vintage
 SELECT s.source, s.title, s.publisher, min(f.month), max(f.month), current_timestamp

@@ -1,0 +1,273 @@
+"""Indicator marts, the scorecard and the catalog on a small hand-made warehouse whose every value can
+be worked out by hand: two US-Mexico port groups (Laredo; El Paso, split into El Paso + Ysleta from
+2021) and one US-Canada port, in calendar 2019, 2021 and 2022."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from transforms.crossings import measure_dimension
+from transforms.trade_codes import commodity_dimension, hled_sector, mode_dimension
+from warehouse.build import BuildInput, build_warehouse
+from warehouse.db import connect, rows
+from warehouse.dictionary import empty_warehouse
+from warehouse.indicators import INDICATORS, PILLARS, render_markdown
+
+ROOT = Path(__file__).resolve().parent.parent
+MONTHS = [date(y, m, 1) for y in (2019, 2021, 2022) for m in range(1, 13)]
+# inbound trucks per month by year: El Paso 2402 carries Ysleta's 200 trucks until 2021
+TRUCKS = {
+    "2304": {2019: 1000, 2021: 1200, 2022: 1500},
+    "2402": {2019: 500, 2021: 300, 2022: 300},
+    "2401": {2021: 200, 2022: 200},
+    "0901": {2019: 800, 2021: 800, 2022: 800},
+}
+
+
+def crossings() -> pl.DataFrame:
+    facts = []
+    for month in MONTHS:
+        for port, by_year in TRUCKS.items():
+            if month.year in by_year:
+                facts.append((port, month, "trucks", by_year[month.year]))
+        facts += [
+            ("2304", month, "truck_containers_loaded", 600),
+            ("2304", month, "truck_containers_empty", 200 if month.year == 2022 else 400),
+            ("2304", month, "pedestrians", 100),
+            ("2304", month, "personal_vehicle_passengers", 300 if month.year == 2019 else 150),
+            ("2304", month, "bus_passengers", 50),
+        ]
+    return pl.DataFrame(facts, schema=["port_code", "month", "measure", "value"], orient="row")
+
+
+def trade() -> tuple[pl.DataFrame, pl.DataFrame]:
+    port, commodity = [], []
+    for month in (m for m in MONTHS if m.year >= 2021):
+        grow = 2 if month.year == 2022 else 1
+        for trade_type, mode, value in (
+            ("import", "truck", 3_000_000 * grow),
+            ("export", "truck", 1_500_000 * grow),
+            ("import", "rail", 500_000 * grow),
+        ):
+            port.append((month, trade_type, "mexico", "TX", "2304", mode, value, 0))
+        port.append((month, "import", "mexico", "TX", "2402", "truck", 1_000_000, 0))
+        commodity.append((month, "import", "mexico", "2304", "85", "truck", 700_000 * grow, 0))
+        commodity.append((month, "import", "mexico", "2304", "30", "truck", 100_000, 0))
+    cols = ["month", "trade_type", "country", "us_state", "port_code", "mode", "value_usd", "freight_usd"]
+    ccols = ["month", "trade_type", "country", "port_code", "commodity", "mode", "value_usd", "freight_usd"]
+    return pl.DataFrame(port, schema=cols, orient="row"), pl.DataFrame(commodity, schema=ccols, orient="row")
+
+
+def ports() -> pl.DataFrame:
+    return pl.DataFrame(
+        [
+            ("2304", "Laredo", "Texas", "US-Mexico", True, "2304"),
+            ("2402", "El Paso", "Texas", "US-Mexico", True, "2402"),
+            ("2401", "Ysleta", "Texas", "US-Mexico", True, "2401"),
+            ("0901", "Buffalo", "New York", "US-Canada", True, "0901"),
+        ],
+        schema=["port_code", "port_name", "state", "border", "is_land_port", "crossings_port_code"],
+        orient="row",
+    )
+
+
+@pytest.fixture(scope="module")
+def wh(tmp_path_factory):
+    trade_port, trade_commodity = trade()
+    now = datetime.now(UTC)
+    inputs = BuildInput(
+        tables={
+            "core.dim_port": ports(),
+            "core.dim_measure": measure_dimension(),
+            "core.dim_mode": mode_dimension(),
+            "core.dim_commodity": commodity_dimension(),
+            "core.fact_crossings": crossings(),
+            "core.fact_trade_port": trade_port,
+            "core.fact_trade_port_commodity": trade_commodity,
+        },
+        runs=pl.DataFrame(
+            {
+                "run_id": ["r"],
+                "started_at": [now],
+                "finished_at": [now],
+                "status": ["published"],
+                "code_version": ["test"],
+                "message": [""],
+            }
+        ),
+        source_files=pl.DataFrame(),
+        validations=pl.DataFrame(),
+        rejects=pl.DataFrame(),
+    )
+    path = tmp_path_factory.mktemp("indicators") / "w.duckdb"
+    build_warehouse(path, inputs, None)
+    con = connect(path, read_only=True)
+    yield lambda sql, params=None: rows(con, sql, params)
+    con.close()
+
+
+def test_port_groups_keep_el_paso_continuous(wh) -> None:
+    assert wh("SELECT port_code, port_group FROM core.dim_port_group ORDER BY 1") == [
+        ("0901", "0901"),
+        ("2304", "2304"),
+        ("2401", "EL_PASO_AREA"),
+        ("2402", "EL_PASO_AREA"),
+    ]
+    got = wh(
+        """SELECT month, value, ports_reporting, index_2019 FROM marts.port_group_month
+           WHERE port_group = 'EL_PASO_AREA' AND measure = 'trucks' AND month IN ('2019-03-01', '2021-03-01')
+           ORDER BY 1"""
+    )
+    # 500 trucks in 2019 under El Paso alone; 300 + 200 in 2021 from the two ports: index 100, not 60
+    assert got == [(date(2019, 3, 1), 500, 1, 100.0), (date(2021, 3, 1), 500, 2, 100.0)]
+    assert wh(
+        "SELECT index_2019 FROM marts.port_month WHERE port_code = '2402' AND measure = 'trucks' "
+        "AND month = '2021-03-01'"
+    ) == [(60.0,)]
+
+
+def test_border_volumes_year_over_year_and_trailing_totals(wh) -> None:
+    got = wh(
+        """SELECT value, value_prev_year, yoy_pct, t12m_total, t12m_months, index_2019
+           FROM marts.border_month
+           WHERE border = 'US-Mexico' AND measure = 'trucks' AND month = '2022-06-01'"""
+    )
+    # 1500 + 300 + 200 = 2000 against 1200 + 300 + 200 = 1700 a year earlier and 1500 in June 2019
+    assert got == [(2000, 1700, 17.65, 6 * 1700 + 6 * 2000, 12, 133.33)]  # July 2021 to June 2022
+    index_2019 = wh("SELECT DISTINCT index_2019 FROM marts.border_month WHERE year(month) = 2019")
+    assert index_2019 == [(100.0,)]
+
+
+def test_empty_truck_share_and_people_flows(wh) -> None:
+    share = wh(
+        """SELECT grain, month, loaded_containers, empty_containers, empty_share_pct, containers_per_truck
+           FROM marts.empty_truck_share
+           WHERE scope IN ('2304', 'US-Mexico') AND month IN ('2021-01-01', '2022-01-01')
+           ORDER BY grain, month"""
+    )
+    assert share == [
+        ("border", date(2021, 1, 1), 600, 400, 40.0, round(1000 / 1700, 2)),
+        ("border", date(2022, 1, 1), 600, 200, 25.0, round(800 / 2000, 2)),
+        ("port", date(2021, 1, 1), 600, 400, 40.0, round(1000 / 1200, 2)),
+        ("port", date(2022, 1, 1), 600, 200, 25.0, round(800 / 1500, 2)),
+    ]
+    people = wh(
+        """SELECT pedestrians, personal_vehicle_passengers, bus_passengers, train_passengers, people_total,
+                  people_prev_year, yoy_pct, people_2019, index_2019
+           FROM marts.people_flows WHERE grain = 'port' AND scope = '2304' AND month = '2022-05-01'"""
+    )
+    assert people == [(100, 150, 50, 0, 300, 300, 0.0, 450, 66.67)]
+
+
+def test_port_concentration_uses_port_groups(wh) -> None:
+    got = wh(
+        """SELECT basis, month, port_groups, hhi, equivalent_ports, top_port_group, top_share_pct
+           FROM marts.port_concentration WHERE border = 'US-Mexico' AND month IN ('2019-01-01', '2022-01-01')
+           ORDER BY 1, 2"""
+    )
+    assert got == [
+        # trade: Laredo 5 M (truck 4.5 M + rail 0.5 M) and El Paso area 1 M in 2021; 10 M and 1 M in 2022
+        (
+            "trade_value",
+            date(2022, 1, 1),
+            2,
+            round((10 / 11 * 100) ** 2 + (1 / 11 * 100) ** 2, 1),
+            1.2,
+            "2304",
+            90.91,
+        ),
+        # trucks 2019: 1000 / 1500 and 500 / 1500 -> 4444.4 + 1111.1
+        ("truck_crossings", date(2019, 1, 1), 2, 5555.6, 1.8, "2304", 66.67),
+        # 2022: Laredo 1500, El Paso area 300 + 200 (one group, not two ports: 6250, not 5950)
+        ("truck_crossings", date(2022, 1, 1), 2, 6250.0, 1.6, "2304", 75.0),
+    ]
+
+
+def test_trade_per_truck_mode_share_sectors_and_border_trade(wh) -> None:
+    assert wh(
+        """SELECT import_value_per_inbound_truck_usd, total_value_per_inbound_truck_usd
+           FROM marts.trade_value_per_truck WHERE port_code = '2304' AND month = '2022-01-01'"""
+    ) == [(6_000_000 / 1500, 9_000_000 / 1500)]
+    assert wh(
+        "SELECT share_pct FROM marts.mode_share "
+        "WHERE country = 'mexico' AND mode = 'rail' AND month = '2022-01-01'"
+    ) == [(round(100 * 1_000_000 / 11_000_000, 3),)]
+    assert hled_sector("85") == "semiconductors_ict" and hled_sector("30") == "pharmaceuticals"
+    assert wh(
+        """SELECT hled_sector, value_usd, value_2021, index_2021 FROM marts.priority_sector_trade
+           WHERE port_code = '2304' AND month = '2022-04-01' ORDER BY 1"""
+    ) == [("pharmaceuticals", 100_000, 100_000, 100.0), ("semiconductors_ict", 1_400_000, 700_000, 200.0)]
+    assert wh(
+        """SELECT value_usd, value_prev_year, yoy_pct, t12m_total, value_2019, index_2021
+           FROM marts.trade_border_month WHERE border = 'US-Mexico' AND month = '2022-12-01'"""
+    ) == [(11_000_000, 6_000_000, 83.33, 12 * 11_000_000, None, 183.33)]
+
+
+def test_scorecard_compares_the_latest_12_months_with_2019_and_2021(wh) -> None:
+    got = {
+        (r[0], r[1]): r[2:]
+        for r in wh(
+            """SELECT indicator_id, headline_en, value_2019, months_2019, value_2021, latest_month,
+                      latest_value,
+                      change_vs_2019_pct, right_way_vs_2019, change_vs_2021_pct, right_way_vs_2021
+               FROM marts.hled_scorecard"""
+        )
+    }
+    trucks = got[("inbound_crossings", "Inbound truck crossings")]
+    assert trucks == (18_000.0, 12, 20_400.0, date(2022, 12, 1), 24_000.0, 33.33, True, 17.65, True)
+    hhi = got[("port_concentration_trucks", "Port concentration of trucks (HHI)")]
+    # concentration went up: the wrong way for a "lower is better" indicator
+    assert hhi[0] == 5555.6 and hhi[4] == 6250.0 and hhi[6] is False and hhi[8] is False
+    empty = got[("empty_truck_share", "Empty-truck share")]
+    assert empty[4] == 25.0 and empty[8] is True  # 40 % in 2021 -> 25 %: lower is better
+    trade_total = got[("trade_value", "US-Mexico trade (exports + imports)")]
+    # no 2019 trade on hand: the 2019 baseline is NULL, never a partial year
+    assert trade_total[:2] == (None, 0) and trade_total[2] == 12 * 6_000_000.0 and trade_total[4] == 12 * 11e6
+    rail = got[("rail_share_of_trade", "Rail's share of US-Mexico trade")]
+    assert rail[2] == 8.33 and rail[8] is True  # mean of the monthly 8.333 % in 2021
+    pillars = {r[0] for r in wh("SELECT DISTINCT pillar FROM marts.hled_scorecard")}
+    assert pillars == set(PILLARS)
+
+
+def test_catalog_has_every_declaration_and_each_points_at_real_columns(wh) -> None:
+    catalog = wh(
+        "SELECT indicator_id, pillar, unit, formula, mart_table, mart_columns, status "
+        "FROM marts.indicator_catalog"
+    )
+    assert len(catalog) == len(INDICATORS) and sum(1 for r in catalog if r[6] == "computed") >= 12
+    assert all(r[1] in PILLARS and r[2] and r[3] for r in catalog)
+    for _, _, _, _, table, columns, status in catalog:
+        if status != "computed":
+            continue
+        schema, name = table.split(".")
+        present = {
+            r[0]
+            for r in wh(
+                "SELECT column_name FROM duckdb_columns() WHERE schema_name = ? AND table_name = ?",
+                [schema, name],
+            )
+        }
+        assert set(columns.split(", ")) <= present, (table, columns)
+    for indicator in INDICATORS:
+        assert indicator.computed_by is None or (ROOT / indicator.computed_by).exists()
+        assert indicator.better in ("higher", "lower", "neither")
+
+
+def test_indicator_docs_are_generated_from_the_declarations() -> None:
+    committed = (ROOT / "docs" / "indicators.md").read_text()
+    assert committed == render_markdown(), "docs/indicators.md is stale: run `hled docs`"
+    assert "### empty_truck_share" in committed and "Needs:" in committed
+
+
+def test_empty_warehouse_has_catalog_rows_and_empty_indicator_tables() -> None:
+    con = empty_warehouse()
+    try:
+        assert rows(con, "SELECT count(*) FROM marts.indicator_catalog") == [(len(INDICATORS),)]
+        assert rows(con, "SELECT count(*) FROM marts.hled_scorecard") == [(0,)]
+        assert rows(con, "SELECT count(*) FROM marts.shocks") == [(0,)]
+    finally:
+        con.close()

@@ -1,0 +1,106 @@
+"""The shock detector on synthetic monthly series whose answer is known by construction."""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+
+import polars as pl
+
+from transforms.shocks import MAX_EPISODE_MONTHS, detect_shocks
+
+SEASON = [0.8, 0.85, 1.0, 1.05, 1.1, 1.1, 1.0, 1.0, 1.05, 1.1, 0.95, 0.9]
+
+
+def series(
+    values: list[float | None], start: date = date(2010, 1, 1), measure: str = "trucks"
+) -> pl.DataFrame:
+    months, kept = [], []
+    for i, v in enumerate(values):
+        if v is not None:
+            months.append(date(start.year + (start.month - 1 + i) // 12, (start.month - 1 + i) % 12 + 1, 1))
+            kept.append(float(v))
+    n = len(months)
+    return pl.DataFrame(
+        {
+            "scope_type": ["border"] * n,
+            "scope": ["US-Mexico"] * n,
+            "measure": [measure] * n,
+            "month": months,
+            "value": kept,
+        }
+    )
+
+
+def seasonal(years: int, level: float = 100_000, growth: float = 0.02, wobble: float = 0.01) -> list[float]:
+    """A seasonal series growing 2 % a year with a small deterministic wobble (no shocks)."""
+    return [
+        level * SEASON[t % 12] * (1 + growth) ** (t / 12) * (1 + wobble * math.sin(1.7 * t))
+        for t in range(12 * years)
+    ]
+
+
+def test_a_steady_seasonal_series_has_no_shock() -> None:
+    assert detect_shocks(series(seasonal(15))).height == 0
+
+
+def test_a_collapse_is_found_with_its_depth_and_recovery() -> None:
+    values = seasonal(12)
+    start = 12 * 8 + 3  # April of year 9 (2018)
+    values[start] *= 0.35  # 65 % below what the season and trend predict
+    values[start + 1] *= 0.5
+    values[start + 2] *= 0.8
+    found = detect_shocks(series(values))
+    assert found.height == 1
+    shock = found.row(0, named=True)
+    assert shock["first_month"] == date(2018, 4, 1) and shock["trough_month"] == date(2018, 4, 1)
+    assert 63 < shock["depth_pct"] < 67
+    # the fourth month is back at the (grown) level of a year before: 3 months to recover
+    assert shock["recovered_month"] == date(2018, 7, 1) and shock["months_to_recover"] == 3
+    assert shock["status"] == "recovered" and shock["ended_month"] == date(2018, 7, 1)
+    assert abs(shock["pre_shock_level"] - values[start - 12]) < 1
+
+
+def test_a_small_dip_is_not_a_shock() -> None:
+    values = seasonal(12)
+    values[100] *= 0.9  # 10 % below: under the 15 % floor
+    assert detect_shocks(series(values)).height == 0
+
+
+def test_a_new_seasonal_pattern_is_learned_within_two_years() -> None:
+    values = seasonal(14)
+    for year in range(6, 14):
+        values[12 * year + 5] *= 0.4  # every June from year 7 on is 60 % lower (a reporting change)
+    found = detect_shocks(series(values))
+    assert found["first_month"].to_list() == [date(2016, 6, 1), date(2017, 6, 1)]
+
+
+def test_a_shock_that_has_not_recovered_is_ongoing_and_a_lasting_drop_closes_as_new_level() -> None:
+    values = seasonal(10)
+    for t in range(12 * 9 + 6, 12 * 10):
+        values[t] *= 0.5
+    ongoing = detect_shocks(series(values)).row(0, named=True)
+    assert ongoing["status"] == "ongoing" and ongoing["recovered_month"] is None
+    assert ongoing["months_to_recover"] is None and ongoing["ended_month"] is None
+
+    values = seasonal(14)
+    for t in range(12 * 5, 12 * 14):
+        values[t] *= 0.5  # the series never comes back
+    found = detect_shocks(series(values))
+    first = found.row(0, named=True)
+    assert first["first_month"] == date(2015, 1, 1) and first["status"] == "new_level"
+    assert first["ended_month"] == date(2015 + MAX_EPISODE_MONTHS // 12, 1, 1)
+    assert first["months_to_recover"] is None
+    assert found.height == 1  # at the new level nothing more is flagged
+
+
+def test_small_series_gaps_and_separate_series() -> None:
+    small = seasonal(10, level=500)
+    small[80] = 0.0
+    assert detect_shocks(series(small)).height == 0  # expected under 1,000: too small to judge
+    values = seasonal(12)
+    values[30:34] = [None] * 4  # four months missing are skipped, not taken for a collapse
+    values[110] *= 0.3
+    both = pl.concat([series(values), series(seasonal(12), measure="pedestrians")])
+    found = detect_shocks(both)
+    assert found.select("measure", "first_month").rows() == [("trucks", date(2019, 3, 1))]

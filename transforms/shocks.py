@@ -1,0 +1,180 @@
+"""Shock detection: months where a series falls far below what its own seasonal pattern and trend
+predicted, and how long it takes to get back. The method is in method_markdown() (and so in
+docs/indicators.md), with the constants below."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date
+from statistics import median
+
+import polars as pl
+
+Z = 4.0
+MIN_DROP = 0.15
+MIN_SCALE = 0.03
+MIN_EXPECTED = 1_000.0
+RECOVERY_SHARE = 0.95
+MAX_EPISODE_MONTHS = 36
+GROWTH_MONTHS = 24
+MAX_GROWTH = 0.15
+SCALE_MONTHS = 36
+MIN_SCALE_POINTS = 12
+
+INPUT_SCHEMA = {
+    "scope_type": pl.String,
+    "scope": pl.String,
+    "measure": pl.String,
+    "month": pl.Date,
+    "value": pl.Float64,
+}
+SHOCK_SCHEMA = {
+    "scope_type": pl.String,
+    "scope": pl.String,
+    "measure": pl.String,
+    "first_month": pl.Date,
+    "trough_month": pl.Date,
+    "expected_at_trough": pl.Float64,
+    "actual_at_trough": pl.Float64,
+    "depth_pct": pl.Float64,
+    "pre_shock_level": pl.Float64,
+    "recovered_month": pl.Date,
+    "months_to_recover": pl.Int32,
+    "status": pl.String,
+    "ended_month": pl.Date,
+}
+
+
+@dataclass
+class _Shock:
+    start: int
+    baseline: list[float]  # log level of the 12 months before the start, by calendar position
+    trough: int
+    trough_gap: float  # log shortfall (expected - actual) at the trough
+    trough_expected: float
+
+
+def _month_index(d: date) -> int:
+    return d.year * 12 + d.month - 1
+
+
+def _month_date(i: int) -> date:
+    return date(i // 12, i % 12 + 1, 1)
+
+
+def _robust_scale(residuals: list[float]) -> float:
+    mid = median(residuals)
+    return max(MIN_SCALE, 1.4826 * median(abs(r - mid) for r in residuals))
+
+
+def _expected(x: list[float | None], t: int) -> float | None:
+    """Seasonal expectation for month t from the same month of earlier years and the recent trend."""
+    diffs = [
+        x[t - k] - x[t - k - 12]
+        for k in range(1, GROWTH_MONTHS + 1)
+        if t - k - 12 >= 0 and x[t - k] is not None and x[t - k - 12] is not None
+    ]
+    if len(diffs) < 6:
+        return None
+    g = max(-MAX_GROWTH, min(MAX_GROWTH, median(diffs)))
+    years = [x[t - 12 * j] + j * g for j in (1, 2, 3) if t - 12 * j >= 0 and x[t - 12 * j] is not None]
+    return median(years) if len(years) >= 2 else None
+
+
+def _detect_series(start: int, values: list[float | None]) -> list[dict]:
+    """Shocks in one gap-filled monthly series (None = no row that month), as output rows."""
+    x = [None if v is None else math.log(v + 1.0) for v in values]
+    floor = math.log(1.0 / (1.0 - MIN_DROP))
+    residuals: list[tuple[int, float]] = []
+    found: list[dict] = []
+    shock: _Shock | None = None
+
+    def close(s: _Shock, end: int | None, status: str) -> None:
+        recovered = status == "recovered"
+        found.append(
+            {
+                "first_month": _month_date(start + s.start),
+                "trough_month": _month_date(start + s.trough),
+                "expected_at_trough": round(math.exp(s.trough_expected) - 1.0, 1),
+                "actual_at_trough": values[s.trough],
+                "depth_pct": round(100.0 * (1.0 - math.exp(-s.trough_gap)), 2),
+                "pre_shock_level": round(math.exp(s.baseline[s.start % 12]) - 1.0, 1),
+                "recovered_month": _month_date(start + end) if recovered else None,
+                "months_to_recover": end - s.start if recovered else None,
+                "status": status,
+                "ended_month": None if end is None else _month_date(start + end),
+            }
+        )
+
+    for t, xt in enumerate(x):
+        if xt is None:
+            continue
+        e = _expected(x, t)
+        if shock is not None:
+            if e is not None and e - xt > shock.trough_gap:
+                shock.trough, shock.trough_gap, shock.trough_expected = t, e - xt, e
+            if xt >= shock.baseline[t % 12] + math.log(RECOVERY_SHARE):
+                close(shock, t, "recovered")
+                shock = None
+            elif t - shock.start >= MAX_EPISODE_MONTHS:
+                close(shock, t, "new_level")
+                shock = None
+            continue
+        if e is None:
+            continue
+        r = xt - e
+        recent = [res for (i, res) in residuals if i >= t - SCALE_MONTHS]
+        judged = len(recent) >= MIN_SCALE_POINTS and math.exp(e) - 1.0 >= MIN_EXPECTED
+        if judged and r < -max(Z * _robust_scale(recent), floor):
+            baseline = [e] * 12
+            for k in range(1, 13):
+                if x[t - k] is not None:
+                    baseline[(t - k) % 12] = x[t - k]
+            shock = _Shock(start=t, baseline=baseline, trough=t, trough_gap=-r, trough_expected=e)
+            continue
+        residuals.append((t, r))
+    if shock is not None:
+        close(shock, None, "ongoing")
+    return found
+
+
+def detect_shocks(series: pl.DataFrame) -> pl.DataFrame:
+    """One row per detected disruption in each (scope_type, scope, measure) monthly series."""
+    out: list[dict] = []
+    frame = series.select(list(INPUT_SCHEMA)).cast(INPUT_SCHEMA).drop_nulls(["month"])
+    for (scope_type, scope, measure), part in frame.sort("month").group_by(
+        ["scope_type", "scope", "measure"], maintain_order=True
+    ):
+        months = [_month_index(d) for d in part["month"]]
+        first = months[0]
+        values: list[float | None] = [None] * (months[-1] - first + 1)
+        for i, v in zip(months, part["value"], strict=True):
+            values[i - first] = v
+        for row in _detect_series(first, values):
+            out.append({"scope_type": scope_type, "scope": scope, "measure": measure, **row})
+    return pl.DataFrame(out, schema=SHOCK_SCHEMA)
+
+
+def method_markdown() -> str:
+    """The method as documentation, with the constants in force (docs/indicators.md embeds it)."""
+    return f"""Series: every crossings measure at each border, US trade with each partner (border level),
+and inbound trucks, personal-vehicle passengers and pedestrians at each port group. The method uses
+the data alone, no event dates:
+
+1. Work in logs, x = ln(value + 1), on a gap-free monthly calendar (missing months are skipped).
+2. Trend g: the median year-over-year change of x over the previous {GROWTH_MONTHS} months, clipped to
+   +/-{MAX_GROWTH}. Expectation e(t): the median over the last three years j of x(t - 12j) + j g, the
+   same calendar month in each year brought forward by the trend (two years at least). The median of
+   three years keeps one abnormal year from moving the expectation.
+3. Residual r(t) = x(t) - e(t); its scale is the robust standard deviation (1.4826 x median absolute
+   deviation) of the residuals of the previous {SCALE_MONTHS} months outside shocks ({MIN_SCALE_POINTS} at
+   least), never below {MIN_SCALE}.
+4. A shock starts in a month whose value is at least {MIN_DROP:.0%} below the expectation and more than
+   {Z:g} robust standard deviations below it, where at least {MIN_EXPECTED:,.0f} were expected. Depth is
+   the largest shortfall (expected - actual) / expected while the shock lasts, at its trough month.
+5. The shock lasts until the first month back at {RECOVERY_SHARE:.0%} of the pre-shock level of its
+   calendar month (the value in the 12 months before the shock): status `recovered`, with
+   `months_to_recover` counted from the first month. A shock not recovered after {MAX_EPISODE_MONTHS}
+   months is closed as `new_level` (the series settled lower) so that later shocks can be seen; one
+   still open at the latest month is `ongoing`. Both have `months_to_recover` NULL."""

@@ -1,0 +1,666 @@
+"""The HLED indicator catalog: every indicator declared once (titles, pillar, goal, grain, unit, better
+direction, formula, where it lives and what computes it). marts.indicator_catalog, marts.hled_scorecard
+and docs/indicators.md are all generated from these declarations, so code and documents agree."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import duckdb
+import polars as pl
+
+from transforms import shocks
+from warehouse.db import frame, run
+
+SCORECARD_SCOPE = "US-Mexico"
+
+
+@dataclass(frozen=True)
+class Pillar:
+    """An HLED commitment the indicators are grouped under (the project's reading of the dialogue)."""
+
+    key: str
+    en: str
+    es: str
+    goal: str
+
+
+PILLARS: dict[str, Pillar] = {
+    p.key: p
+    for p in (
+        Pillar(
+            "facilitation",
+            "Border infrastructure & trade facilitation",
+            "Infraestructura fronteriza y facilitación del comercio",
+            "Modernize border infrastructure and facilitate trade: more legitimate traffic and trade through "
+            "the ports of entry, moved faster.",
+        ),
+        Pillar(
+            "recovery",
+            "Trade and traffic back above pre-pandemic levels",
+            "Comercio y tránsito por encima de los niveles prepandemia",
+            "Recover from the pandemic: trade and crossings back above their 2019 levels.",
+        ),
+        Pillar(
+            "supply_chains",
+            "Resilient supply chains",
+            "Cadenas de suministro resilientes",
+            "Resilient North American supply chains, above all semiconductors and ICT, medical devices and "
+            "pharmaceuticals; no dependence on a single crossing; quick recovery from disruptions.",
+        ),
+        Pillar(
+            "green",
+            "Greener border transportation",
+            "Transporte fronterizo más limpio",
+            "Greener border transportation: fewer empty and idling trucks, more freight by rail.",
+        ),
+        Pillar(
+            "people",
+            "Legitimate and fast travel of people",
+            "Movilidad legítima y ágil de personas",
+            "Facilitate the legitimate travel of people across the border.",
+        ),
+    )
+}
+
+
+@dataclass(frozen=True)
+class Headline:
+    """One scorecard row: a monthly US-Mexico series (SQL giving month, value) and how 12 months combine."""
+
+    en: str
+    es: str
+    sql: str
+    aggregate: str  # "sum" (12-month total) or "mean" (12-month average)
+    unit: str | None = None  # when narrower than the indicator's unit
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One declared indicator. Planned ones have no table and say what they need."""
+
+    id: str
+    title_en: str
+    title_es: str
+    pillar: str
+    goal: str
+    grain: str
+    unit: str
+    better: str  # higher | lower | neither
+    formula: str
+    table: str | None = None
+    columns: tuple[str, ...] = ()
+    computed_by: str | None = None
+    needs: str | None = None
+    headlines: tuple[Headline, ...] = field(default_factory=tuple)
+
+    @property
+    def status(self) -> str:
+        return "computed" if self.table else "planned"
+
+
+CROSSINGS_SQL = "warehouse/sql/derive/10_marts_crossings.sql"
+TRADE_SQL = "warehouse/sql/derive/20_marts_trade.sql"
+INDICATOR_SQL = "warehouse/sql/derive/30_marts_indicators.sql"
+PORT_MONTH_GRAIN = (
+    "port x month (marts.port_month), port group x month (marts.port_group_month), "
+    "border x month (marts.border_month); every crossings measure"
+)
+PORT_BORDER_GRAIN = "port x month and border x month (grain column)"
+
+
+def _border(table: str, column: str, where: str = "") -> str:
+    extra = f" AND {where}" if where else ""
+    return f"SELECT month, {column} AS value FROM {table} WHERE border = '{SCORECARD_SCOPE}'{extra}"
+
+
+INDICATORS: tuple[Indicator, ...] = (
+    Indicator(
+        "inbound_crossings",
+        "Inbound crossings",
+        "Cruces de entrada",
+        "facilitation",
+        "More legitimate traffic through the ports of entry.",
+        PORT_MONTH_GRAIN,
+        "count per month (trucks, vehicles, containers, trains or people, by measure)",
+        "higher",
+        "Sum of the BTS Border Crossing Entry Data values for the port (or the border's ports) in the month.",
+        "marts.border_month",
+        ("value",),
+        CROSSINGS_SQL,
+        headlines=(
+            Headline(
+                "Inbound truck crossings",
+                "Cruces de camiones de entrada",
+                _border("marts.border_month", "value", "measure = 'trucks'"),
+                "sum",
+                "trucks",
+            ),
+        ),
+    ),
+    Indicator(
+        "crossings_yoy_pct",
+        "Year-over-year change in crossings",
+        "Variación anual de los cruces",
+        "facilitation",
+        "Growth of legitimate traffic.",
+        PORT_MONTH_GRAIN,
+        "percent",
+        "higher",
+        "(value - value in the same month a year earlier) / value a year earlier x 100; NULL when the "
+        "earlier month is missing or 0.",
+        "marts.border_month",
+        ("value_prev_year", "yoy_change", "yoy_pct"),
+        CROSSINGS_SQL,
+    ),
+    Indicator(
+        "crossings_t12m",
+        "Trailing 12-month crossings",
+        "Cruces de los últimos 12 meses",
+        "facilitation",
+        "Traffic through the ports free of seasonality.",
+        PORT_MONTH_GRAIN,
+        "count per 12 months",
+        "higher",
+        "Sum of the value over the month and the 11 months before it; t12m_months says how many of the "
+        "12 had data.",
+        "marts.border_month",
+        ("t12m_total", "t12m_months"),
+        CROSSINGS_SQL,
+    ),
+    Indicator(
+        "recovery_index_2019",
+        "Recovery index against 2019",
+        "Índice de recuperación frente a 2019",
+        "recovery",
+        "Crossings back above their pre-pandemic level.",
+        PORT_MONTH_GRAIN,
+        "index, same month of 2019 = 100",
+        "higher",
+        "value / value in the same calendar month of 2019 x 100. By construction every 2019 month is 100.",
+        "marts.border_month",
+        ("value_2019", "index_2019"),
+        CROSSINGS_SQL,
+    ),
+    Indicator(
+        "empty_truck_share",
+        "Empty-truck share",
+        "Proporción de camiones vacíos",
+        "green",
+        "Fewer trucks crossing empty: better use of each crossing, less traffic and emissions per load.",
+        PORT_BORDER_GRAIN,
+        "percent of truck containers",
+        "lower",
+        "Inbound empty truck containers / (loaded + empty truck containers) x 100. Caveat: from 2023 "
+        "several US-Mexico ports report more loaded containers than trucks, which lowers the share at "
+        "that reporting change (containers_per_truck shows it).",
+        "marts.empty_truck_share",
+        ("loaded_containers", "empty_containers", "empty_share_pct", "containers_per_truck"),
+        INDICATOR_SQL,
+        headlines=(
+            Headline(
+                "Empty-truck share",
+                "Proporción de camiones vacíos",
+                "SELECT month, empty_share_pct AS value FROM marts.empty_truck_share "
+                f"WHERE grain = 'border' AND scope = '{SCORECARD_SCOPE}'",
+                "mean",
+            ),
+        ),
+    ),
+    Indicator(
+        "trade_value_per_truck",
+        "Trade value per truck crossing",
+        "Valor comerciado por cruce de camión",
+        "facilitation",
+        "Trade carried per truck crossing: how much commerce each crossing moves.",
+        "US-Mexico land port x month",
+        "US dollars per inbound truck",
+        "higher",
+        "US trade with Mexico by truck through the port (exports + imports, TransBorder dot1) / inbound "
+        "truck crossings at the port (BTS crossings); imports alone per truck in a second column. "
+        "The crossings count northbound trucks only.",
+        "marts.trade_value_per_truck",
+        ("import_value_per_inbound_truck_usd", "total_value_per_inbound_truck_usd"),
+        TRADE_SQL,
+        headlines=(
+            Headline(
+                "Truck trade value per inbound truck",
+                "Valor comerciado por camión por camión de entrada",
+                "SELECT month, sum(total_value_usd) / sum(inbound_trucks) AS value "
+                "FROM marts.trade_value_per_truck WHERE inbound_trucks > 0 GROUP BY month",
+                "mean",
+            ),
+        ),
+    ),
+    Indicator(
+        "trade_value",
+        "US trade with the partner",
+        "Comercio de EE. UU. con el socio",
+        "recovery",
+        "Trade back above pre-pandemic levels and growing after the 2021 relaunch.",
+        "border x month (US-Mexico, US-Canada)",
+        "US dollars (current)",
+        "higher",
+        "Exports + imports with Mexico (or Canada) through all US ports and modes (TransBorder dot1), with "
+        "year-over-year change, trailing 12-month total and indices against the same month of 2019 and 2021.",
+        "marts.trade_border_month",
+        ("value_usd", "yoy_pct", "t12m_total", "index_2019", "index_2021"),
+        INDICATOR_SQL,
+        headlines=(
+            Headline(
+                "US-Mexico trade (exports + imports)",
+                "Comercio EE. UU.-México (exportaciones + importaciones)",
+                _border("marts.trade_border_month", "value_usd"),
+                "sum",
+            ),
+        ),
+    ),
+    Indicator(
+        "trade_mode_share",
+        "Mode share of trade",
+        "Participación modal del comercio",
+        "green",
+        "How trade moves: truck, rail, pipeline, vessel, air.",
+        "border x month x mode",
+        "percent of trade value",
+        "neither",
+        "Trade value carried by the mode / all trade value with the partner that month x 100 "
+        "(TransBorder dot1).",
+        "marts.mode_share",
+        ("share_pct",),
+        TRADE_SQL,
+    ),
+    Indicator(
+        "rail_share_of_trade",
+        "Rail's share of trade",
+        "Participación del ferrocarril en el comercio",
+        "green",
+        "Greener border transportation: freight moved by rail instead of trucks.",
+        "border x month",
+        "percent of trade value",
+        "higher",
+        "Trade value carried by rail / all trade value with the partner x 100 (the rail rows of "
+        "marts.mode_share).",
+        "marts.mode_share",
+        ("share_pct",),
+        TRADE_SQL,
+        headlines=(
+            Headline(
+                "Rail's share of US-Mexico trade",
+                "Participación del ferrocarril en el comercio EE. UU.-México",
+                _border("marts.mode_share", "share_pct", "mode = 'rail'"),
+                "mean",
+            ),
+        ),
+    ),
+    Indicator(
+        "priority_sector_trade",
+        "HLED priority-sector trade",
+        "Comercio de sectores prioritarios del DEAN",
+        "supply_chains",
+        "Resilient supply chains for semiconductors and ICT, medical devices and pharmaceuticals.",
+        "port x partner x HLED sector x month",
+        "US dollars (current); index, same month of 2021 = 100",
+        "higher",
+        "Exports + imports of the HS chapters tagged with the sector (core.dim_commodity) through the port "
+        "(TransBorder dot3), with year-over-year change and an index against the same month of 2021, the "
+        "HLED relaunch.",
+        "marts.priority_sector_trade",
+        ("value_usd", "yoy_pct", "index_2021"),
+        TRADE_SQL,
+        headlines=tuple(
+            Headline(
+                f"US-Mexico trade: {en}",
+                f"Comercio EE. UU.-México: {es}",
+                "SELECT month, sum(value_usd) AS value FROM marts.priority_sector_trade "
+                f"WHERE country = 'mexico' AND hled_sector = '{sector}' GROUP BY month",
+                "sum",
+                "US dollars (current)",
+            )
+            for sector, en, es in (
+                ("semiconductors_ict", "semiconductors & ICT", "semiconductores y TIC"),
+                ("medical_optical", "medical devices", "dispositivos médicos"),
+                ("pharmaceuticals", "pharmaceuticals", "productos farmacéuticos"),
+            )
+        ),
+    ),
+    Indicator(
+        "port_concentration_trucks",
+        "Port concentration of truck crossings (HHI)",
+        "Concentración portuaria de los cruces de camiones (IHH)",
+        "supply_chains",
+        "No dependence on a single crossing: traffic spread over several ports is less vulnerable.",
+        "border x month",
+        "index 0-10,000",
+        "lower",
+        "Herfindahl-Hirschman index: sum over the border's port groups of (percent share of the border's "
+        "inbound trucks)^2. 10,000 = one port carries everything; equivalent_ports = 10,000 / HHI.",
+        "marts.port_concentration",
+        ("hhi", "equivalent_ports", "top_port_group", "top_share_pct"),
+        INDICATOR_SQL,
+        headlines=(
+            Headline(
+                "Port concentration of trucks (HHI)",
+                "Concentración portuaria de camiones (IHH)",
+                _border("marts.port_concentration", "hhi", "basis = 'truck_crossings'"),
+                "mean",
+            ),
+        ),
+    ),
+    Indicator(
+        "port_concentration_trade",
+        "Port concentration of trade value (HHI)",
+        "Concentración portuaria del valor comerciado (IHH)",
+        "supply_chains",
+        "No dependence on a single crossing for the trade itself.",
+        "border x month",
+        "index 0-10,000",
+        "lower",
+        "Herfindahl-Hirschman index of the port groups' shares of US trade with the partner through the "
+        "border's land ports (all modes, TransBorder dot1).",
+        "marts.port_concentration",
+        ("hhi", "equivalent_ports", "top_port_group", "top_share_pct"),
+        INDICATOR_SQL,
+        headlines=(
+            Headline(
+                "Port concentration of trade value (HHI)",
+                "Concentración portuaria del valor comerciado (IHH)",
+                _border("marts.port_concentration", "hhi", "basis = 'trade_value'"),
+                "mean",
+            ),
+        ),
+    ),
+    Indicator(
+        "people_crossings",
+        "People crossing",
+        "Personas que cruzan",
+        "people",
+        "Legitimate travel of people: workers, students, shoppers, families.",
+        PORT_BORDER_GRAIN,
+        "people per month",
+        "higher",
+        "Inbound pedestrians + personal-vehicle passengers + bus passengers + train passengers, with "
+        "year-over-year change, trailing 12-month total and the 2019 recovery index.",
+        "marts.people_flows",
+        ("people_total", "yoy_pct", "t12m_total", "index_2019"),
+        INDICATOR_SQL,
+        headlines=(
+            Headline(
+                "People crossing northbound",
+                "Personas que cruzan hacia el norte",
+                "SELECT month, people_total AS value FROM marts.people_flows "
+                f"WHERE grain = 'border' AND scope = '{SCORECARD_SCOPE}'",
+                "sum",
+                "people",
+            ),
+        ),
+    ),
+    Indicator(
+        "shocks",
+        "Shocks and recovery time",
+        "Choques y tiempo de recuperación",
+        "supply_chains",
+        "Resilience: how deep disruptions go and how fast traffic recovers.",
+        "border or port group x measure, one row per disruption",
+        "percent below expectation; months to recover",
+        "lower",
+        "Seasonal expectation from the same month of the three previous years brought forward by the "
+        "recent trend; a shock starts when a month falls at least 15 % and 4 robust standard deviations "
+        "below it, and lasts until the value is back at 95 % of its pre-shock level (method below).",
+        "marts.shocks",
+        ("depth_pct", "months_to_recover", "status"),
+        "transforms/shocks.py",
+    ),
+    Indicator(
+        "commercial_wait_minutes",
+        "Commercial (truck) wait at the line",
+        "Espera comercial (camiones) en la línea",
+        "facilitation",
+        "Faster crossings for trade.",
+        "port x lane x hour of day, monthly",
+        "minutes",
+        "lower",
+        "Median and 90th percentile of CBP's reported commercial-lane delay per port and hour of day.",
+        needs="A history of CBP Border Wait Times readings (collector and backfill, issue 9).",
+    ),
+    Indicator(
+        "truck_idle_hours",
+        "Truck idle hours at the border",
+        "Horas de camiones en espera en la frontera",
+        "green",
+        "Less idling at the line.",
+        "port x month",
+        "truck-hours",
+        "lower",
+        "Inbound trucks x median commercial wait.",
+        needs="Commercial wait times per port (CBP Border Wait Times history, issue 9).",
+    ),
+    Indicator(
+        "truck_idle_emissions",
+        "Idle emissions of waiting trucks (estimate)",
+        "Emisiones de camiones en espera (estimación)",
+        "green",
+        "Greener border transportation: less CO2 from trucks idling at the line.",
+        "port x month",
+        "tonnes CO2 (estimate)",
+        "lower",
+        "Truck idle hours x an idle-emission factor per truck-hour, with the factor and its source stated.",
+        needs="Truck idle hours (wait-times history) and a documented idle-emission factor (issue 9).",
+    ),
+)
+
+BY_ID: dict[str, Indicator] = {i.id: i for i in INDICATORS}
+SHOCK_MEASURES = ("trucks", "personal_vehicle_passengers", "pedestrians")
+
+
+def catalog_frame() -> pl.DataFrame:
+    """marts.indicator_catalog rows, one per declaration."""
+    return pl.DataFrame(
+        [
+            {
+                "indicator_id": i.id,
+                "title_en": i.title_en,
+                "title_es": i.title_es,
+                "pillar": i.pillar,
+                "pillar_en": PILLARS[i.pillar].en,
+                "pillar_es": PILLARS[i.pillar].es,
+                "goal": i.goal,
+                "grain": i.grain,
+                "unit": i.unit,
+                "better": i.better,
+                "formula": i.formula,
+                "mart_table": i.table,
+                "mart_columns": ", ".join(i.columns) or None,
+                "computed_by": i.computed_by,
+                "status": i.status,
+                "needs": i.needs,
+                "in_scorecard": bool(i.headlines),
+            }
+            for i in INDICATORS
+        ]
+    )
+
+
+def scorecard_sql() -> str:
+    """One SELECT over every headline series: 2019, 2021 and the latest 12 months, judged by direction."""
+    parts = []
+    for order, (indicator, headline) in enumerate((i, h) for i in INDICATORS for h in i.headlines):
+        pillar = PILLARS[indicator.pillar]
+        quote = lambda text: "'" + text.replace("'", "''") + "'"  # noqa: E731
+        parts.append(
+            f"SELECT {order} AS ord, {quote(pillar.key)} AS pillar, {quote(pillar.en)} AS pillar_en, "
+            f"{quote(pillar.es)} AS pillar_es, {quote(indicator.id)} AS indicator_id, "
+            f"{quote(headline.en)} AS headline_en, {quote(headline.es)} AS headline_es, "
+            f"{quote(headline.unit or indicator.unit)} AS unit, {quote(indicator.better)} AS better, "
+            f"{quote(headline.aggregate)} AS agg, s.month, s.value::DOUBLE AS value "
+            f"FROM ({headline.sql}) s WHERE s.value IS NOT NULL"
+        )
+    series = "\nUNION ALL\n".join(parts)
+    LATEST = "s.month BETWEEN l.latest_month - INTERVAL 11 MONTH AND l.latest_month"  # noqa: N806
+    return f"""
+WITH series AS ({series}),
+complete AS (  -- months ending a 12-month window with every month on hand
+    SELECT ord, month,
+           count(*) OVER (PARTITION BY ord ORDER BY month
+                          RANGE BETWEEN INTERVAL 11 MONTH PRECEDING AND CURRENT ROW) AS months
+    FROM series
+),
+latest AS (
+    SELECT ord, coalesce(max(month) FILTER (WHERE months = 12), max(month)) AS latest_month
+    FROM complete GROUP BY ord
+),
+windows AS (
+    SELECT s.ord, any_value(pillar) AS pillar, any_value(pillar_en) AS pillar_en,
+           any_value(pillar_es) AS pillar_es, any_value(indicator_id) AS indicator_id,
+           any_value(headline_en) AS headline_en, any_value(headline_es) AS headline_es,
+           any_value(unit) AS unit, any_value(better) AS better, any_value(agg) AS agg,
+           any_value(l.latest_month) AS latest_month,
+           count(*) FILTER (WHERE year(s.month) = 2019) AS months_2019,
+           sum(value) FILTER (WHERE year(s.month) = 2019) AS sum_2019,
+           avg(value) FILTER (WHERE year(s.month) = 2019) AS avg_2019,
+           count(*) FILTER (WHERE year(s.month) = 2021) AS months_2021,
+           sum(value) FILTER (WHERE year(s.month) = 2021) AS sum_2021,
+           avg(value) FILTER (WHERE year(s.month) = 2021) AS avg_2021,
+           count(*) FILTER (WHERE {LATEST}) AS months_latest,
+           sum(value) FILTER (WHERE {LATEST}) AS sum_latest,
+           avg(value) FILTER (WHERE {LATEST}) AS avg_latest
+    FROM series s JOIN latest l USING (ord)
+    GROUP BY s.ord
+),
+valued AS (
+    SELECT *,
+           CASE WHEN months_2019 = 12 THEN CASE agg WHEN 'sum' THEN sum_2019 ELSE avg_2019 END END AS v2019,
+           CASE WHEN months_2021 = 12 THEN CASE agg WHEN 'sum' THEN sum_2021 ELSE avg_2021 END END AS v2021,
+           CASE WHEN months_latest = 12 THEN CASE agg WHEN 'sum' THEN sum_latest ELSE avg_latest END END
+               AS vlatest
+    FROM windows
+)
+SELECT pillar, pillar_en, pillar_es, indicator_id, headline_en, headline_es,
+       '{SCORECARD_SCOPE}' AS scope, unit, better,
+       CASE agg WHEN 'sum' THEN '12-month total' ELSE '12-month average' END AS aggregate,
+       round(v2019, 2) AS value_2019, months_2019, round(v2021, 2) AS value_2021, months_2021,
+       latest_month, round(vlatest, 2) AS latest_value, months_latest,
+       round(vlatest - v2019, 2) AS change_vs_2019,
+       CASE WHEN v2019 <> 0 THEN round(100.0 * (vlatest - v2019) / abs(v2019), 2) END AS change_vs_2019_pct,
+       CASE WHEN better = 'neither' OR vlatest = v2019 THEN NULL
+            WHEN better = 'higher' THEN vlatest > v2019 ELSE vlatest < v2019 END AS right_way_vs_2019,
+       round(vlatest - v2021, 2) AS change_vs_2021,
+       CASE WHEN v2021 <> 0 THEN round(100.0 * (vlatest - v2021) / abs(v2021), 2) END AS change_vs_2021_pct,
+       CASE WHEN better = 'neither' OR vlatest = v2021 THEN NULL
+            WHEN better = 'higher' THEN vlatest > v2021 ELSE vlatest < v2021 END AS right_way_vs_2021
+FROM valued
+ORDER BY ord
+"""
+
+
+SHOCK_INPUT_SQL = f"""
+SELECT 'border' AS scope_type, border AS scope, measure, month, value::DOUBLE AS value
+FROM marts.border_month
+UNION ALL
+SELECT 'border', border, 'trade_value_usd', month, value_usd::DOUBLE FROM marts.trade_border_month
+UNION ALL
+SELECT 'port_group', port_group, measure, month, value::DOUBLE FROM marts.port_group_month
+WHERE measure IN ({", ".join(f"'{m}'" for m in SHOCK_MEASURES)}) AND border IS NOT NULL
+"""
+
+
+def _insert(con: duckdb.DuckDBPyConnection, table: str, data: pl.DataFrame, select: str) -> None:
+    con.register("_rows", data.to_arrow())
+    try:
+        run(con, f"INSERT INTO {table} BY NAME {select}")
+    finally:
+        con.unregister("_rows")
+
+
+def compute(con: duckdb.DuckDBPyConnection) -> None:
+    """Fill marts.shocks, marts.indicator_catalog and marts.hled_scorecard (after the SQL marts)."""
+    found = shocks.detect_shocks(frame(con, SHOCK_INPUT_SQL))
+    _insert(
+        con,
+        "marts.shocks",
+        found,
+        """SELECT r.*, coalesce(g.port_group_name, r.scope) AS scope_name,
+                  CASE r.scope_type WHEN 'border' THEN r.scope ELSE g.border END AS border
+           FROM _rows r
+           LEFT JOIN (SELECT DISTINCT port_group, port_group_name, border FROM core.dim_port_group) g
+             ON r.scope_type = 'port_group' AND g.port_group = r.scope
+           ORDER BY r.scope_type, r.scope, r.measure, r.first_month""",
+    )
+    _insert(con, "marts.indicator_catalog", catalog_frame(), "SELECT * FROM _rows")
+    run(con, f"INSERT INTO marts.hled_scorecard BY NAME {scorecard_sql()}")
+
+
+def render_markdown() -> str:
+    """docs/indicators.md: pillars, every indicator with its formula and home, the shock method."""
+    out = [
+        "# HLED indicator catalog",
+        "",
+        "Generated from the declarations in `warehouse/indicators.py` by `hled docs`; do not edit by hand.",
+        "The same declarations fill `marts.indicator_catalog` and `marts.hled_scorecard` in the warehouse.",
+        "",
+        "The pillars are this project's reading of the commitments of the US-Mexico High-Level Economic",
+        "Dialogue (HLED). Every computed indicator names the table and columns that hold it and the code",
+        "that computes it; planned ones say what they need.",
+        "",
+        "## Pillars",
+        "",
+        "| pillar | English | Español | goal |",
+        "|---|---|---|---|",
+    ]
+    out += [f"| `{p.key}` | {p.en} | {p.es} | {p.goal} |" for p in PILLARS.values()]
+    out += [
+        "",
+        "## Indicators",
+        "",
+        "| id | title | pillar | unit | better | status |",
+        "|---|---|---|---|---|---|",
+    ]
+    out += [
+        f"| [`{i.id}`](#{i.id.replace('_', '-')}) | {i.title_en} / {i.title_es} | {PILLARS[i.pillar].en} "
+        f"| {i.unit} | {i.better} | {i.status} |"
+        for i in INDICATORS
+    ]
+    for i in INDICATORS:
+        out += ["", f"### {i.id}", "", f"**{i.title_en}** / *{i.title_es}*", ""]
+        out += [
+            f"- Pillar: {PILLARS[i.pillar].en} (`{i.pillar}`). Goal: {i.goal}",
+            f"- Grain: {i.grain}",
+            f"- Unit: {i.unit}; better: {i.better}",
+            f"- Formula: {i.formula}",
+        ]
+        if i.table:
+            columns = ", ".join(f"`{c}`" for c in i.columns)
+            out.append(f"- Table: `{i.table}` ({columns}); computed by `{i.computed_by}`")
+        else:
+            out.append(f"- Status: planned. Needs: {i.needs}")
+        for h in i.headlines:
+            kind = "12-month total" if h.aggregate == "sum" else "12-month average"
+            out.append(f"- Scorecard: {h.en} / {h.es} ({kind}, {h.unit or i.unit})")
+    out += [
+        "",
+        "## Scorecard (`marts.hled_scorecard`)",
+        "",
+        SCORECARD_TEXT,
+        "",
+        "## Port continuity",
+        "",
+        PORT_GROUP_TEXT,
+    ]
+    out += ["", "## Shock detection (`marts.shocks`)", "", shocks.method_markdown(), ""]
+    return "\n".join(out)
+
+
+SCORECARD_TEXT = f"""Each headline series is a monthly {SCORECARD_SCOPE} series. It is combined over
+12 months (a total for counts and dollars, an average for shares, ratios and indices) for calendar
+2019 (pre-pandemic), calendar 2021 (the HLED relaunch) and the latest 12 consecutive months on
+hand. A value is NULL unless all 12 of its months are on hand (in the data staged for development
+TransBorder starts in 2020, so its 2019 baselines are NULL, and dot3 lacks March 2024, so the
+priority-sector window ends in February 2024). `right_way_vs_2019` / `right_way_vs_2021` say
+whether the change goes the better way. Dollar values are current dollars, not adjusted for
+inflation."""
+
+PORT_GROUP_TEXT = """Ports that BTS split or merged are grouped in `core.dim_port_group` so long series stay
+continuous; the groups are declared in `warehouse/sql/derive/06_port_groups.sql`. Today one group:
+`EL_PASO_AREA` = El Paso (2402) + Ysleta (2401), because Ysleta is reported on its own only from
+March 2020 and under El Paso before. `marts.port_group_month`, port concentration (HHI) and port-level
+shock detection use the groups; `marts.port_month` keeps the ports as published."""
