@@ -258,3 +258,62 @@ def test_schedule_d_names_trade_only_ports(real_mirror_warehouse) -> None:
     assert q(home, "SELECT district_name FROM core.ref_schedule_d_port WHERE port_code = '0712'") == [
         ("Ogdensburg, NY",)
     ]
+
+
+def test_indicators_on_the_real_data(real_mirror_warehouse) -> None:
+    """The 2019 index is 100 by construction; Laredo's 2023 trade per truck is the ratio of the two
+    publishers' own files; the catalog has at least 12 computed indicators."""
+    home, _ = real_mirror_warehouse
+    assert q(
+        home,
+        "SELECT DISTINCT index_2019 FROM marts.border_month WHERE year(month) = 2019 AND value > 0",
+    ) == [(100.0,)]
+    assert q(
+        home,
+        """SELECT DISTINCT index_2019 FROM marts.port_group_month
+           WHERE port_group = 'EL_PASO_AREA' AND year(month) = 2019 AND value > 0""",
+    ) == [(100.0,)]
+    raw = duckdb.connect()
+    trade = raw.execute(
+        """SELECT sum(VALUE::BIGINT) FROM read_csv(?, all_varchar = true)
+           WHERE DEPE = '2304' AND COUNTRY = '2010' AND DISAGMOT = '5'""",
+        [[str(SHARED_DATA / "transborder" / "2023" / f"dot1_{m:02d}23.csv.gz") for m in range(1, 13)]],
+    ).fetchall()[0][0]
+    trucks = raw.execute(
+        """SELECT sum("Value"::BIGINT) FROM read_csv(?, all_varchar = true)
+           WHERE "Port Code" = '2304' AND "Measure" = 'Trucks' AND "Date" LIKE '% 2023'""",
+        [str(SHARED_DATA / "bts_border_crossing" / "Border_Crossing_Entry_Data.csv.gz")],
+    ).fetchall()[0][0]
+    assert trucks == 2_936_130
+    mart = q(
+        home,
+        """SELECT sum(total_value_usd), sum(inbound_trucks), sum(total_value_usd) / sum(inbound_trucks)
+           FROM marts.trade_value_per_truck WHERE port_code = '2304' AND year(month) = 2023""",
+    )[0]
+    assert mart[:2] == (trade, trucks) and mart[2] == pytest.approx(trade / trucks)
+    computed = q(home, "SELECT count(*) FROM marts.indicator_catalog WHERE status = 'computed'")[0][0]
+    assert computed >= 12
+
+
+def test_shocks_find_the_pandemic_collapse_and_local_truck_disruptions(real_mirror_warehouse) -> None:
+    home, _ = real_mirror_warehouse
+    pandemic = q(
+        home,
+        """SELECT first_month, trough_month, depth_pct, recovered_month, months_to_recover, status
+           FROM marts.shocks WHERE scope = 'US-Mexico' AND measure = 'personal_vehicle_passengers'
+             AND trough_month = DATE '2020-04-01'""",
+    )
+    # March 2020 already fell (restrictions from 21 March); April is the trough, 66 % below the
+    # seasonal expectation; back at 95 % of the pre-shock level in April 2022
+    assert pandemic == [(date(2020, 3, 1), date(2020, 4, 1), 66.26, date(2022, 4, 1), 25, "recovered")]
+    trucks = q(
+        home,
+        """SELECT scope, first_month, months_to_recover FROM marts.shocks
+           WHERE scope_type = 'port_group' AND measure = 'trucks' AND border = 'US-Mexico'
+             AND first_month >= DATE '2021-01-01' ORDER BY first_month""",
+    )
+    # short local disruptions at single ports, well after the pandemic (El Paso area in Sep 2023,
+    # Eagle Pass in Dec 2023), each recovered within months
+    assert ("EL_PASO_AREA", date(2023, 9, 1), 2) in trucks and ("2303", date(2023, 12, 1), 1) in trucks
+    scorecard = q(home, "SELECT DISTINCT pillar FROM marts.hled_scorecard ORDER BY 1")
+    assert scorecard == [("facilitation",), ("green",), ("people",), ("recovery",), ("supply_chains",)]
