@@ -1,4 +1,6 @@
-"""Chart builders: one function per chart, each reading only the published warehouse's marts."""
+"""Chart builders: one function per chart, each reading only the published warehouse's marts. Every
+builder takes (con, lang, port, border); `port` narrows a chart to one port where that makes sense,
+`border` to US-Mexico or US-Canada."""
 
 from __future__ import annotations
 
@@ -9,137 +11,127 @@ import altair as alt
 import duckdb
 import polars as pl
 
-from dashboards.labels import FORMAT_LOCALE, TIME_LOCALE, month_label, text
+from dashboards.labels import border_name, fmt_number, month_label, text
+from dashboards.theme import (
+    BAD,
+    GOOD,
+    HEIGHT,
+    NEUTRAL,
+    PALETTE,
+    WIDTH,
+    YEAR_AXIS,
+    NoData,
+    finish,
+    footer_lines,
+    monthly_lines,
+    months_frame,
+    order_by_total,
+)
 from warehouse.db import frame as query_frame
 from warehouse.db import rows, scalar
 
-# Okabe–Ito: distinguishable with the common colour-vision deficiencies.
-PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#999999"]
-WIDTH, HEIGHT = 1040, 470  # fits a 1280×720 slide with title and footer
-YEAR_AXIS = alt.Axis(format="%Y", tickCount={"interval": "year", "step": 1}, labelOverlap=True)
+BORDERS = ("US-Mexico", "US-Canada")
+CROSSINGS = ("bts_crossings",)
+TRADE = ("transborder",)
 
 
-@dataclass(frozen=True)
-class Vintage:
-    publisher: str
-    title: str
-    latest_month: str
-    refreshed: str
+def _borders(border: str | None) -> list[str]:
+    return [border] if border else list(BORDERS)
 
 
-def vintage(con: duckdb.DuckDBPyConnection, source: str, lang: str) -> Vintage:
-    """Source and data vintage for a chart footer, read from marts.data_vintage."""
-    found = rows(
+def _port_name(con: duckdb.DuckDBPyConnection, port: str) -> str:
+    found = rows(con, "SELECT any_value(port_name) FROM marts.port_month WHERE port_code = ?", [port])
+    if not found or found[0][0] is None:
+        raise NoData(f"port {port} has no crossings in the warehouse")
+    return f"{found[0][0]} ({port})"
+
+
+def border_trucks(
+    con: duckdb.DuckDBPyConnection, lang: str = "en", port: str | None = None, border: str | None = None
+) -> alt.VConcatChart:
+    """Monthly inbound trucks per border (or at one port's group) with the detected shocks marked."""
+    if port:
+        group = rows(con, "SELECT port_group FROM core.dim_port_group WHERE port_code = ?", [port])
+        if not group:
+            raise NoData(f"port {port} is not in core.dim_port_group")
+        scope_sql = "SELECT port_group_name AS scope, month, value FROM marts.port_group_month "
+        scope_sql += "WHERE port_group = ? AND measure = 'trucks' ORDER BY month"
+        params: list = [group[0][0]]
+        shock_where, shock_params = "scope_type = 'port_group' AND scope = ?", [group[0][0]]
+    else:
+        chosen = _borders(border)
+        scope_sql = "SELECT border AS scope, month, value FROM marts.border_month "
+        scope_sql += "WHERE measure = 'trucks' AND list_contains(?, border) ORDER BY month"
+        params = [chosen]
+        shock_where, shock_params = "scope_type = 'border' AND list_contains(?, scope)", [chosen]
+    frame = months_frame(con, scope_sql, params, series="scope").with_columns(
+        pl.col("scope").map_elements(lambda b: border_name(b, lang), return_dtype=pl.String)
+    )
+    shocks = query_frame(
         con,
-        "SELECT publisher, title, latest_month, refreshed_at FROM marts.data_vintage WHERE source = ?",
-        [source],
+        f"""SELECT scope_name AS scope, first_month, trough_month AS month, actual_at_trough AS value,
+                   depth_pct, months_to_recover, status
+            FROM marts.shocks WHERE measure = 'trucks' AND {shock_where} ORDER BY first_month""",
+        shock_params,
+    ).with_columns(pl.col("scope").map_elements(lambda b: border_name(b, lang), return_dtype=pl.String))
+    order = order_by_total(frame, "scope", "value")
+    lines = monthly_lines(
+        frame,
+        ("scope", text("scope", lang)),
+        ("value", text("trucks_axis", lang), text("trucks_value", lang), ",.0f"),
+        order,
+        alt.Title(text("border_trucks_title", lang), subtitle=text("border_trucks_subtitle", lang)),
+        lang,
     )
-    if not found:
-        raise LookupError(f"marts.data_vintage has no row for source {source!r}")
-    publisher, title, latest, refreshed = found[0]
-    return Vintage(
-        publisher=publisher,
-        title=title,
-        latest_month=month_label(latest.year, latest.month, lang),
-        refreshed=refreshed.strftime("%Y-%m-%d"),
-    )
-
-
-def _footer(v: Vintage, lang: str) -> alt.Chart:
-    line = text(
-        "footer", lang, publisher=v.publisher, title=v.title, latest=v.latest_month, refreshed=v.refreshed
-    )
-    return (
-        alt.Chart(alt.Data(values=[{"t": line}]))
-        .mark_text(align="left", baseline="top", fontSize=11, color="#555", x=0, y=0)
-        .encode(text="t:N")
-        .properties(width=WIDTH, height=16)
-    )
-
-
-def _finish(chart: alt.Chart, v: Vintage, lang: str) -> alt.VConcatChart:
-    number_format = FORMAT_LOCALE[lang]
-    return (
-        alt.vconcat(chart, _footer(v, lang), spacing=12)
-        .configure(
-            font="Helvetica, Arial, sans-serif",
-            locale={"number": number_format, "time": TIME_LOCALE[lang]},
-        )
-        .configure_title(fontSize=20, subtitleFontSize=13, anchor="start", subtitleColor="#444")
-        .configure_axis(labelFontSize=12, titleFontSize=13, gridColor="#e6e6e6")
-        .configure_legend(labelFontSize=12, titleFontSize=13, labelLimit=320)
-        .configure_view(stroke=None)
-    )
-
-
-def _monthly_lines(
-    frame: pl.DataFrame,
-    series: tuple[str, str],
-    value: tuple[str, str, str, str],
-    order: list[str],
-    title: alt.Title,
-    lang: str,
-    points: bool = False,
-    extra_tooltips: tuple[alt.Tooltip, ...] = (),
-) -> alt.Chart:
-    """One line per series over months. `series` = (column, legend title); `value` = (column, axis
-    title, tooltip title, number format)."""
-    series_col, series_title = series
-    value_col, axis_title, value_title, value_format = value
-    mark = {"point": alt.OverlayMarkDef(size=12)} if points else {}
-    return (
-        alt.Chart(frame)
-        .mark_line(strokeWidth=1.8, **mark)
+    marks = (
+        alt.Chart(shocks)
+        .mark_point(shape="triangle-down", size=110, filled=True, color=BAD, opacity=0.9, yOffset=-8)
         .encode(
-            x=alt.X("month:T", title=text("month", lang), axis=YEAR_AXIS),
-            y=alt.Y(f"{value_col}:Q", title=axis_title, axis=alt.Axis(format=",.0f")),
-            color=alt.Color(
-                f"{series_col}:N",
-                title=series_title,
-                sort=order,
-                scale=alt.Scale(domain=order, range=PALETTE[: len(order)]),
-            ),
+            x="month:T",
+            y="value:Q",
             tooltip=[
-                alt.Tooltip(f"{series_col}:N", title=series_title),
-                alt.Tooltip("month:T", title=text("month", lang), format="%b %Y"),
-                alt.Tooltip(f"{value_col}:Q", title=value_title, format=value_format),
-                *extra_tooltips,
+                alt.Tooltip("scope:N", title=text("scope", lang)),
+                alt.Tooltip("first_month:T", title=text("shock_start", lang), format="%b %Y"),
+                alt.Tooltip("month:T", title=text("shock_trough", lang), format="%b %Y"),
+                alt.Tooltip("depth_pct:Q", title=text("shock_depth", lang), format=",.1f"),
+                alt.Tooltip("months_to_recover:Q", title=text("shock_recovery", lang), format=",.0f"),
             ],
         )
-        .properties(width=WIDTH, height=HEIGHT, title=title)
     )
+    return finish(alt.layer(lines, marks), footer_lines(con, CROSSINGS, lang), lang)
 
 
 def us_mexico_trucks(
-    con: duckdb.DuckDBPyConnection, lang: str = "en", top: int = 5, port: str | None = None
+    con: duckdb.DuckDBPyConnection,
+    lang: str = "en",
+    port: str | None = None,
+    border: str | None = None,
+    top: int = 5,
 ) -> alt.VConcatChart:
-    """Monthly inbound trucks at the top US–Mexico ports (by the latest 12 months), the rest
-    summed as one line. `port` puts that port in the lines whatever its rank."""
+    """Monthly inbound trucks at the top ports of a border (by the latest 12 months), the rest summed
+    as one line. `port` puts that port in the lines whatever its rank."""
+    border = border or "US-Mexico"
     latest = scalar(
-        con,
-        "SELECT max(month) FROM marts.port_month WHERE border = 'US-Mexico' AND measure = 'trucks'",
+        con, "SELECT max(month) FROM marts.port_month WHERE border = ? AND measure = 'trucks'", [border]
     )
     ranked = rows(
         con,
-        """SELECT port_code FROM marts.port_month
-           WHERE border = 'US-Mexico' AND measure = 'trucks' AND month = ?
+        """SELECT port_code FROM marts.port_month WHERE border = ? AND measure = 'trucks' AND month = ?
            ORDER BY t12m_total DESC, port_code LIMIT ?""",
-        [latest, top],
+        [border, latest, top],
     )
     chosen = [r[0] for r in ranked]
     if port and port not in chosen:
         chosen.append(port)
     other = text("other_ports", lang)
-    frame = query_frame(
+    frame = months_frame(
         con,
-        """SELECT month,
-                      CASE WHEN list_contains(?, port_code)
-                           THEN port_name || ' (' || port_code || ')' ELSE ? END AS port,
-                      sum(value)::BIGINT AS trucks
-               FROM marts.port_month
-               WHERE border = 'US-Mexico' AND measure = 'trucks'
-               GROUP BY ALL ORDER BY month""",
-        [chosen, other],
+        """SELECT month, CASE WHEN list_contains(?, port_code)
+                              THEN port_name || ' (' || port_code || ')' ELSE ? END AS port,
+                  sum(value)::BIGINT AS trucks
+           FROM marts.port_month WHERE border = ? AND measure = 'trucks'
+           GROUP BY ALL ORDER BY month""",
+        [chosen, other, border],
     )
     order = (
         frame.filter(pl.col("month") == frame["month"].max())
@@ -147,85 +139,209 @@ def us_mexico_trucks(
         .to_list()
     )
     order = [p for p in order if p != other] + [other]
-    v = vintage(con, "bts_crossings", lang)
-    chart = _monthly_lines(
+    chart = monthly_lines(
         frame,
         ("port", text("port", lang)),
         ("trucks", text("trucks_axis", lang), text("trucks_value", lang), ",.0f"),
         order,
-        alt.Title(text("trucks_title", lang, n=top), subtitle=text("trucks_subtitle", lang, other=other)),
+        alt.Title(
+            text("trucks_title", lang, n=top, border=border_name(border, lang)),
+            subtitle=text("trucks_subtitle", lang, other=other),
+        ),
         lang,
     )
-    return _finish(chart, v, lang)
+    return finish(chart, footer_lines(con, CROSSINGS, lang), lang)
 
 
-def _months_frame(
-    con: duckdb.DuckDBPyConnection, sql: str, params: list, series: str | None = None
-) -> pl.DataFrame:
-    """Query a monthly series; months missing in the data come back as nulls so lines break there
-    instead of drawing a straight line across a gap (TransBorder has whole missing months)."""
-    frame = query_frame(con, sql, params)
-    if frame.height == 0:
-        raise LookupError("no rows in the marts for this chart (is the source loaded?)")
-    if series is None:
-        return frame
-    months = pl.DataFrame(
-        {"month": pl.date_range(frame["month"].min(), frame["month"].max(), "1mo", eager=True)}
-    )
-    grid = months.join(frame.select(series).unique(), how="cross")
-    return grid.join(frame, on=["month", series], how="left").sort(series, "month")
-
-
-def trade_by_mode(
-    con: duckdb.DuckDBPyConnection, lang: str = "en", port: str | None = None
+def top_ports(
+    con: duckdb.DuckDBPyConnection,
+    lang: str = "en",
+    port: str | None = None,
+    border: str | None = None,
+    top: int = 15,
 ) -> alt.VConcatChart:
-    """Monthly US–Mexico trade value by mode, from marts.mode_share (rail's share is the greening signal)."""
-    frame = _months_frame(
+    """Ranking of ports by inbound trucks over the latest 12 months, with the change on a year before."""
+    latest = scalar(con, "SELECT max(month) FROM marts.port_month WHERE measure = 'trucks'")
+    frame = query_frame(
         con,
-        f"SELECT month, coalesce(mode_{lang}, mode) AS mode, value_usd / 1e9 AS value_bn, share_pct "
-        "FROM marts.mode_share WHERE border = 'US-Mexico' AND month >= DATE '2020-01-01' ORDER BY month",
-        [],
-        series="mode",
+        """SELECT p.port_name || ' (' || p.port_code || ')' AS port, p.port_code, p.border,
+                  p.t12m_total AS trucks,
+                  round(100.0 * (p.t12m_total - prev.t12m_total) / nullif(prev.t12m_total, 0), 1)
+                      AS change_pct
+           FROM marts.port_month p
+           LEFT JOIN marts.port_month prev ON prev.port_code = p.port_code AND prev.measure = 'trucks'
+                AND prev.month = p.month - INTERVAL 12 MONTH
+           WHERE p.measure = 'trucks' AND p.month = ? AND list_contains(?, p.border)
+           ORDER BY trucks DESC LIMIT ?""",
+        [latest, _borders(border), top],
     )
-    v = vintage(con, "transborder", lang)
-    order = (
-        frame.group_by("mode")
-        .agg(pl.col("value_bn").sum())
-        .sort("value_bn", descending=True)["mode"]
-        .to_list()
+    if frame.height == 0:
+        raise NoData("no truck crossings in the latest month")
+    frame = frame.with_columns(
+        pl.col("border").map_elements(lambda b: border_name(b, lang), return_dtype=pl.String)
     )
-    chart = _monthly_lines(
+    highlight = alt.condition(
+        alt.datum.port_code == (port or ""),
+        alt.value(PALETTE[1]),
+        alt.Color("border:N", title=text("border", lang)),
+    )
+    chart = (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(
+            y=alt.Y("port:N", sort="-x", title=text("port", lang)),
+            x=alt.X("trucks:Q", title=text("trucks_12m_axis", lang), axis=alt.Axis(format=",.0f")),
+            color=highlight,
+            tooltip=[
+                alt.Tooltip("port:N", title=text("port", lang)),
+                alt.Tooltip("trucks:Q", title=text("trucks_12m_axis", lang), format=",.0f"),
+                alt.Tooltip("change_pct:Q", title=text("change_year_pct", lang), format="+,.1f"),
+            ],
+        )
+        .properties(
+            width=WIDTH,
+            height=HEIGHT,
+            title=alt.Title(
+                text("top_ports_title", lang, n=top),
+                subtitle=text(
+                    "top_ports_subtitle", lang, latest=month_label(latest.year, latest.month, lang)
+                ),
+            ),
+        )
+    )
+    return finish(chart, footer_lines(con, CROSSINGS, lang), lang)
+
+
+def recovery_heatmap(
+    con: duckdb.DuckDBPyConnection,
+    lang: str = "en",
+    port: str | None = None,
+    border: str | None = None,
+    top: int = 20,
+) -> alt.VConcatChart:
+    """People crossing at the busiest ports as an index of the same month of 2019, port x month."""
+    border = border or "US-Mexico"
+    frame = query_frame(
+        con,
+        """WITH busiest AS (
+               SELECT scope FROM marts.people_flows WHERE grain = 'port' AND border = ? AND year(month) = 2019
+               GROUP BY scope ORDER BY sum(people_total) DESC LIMIT ?)
+           SELECT scope_name || ' (' || scope || ')' AS port, month, index_2019, people_total, people_2019
+           FROM marts.people_flows
+           WHERE grain = 'port' AND month >= DATE '2020-01-01' AND index_2019 IS NOT NULL
+             AND (scope IN (SELECT scope FROM busiest) OR scope = ?)
+           ORDER BY port, month""",
+        [border, top, port or ""],
+    )
+    if frame.height == 0:
+        raise NoData("no 2019 baseline for people crossings")
+    chart = (
+        alt.Chart(frame)
+        .mark_rect()
+        .encode(
+            x=alt.X(
+                "yearmonth(month):O", title=text("month", lang), axis=alt.Axis(format="%b %Y", labelAngle=-45)
+            ),
+            y=alt.Y(
+                "port:N",
+                title=text("port", lang),
+                sort=alt.EncodingSortField("people_2019", op="sum", order="descending"),
+            ),
+            color=alt.Color(
+                "index_2019:Q",
+                title=text("index_2019", lang),
+                scale=alt.Scale(
+                    scheme="blueorange", domainMid=100, domain=[0, 200], clamp=True, reverse=True
+                ),
+            ),
+            tooltip=[
+                alt.Tooltip("port:N", title=text("port", lang)),
+                alt.Tooltip("month:T", title=text("month", lang), format="%b %Y"),
+                alt.Tooltip("index_2019:Q", title=text("index_2019", lang), format=",.1f"),
+                alt.Tooltip("people_total:Q", title=text("people_value", lang), format=",.0f"),
+                alt.Tooltip("people_2019:Q", title=text("people_2019", lang), format=",.0f"),
+            ],
+        )
+        .properties(
+            width=WIDTH,
+            height=HEIGHT,
+            title=alt.Title(
+                text("heatmap_title", lang, border=border_name(border, lang)),
+                subtitle=text("heatmap_subtitle", lang),
+            ),
+        )
+    )
+    return finish(chart, footer_lines(con, CROSSINGS, lang), lang)
+
+
+def trade_per_truck(
+    con: duckdb.DuckDBPyConnection,
+    lang: str = "en",
+    port: str | None = None,
+    border: str | None = None,
+    top: int = 6,
+) -> alt.VConcatChart:
+    """Monthly trade carried per inbound truck at the US-Mexico ports with the most truck trade."""
+    ranked = [
+        r[0]
+        for r in rows(
+            con,
+            """SELECT port_code FROM marts.trade_value_per_truck WHERE inbound_trucks > 0
+               GROUP BY port_code ORDER BY sum(total_value_usd) DESC LIMIT ?""",
+            [top],
+        )
+    ]
+    if port and port not in ranked:
+        ranked.append(port)
+    frame = months_frame(
+        con,
+        """SELECT month, port_name || ' (' || port_code || ')' AS port,
+                  total_value_per_inbound_truck_usd / 1e3 AS per_truck_k, total_value_usd / 1e9 AS value_bn,
+                  inbound_trucks
+           FROM marts.trade_value_per_truck
+           WHERE list_contains(?, port_code) AND inbound_trucks > 0 ORDER BY month""",
+        [ranked],
+        series="port",
+    )
+    order = order_by_total(frame, "port", "value_bn")
+    chart = monthly_lines(
         frame,
-        ("mode", text("mode", lang)),
-        ("value_bn", text("value_bn_axis", lang), text("value_bn", lang), ",.2f"),
+        ("port", text("port", lang)),
+        ("per_truck_k", text("per_truck_axis", lang), text("per_truck_k", lang), ",.1f"),
         order,
-        alt.Title(text("mode_title", lang), subtitle=text("mode_subtitle", lang)),
+        alt.Title(text("per_truck_title", lang), subtitle=text("per_truck_subtitle", lang)),
         lang,
         points=True,
-        extra_tooltips=(alt.Tooltip("share_pct:Q", title="%", format=",.1f"),),
+        extra_tooltips=(
+            alt.Tooltip("value_bn:Q", title=text("value_bn", lang), format=",.2f"),
+            alt.Tooltip("inbound_trucks:Q", title=text("trucks_value", lang), format=",.0f"),
+        ),
     )
-    return _finish(chart, v, lang)
+    return finish(chart, footer_lines(con, TRADE + CROSSINGS, lang), lang)
 
 
 def top_ports_truck_trade(
-    con: duckdb.DuckDBPyConnection, lang: str = "en", port: str | None = None, top: int = 10
+    con: duckdb.DuckDBPyConnection,
+    lang: str = "en",
+    port: str | None = None,
+    border: str | None = None,
+    top: int = 10,
 ) -> alt.VConcatChart:
-    """Top US–Mexico ports by truck trade value over the latest 12 months, value per truck in the tooltip."""
+    """Top US-Mexico ports by truck trade value over the latest 12 months, value per truck in the tooltip."""
     latest = scalar(con, "SELECT max(month) FROM marts.trade_value_per_truck")
     if latest is None:
-        raise LookupError("no rows in marts.trade_value_per_truck (is the transborder source loaded?)")
-    frame = _months_frame(
+        raise NoData("no rows in marts.trade_value_per_truck (is the transborder source loaded?)")
+    frame = months_frame(
         con,
         """SELECT coalesce(port_name, port_code) || ' (' || port_code || ')' AS port,
                   sum(total_value_usd) / 1e9 AS value_bn,
                   sum(total_value_usd) FILTER (WHERE inbound_trucks > 0) / nullif(sum(inbound_trucks), 0)
                       AS per_truck
            FROM marts.trade_value_per_truck
-           WHERE month > ? - INTERVAL 12 MONTH AND port_code NOT LIKE '%X%'
+           WHERE month > ?::DATE - INTERVAL 12 MONTH AND port_code NOT LIKE '%X%'
            GROUP BY ALL ORDER BY value_bn DESC LIMIT ?""",
         [latest, top],
     )
-    v = vintage(con, "transborder", lang)
     chart = (
         alt.Chart(frame)
         .mark_bar(color=PALETTE[0])
@@ -249,14 +365,69 @@ def top_ports_truck_trade(
             ),
         )
     )
-    return _finish(chart, v, lang)
+    return finish(chart, footer_lines(con, TRADE + CROSSINGS, lang), lang)
+
+
+def trade_by_mode(
+    con: duckdb.DuckDBPyConnection, lang: str = "en", port: str | None = None, border: str | None = None
+) -> alt.VConcatChart:
+    """Monthly trade value with the partner by mode, from marts.mode_share."""
+    border = border or "US-Mexico"
+    frame = months_frame(
+        con,
+        f"SELECT month, coalesce(mode_{lang}, mode) AS mode, value_usd / 1e9 AS value_bn, share_pct "
+        "FROM marts.mode_share WHERE border = ? AND month >= DATE '2020-01-01' ORDER BY month",
+        [border],
+        series="mode",
+    )
+    chart = monthly_lines(
+        frame,
+        ("mode", text("mode", lang)),
+        ("value_bn", text("value_bn_axis", lang), text("value_bn", lang), ",.2f"),
+        order_by_total(frame, "mode", "value_bn"),
+        alt.Title(
+            text("mode_title", lang, border=border_name(border, lang)), subtitle=text("mode_subtitle", lang)
+        ),
+        lang,
+        points=True,
+        extra_tooltips=(alt.Tooltip("share_pct:Q", title=text("share_pct", lang), format=",.1f"),),
+    )
+    return finish(chart, footer_lines(con, TRADE, lang), lang)
+
+
+def mode_share(
+    con: duckdb.DuckDBPyConnection, lang: str = "en", port: str | None = None, border: str | None = None
+) -> alt.VConcatChart:
+    """Share of trade value by mode per month; rail's share is the greening signal."""
+    border = border or "US-Mexico"
+    frame = months_frame(
+        con,
+        f"""SELECT month, coalesce(mode_{lang}, mode) AS mode, share_pct, value_usd / 1e9 AS value_bn
+            FROM marts.mode_share WHERE border = ? AND month >= DATE '2020-01-01'
+              AND mode IN ('truck', 'rail', 'pipeline', 'vessel', 'air') ORDER BY month""",
+        [border],
+        series="mode",
+    )
+    chart = monthly_lines(
+        frame,
+        ("mode", text("mode", lang)),
+        ("share_pct", text("share_axis", lang), text("share_pct", lang), ",.1f"),
+        order_by_total(frame, "mode", "share_pct"),
+        alt.Title(
+            text("share_title", lang, border=border_name(border, lang)), subtitle=text("share_subtitle", lang)
+        ),
+        lang,
+        points=True,
+        extra_tooltips=(alt.Tooltip("value_bn:Q", title=text("value_bn", lang), format=",.2f"),),
+    )
+    return finish(chart, footer_lines(con, TRADE, lang), lang)
 
 
 def priority_sectors(
-    con: duckdb.DuckDBPyConnection, lang: str = "en", port: str | None = None
+    con: duckdb.DuckDBPyConnection, lang: str = "en", port: str | None = None, border: str | None = None
 ) -> alt.VConcatChart:
-    """Monthly US–Mexico trade by HLED sector (all ports, or one port)."""
-    frame = _months_frame(
+    """Monthly US-Mexico trade by HLED sector (all ports, or one port)."""
+    frame = months_frame(
         con,
         f"""SELECT month, hled_sector_{lang} AS sector, sum(value_usd) / 1e9 AS value_bn
             FROM marts.priority_sector_trade
@@ -266,27 +437,269 @@ def priority_sectors(
         [port, port],
         series="sector",
     )
-    v = vintage(con, "transborder", lang)
-    order = frame.group_by("sector").agg(pl.col("value_bn").sum()).sort("value_bn", descending=True)["sector"]
-    order = order.to_list()
     where = text("at_port", lang, port=port) if port else ""
-    chart = _monthly_lines(
+    chart = monthly_lines(
         frame,
         ("sector", text("sector", lang)),
         ("value_bn", text("value_bn_axis", lang), text("value_bn", lang), ",.2f"),
-        order,
+        order_by_total(frame, "sector", "value_bn"),
         alt.Title(text("sectors_title", lang), subtitle=text("sectors_subtitle", lang, where=where)),
         lang,
         points=True,
     )
-    return _finish(chart, v, lang)
+    return finish(chart, footer_lines(con, TRADE, lang), lang)
 
 
-# name -> (builder, source it needs). The export step iterates this: adding a chart is adding a line.
-# A chart whose source is not loaded (HLED_SOURCES) is skipped, not failed.
-CHARTS: dict[str, tuple[Callable[..., alt.TopLevelMixin], str]] = {
-    "us_mexico_trucks": (us_mexico_trucks, "bts_crossings"),
-    "trade_by_mode": (trade_by_mode, "transborder"),
-    "top_ports_truck_trade": (top_ports_truck_trade, "transborder"),
-    "priority_sectors": (priority_sectors, "transborder"),
+def priority_sectors_by_port(
+    con: duckdb.DuckDBPyConnection,
+    lang: str = "en",
+    port: str | None = None,
+    border: str | None = None,
+    top: int = 10,
+) -> alt.VConcatChart:
+    """HLED priority-sector trade with Mexico by port over the latest 12 months on hand, stacked by sector."""
+    latest = scalar(con, "SELECT max(month) FROM marts.priority_sector_trade WHERE country = 'mexico'")
+    if latest is None:
+        raise NoData("no rows in marts.priority_sector_trade (is the transborder source loaded?)")
+    frame = query_frame(
+        con,
+        f"""WITH recent AS (
+                SELECT coalesce(port_name, port_code) || ' (' || port_code || ')' AS port, port_code,
+                       hled_sector_{lang} AS sector, sum(value_usd) / 1e9 AS value_bn
+                FROM marts.priority_sector_trade
+                WHERE country = 'mexico' AND month > ?::DATE - INTERVAL 12 MONTH AND port_code NOT LIKE '%X%'
+                  AND hled_sector IN ('semiconductors_ict', 'medical_optical', 'pharmaceuticals')
+                GROUP BY ALL),
+            ranked AS (SELECT port_code FROM recent GROUP BY port_code ORDER BY sum(value_bn) DESC LIMIT ?)
+            SELECT port, sector, value_bn FROM recent
+            WHERE port_code IN (SELECT port_code FROM ranked) OR port_code = ?""",
+        [latest, top, port or ""],
+    )
+    order = order_by_total(frame, "sector", "value_bn")
+    chart = (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(
+            y=alt.Y("port:N", sort="-x", title=text("port", lang)),
+            x=alt.X("sum(value_bn):Q", title=text("value_bn_axis", lang), axis=alt.Axis(format=",.1f")),
+            color=alt.Color(
+                "sector:N",
+                title=text("sector", lang),
+                sort=order,
+                scale=alt.Scale(domain=order, range=PALETTE[:3]),
+            ),
+            tooltip=[
+                alt.Tooltip("port:N", title=text("port", lang)),
+                alt.Tooltip("sector:N", title=text("sector", lang)),
+                alt.Tooltip("value_bn:Q", title=text("value_bn", lang), format=",.3f"),
+            ],
+        )
+        .properties(
+            width=WIDTH,
+            height=HEIGHT,
+            title=alt.Title(
+                text("sectors_port_title", lang),
+                subtitle=text(
+                    "sectors_port_subtitle", lang, latest=month_label(latest.year, latest.month, lang)
+                ),
+            ),
+        )
+    )
+    return finish(chart, footer_lines(con, TRADE, lang), lang)
+
+
+def port_concentration(
+    con: duckdb.DuckDBPyConnection, lang: str = "en", port: str | None = None, border: str | None = None
+) -> alt.VConcatChart:
+    """Herfindahl-Hirschman index of port concentration per border, for trucks and for trade value."""
+    frame = months_frame(
+        con,
+        """SELECT month, border || ' · ' || CASE basis WHEN 'truck_crossings' THEN ? ELSE ? END AS series,
+                   hhi, equivalent_ports, top_port_group, top_share_pct
+            FROM marts.port_concentration WHERE list_contains(?, border) AND month >= DATE '2000-01-01'
+            ORDER BY month""",
+        [text("basis_trucks", lang), text("basis_trade", lang), _borders(border)],
+        series="series",
+    )
+    for border_code in BORDERS:
+        frame = frame.with_columns(
+            pl.col("series").str.replace(border_code, border_name(border_code, lang), literal=True)
+        )
+    order = sorted(frame["series"].unique().to_list())
+    chart = monthly_lines(
+        frame,
+        ("series", text("series", lang)),
+        ("hhi", text("hhi_axis", lang), text("hhi", lang), ",.0f"),
+        order,
+        alt.Title(text("hhi_title", lang), subtitle=text("hhi_subtitle", lang)),
+        lang,
+        extra_tooltips=(
+            alt.Tooltip("equivalent_ports:Q", title=text("equivalent_ports", lang), format=",.1f"),
+            alt.Tooltip("top_port_group:N", title=text("top_port", lang)),
+            alt.Tooltip("top_share_pct:Q", title=text("top_share", lang), format=",.1f"),
+        ),
+    )
+    return finish(chart, footer_lines(con, CROSSINGS, lang, optional=TRADE), lang)
+
+
+PEOPLE_COLUMNS = ("personal_vehicle_passengers", "pedestrians", "bus_passengers", "train_passengers")
+
+
+def people_flows(
+    con: duckdb.DuckDBPyConnection, lang: str = "en", port: str | None = None, border: str | None = None
+) -> alt.VConcatChart:
+    """People crossing northbound per month by way of crossing, at a border or a port (stacked areas)."""
+    if port:
+        where, params, scope = "grain = 'port' AND scope = ?", [port], _port_name(con, port)
+    else:
+        where, params = "grain = 'border' AND scope = ?", [border or "US-Mexico"]
+        scope = border_name(border or "US-Mexico", lang)
+    wide = query_frame(
+        con,
+        f"SELECT month, {', '.join(PEOPLE_COLUMNS)} FROM marts.people_flows WHERE {where} ORDER BY month",
+        params,
+    )
+    if wide.height == 0:
+        raise NoData(f"no people crossings for {scope}")
+    labels = {c: text(c, lang) for c in PEOPLE_COLUMNS}
+    frame = (
+        wide.unpivot(index="month", on=list(PEOPLE_COLUMNS), variable_name="way", value_name="people")
+        .with_columns(pl.col("way").replace_strict(labels))
+        .filter(pl.col("month") >= pl.date(2000, 1, 1))
+    )
+    order = [labels[c] for c in PEOPLE_COLUMNS]
+    chart = (
+        alt.Chart(frame)
+        .mark_area(opacity=0.85)
+        .encode(
+            x=alt.X("month:T", title=text("month", lang), axis=YEAR_AXIS),
+            y=alt.Y("people:Q", stack=True, title=text("people_axis", lang), axis=alt.Axis(format=",.0f")),
+            color=alt.Color(
+                "way:N", title=text("way", lang), sort=order, scale=alt.Scale(domain=order, range=PALETTE[:4])
+            ),
+            order=alt.Order("way_order:Q"),
+            tooltip=[
+                alt.Tooltip("way:N", title=text("way", lang)),
+                alt.Tooltip("month:T", title=text("month", lang), format="%b %Y"),
+                alt.Tooltip("people:Q", title=text("people_value", lang), format=",.0f"),
+            ],
+        )
+        .transform_calculate(way_order=f"indexof({order!r}, datum.way)")
+        .properties(
+            width=WIDTH,
+            height=HEIGHT,
+            title=alt.Title(text("people_title", lang, scope=scope), subtitle=text("people_subtitle", lang)),
+        )
+    )
+    return finish(chart, footer_lines(con, CROSSINGS, lang), lang)
+
+
+def scorecard(
+    con: duckdb.DuckDBPyConnection, lang: str = "en", port: str | None = None, border: str | None = None
+) -> alt.VConcatChart:
+    """The HLED scorecard as a table: per pillar and headline, 2019, 2021, the latest 12 months and the
+    change against 2021, coloured by whether it moves the right way."""
+    table = query_frame(
+        con,
+        f"""SELECT pillar_{lang} AS pillar, headline_{lang} AS headline, unit, value_2019, value_2021,
+                   latest_month, latest_value, change_vs_2021_pct, right_way_vs_2021
+            FROM marts.hled_scorecard""",
+    )
+    if table.height == 0:
+        raise NoData("marts.hled_scorecard is empty")
+    columns = [  # (key, left edge in px, width in px)
+        ("pillar", 0, 250),
+        ("headline", 255, 330),
+        ("v2019", 590, 80),
+        ("v2021", 675, 80),
+        ("latest", 760, 85),
+        ("until", 850, 80),
+        ("change", 935, 105),
+    ]
+    cells = []
+    for i, r in enumerate(table.iter_rows(named=True)):
+        latest = r["latest_month"]
+        change = r["change_vs_2021_pct"]
+        values = {
+            "pillar": r["pillar"],
+            "headline": r["headline"],
+            "v2019": fmt_number(r["value_2019"], lang),
+            "v2021": fmt_number(r["value_2021"], lang),
+            "latest": fmt_number(r["latest_value"], lang),
+            "until": month_label(latest.year, latest.month, lang) if latest else "–",
+            "change": "–" if change is None else f"{fmt_number(change, lang, signed=True)} %",
+        }
+        verdict = {True: "good", False: "bad"}.get(r["right_way_vs_2021"], "neutral")
+        for key, _, _ in columns:
+            cells.append(
+                {
+                    "row": i + 1,
+                    "column": key,
+                    "text": values[key],
+                    "verdict": verdict if key == "change" else "neutral",
+                }
+            )
+    for key, _, _ in columns:
+        cells.append({"row": 0, "column": key, "text": text(f"sc_{key}", lang), "verdict": "header"})
+    frame = pl.DataFrame(cells)
+    colour = alt.Color(
+        "verdict:N",
+        scale=alt.Scale(domain=["good", "bad", "neutral", "header"], range=[GOOD, BAD, NEUTRAL, "#222222"]),
+        legend=alt.Legend(
+            title=text("sc_legend", lang),
+            values=["good", "bad", "neutral"],
+            labelExpr=(
+                f"{{'good': {text('sc_good', lang)!r}, 'bad': {text('sc_bad', lang)!r}, "
+                f"'neutral': {text('sc_neutral', lang)!r}}}[datum.label]"
+            ),
+        ),
+    )
+    layers = [
+        alt.Chart(frame)
+        .transform_filter((alt.datum.column == key) & ((alt.datum.row == 0) == header))
+        .mark_text(
+            align="left",
+            baseline="middle",
+            fontSize=12,
+            limit=width,
+            x=left,
+            fontWeight="bold" if header else "normal",
+        )
+        .encode(y=alt.Y("row:O", axis=None), text="text:N", color=colour)
+        for key, left, width in columns
+        for header in (True, False)
+    ]
+    chart = alt.layer(*layers).properties(
+        width=WIDTH,
+        height=HEIGHT,
+        title=alt.Title(text("scorecard_title", lang), subtitle=text("scorecard_subtitle", lang)),
+    )
+    return finish(chart, footer_lines(con, CROSSINGS, lang, optional=TRADE), lang)
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    """A chart: its builder, the sources it needs, whether `port` changes it."""
+
+    builder: Callable[..., alt.TopLevelMixin]
+    sources: tuple[str, ...]
+    per_port: bool = False
+
+
+# name -> chart. The export step and the dashboard page iterate this: adding a chart is adding a line.
+# A chart whose sources are not all loaded (HLED_SOURCES) is skipped, not failed.
+CHARTS: dict[str, ChartSpec] = {
+    "scorecard": ChartSpec(scorecard, CROSSINGS),
+    "border_trucks": ChartSpec(border_trucks, CROSSINGS, per_port=True),
+    "us_mexico_trucks": ChartSpec(us_mexico_trucks, CROSSINGS),
+    "top_ports": ChartSpec(top_ports, CROSSINGS),
+    "recovery_heatmap": ChartSpec(recovery_heatmap, CROSSINGS),
+    "people_flows": ChartSpec(people_flows, CROSSINGS, per_port=True),
+    "port_concentration": ChartSpec(port_concentration, CROSSINGS),
+    "trade_by_mode": ChartSpec(trade_by_mode, TRADE),
+    "mode_share": ChartSpec(mode_share, TRADE),
+    "top_ports_truck_trade": ChartSpec(top_ports_truck_trade, TRADE + CROSSINGS),
+    "trade_per_truck": ChartSpec(trade_per_truck, TRADE + CROSSINGS),
+    "priority_sectors": ChartSpec(priority_sectors, TRADE, per_port=True),
+    "priority_sectors_by_port": ChartSpec(priority_sectors_by_port, TRADE),
 }

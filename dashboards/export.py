@@ -1,4 +1,5 @@
-"""Writing charts to files people share: offline HTML (Vega inlined), PNG at 2x, SVG, Vega-Lite JSON."""
+"""Writing charts to files people share: offline HTML (Vega inlined), PNG at 2x, SVG, Vega-Lite JSON,
+and the dashboard page that shows them all."""
 
 from __future__ import annotations
 
@@ -7,8 +8,12 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dashboards.charts import CHARTS
+import duckdb
+
+from dashboards.charts import BORDERS, CHARTS
 from dashboards.labels import LANGS
+from dashboards.page import write_page
+from dashboards.theme import NoData
 from warehouse.db import connect, rows
 
 FORMATS = ("html", "png", "svg", "json")
@@ -19,37 +24,70 @@ log = logging.getLogger(__name__)
 class ExportReport:
     written: list[Path] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)
+    skipped: dict[str, str] = field(default_factory=dict)
+    page: Path | None = None
+
+
+def loaded_sources(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """Sources with data in this warehouse (a chart needing another one is skipped)."""
+    return {r[0] for r in rows(con, "SELECT source FROM marts.data_vintage")}
+
+
+def _write(chart, target: Path, stem: str) -> list[Path]:
+    written = []
+    for fmt in FORMATS:
+        path = target / f"{stem}.{fmt}"
+        partial = target / f".{stem}.{fmt}.partial"  # readers never see a half-written file
+        options = {"html": {"inline": True}, "png": {"scale_factor": 2}}.get(fmt, {})
+        chart.save(str(partial), format=fmt, **options)
+        os.replace(partial, path)
+        written.append(path)
+    return written
 
 
 def export_charts(
-    warehouse: Path, out_dir: Path, lang: str = "en", port: str | None = None, only: list[str] | None = None
+    warehouse: Path,
+    out_dir: Path,
+    lang: str = "en",
+    port: str | None = None,
+    only: list[str] | None = None,
+    border: str | None = None,
 ) -> ExportReport:
-    """Export every chart (or `only` those) from the published warehouse, opened read-only.
-    A chart that fails is named in the report and does not stop the others."""
+    """Export every chart (or `only` those) from the published warehouse, opened read-only, then the
+    dashboard page. A chart that fails is named in the report and does not stop the others."""
     if lang not in LANGS:
         raise ValueError(f"language {lang!r} not supported; use one of {', '.join(LANGS)}")
+    if border and border not in BORDERS:
+        raise ValueError(f"border {border!r} not known; use one of {', '.join(BORDERS)}")
+    unknown = sorted(set(only or ()) - set(CHARTS))
+    if unknown:
+        raise ValueError(f"unknown chart(s) {', '.join(unknown)}; charts are {', '.join(CHARTS)}")
     target = out_dir / lang
     target.mkdir(parents=True, exist_ok=True)
     report = ExportReport()
     con = connect(warehouse, read_only=True)
     try:
-        loaded = {r[0] for r in rows(con, "SELECT source FROM marts.data_vintage")}
-        for name, (builder, source) in CHARTS.items():
-            if (only and name not in only) or source not in loaded:
+        loaded = loaded_sources(con)
+        if port and not rows(con, "SELECT 1 FROM core.dim_port WHERE port_code = ?", [port]):
+            raise ValueError(f"port {port!r} is not in core.dim_port (ports are 4-character codes like 2304)")
+        for name, spec in CHARTS.items():
+            if only and name not in only:
                 continue
-            stem = f"{name}_{port}" if port else name
+            missing = [s for s in spec.sources if s not in loaded]
+            if missing:
+                report.skipped[name] = f"source not loaded: {', '.join(missing)}"
+                continue
+            stem = "_".join(x for x in (name, port, border) if x)
             try:
-                chart = builder(con, lang=lang, port=port)
-                for fmt in FORMATS:
-                    path = target / f"{stem}.{fmt}"
-                    partial = target / f".{stem}.{fmt}.partial"  # readers never see a half-written file
-                    options = {"html": {"inline": True}, "png": {"scale_factor": 2}}.get(fmt, {})
-                    chart.save(str(partial), format=fmt, **options)
-                    os.replace(partial, path)
-                    report.written.append(path)
+                chart = spec.builder(con, lang=lang, port=port, border=border)
+                report.written += _write(chart, target, stem)
+            except NoData as exc:
+                report.skipped[name] = str(exc)
             except Exception as exc:  # one chart's failure must not lose the others
                 log.error("chart %s failed: %s", name, exc)
                 report.failed[name] = f"{type(exc).__name__}: {exc}"
+        if not (only or port or border):
+            report.page = write_page(con, target, lang, report.written)
     finally:
         con.close()
     return report

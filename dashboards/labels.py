@@ -6,8 +6,8 @@ LANGS = ("en", "es")
 
 LABELS: dict[str, dict[str, str]] = {
     "trucks_title": {
-        "en": "Inbound trucks at the top {n} US–Mexico ports",
-        "es": "Camiones que entran a EE. UU. por los {n} principales puertos de la frontera México–EE. UU.",
+        "en": "Inbound trucks at the top {n} ports of the {border} border",
+        "es": "Camiones que entran a EE. UU. por los {n} principales puertos de la frontera {border}",
     },
     "trucks_subtitle": {
         "en": "Monthly inbound truck crossings by port of entry; {other} sums all other ports",
@@ -19,12 +19,12 @@ LABELS: dict[str, dict[str, str]] = {
     "trucks_axis": {"en": "Inbound trucks per month", "es": "Camiones por mes (hacia EE. UU.)"},
     "trucks_value": {"en": "Trucks", "es": "Camiones"},
     "mode_title": {
-        "en": "US–Mexico trade by transport mode",
-        "es": "Comercio México–EE. UU. por modo de transporte",
+        "en": "{border} trade by transport mode",
+        "es": "Comercio {border} por modo de transporte",
     },
     "mode_subtitle": {
-        "en": "Monthly value of US exports to and imports from Mexico, by mode (BTS TransBorder table 1)",
-        "es": "Valor mensual de exportaciones de EE. UU. a México e importaciones desde México, por modo (tabla 1 de TransBorder)",
+        "en": "Monthly value of US exports to and imports from the partner, by mode (BTS TransBorder table 1)",
+        "es": "Valor mensual de exportaciones de EE. UU. al socio e importaciones desde él, por modo (tabla 1 de TransBorder)",
     },
     "mode": {"en": "Mode", "es": "Modo"},
     "value_bn_axis": {
@@ -51,6 +51,150 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "sector": {"en": "Sector", "es": "Sector"},
     "at_port": {"en": ", port {port}", "es": ", puerto {port}"},
+    "scope": {"en": "Border or port", "es": "Frontera o puerto"},
+    "border": {"en": "Border", "es": "Frontera"},
+    "border_trucks_title": {
+        "en": "Inbound trucks, US–Mexico and US–Canada borders",
+        "es": "Camiones que entran a EE. UU., fronteras con México y con Canadá",
+    },
+    "border_trucks_subtitle": {
+        "en": "Monthly inbound truck crossings; triangles mark detected shocks at their deepest month (method: docs/indicators.md)",
+        "es": "Cruces mensuales de camiones hacia EE. UU.; los triángulos marcan los choques detectados en su mes más profundo (método: docs/indicators.md)",
+    },
+    "shock_start": {"en": "Shock began", "es": "Inicio del choque"},
+    "shock_trough": {"en": "Deepest month", "es": "Mes más profundo"},
+    "shock_depth": {"en": "Below expected (%)", "es": "Por debajo de lo esperado (%)"},
+    "shock_recovery": {"en": "Months to recover", "es": "Meses para recuperarse"},
+    "trucks_12m_axis": {
+        "en": "Inbound trucks, latest 12 months",
+        "es": "Camiones hacia EE. UU., últimos 12 meses",
+    },
+    "change_year_pct": {"en": "Change on a year before (%)", "es": "Cambio frente a un año antes (%)"},
+    "top_ports_title": {
+        "en": "The {n} busiest truck ports of entry",
+        "es": "Los {n} puertos de entrada con más camiones",
+    },
+    "top_ports_subtitle": {
+        "en": "Inbound truck crossings in the 12 months to {latest}",
+        "es": "Cruces de camiones hacia EE. UU. en los 12 meses hasta {latest}",
+    },
+    "index_2019": {"en": "Index, 2019 = 100", "es": "Índice, 2019 = 100"},
+    "people_value": {"en": "People", "es": "Personas"},
+    "people_2019": {"en": "People, same month of 2019", "es": "Personas, mismo mes de 2019"},
+    "heatmap_title": {
+        "en": "Recovery of people crossing at the busiest {border} ports",
+        "es": "Recuperación de las personas que cruzan por los puertos más concurridos de la frontera {border}",
+    },
+    "heatmap_subtitle": {
+        "en": "Pedestrians and passengers entering the US, as an index of the same month of 2019 (100 = back to 2019; blue above, orange below)",
+        "es": "Peatones y pasajeros que entran a EE. UU., como índice del mismo mes de 2019 (100 = igual que en 2019; azul por encima, naranja por debajo)",
+    },
+    "per_truck_axis": {
+        "en": "Trade per inbound truck (US$ thousands)",
+        "es": "Comercio por camión entrante (miles de US$)",
+    },
+    "per_truck_k": {"en": "US$ thousands per truck", "es": "Miles de US$ por camión"},
+    "per_truck_title": {
+        "en": "Trade carried per truck crossing at the main US–Mexico ports",
+        "es": "Comercio transportado por cada cruce de camión en los principales puertos México–EE. UU.",
+    },
+    "per_truck_subtitle": {
+        "en": "Exports plus imports by truck through the port (TransBorder table 1) / inbound truck crossings (BTS crossings), monthly",
+        "es": "Exportaciones más importaciones en camión por el puerto (tabla 1 de TransBorder) / cruces de camiones hacia EE. UU. (cruces BTS), mensual",
+    },
+    "share_pct": {"en": "Share of trade (%)", "es": "Participación en el comercio (%)"},
+    "share_axis": {"en": "Share of trade value (%)", "es": "Participación en el valor comerciado (%)"},
+    "share_title": {
+        "en": "How {border} trade moves: mode shares",
+        "es": "Cómo se mueve el comercio {border}: participación por modo",
+    },
+    "share_subtitle": {
+        "en": "Percent of the month's trade value by mode (BTS TransBorder table 1); a rising rail share is the greening signal",
+        "es": "Porcentaje del valor comerciado del mes por modo (tabla 1 de TransBorder); una participación creciente del ferrocarril es la señal verde",
+    },
+    "sectors_port_title": {
+        "en": "HLED priority-sector trade with Mexico by port",
+        "es": "Comercio con México de los sectores prioritarios del DEAN, por puerto",
+    },
+    "sectors_port_subtitle": {
+        "en": "Exports plus imports in the 12 months to {latest}: semiconductors & ICT, medical devices, pharmaceuticals (TransBorder table 3)",
+        "es": "Exportaciones más importaciones en los 12 meses hasta {latest}: semiconductores y TIC, dispositivos médicos, farmacéuticos (tabla 3 de TransBorder)",
+    },
+    "basis_trucks": {"en": "truck crossings", "es": "cruces de camiones"},
+    "basis_trade": {"en": "trade value", "es": "valor comerciado"},
+    "series": {"en": "Series", "es": "Serie"},
+    "hhi_axis": {
+        "en": "Herfindahl-Hirschman index (0-10,000)",
+        "es": "Índice de Herfindahl-Hirschman (0-10 000)",
+    },
+    "hhi": {"en": "HHI", "es": "IHH"},
+    "hhi_title": {
+        "en": "How concentrated is the border on a few ports?",
+        "es": "¿Qué tan concentrada está la frontera en pocos puertos?",
+    },
+    "hhi_subtitle": {
+        "en": "Herfindahl-Hirschman index of the port groups' shares, monthly; higher = more dependent on few ports (a supply-chain vulnerability)",
+        "es": "Índice de Herfindahl-Hirschman de la participación de los grupos de puertos, mensual; más alto = más dependencia de pocos puertos",
+    },
+    "equivalent_ports": {"en": "Equivalent equal-sized ports", "es": "Puertos equivalentes de igual tamaño"},
+    "top_port": {"en": "Largest port group", "es": "Grupo de puertos más grande"},
+    "top_share": {"en": "Its share (%)", "es": "Su participación (%)"},
+    "personal_vehicle_passengers": {
+        "en": "Personal-vehicle passengers",
+        "es": "Pasajeros de vehículos particulares",
+    },
+    "pedestrians": {"en": "Pedestrians", "es": "Peatones"},
+    "bus_passengers": {"en": "Bus passengers", "es": "Pasajeros de autobús"},
+    "train_passengers": {"en": "Train passengers", "es": "Pasajeros de tren"},
+    "people_axis": {"en": "People entering the US per month", "es": "Personas que entran a EE. UU. por mes"},
+    "way": {"en": "Crossing as", "es": "Cruza como"},
+    "people_title": {
+        "en": "People crossing into the US: {scope}",
+        "es": "Personas que cruzan hacia EE. UU.: {scope}",
+    },
+    "people_subtitle": {
+        "en": "Monthly inbound pedestrians and passengers by way of crossing (BTS Border Crossing Entry Data)",
+        "es": "Peatones y pasajeros mensuales hacia EE. UU. por forma de cruce (datos de cruces fronterizos de BTS)",
+    },
+    "sc_pillar": {"en": "HLED pillar", "es": "Pilar del DEAN"},
+    "sc_headline": {"en": "Indicator (US–Mexico)", "es": "Indicador (México–EE. UU.)"},
+    "sc_v2019": {"en": "2019", "es": "2019"},
+    "sc_v2021": {"en": "2021", "es": "2021"},
+    "sc_latest": {"en": "Latest", "es": "Reciente"},
+    "sc_until": {"en": "ending", "es": "hasta"},
+    "sc_change": {"en": "Change vs 2021", "es": "Cambio vs. 2021"},
+    "sc_legend": {"en": "Change", "es": "Cambio"},
+    "sc_good": {"en": "the right way", "es": "en la dirección deseada"},
+    "sc_bad": {"en": "the wrong way", "es": "en la dirección contraria"},
+    "sc_neutral": {"en": "no direction / no data", "es": "sin dirección / sin datos"},
+    "scorecard_title": {
+        "en": "HLED scorecard: is the border moving the right way?",
+        "es": "Tablero del DEAN: ¿avanza la frontera en la dirección deseada?",
+    },
+    "scorecard_subtitle": {
+        "en": "US–Mexico border; 12-month totals or averages for 2019, 2021 (the HLED relaunch) and the latest 12 months on hand; – = not on hand",
+        "es": "Frontera México–EE. UU.; totales o promedios de 12 meses para 2019, 2021 (relanzamiento del DEAN) y los últimos 12 meses disponibles; – = sin datos",
+    },
+    "page_title": {
+        "en": "US–Mexico border: HLED indicators",
+        "es": "Frontera México–EE. UU.: indicadores del DEAN",
+    },
+    "page_intro": {
+        "en": "Crossings and trade at the ports of entry, measured against the goals of the US–Mexico High-Level Economic Dialogue. Every chart can be downloaded below it.",
+        "es": "Cruces y comercio en los puertos de entrada, medidos frente a los objetivos del Diálogo Económico de Alto Nivel México–EE. UU. Cada gráfica se puede descargar debajo de ella.",
+    },
+    "page_vintage": {
+        "en": "{title} ({publisher}): {first} to {latest}, refreshed {refreshed}.",
+        "es": "{title} ({publisher}): de {first} a {latest}, actualizado el {refreshed}.",
+    },
+    "page_port": {"en": "Port", "es": "Puerto"},
+    "page_all_ports": {"en": "All ports (border view)", "es": "Todos los puertos (vista de frontera)"},
+    "page_files": {"en": "Download", "es": "Descargar"},
+    "page_no_data": {
+        "en": "No data for this port in this chart.",
+        "es": "No hay datos de este puerto para esta gráfica.",
+    },
+    "page_status": {"en": "{n} charts drawn, {e} errors.", "es": "{n} gráficas dibujadas, {e} errores."},
     "footer": {
         "en": "Source: {publisher}, {title}. Data through {latest}; refreshed {refreshed}.",
         "es": "Fuente: {publisher}, {title}. Datos hasta {latest}; actualizado el {refreshed}.",
@@ -121,6 +265,34 @@ def text(key: str, lang: str, **values: object) -> str:
     if lang not in LANGS:
         raise ValueError(f"language {lang!r} not supported; use one of {', '.join(LANGS)}")
     return LABELS[key][lang].format(**values)
+
+
+BORDER_NAMES = {
+    "US-Mexico": {"en": "US–Mexico", "es": "México–EE. UU."},
+    "US-Canada": {"en": "US–Canada", "es": "Canadá–EE. UU."},
+}
+
+
+def border_name(border: str, lang: str) -> str:
+    """A border as readers of the language write it."""
+    return BORDER_NAMES.get(border, {}).get(lang, border)
+
+
+def fmt_number(value: float | None, lang: str, signed: bool = False) -> str:
+    """A number for a table cell, with the language's separators; billions and millions shortened."""
+    if value is None:
+        return "–"
+    sign = "+" if signed and value > 0 else ""
+    for size, suffix in ((1e9, {"en": " bn", "es": " mil M"}), (1e6, {"en": " M", "es": " M"})):
+        if abs(value) >= size:
+            return sign + _separators(f"{value / size:,.1f}", lang) + suffix[lang]
+    digits = 0 if abs(value) >= 1000 else 1 if abs(value) >= 10 else 2
+    return sign + _separators(f"{value:,.{digits}f}", lang)
+
+
+def _separators(formatted: str, lang: str) -> str:
+    locale = FORMAT_LOCALE[lang]
+    return formatted.replace(",", "\0").replace(".", locale["decimal"]).replace("\0", locale["thousands"])
 
 
 def month_label(year: int, month: int, lang: str) -> str:

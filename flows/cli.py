@@ -122,9 +122,16 @@ def serve(
 @app.command()
 def charts(
     lang: str = typer.Option("en", "--lang", help="en or es"),
-    port: str = typer.Option(None, "--port", help="Also draw this 4-digit port code, e.g. 2304."),
+    port: str = typer.Option(
+        None, "--port", help="Draw the per-port charts for this 4-digit port code, e.g. 2304."
+    ),
+    border: str = typer.Option(None, "--border", help="Restrict to US-Mexico or US-Canada."),
+    only: list[str] = typer.Option(
+        None, "--chart", help="Only this chart (repeatable), e.g. --chart scorecard."
+    ),
 ) -> None:
-    """Export the charts from the published warehouse (HTML, PNG, SVG, Vega-Lite JSON).
+    """Export the charts from the published warehouse (HTML, PNG, SVG, Vega-Lite JSON) under
+    $HLED_HOME/exports/<lang>/, and the dashboard page index.html when all charts are drawn.
 
     Example: hled charts --lang es --port 2304
     """
@@ -139,14 +146,21 @@ def charts(
     from dashboards.export import export_charts
 
     try:
-        report = export_charts(settings.warehouse_path, settings.exports_dir, lang, port)
+        report = export_charts(
+            settings.warehouse_path, settings.exports_dir, lang, port, only or None, border
+        )
     except ValueError as exc:
         err.print(f"[red]error:[/red] {exc}", soft_wrap=True)
         raise typer.Exit(2) from None
     for path in report.written:
         out.print(str(path))
+    if report.page:
+        out.print(f"dashboard page: {report.page}")
+    for name, why in report.skipped.items():
+        out.print(f"skipped {name}: {why}")
     if report.failed:
-        err.print(f"[red]charts failed:[/red] {report.failed}", soft_wrap=True)
+        for name, why in report.failed.items():
+            err.print(f"[red]chart {name} failed:[/red] {why}", soft_wrap=True)
         raise typer.Exit(1)
 
 

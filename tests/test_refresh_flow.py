@@ -91,7 +91,19 @@ def test_refresh_builds_a_documented_warehouse_and_charts(prefect_server, served
     for lang in ("en", "es"):
         folder = hled_home / "exports" / lang
         names = sorted(p.name for p in folder.iterdir())
-        assert names == [f"us_mexico_trucks.{ext}" for ext in ("html", "json", "png", "svg")]
+        # with only the crossings loaded: the crossings charts in four formats and the dashboard page
+        charts = sorted({n.split(".")[0] for n in names} - {"index"})
+        assert charts == [
+            "border_trucks",
+            "people_flows",
+            "port_concentration",
+            "recovery_heatmap",
+            "scorecard",
+            "top_ports",
+            "us_mexico_trucks",
+        ]
+        files = [f"{c}.{ext}" for c in charts for ext in ("html", "json", "png", "svg")]
+        assert names == sorted([*files, "index.html"])
         html = (folder / "us_mexico_trucks.html").read_text()
         assert "cdn.jsdelivr" not in html and '<script src="http' not in html
         assert (folder / "us_mexico_trucks.png").read_bytes()[:4] == b"\x89PNG"
@@ -238,5 +250,5 @@ def test_unchanged_night_restores_missing_charts(prefect_server, served, hled_ho
     monkeypatch.setenv("HLED_CHARTS", "1")
     summary = refresh()
     assert summary.status == "unchanged"
-    assert summary.charts_written == 8
+    assert summary.charts_written == 7 * 4 * 2  # seven crossings charts, four formats, two languages
     assert (hled_home / "exports" / "es" / "us_mexico_trucks.png").exists()

@@ -1,0 +1,175 @@
+"""The dashboard page: every chart on one static HTML file that works offline from the file system
+(Vega, Vega-Lite and vega-embed inlined), a port selector in plain JavaScript, the data vintage, and
+links to each chart's exported files."""
+
+from __future__ import annotations
+
+import html
+import json
+import logging
+import os
+from pathlib import Path
+
+import duckdb
+import vl_convert
+
+from dashboards.charts import CHARTS
+from dashboards.labels import month_label, text
+from dashboards.theme import NoData
+from warehouse.db import rows
+
+PAGE_PORTS = 15  # busiest ports by inbound trucks offered in the selector
+log = logging.getLogger(__name__)
+
+SCRIPT = """
+const errors = [];
+window.addEventListener("error", (e) => errors.push(String(e.message)));
+const consoleError = console.error;
+console.error = (...args) => { errors.push(args.join(" ")); consoleError(...args); };
+const options = {renderer: "svg", actions: false};
+async function draw(port) {
+  const jobs = [];
+  for (const name of CHART_NAMES) {
+    const box = document.getElementById("chart-" + name);
+    const perPort = port && PORT_SPECS[port] && (name in PORT_SPECS[port]);
+    const spec = perPort ? PORT_SPECS[port][name] : SPECS[name];
+    if (port && PER_PORT.includes(name) && !perPort) {
+      box.textContent = NO_DATA;
+      continue;
+    }
+    jobs.push(vegaEmbed(box, spec, options).then(() => name));
+  }
+  const drawn = await Promise.allSettled(jobs);
+  const ok = drawn.filter((d) => d.status === "fulfilled").length;
+  drawn.filter((d) => d.status === "rejected").forEach((d) => errors.push(String(d.reason)));
+  const status = document.getElementById("status");
+  status.dataset.rendered = ok;
+  status.dataset.errors = errors.length;
+  status.textContent = STATUS.replace("{n}", ok).replace("{e}", errors.length);
+}
+document.getElementById("port").addEventListener("change", (e) => draw(e.target.value));
+draw("");
+"""
+
+STYLE = """
+body { font-family: Helvetica, Arial, sans-serif; margin: 24px auto; max-width: 1180px; color: #222; }
+header p, footer p { color: #444; margin: 4px 0; }
+.chart { margin: 28px 0 8px; min-height: 120px; }
+.files { font-size: 13px; color: #555; margin-bottom: 24px; }
+.files a { margin-right: 10px; }
+label { font-weight: bold; margin-right: 8px; }
+select { font-size: 15px; padding: 4px; }
+#status { font-size: 12px; color: #777; }
+"""
+
+
+def _busiest_ports(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
+    return [
+        (r[0], r[1])
+        for r in rows(
+            con,
+            """SELECT port_code, port_name || ' (' || port_code || ')' FROM marts.port_month
+               WHERE measure = 'trucks' AND month = (SELECT max(month) FROM marts.port_month)
+               ORDER BY t12m_total DESC LIMIT ?""",
+            [PAGE_PORTS],
+        )
+    ]
+
+
+def _vintage_lines(con: duckdb.DuckDBPyConnection, lang: str) -> list[str]:
+    out = []
+    for title, publisher, first, latest, refreshed in rows(
+        con,
+        "SELECT title, publisher, first_month, latest_month, refreshed_at FROM marts.data_vintage ORDER BY 1",
+    ):
+        out.append(
+            text(
+                "page_vintage",
+                lang,
+                title=title,
+                publisher=publisher,
+                first=month_label(first.year, first.month, lang),
+                latest=month_label(latest.year, latest.month, lang),
+                refreshed=refreshed.strftime("%Y-%m-%d"),
+            )
+        )
+    return out
+
+
+def page_specs(
+    con: duckdb.DuckDBPyConnection, lang: str, names: list[str]
+) -> tuple[dict[str, dict], dict[str, dict[str, dict]], list[tuple[str, str]]]:
+    """Vega-Lite specs of the charts (border view), of the per-port charts for each port in the selector,
+    and the selector's ports."""
+    specs = {name: CHARTS[name].builder(con, lang=lang).to_dict() for name in names}
+    ports = _busiest_ports(con)
+    per_port: dict[str, dict[str, dict]] = {}
+    for code, _ in ports:
+        per_port[code] = {}
+        for name in names:
+            if not CHARTS[name].per_port:
+                continue
+            try:
+                per_port[code][name] = CHARTS[name].builder(con, lang=lang, port=code).to_dict()
+            except NoData:
+                continue  # the page says the port has no such data
+    return specs, per_port, ports
+
+
+def write_page(con: duckdb.DuckDBPyConnection, folder: Path, lang: str, written: list[Path]) -> Path:
+    """Write `index.html` in `folder` for the charts whose files were just written there."""
+    names = [n for n in CHARTS if (folder / f"{n}.json") in written]
+    specs, per_port, ports = page_specs(con, lang, names)
+    options = [f'<option value="">{html.escape(text("page_all_ports", lang))}</option>']
+    options += [f'<option value="{code}">{html.escape(label)}</option>' for code, label in ports]
+    sections = []
+    for name in names:
+        links = " ".join(
+            f'<a href="{name}.{fmt}">{fmt.upper()}</a>' for fmt in ("html", "png", "svg", "json")
+        )
+        sections.append(
+            f'<section><div class="chart" id="chart-{name}"></div>'
+            f'<div class="files">{html.escape(text("page_files", lang))}: {links}</div></section>'
+        )
+    data = {
+        "CHART_NAMES": names,
+        "PER_PORT": [n for n in names if CHARTS[n].per_port],
+        "SPECS": specs,
+        "PORT_SPECS": per_port,
+        "NO_DATA": text("page_no_data", lang),
+        "STATUS": text("page_status", lang, n="{n}", e="{e}"),
+    }
+
+    def js(value: object) -> str:  # JSON that cannot close the <script> element it sits in
+        return json.dumps(value, ensure_ascii=False).replace("</", "<\\/")
+
+    constants = "\n".join(f"const {k} = {js(v)};" for k, v in data.items())
+    vintage = "".join(f"<p>{html.escape(line)}</p>" for line in _vintage_lines(con, lang))
+    page = f"""<!DOCTYPE html>
+<html lang="{lang}">
+<head>
+<meta charset="utf-8">
+<title>{html.escape(text("page_title", lang))}</title>
+<style>{STYLE}</style>
+<script>{vl_convert.javascript_bundle()}</script>
+</head>
+<body>
+<header>
+<h1>{html.escape(text("page_title", lang))}</h1>
+<p>{html.escape(text("page_intro", lang))}</p>
+{vintage}
+<p><label for="port">{html.escape(text("page_port", lang))}</label>
+<select id="port">{"".join(options)}</select></p>
+</header>
+<main>{"".join(sections)}</main>
+<footer><p id="status"></p></footer>
+<script>{constants}
+{SCRIPT}</script>
+</body>
+</html>
+"""
+    path = folder / "index.html"
+    partial = folder / ".index.html.partial"
+    partial.write_text(page, encoding="utf-8")
+    os.replace(partial, path)
+    return path

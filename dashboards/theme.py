@@ -1,0 +1,152 @@
+"""What every chart shares: palette, slide size, the source-and-vintage footer read from the warehouse,
+the language's number and month formats, and the monthly line chart most charts are built on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import altair as alt
+import duckdb
+import polars as pl
+
+from dashboards.labels import FORMAT_LOCALE, TIME_LOCALE, month_label, text
+from warehouse.db import frame as query_frame
+from warehouse.db import rows
+
+# Okabe–Ito: distinguishable with the common colour-vision deficiencies.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#999999"]
+GOOD, BAD, NEUTRAL = "#0072B2", "#D55E00", "#555555"
+WIDTH, HEIGHT = 1040, 470  # fits a 1280×720 slide with title and footer
+YEAR_AXIS = alt.Axis(format="%Y", tickCount={"interval": "year", "step": 1}, labelOverlap=True)
+
+
+class NoData(LookupError):
+    """The marts hold nothing for this chart (source not loaded, or a port with no such data)."""
+
+
+@dataclass(frozen=True)
+class Vintage:
+    publisher: str
+    title: str
+    latest_month: str
+    refreshed: str
+
+
+def vintage(con: duckdb.DuckDBPyConnection, source: str, lang: str) -> Vintage:
+    """Source and data vintage for a chart footer, read from marts.data_vintage."""
+    found = rows(
+        con,
+        "SELECT publisher, title, latest_month, refreshed_at FROM marts.data_vintage WHERE source = ?",
+        [source],
+    )
+    if not found:
+        raise NoData(f"marts.data_vintage has no row for source {source!r}")
+    publisher, title, latest, refreshed = found[0]
+    return Vintage(
+        publisher=publisher,
+        title=title,
+        latest_month=month_label(latest.year, latest.month, lang),
+        refreshed=refreshed.strftime("%Y-%m-%d"),
+    )
+
+
+def footer_lines(
+    con: duckdb.DuckDBPyConnection, sources: tuple[str, ...], lang: str, optional: tuple[str, ...] = ()
+) -> list[str]:
+    """One footer line per source the chart draws on (`optional` ones only when loaded)."""
+    loaded = {r[0] for r in rows(con, "SELECT source FROM marts.data_vintage")}
+    out = []
+    for source in sources + tuple(s for s in optional if s in loaded):
+        v = vintage(con, source, lang)
+        out.append(
+            text(
+                "footer",
+                lang,
+                publisher=v.publisher,
+                title=v.title,
+                latest=v.latest_month,
+                refreshed=v.refreshed,
+            )
+        )
+    return out
+
+
+def finish(chart: alt.TopLevelMixin, lines: list[str], lang: str) -> alt.VConcatChart:
+    """The chart with its footer under it and the shared theme and language locale."""
+    footer = (
+        alt.Chart(alt.Data(values=[{"t": line, "i": i} for i, line in enumerate(lines)]))
+        .mark_text(align="left", baseline="top", fontSize=11, color="#555")
+        .encode(text="t:N", y=alt.Y("i:O", axis=None), x=alt.value(0))
+        .properties(width=WIDTH, height=16 * len(lines))
+    )
+    return (
+        alt.vconcat(chart, footer, spacing=12)
+        .configure(
+            font="Helvetica, Arial, sans-serif",
+            locale={"number": FORMAT_LOCALE[lang], "time": TIME_LOCALE[lang]},
+        )
+        .configure_title(fontSize=20, subtitleFontSize=13, anchor="start", subtitleColor="#444")
+        .configure_axis(labelFontSize=12, titleFontSize=13, gridColor="#e6e6e6")
+        .configure_legend(labelFontSize=12, titleFontSize=13, labelLimit=320)
+        .configure_view(stroke=None)
+    )
+
+
+def months_frame(
+    con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None, series: str | None = None
+) -> pl.DataFrame:
+    """Query a monthly series; months missing in the data come back as nulls so lines break there
+    instead of drawing a straight line across a gap (TransBorder has whole missing months)."""
+    frame = query_frame(con, sql, params or [])
+    if frame.height == 0:
+        raise NoData("no rows in the marts for this chart (is the source loaded, does the port have data?)")
+    if series is None:
+        return frame
+    months = pl.DataFrame(
+        {"month": pl.date_range(frame["month"].min(), frame["month"].max(), "1mo", eager=True)}
+    )
+    grid = months.join(frame.select(series).unique(), how="cross")
+    return grid.join(frame, on=["month", series], how="left").sort(series, "month")
+
+
+def monthly_lines(
+    frame: pl.DataFrame,
+    series: tuple[str, str],
+    value: tuple[str, str, str, str],
+    order: list[str],
+    title: alt.Title,
+    lang: str,
+    points: bool = False,
+    extra_tooltips: tuple[alt.Tooltip, ...] = (),
+) -> alt.Chart:
+    """One line per series over months. `series` = (column, legend title); `value` = (column, axis
+    title, tooltip title, number format)."""
+    series_col, series_title = series
+    value_col, axis_title, value_title, value_format = value
+    mark = {"point": alt.OverlayMarkDef(size=12)} if points else {}
+    return (
+        alt.Chart(frame)
+        .mark_line(strokeWidth=1.8, **mark)
+        .encode(
+            x=alt.X("month:T", title=text("month", lang), axis=YEAR_AXIS),
+            y=alt.Y(f"{value_col}:Q", title=axis_title, axis=alt.Axis(format=value_format)),
+            color=alt.Color(
+                f"{series_col}:N",
+                title=series_title,
+                sort=order,
+                scale=alt.Scale(domain=order, range=PALETTE[: len(order)]),
+            ),
+            tooltip=[
+                alt.Tooltip(f"{series_col}:N", title=series_title),
+                alt.Tooltip("month:T", title=text("month", lang), format="%b %Y"),
+                alt.Tooltip(f"{value_col}:Q", title=value_title, format=value_format),
+                *extra_tooltips,
+            ],
+        )
+        .properties(width=WIDTH, height=HEIGHT, title=title)
+    )
+
+
+def order_by_total(frame: pl.DataFrame, series: str, value: str) -> list[str]:
+    """Series names, largest total first (legend and colour order)."""
+    return frame.group_by(series).agg(pl.col(value).sum()).sort(value, descending=True)[series].to_list()
