@@ -224,12 +224,15 @@ def recovery_heatmap(
     frame = query_frame(
         con,
         """WITH busiest AS (
-               SELECT scope FROM marts.people_flows WHERE grain = 'port' AND border = ? AND year(month) = 2019
+               SELECT scope FROM marts.people_flows
+               WHERE grain = 'port_group' AND border = ? AND year(month) = 2019
                GROUP BY scope ORDER BY sum(people_total) DESC LIMIT ?)
-           SELECT scope_name || ' (' || scope || ')' AS port, month, index_2019, people_total, people_2019
+           SELECT CASE WHEN scope = scope_name THEN scope ELSE scope_name || ' (' || scope || ')' END AS port,
+                  month, index_2019, people_total, people_2019
            FROM marts.people_flows
-           WHERE grain = 'port' AND month >= DATE '2020-01-01' AND index_2019 IS NOT NULL
-             AND (scope IN (SELECT scope FROM busiest) OR scope = ?)
+           WHERE grain = 'port_group' AND month >= DATE '2020-01-01' AND index_2019 IS NOT NULL
+             AND (scope IN (SELECT scope FROM busiest)
+                  OR scope = (SELECT port_group FROM core.dim_port_group WHERE port_code = ?))
            ORDER BY port, month""",
         [border, top, port or ""],
     )

@@ -59,7 +59,7 @@ def test_data_dictionary_is_generated_from_the_current_sql() -> None:
     finally:
         con.close()
     committed = (ROOT / "docs" / "data_dictionary.md").read_text()
-    assert committed == expected, "docs/data_dictionary.md is stale: run `hled dictionary`"
+    assert committed == expected, "docs/data_dictionary.md is stale: run `hled docs`"
     assert "## `core.fact_crossings`" in committed and "| `index_2019` |" in committed
 
 

@@ -75,23 +75,58 @@ def test_a_new_seasonal_pattern_is_learned_within_two_years() -> None:
     assert found["first_month"].to_list() == [date(2016, 6, 1), date(2017, 6, 1)]
 
 
-def test_a_shock_that_has_not_recovered_is_ongoing_and_a_lasting_drop_closes_as_new_level() -> None:
+def test_open_shocks_are_ongoing_or_ended_and_a_lasting_drop_is_not_recovered() -> None:
     values = seasonal(10)
     for t in range(12 * 9 + 6, 12 * 10):
         values[t] *= 0.5
     ongoing = detect_shocks(series(values)).row(0, named=True)
     assert ongoing["status"] == "ongoing" and ongoing["recovered_month"] is None
     assert ongoing["months_to_recover"] is None and ongoing["ended_month"] is None
+    # the same series next to one that runs a year longer: it stopped reporting, it is not ongoing
+    longer = series(seasonal(11), measure="pedestrians")
+    ended = detect_shocks(pl.concat([series(values), longer])).row(0, named=True)
+    assert ended["status"] == "series_ended" and ended["ended_month"] == date(2019, 12, 1)
 
     values = seasonal(14)
     for t in range(12 * 5, 12 * 14):
         values[t] *= 0.5  # the series never comes back
     found = detect_shocks(series(values))
     first = found.row(0, named=True)
-    assert first["first_month"] == date(2015, 1, 1) and first["status"] == "new_level"
+    assert first["first_month"] == date(2015, 1, 1) and first["status"] == "not_recovered"
     assert first["ended_month"] == date(2015 + MAX_EPISODE_MONTHS // 12, 1, 1)
     assert first["months_to_recover"] is None
     assert found.height == 1  # at the new level nothing more is flagged
+
+
+def test_a_slow_recovery_after_36_months_is_still_recorded() -> None:
+    values = seasonal(14)
+    for t in range(12 * 5, 12 * 10):
+        values[t] *= 0.5  # five years down, back from 2020
+    shock = detect_shocks(series(values)).row(0, named=True)
+    assert shock["status"] == "recovered" and shock["recovered_month"] == date(2020, 1, 1)
+    assert shock["months_to_recover"] == 60 and shock["ended_month"] == date(2020, 1, 1)
+
+
+def test_recovery_needs_two_months_back() -> None:
+    values = seasonal(12)
+    for t in (12 * 8 + 2, 12 * 8 + 3, 12 * 8 + 5):
+        values[t] *= 0.4  # March, April and June 2018 down; May 2018 back for a single month
+    shock = detect_shocks(series(values)).row(0, named=True)
+    # May back alone does not end it; July and August back do
+    assert shock["recovered_month"] == date(2018, 7, 1) and shock["months_to_recover"] == 4
+
+
+def test_the_level_to_regain_leaves_out_an_earlier_shock() -> None:
+    values = seasonal(12)
+    values[12 * 7 + 3] *= 0.5  # April 2017: a one-month shock
+    values[12 * 8 + 2] *= 0.4  # March 2018: the next one
+    values[12 * 8 + 3] *= 0.7  # April 2018: above the depressed April 2017, below a normal April
+    found = detect_shocks(series(values)).sort("first_month")
+    assert found["first_month"].to_list() == [date(2017, 4, 1), date(2018, 3, 1)]
+    second = found.row(1, named=True)
+    # measured against April 2017 as reported, April 2018 would count as back (1 month to recover);
+    # against what April 2017 should have been, recovery starts in May
+    assert second["recovered_month"] == date(2018, 5, 1) and second["months_to_recover"] == 2
 
 
 def test_small_series_gaps_and_separate_series() -> None:

@@ -5,7 +5,7 @@ docs/indicators.md), with the constants below."""
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from statistics import median
 
@@ -16,6 +16,7 @@ MIN_DROP = 0.15
 MIN_SCALE = 0.03
 MIN_EXPECTED = 1_000.0
 RECOVERY_SHARE = 0.95
+RECOVERY_MONTHS = 2
 MAX_EPISODE_MONTHS = 36
 GROWTH_MONTHS = 24
 MAX_GROWTH = 0.15
@@ -49,10 +50,25 @@ SHOCK_SCHEMA = {
 @dataclass
 class _Shock:
     start: int
-    baseline: list[float]  # log level of the 12 months before the start, by calendar position
+    baseline: list[float]  # pre-shock log level by calendar month (12 months before the start)
     trough: int
     trough_gap: float  # log shortfall (expected - actual) at the trough
     trough_expected: float
+    status: str = "open"  # open -> recovered | not_recovered (closed at MAX_EPISODE_MONTHS)
+    closed: int | None = None
+    recovered: int | None = None
+    streak: list[int] = field(default_factory=list)  # consecutive months back at the pre-shock level
+
+    def watch(self, t: int, xt: float) -> bool:
+        """Count month t towards recovery; True once RECOVERY_MONTHS months in a row are back."""
+        if xt >= self.baseline[t % 12] + math.log(RECOVERY_SHARE):
+            self.streak.append(t)
+        else:
+            self.streak = []
+        if len(self.streak) >= RECOVERY_MONTHS:
+            self.recovered = self.streak[0]
+            return True
+        return False
 
 
 def _month_index(d: date) -> int:
@@ -82,44 +98,32 @@ def _expected(x: list[float | None], t: int) -> float | None:
     return median(years) if len(years) >= 2 else None
 
 
-def _detect_series(start: int, values: list[float | None]) -> list[dict]:
-    """Shocks in one gap-filled monthly series (None = no row that month), as output rows."""
+def _detect_series(start: int, values: list[float | None], latest: int) -> list[dict]:
+    """Shocks in one gap-filled monthly series (None = no row that month), as output rows; `latest` is
+    the last month of the whole data (a series that stops earlier has ended, it is not ongoing)."""
     x = [None if v is None else math.log(v + 1.0) for v in values]
+    expected: list[float | None] = [None] * len(x)
+    in_episode = [False] * len(x)
     floor = math.log(1.0 / (1.0 - MIN_DROP))
     residuals: list[tuple[int, float]] = []
-    found: list[dict] = []
-    shock: _Shock | None = None
-
-    def close(s: _Shock, end: int | None, status: str) -> None:
-        recovered = status == "recovered"
-        found.append(
-            {
-                "first_month": _month_date(start + s.start),
-                "trough_month": _month_date(start + s.trough),
-                "expected_at_trough": round(math.exp(s.trough_expected) - 1.0, 1),
-                "actual_at_trough": values[s.trough],
-                "depth_pct": round(100.0 * (1.0 - math.exp(-s.trough_gap)), 2),
-                "pre_shock_level": round(math.exp(s.baseline[s.start % 12]) - 1.0, 1),
-                "recovered_month": _month_date(start + end) if recovered else None,
-                "months_to_recover": end - s.start if recovered else None,
-                "status": status,
-                "ended_month": None if end is None else _month_date(start + end),
-            }
-        )
+    episodes: list[_Shock] = []
+    open_shock: _Shock | None = None
 
     for t, xt in enumerate(x):
         if xt is None:
             continue
-        e = _expected(x, t)
-        if shock is not None:
-            if e is not None and e - xt > shock.trough_gap:
-                shock.trough, shock.trough_gap, shock.trough_expected = t, e - xt, e
-            if xt >= shock.baseline[t % 12] + math.log(RECOVERY_SHARE):
-                close(shock, t, "recovered")
-                shock = None
-            elif t - shock.start >= MAX_EPISODE_MONTHS:
-                close(shock, t, "new_level")
-                shock = None
+        e = expected[t] = _expected(x, t)
+        for old in episodes:  # closed without recovery: a later recovery is still recorded
+            if old.status == "not_recovered" and old.recovered is None and old.watch(t, xt):
+                old.status = "recovered"
+        if open_shock is not None:
+            in_episode[t] = True
+            if e is not None and e - xt > open_shock.trough_gap:
+                open_shock.trough, open_shock.trough_gap, open_shock.trough_expected = t, e - xt, e
+            if open_shock.watch(t, xt):
+                open_shock.status, open_shock = "recovered", None
+            elif t - open_shock.start >= MAX_EPISODE_MONTHS:
+                open_shock.status, open_shock.closed, open_shock = "not_recovered", t, None
             continue
         if e is None:
             continue
@@ -128,21 +132,45 @@ def _detect_series(start: int, values: list[float | None]) -> list[dict]:
         judged = len(recent) >= MIN_SCALE_POINTS and math.exp(e) - 1.0 >= MIN_EXPECTED
         if judged and r < -max(Z * _robust_scale(recent), floor):
             baseline = [e] * 12
-            for k in range(1, 13):
-                if x[t - k] is not None:
-                    baseline[(t - k) % 12] = x[t - k]
-            shock = _Shock(start=t, baseline=baseline, trough=t, trough_gap=-r, trough_expected=e)
+            for k in range(1, 13):  # the level to regain: actual months, or what was expected of
+                prior = x[t - k]  # months that were themselves inside an earlier shock
+                normal = prior is not None and not in_episode[t - k]
+                baseline[(t - k) % 12] = prior if normal else (expected[t - k] or e)
+            open_shock = _Shock(start=t, baseline=baseline, trough=t, trough_gap=-r, trough_expected=e)
+            episodes.append(open_shock)
+            in_episode[t] = True
             continue
         residuals.append((t, r))
-    if shock is not None:
-        close(shock, None, "ongoing")
-    return found
+    last = max(i for i, v in enumerate(x) if v is not None)
+    if open_shock is not None:
+        open_shock.status = "ongoing" if start + last >= latest else "series_ended"
+        open_shock.closed = last if open_shock.status == "series_ended" else None
+    return [_row(start, values, s) for s in episodes]
+
+
+def _row(start: int, values: list[float | None], s: _Shock) -> dict:
+    end = s.recovered if s.recovered is not None else s.closed
+    return {
+        "first_month": _month_date(start + s.start),
+        "trough_month": _month_date(start + s.trough),
+        "expected_at_trough": round(math.exp(s.trough_expected) - 1.0, 1),
+        "actual_at_trough": values[s.trough],
+        "depth_pct": round(100.0 * (1.0 - math.exp(-s.trough_gap)), 2),
+        "pre_shock_level": round(math.exp(s.baseline[s.start % 12]) - 1.0, 1),
+        "recovered_month": None if s.recovered is None else _month_date(start + s.recovered),
+        "months_to_recover": None if s.recovered is None else s.recovered - s.start,
+        "status": s.status,
+        "ended_month": None if end is None else _month_date(start + end),
+    }
 
 
 def detect_shocks(series: pl.DataFrame) -> pl.DataFrame:
     """One row per detected disruption in each (scope_type, scope, measure) monthly series."""
     out: list[dict] = []
     frame = series.select(list(INPUT_SCHEMA)).cast(INPUT_SCHEMA).drop_nulls(["month"])
+    if frame.height == 0:
+        return pl.DataFrame(schema=SHOCK_SCHEMA)
+    latest = _month_index(frame["month"].max())
     for (scope_type, scope, measure), part in frame.sort("month").group_by(
         ["scope_type", "scope", "measure"], maintain_order=True
     ):
@@ -151,7 +179,7 @@ def detect_shocks(series: pl.DataFrame) -> pl.DataFrame:
         values: list[float | None] = [None] * (months[-1] - first + 1)
         for i, v in zip(months, part["value"], strict=True):
             values[i - first] = v
-        for row in _detect_series(first, values):
+        for row in _detect_series(first, values, latest):
             out.append({"scope_type": scope_type, "scope": scope, "measure": measure, **row})
     return pl.DataFrame(out, schema=SHOCK_SCHEMA)
 
@@ -173,8 +201,16 @@ the data alone, no event dates:
 4. A shock starts in a month whose value is at least {MIN_DROP:.0%} below the expectation and more than
    {Z:g} robust standard deviations below it, where at least {MIN_EXPECTED:,.0f} were expected. Depth is
    the largest shortfall (expected - actual) / expected while the shock lasts, at its trough month.
-5. The shock lasts until the first month back at {RECOVERY_SHARE:.0%} of the pre-shock level of its
-   calendar month (the value in the 12 months before the shock): status `recovered`, with
-   `months_to_recover` counted from the first month. A shock not recovered after {MAX_EPISODE_MONTHS}
-   months is closed as `new_level` (the series settled lower) so that later shocks can be seen; one
-   still open at the latest month is `ongoing`. Both have `months_to_recover` NULL."""
+5. The level to regain is the 12 months before the shock, month by month (what was expected of a
+   month that was missing or inside an earlier shock). The shock has recovered at the first of
+   {RECOVERY_MONTHS} consecutive months back at {RECOVERY_SHARE:.0%} of that level for their calendar month
+   (`recovered`, with `months_to_recover` counted from the first month). One not back within
+   {MAX_EPISODE_MONTHS} months is closed as `not_recovered` so that later shocks can be seen; a recovery
+   after that is still recorded. One still open at the latest month of the data is `ongoing`; one
+   whose series stopped reporting is `series_ended`.
+
+Limits: a series is judged only once it has {GROWTH_MONTHS} months of history and {MIN_SCALE_POINTS}
+judged months behind it. The TransBorder data staged for development has January 2015 and then 2020
+on, so US trade is judged only from about 2022 and the spring-2020 trade collapse is not in
+`marts.shocks`. BTS often leaves out a month with no activity instead of reporting 0, and missing
+months are skipped, so a port that closes completely shows as a gap, not as a shock."""

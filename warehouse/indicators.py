@@ -106,7 +106,7 @@ PORT_MONTH_GRAIN = (
     "port x month (marts.port_month), port group x month (marts.port_group_month), "
     "border x month (marts.border_month); every crossings measure"
 )
-PORT_BORDER_GRAIN = "port x month and border x month (grain column)"
+PORT_BORDER_GRAIN = "port x month, port group x month and border x month (grain column)"
 
 
 def _border(table: str, column: str, where: str = "") -> str:
@@ -193,7 +193,8 @@ INDICATORS: tuple[Indicator, ...] = (
         "lower",
         "Inbound empty truck containers / (loaded + empty truck containers) x 100. Caveat: from 2023 "
         "several US-Mexico ports report more loaded containers than trucks, which lowers the share at "
-        "that reporting change (containers_per_truck shows it).",
+        "that reporting change (containers_per_truck shows it); the scorecard uses only months with at "
+        "most 1.1 containers per truck, so its latest window ends before the change.",
         "marts.empty_truck_share",
         ("loaded_containers", "empty_containers", "empty_share_pct", "containers_per_truck"),
         INDICATOR_SQL,
@@ -202,7 +203,7 @@ INDICATORS: tuple[Indicator, ...] = (
                 "Empty-truck share",
                 "Proporción de camiones vacíos",
                 "SELECT month, empty_share_pct AS value FROM marts.empty_truck_share "
-                f"WHERE grain = 'border' AND scope = '{SCORECARD_SCOPE}'",
+                f"WHERE grain = 'border' AND scope = '{SCORECARD_SCOPE}' AND containers_per_truck <= 1.1",
                 "mean",
             ),
         ),
@@ -616,7 +617,7 @@ def render_markdown() -> str:
         "|---|---|---|---|---|---|",
     ]
     out += [
-        f"| [`{i.id}`](#{i.id.replace('_', '-')}) | {i.title_en} / {i.title_es} | {PILLARS[i.pillar].en} "
+        f"| [`{i.id}`](#{i.id}) | {i.title_en} / {i.title_es} | {PILLARS[i.pillar].en} "
         f"| {i.unit} | {i.better} | {i.status} |"
         for i in INDICATORS
     ]
@@ -653,11 +654,11 @@ def render_markdown() -> str:
 SCORECARD_TEXT = f"""Each headline series is a monthly {SCORECARD_SCOPE} series. It is combined over
 12 months (a total for counts and dollars, an average for shares, ratios and indices) for calendar
 2019 (pre-pandemic), calendar 2021 (the HLED relaunch) and the latest 12 consecutive months on
-hand. A value is NULL unless all 12 of its months are on hand (in the data staged for development
-TransBorder starts in 2020, so its 2019 baselines are NULL, and dot3 lacks March 2024, so the
-priority-sector window ends in February 2024). `right_way_vs_2019` / `right_way_vs_2021` say
-whether the change goes the better way. Dollar values are current dollars, not adjusted for
-inflation."""
+hand. A value is NULL unless all 12 of its months are on hand (the TransBorder data staged for
+development has only January 2015 before 2020, so its 2019 baselines are NULL, and dot3 lacks
+March 2024, so the priority-sector window ends in February 2024). Rows can therefore end in
+different months; `latest_month` says which. `right_way_vs_2019` / `right_way_vs_2021` say whether
+the change goes the better way. Dollar values are current dollars, not adjusted for inflation."""
 
 PORT_GROUP_TEXT = """Ports that BTS split or merged are grouped in `core.dim_port_group` so long series stay
 continuous; the groups are declared in `warehouse/sql/derive/06_port_groups.sql`. Today one group:

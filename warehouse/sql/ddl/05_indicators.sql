@@ -27,11 +27,11 @@ COMMENT ON COLUMN marts.shocks.trough_month IS 'Month of the largest shortfall a
 COMMENT ON COLUMN marts.shocks.expected_at_trough IS 'What the seasonal pattern and trend predicted for the trough month';
 COMMENT ON COLUMN marts.shocks.actual_at_trough IS 'What was reported in the trough month';
 COMMENT ON COLUMN marts.shocks.depth_pct IS 'Depth: (expected - actual) / expected x 100 at the trough';
-COMMENT ON COLUMN marts.shocks.pre_shock_level IS 'Value in the same calendar month of the year before the shock started: the level a recovery must regain';
-COMMENT ON COLUMN marts.shocks.recovered_month IS 'First month back at 95 % of the pre-shock level of its calendar month; NULL while it has not recovered';
+COMMENT ON COLUMN marts.shocks.pre_shock_level IS 'The level a recovery must regain for the first month''s calendar month: its value in the year before the shock, or what was expected of it when that month was missing or inside an earlier shock';
+COMMENT ON COLUMN marts.shocks.recovered_month IS 'First of two consecutive months back at 95 % of the pre-shock level of their calendar months; NULL while it has not recovered';
 COMMENT ON COLUMN marts.shocks.months_to_recover IS 'Months from first_month to recovered_month; NULL while it has not recovered';
-COMMENT ON COLUMN marts.shocks.status IS 'recovered; ongoing (not recovered by the latest month); new_level (not recovered within 36 months: the series settled at a lower level and the episode was closed)';
-COMMENT ON COLUMN marts.shocks.ended_month IS 'Month the episode ended (recovered_month, or the month a new_level episode was closed); NULL while ongoing';
+COMMENT ON COLUMN marts.shocks.status IS 'recovered; ongoing (not recovered by the latest month of the data); not_recovered (not back within 36 months: the episode was closed so later shocks can be seen, and a later recovery is still recorded); series_ended (the series stopped reporting before recovering)';
+COMMENT ON COLUMN marts.shocks.ended_month IS 'Month the episode ended: recovered_month, the month a not_recovered episode was closed, or the last month of a series_ended one; NULL while ongoing';
 
 CREATE TABLE marts.indicator_catalog (
     indicator_id VARCHAR PRIMARY KEY,

@@ -10,6 +10,14 @@ WITH containers AS (
     WHERE c.measure IN ('truck_containers_loaded', 'truck_containers_empty', 'trucks')
     GROUP BY ALL
     UNION ALL
+    SELECT 'port_group', g.port_group, g.port_group_name, g.border, c.month,
+           sum(c.value) FILTER (WHERE c.measure = 'truck_containers_loaded'),
+           sum(c.value) FILTER (WHERE c.measure = 'truck_containers_empty'),
+           sum(c.value) FILTER (WHERE c.measure = 'trucks')
+    FROM core.fact_crossings c JOIN core.dim_port_group g USING (port_code)
+    WHERE c.measure IN ('truck_containers_loaded', 'truck_containers_empty', 'trucks')
+    GROUP BY ALL
+    UNION ALL
     SELECT 'border', p.border, p.border, p.border, c.month,
            sum(c.value) FILTER (WHERE c.measure = 'truck_containers_loaded'),
            sum(c.value) FILTER (WHERE c.measure = 'truck_containers_empty'),
@@ -44,6 +52,10 @@ WITH by_port AS (
 SELECT 'port' AS grain, port_code AS scope, port_name AS scope_name, border, month,
        pedestrians, pv, bus, train
 FROM by_port
+UNION ALL
+SELECT 'port_group', g.port_group, g.port_group_name, g.border, b.month,
+       sum(b.pedestrians), sum(b.pv), sum(b.bus), sum(b.train)
+FROM by_port b JOIN core.dim_port_group g USING (port_code) GROUP BY ALL
 UNION ALL
 SELECT 'border', border, border, border, month, sum(pedestrians), sum(pv), sum(bus), sum(train)
 FROM by_port GROUP BY ALL;
@@ -130,9 +142,9 @@ DROP TABLE trade_border_series;
 
 COMMENT ON TABLE marts.empty_truck_share IS 'Empty-truck share per port and per border and month: empty truck containers / (loaded + empty) truck containers, a utilization signal (lower = fewer trucks crossing empty). Caveat: from 2023 several US-Mexico ports report far more loaded containers than trucks (Laredo 2024: 4.96 M loaded containers, 3.03 M trucks), so the share falls at that reporting change; containers_per_truck shows it';
 COMMENT ON COLUMN marts.empty_truck_share.containers_per_truck IS '(loaded + empty containers) / inbound trucks: about 1 when each truck is counted once; well above 1 marks the reporting change in the caveat';
-COMMENT ON COLUMN marts.empty_truck_share.grain IS 'port (scope is a port code) or border (scope is US-Mexico or US-Canada)';
-COMMENT ON COLUMN marts.empty_truck_share.scope IS 'Port code or border name, depending on grain';
-COMMENT ON COLUMN marts.empty_truck_share.scope_name IS 'Port name or border name';
+COMMENT ON COLUMN marts.empty_truck_share.grain IS 'port (scope is a port code), port_group (scope is a core.dim_port_group group, continuous across port splits) or border (scope is US-Mexico or US-Canada)';
+COMMENT ON COLUMN marts.empty_truck_share.scope IS 'Port code, port group or border name, depending on grain';
+COMMENT ON COLUMN marts.empty_truck_share.scope_name IS 'Port, port group or border name';
 COMMENT ON COLUMN marts.empty_truck_share.border IS 'US-Mexico or US-Canada';
 COMMENT ON COLUMN marts.empty_truck_share.month IS 'First day of the month';
 COMMENT ON COLUMN marts.empty_truck_share.loaded_containers IS 'Inbound loaded truck containers (0 when the port reported only empty ones)';
@@ -140,9 +152,9 @@ COMMENT ON COLUMN marts.empty_truck_share.empty_containers IS 'Inbound empty tru
 COMMENT ON COLUMN marts.empty_truck_share.empty_share_pct IS 'empty / (loaded + empty) x 100; NULL when both are 0';
 
 COMMENT ON TABLE marts.people_flows IS 'People crossing inbound per port and per border and month (pedestrians, personal-vehicle, bus and train passengers), with year-over-year change, trailing 12-month total and the 2019 recovery index: legitimate travel';
-COMMENT ON COLUMN marts.people_flows.grain IS 'port (scope is a port code) or border (scope is US-Mexico or US-Canada)';
-COMMENT ON COLUMN marts.people_flows.scope IS 'Port code or border name, depending on grain';
-COMMENT ON COLUMN marts.people_flows.scope_name IS 'Port name or border name';
+COMMENT ON COLUMN marts.people_flows.grain IS 'port (scope is a port code), port_group (scope is a core.dim_port_group group, continuous across port splits) or border (scope is US-Mexico or US-Canada)';
+COMMENT ON COLUMN marts.people_flows.scope IS 'Port code, port group or border name, depending on grain';
+COMMENT ON COLUMN marts.people_flows.scope_name IS 'Port, port group or border name';
 COMMENT ON COLUMN marts.people_flows.border IS 'US-Mexico or US-Canada';
 COMMENT ON COLUMN marts.people_flows.month IS 'First day of the month';
 COMMENT ON COLUMN marts.people_flows.pedestrians IS 'Inbound pedestrians (0 when not reported)';
