@@ -44,11 +44,18 @@ async function draw(port) {
   drawn.filter((d) => d.status === "rejected").forEach((d) => errors.push(String(d.reason)));
   const status = document.getElementById("status");
   status.dataset.rendered = ok;
+  status.dataset.port = port;
   status.dataset.errors = errors.length;
   status.textContent = STATUS.replace("{n}", ok).replace("{e}", errors.length);
 }
-document.getElementById("port").addEventListener("change", (e) => draw(e.target.value));
-draw("");
+const select = document.getElementById("port");
+select.addEventListener("change", (e) => {
+  location.hash = e.target.value ? "port=" + e.target.value : "";
+  draw(e.target.value);
+});
+const wanted = new URLSearchParams(location.hash.slice(1)).get("port") || "";
+select.value = [...select.options].some((o) => o.value === wanted) ? wanted : "";
+draw(select.value);
 """
 
 STYLE = """

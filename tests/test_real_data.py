@@ -5,12 +5,17 @@ from __future__ import annotations
 
 import gzip
 import os
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
 import duckdb
 import pytest
 
+from dashboards.charts import CHARTS
+from dashboards.export import FORMATS
+from tests.browser import CHROMIUM, open_page
 from tests.conftest import SHARED_DATA, Reply, requires_shared, serve_publisher
 
 pytestmark = [pytest.mark.slow, requires_shared]
@@ -338,6 +343,37 @@ def test_shocks_find_the_pandemic_collapse_and_local_truck_disruptions(real_mirr
     )
     # short local disruptions at single ports, well after the pandemic (El Paso area in Sep 2023,
     # Eagle Pass in Dec 2023), each recovered within months
-    assert ("EL_PASO_AREA", date(2023, 9, 1), 2) in trucks and ("2303", date(2023, 12, 1), 1) in trucks
+    assert ("EL_PASO_AREA", date(2023, 9, 1), 4) in trucks and ("2303", date(2023, 12, 1), 1) in trucks
     scorecard = q(home, "SELECT DISTINCT pillar FROM marts.hled_scorecard ORDER BY 1")
     assert scorecard == [("facilitation",), ("green",), ("people",), ("recovery",), ("supply_chains",)]
+
+
+def test_charts_in_spanish_and_the_dashboard_page_on_the_real_data(real_mirror_warehouse, tmp_path) -> None:
+    """`hled charts --lang es` as a user runs it: every chart in four formats, footers with the real
+    latest month, and the page drawn by headless Chromium where it is installed."""
+    home, _ = real_mirror_warehouse
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HLED_")}
+    env["HLED_HOME"] = str(home)
+    result = subprocess.run(
+        [sys.executable, "-m", "flows.cli", "charts", "--lang", "es"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    folder = home / "exports" / "es"
+    for name in CHARTS:
+        for fmt in FORMATS:
+            assert (folder / f"{name}.{fmt}").stat().st_size > 1000, f"{name}.{fmt}"
+    # the staged crossings file ends in February 2025, the staged TransBorder files in September 2024
+    assert "Datos hasta feb 2025" in (folder / "border_trucks.svg").read_text()
+    assert "Datos hasta sep 2024" in (folder / "mode_share.svg").read_text()
+    assert "Camiones que entran a EE. UU." in (folder / "border_trucks.svg").read_text()
+    if CHROMIUM is None:
+        pytest.skip("Chromium is not installed: the page was written but not opened")
+    rendered = open_page(folder / "index.html", tmp_path, screenshot=tmp_path / "real.png")
+    assert rendered.status()["rendered"] == str(len(CHARTS)) and rendered.status()["errors"] == "0"
+    assert not [line for line in rendered.console if "rror" in line], rendered.console
+    assert (tmp_path / "real.png").stat().st_size > 150_000

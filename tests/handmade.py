@@ -1,0 +1,111 @@
+"""A small hand-made warehouse whose every indicator value can be worked out by hand: two US-Mexico
+port groups (Laredo; El Paso, split into El Paso + Ysleta from 2021) and one US-Canada port, in
+calendar 2019, 2021 and 2022, with trade through Laredo and El Paso in 2021-2022."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import polars as pl
+
+from transforms.crossings import measure_dimension
+from transforms.trade_codes import commodity_dimension, mode_dimension
+from warehouse.build import BuildInput, build_warehouse
+
+MONTHS = [date(y, m, 1) for y in (2019, 2021, 2022) for m in range(1, 13)]
+# inbound trucks per month by year: El Paso 2402 carries Ysleta's 200 trucks until 2021
+TRUCKS = {
+    "2304": {2019: 1000, 2021: 1200, 2022: 1500},
+    "2402": {2019: 500, 2021: 300, 2022: 300},
+    "2401": {2021: 200, 2022: 200},
+    "0901": {2019: 800, 2021: 800, 2022: 800},
+}
+
+
+def crossings() -> pl.DataFrame:
+    facts = []
+    for month in MONTHS:
+        for port, by_year in TRUCKS.items():
+            if month.year in by_year:
+                facts.append((port, month, "trucks", by_year[month.year]))
+        facts += [
+            ("2304", month, "truck_containers_loaded", 600),
+            ("2304", month, "truck_containers_empty", 200 if month.year == 2022 else 400),
+            ("2304", month, "pedestrians", 100),
+            ("2304", month, "personal_vehicle_passengers", 300 if month.year == 2019 else 150),
+            ("2304", month, "bus_passengers", 50),
+        ]
+    return pl.DataFrame(facts, schema=["port_code", "month", "measure", "value"], orient="row")
+
+
+def trade() -> tuple[pl.DataFrame, pl.DataFrame]:
+    port, commodity = [], []
+    for month in (m for m in MONTHS if m.year >= 2021):
+        grow = 2 if month.year == 2022 else 1
+        for trade_type, mode, value in (
+            ("import", "truck", 3_000_000 * grow),
+            ("export", "truck", 1_500_000 * grow),
+            ("import", "rail", 500_000 * grow),
+        ):
+            port.append((month, trade_type, "mexico", "TX", "2304", mode, value, 0))
+        port.append((month, "import", "mexico", "TX", "2402", "truck", 1_000_000, 0))
+        commodity.append((month, "import", "mexico", "2304", "85", "truck", 700_000 * grow, 0))
+        commodity.append((month, "import", "mexico", "2304", "30", "truck", 100_000, 0))
+    cols = ["month", "trade_type", "country", "us_state", "port_code", "mode", "value_usd", "freight_usd"]
+    ccols = ["month", "trade_type", "country", "port_code", "commodity", "mode", "value_usd", "freight_usd"]
+    return pl.DataFrame(port, schema=cols, orient="row"), pl.DataFrame(commodity, schema=ccols, orient="row")
+
+
+def ports() -> pl.DataFrame:
+    return pl.DataFrame(
+        [
+            ("2304", "Laredo", "Texas", "US-Mexico", True, "2304"),
+            ("2402", "El Paso", "Texas", "US-Mexico", True, "2402"),
+            ("2401", "Ysleta", "Texas", "US-Mexico", True, "2401"),
+            ("0901", "Buffalo", "New York", "US-Canada", True, "0901"),
+        ],
+        schema=["port_code", "port_name", "state", "border", "is_land_port", "crossings_port_code"],
+        orient="row",
+    )
+
+
+def build_handmade(path: Path) -> Path:
+    """Build the hand-made warehouse at `path` through the real build step."""
+    trade_port, trade_commodity = trade()
+    now = datetime.now(UTC)
+    sources = pl.DataFrame(
+        {
+            "source": ["bts_crossings", "transborder"],
+            "title": ["Border Crossing Entry Data", "North American TransBorder Freight Data"],
+            "publisher": ["BTS (test)", "BTS (test)"],
+            "url": ["http://127.0.0.1/crossings", "http://127.0.0.1/transborder"],
+        }
+    )
+    inputs = BuildInput(
+        tables={
+            "core.dim_source": sources,
+            "core.dim_port": ports(),
+            "core.dim_measure": measure_dimension(),
+            "core.dim_mode": mode_dimension(),
+            "core.dim_commodity": commodity_dimension(),
+            "core.fact_crossings": crossings(),
+            "core.fact_trade_port": trade_port,
+            "core.fact_trade_port_commodity": trade_commodity,
+        },
+        runs=pl.DataFrame(
+            {
+                "run_id": ["r"],
+                "started_at": [now],
+                "finished_at": [now],
+                "status": ["published"],
+                "code_version": ["test"],
+                "message": [""],
+            }
+        ),
+        source_files=pl.DataFrame(),
+        validations=pl.DataFrame(),
+        rejects=pl.DataFrame(),
+    )
+    build_warehouse(path, inputs, None)
+    return path

@@ -1,0 +1,89 @@
+"""The chart suite and the dashboard page on the hand-made warehouse: every chart in four formats in
+Spanish, footers read from the warehouse, and the page drawn by a real headless Chromium."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from dashboards.charts import CHARTS
+from dashboards.export import FORMATS, export_charts
+from tests.browser import open_page, png_size, requires_chromium
+from tests.handmade import build_handmade
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory):
+    root = tmp_path_factory.mktemp("dashboard")
+    warehouse = build_handmade(root / "warehouse.duckdb")
+    report = export_charts(warehouse, root / "exports", "es")
+    return root, report
+
+
+def test_every_chart_is_written_in_four_formats_with_spanish_labels(exported) -> None:
+    root, report = exported
+    folder = root / "exports" / "es"
+    assert report.failed == {} and report.skipped == {}
+    assert sorted(p.name for p in report.written) == sorted(f"{c}.{f}" for c in CHARTS for f in FORMATS)
+    assert report.page == folder / "index.html"
+    scorecard = (folder / "scorecard.svg").read_text()
+    assert "Tablero del DEAN" in scorecard and "Cambio vs. 2021" in scorecard
+    # the footer is read from marts.data_vintage: the hand-made data ends in December 2022
+    assert "Datos hasta dic 2022" in (folder / "border_trucks.svg").read_text()
+    spec = json.loads((folder / "top_ports.json").read_text())
+    assert spec["config"]["locale"]["number"]["decimal"] == ","
+    html = (folder / "people_flows.html").read_text()
+    assert "cdn.jsdelivr" not in html and '<script src="http' not in html
+    for name in CHARTS:
+        assert png_size(folder / f"{name}.png")[0] >= 2 * 1000, f"{name}.png is not at 2x scale"
+
+
+def test_scorecard_values_follow_the_warehouse(exported) -> None:
+    root, _ = exported
+    svg = (root / "exports" / "es" / "scorecard.svg").read_text()
+    # inbound trucks: 18 000 (2019), 20 400 (2021), 24 000 (2022), +17,65 % against 2021
+    for cell in ("18\u00a0000", "20\u00a0400", "24\u00a0000"):
+        assert cell.replace("\u00a0", "&#160;") in svg or cell in svg, cell
+    assert re.search(r">\+17,[67] %<", svg)
+
+
+def test_port_and_border_options(exported) -> None:
+    root, _ = exported
+    report = export_charts(
+        root / "warehouse.duckdb", root / "exports", "en", port="2304", only=["people_flows"]
+    )
+    assert [p.name for p in report.written] == [f"people_flows_2304.{f}" for f in FORMATS]
+    assert "Laredo (2304)" in (root / "exports" / "en" / "people_flows_2304.svg").read_text()
+    report = export_charts(
+        root / "warehouse.duckdb", root / "exports", "en", border="US-Canada", only=["top_ports"]
+    )
+    svg = (root / "exports" / "en" / "top_ports_US-Canada.svg").read_text()
+    assert "Buffalo (0901)" in svg and "Laredo" not in svg
+    with pytest.raises(ValueError, match="port '9999' is not in core.dim_port"):
+        export_charts(root / "warehouse.duckdb", root / "exports", "en", port="9999")
+    with pytest.raises(ValueError, match="unknown chart"):
+        export_charts(root / "warehouse.duckdb", root / "exports", "en", only=["pie"])
+
+
+@requires_chromium
+def test_dashboard_page_draws_every_chart_in_headless_chromium(exported, tmp_path) -> None:
+    root, _ = exported
+    page = root / "exports" / "es" / "index.html"
+    shot = tmp_path / "dashboard.png"
+    rendered = open_page(page, tmp_path, screenshot=shot)
+    boxes = rendered.chart_boxes()
+    assert sorted(boxes) == sorted(CHARTS)
+    for name, box in boxes.items():
+        assert 'class="marks"' in box and "<path" in box, f"chart {name} did not draw"
+    assert rendered.status() == {"rendered": str(len(CHARTS)), "port": "", "errors": "0"}
+    assert not [line for line in rendered.console if "rror" in line], rendered.console
+    # kept under the test's temporary directory; a blank page would compress to a few kilobytes
+    assert shot.stat().st_size > 150_000 and png_size(shot) == (1280, 9000)
+
+    by_port = open_page(page, tmp_path, fragment="port=2304")
+    status = by_port.status()
+    assert status["port"] == "2304" and status["errors"] == "0"
+    assert int(status["rendered"]) == len(CHARTS)  # Laredo has data for every per-port chart
+    assert "Laredo (2304)" in by_port.chart_boxes()["people_flows"]
