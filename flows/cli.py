@@ -3,6 +3,7 @@ line a user can act on. Prefect is imported only by the commands that run flows.
 
 from __future__ import annotations
 
+import csv
 import os
 import sys
 from pathlib import Path
@@ -185,6 +186,135 @@ def docs(
         con.close()
     (folder / "indicators.md").write_text(render_markdown())
     out.print(f"wrote {folder / 'data_dictionary.md'} and {folder / 'indicators.md'}")
+
+
+def _warehouse_error(exc: Exception) -> None:
+    err.print(f"[red]error:[/red] {exc}", soft_wrap=True)
+    raise typer.Exit(2) from None
+
+
+@app.command()
+def status() -> None:
+    """Show the last run, the published warehouse and, per source, its latest month and freshness.
+
+    Example: hled status
+    """
+    settings = _settings()
+    from flows.runlog import read_runs
+    from warehouse.access import age_hours
+    from warehouse.access import status as warehouse_status
+    from warehouse.errors import WarehouseError
+
+    runs = read_runs(settings.run_log)
+    if runs.height:
+        last = runs.sort("started_at").row(-1, named=True)
+        out.print(
+            f"last run {last['run_id']}: [bold]{last['status']}[/bold] "
+            f"at {last['started_at']:%Y-%m-%d %H:%M} UTC - {last['message']}",
+            soft_wrap=True,
+        )
+    else:
+        out.print("no run yet")
+    try:
+        state = warehouse_status(settings.warehouse_path)
+    except WarehouseError as exc:
+        _warehouse_error(exc)
+    built = f"{state.built_at:%Y-%m-%d %H:%M} UTC" if state.built_at else "unknown"
+    out.print(
+        f"warehouse {state.path} ({state.bytes / 1e6:,.1f} MB), "
+        f"built {built} by run {state.last_published_run}"
+    )
+    table = Table("source", "dataset", "latest month", "files", "fetched", "hours ago")
+    for s in state.sources:
+        age = age_hours(s.last_fetched)
+        table.add_row(
+            s.source,
+            s.title,
+            s.latest_month or "-",
+            str(s.files),
+            f"{s.last_fetched:%Y-%m-%d %H:%M}" if s.last_fetched else "-",
+            f"{age:,.1f}" if age is not None else "-",
+        )
+    out.print(table)
+
+
+@app.command()
+def sql(
+    statement: str = typer.Argument(..., help="One SQL query, run read-only."),
+    as_csv: bool = typer.Option(False, "--csv", help="Print CSV instead of a table."),
+    limit: int = typer.Option(100, "--limit", help="Rows shown in the table (CSV prints all)."),
+) -> None:
+    """Run a query read-only against the published warehouse and print the result.
+
+    Example: hled sql "SELECT border, sum(value) FROM marts.border_month WHERE measure = 'trucks' GROUP BY 1"
+    """
+    settings = _settings()
+    from warehouse.access import query
+    from warehouse.errors import WarehouseError
+
+    try:
+        columns, result = query(settings.warehouse_path, statement)
+    except WarehouseError as exc:
+        _warehouse_error(exc)
+    if as_csv:
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows(result)
+        return
+    table = Table(*columns)
+    for row in result[:limit]:
+        table.add_row(*("" if v is None else str(v) for v in row))
+    out.print(table)
+    if len(result) > limit:
+        out.print(f"{len(result):,} rows, first {limit} shown (--limit, or --csv for all)")
+
+
+export_app = typer.Typer(help="Export the published warehouse to other formats.", no_args_is_help=True)
+app.add_typer(export_app, name="export")
+
+
+@export_app.command("parquet")
+def export_parquet(
+    folder: Path = typer.Argument(..., help="Folder to write marts.<table>.parquet files to."),
+) -> None:
+    """Write every mart of the published warehouse as a Parquet file.
+
+    Example: hled export parquet ./marts
+    """
+    settings = _settings()
+    from warehouse.access import export_parquet as write_parquet
+    from warehouse.errors import WarehouseError
+
+    try:
+        written = write_parquet(settings.warehouse_path, folder)
+    except WarehouseError as exc:
+        _warehouse_error(exc)
+    for path in written:
+        out.print(str(path))
+
+
+@app.command()
+def snapshots() -> None:
+    """List the previously published warehouses kept as snapshots, newest first.
+
+    Example: hled snapshots
+    """
+    settings = _settings()
+    from warehouse.publish import list_snapshots
+
+    kept = list_snapshots(settings.snapshots_dir)
+    if not kept:
+        out.print(f"no snapshots in {settings.snapshots_dir}")
+        return
+    table = Table("snapshot", "replaced at (UTC)", "MB")
+    for path in kept:
+        stamp = path.stem.removeprefix("warehouse-")
+        when = f"{stamp[0:4]}-{stamp[4:6]}-{stamp[6:8]} {stamp[9:11]}:{stamp[11:13]}:{stamp[13:15]}"
+        table.add_row(str(path), when, f"{path.stat().st_size / 1e6:,.1f}")
+    out.print(table)
+    out.print(
+        f"{len(kept)} kept (HLED_SNAPSHOTS={settings.snapshots}); open one read-only like the warehouse"
+    )
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -36,7 +36,7 @@ from transforms.trade_codes import (
     trade_type_dimension,
 )
 from transforms.transborder import extend_ports, trade_ports
-from warehouse.build import BuildInput, build_warehouse
+from warehouse.build import BuildInput, build_warehouse, revision_counts
 from warehouse.publish import publish, published_state
 
 
@@ -70,6 +70,7 @@ class RunSummary:
     warehouse: str = ""
     charts_written: int = 0
     charts_failed: dict[str, str] = field(default_factory=dict)
+    revisions: dict[str, int] = field(default_factory=dict)  # values revised in months already published
 
 
 def _retry_transient(task, task_run, state) -> bool:
@@ -313,7 +314,7 @@ def build_task(
     parsed: dict[str, list[ParsedFiles]],
     validations: dict[str, list[dict]],
     settings: Settings,
-) -> tuple[str, dict[str, int]]:
+) -> tuple[str, dict[str, int], dict[str, int]]:
     log = get_run_logger()
     this_run = pl.DataFrame(
         [
@@ -380,11 +381,17 @@ def build_task(
             source_files=source_files,
             validations=validation_rows,
             rejects=rejects,
+            run_id=run_id,
         ),
         previous=settings.warehouse_path if settings.warehouse_path.exists() else None,
     )
     log.info("built %s: %s", target, ", ".join(f"{k} {v:,}" for k, v in counts.items()))
-    return str(target), counts
+    revisions = revision_counts(target, run_id)
+    for source, n in revisions.items():
+        log.info(
+            "%s: %d values revised by the publisher in months already published (meta.revisions)", source, n
+        )
+    return str(target), counts, revisions
 
 
 @task(name="publish", cache_policy=NO_CACHE)
@@ -450,6 +457,9 @@ def _summary_markdown(summary: RunSummary) -> str:
         )
     if summary.coverage_gaps:
         lines += ["", "Coverage gaps: " + ", ".join(summary.coverage_gaps)]
+    if summary.status == "published":
+        revised = ", ".join(f"{k} {v:,}" for k, v in summary.revisions.items()) or "none"
+        lines += ["", f"Values revised in months already published (meta.revisions): {revised}"]
     if summary.charts_failed:
         lines += ["", "Charts that failed: " + ", ".join(summary.charts_failed)]
     return "\n".join(lines)
@@ -526,7 +536,9 @@ def refresh(force: bool = False) -> RunSummary:
                     selected[name], parts[name], files, published.get(name, {}).get("rows_loaded"), settings
                 )
                 summary.coverage_gaps += [f"{name} {g}" for g in gaps]
-            built, counts = build_task(run_id, started_at, parts, parsed, validations, settings)
+            built, counts, summary.revisions = build_task(
+                run_id, started_at, parts, parsed, validations, settings
+            )
             publish_task(built, settings)
             summary.status = "published"
             summary.rows = {k: sum(p.rows_clean for p in v) for k, v in parsed.items()}
@@ -549,6 +561,12 @@ def refresh(force: bool = False) -> RunSummary:
         except ChartsFailed:
             raise  # the run was recorded as published: the warehouse is fine, the exports are not
         except BaseException as exc:  # killed runs keep their "running" line; everything else says why
+            if isinstance(exc, Exception):
+                create_markdown_artifact(
+                    f"# Refresh {run_id}: failed\n\nNothing was published; the previous warehouse stays.\n\n"
+                    f"```\n{type(exc).__name__}: {exc}\n```",
+                    key="refresh-summary",
+                )
             append_run(
                 settings.run_log,
                 run_id,

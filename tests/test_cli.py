@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+import httpx
 import pytest
 
 from tests.conftest import FIXTURES, make_mirror, sha256
@@ -117,6 +119,13 @@ def test_serve_runs_the_refresh_on_its_schedule(hled_home, tmp_path) -> None:
 
     try:
         published = wait_for(warehouse.exists, 240)
+        # the deployment and its cron schedule are registered on the server (what the UI shows)
+        ui = re.search(
+            r"Prefect server \(scheduler and UI\) at (http://127\.0\.0\.1:\d+)", serve_log.read_text()
+        )
+        deployments = (
+            httpx.post(f"{ui.group(1)}/api/deployments/filter", json={}, timeout=10).json() if ui else []
+        )
         # the next minute's run: stopping the service in the middle of it must not hang (systemctl stop)
         second_run = wait_for(lambda: serve_log.read_text().count("Beginning flow run") >= 2, 120)
     finally:
@@ -129,6 +138,9 @@ def test_serve_runs_the_refresh_on_its_schedule(hled_home, tmp_path) -> None:
         log.close()
     output = serve_log.read_text()
     assert published, output[-3000:]
+    assert [(d["name"], [sch["schedule"]["cron"] for sch in d["schedules"]]) for d in deployments] == [
+        ("nightly-refresh", ["* * * * *"])
+    ]
     assert second_run, output[-3000:]
     assert '"status": "published"' in (hled_home / "runs.jsonl").read_text()
     assert exit_code == 0, output[-3000:]

@@ -377,3 +377,16 @@ def test_charts_in_spanish_and_the_dashboard_page_on_the_real_data(real_mirror_w
     assert rendered.status()["rendered"] == str(len(CHARTS)) and rendered.status()["errors"] == "0"
     assert not [line for line in rendered.console if "rror" in line], rendered.console
     assert (tmp_path / "real.png").stat().st_size > 150_000
+
+
+def test_each_question_of_the_analysts_guide_has_an_answer(real_mirror_warehouse) -> None:
+    from tests.test_analysts_doc import examples
+
+    home, _ = real_mirror_warehouse
+    con = duckdb.connect(str(home / "warehouse.duckdb"), read_only=True)
+    try:
+        for number, sql in enumerate(examples(), start=1):
+            found = con.execute(sql).fetchall()
+            assert found or number > 10, f"question {number} of docs/analysts.md returned no rows"
+    finally:
+        con.close()

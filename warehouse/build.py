@@ -14,9 +14,9 @@ from warehouse import indicators
 from warehouse.db import connect, rows, run, scalar
 from warehouse.errors import WarehouseError
 
-META_TABLES = ("runs", "source_files", "validations", "rejects")
+META_TABLES = ("runs", "source_files", "validations", "rejects", "revisions")
 # meta tables whose history is carried from one published file to the next
-HISTORY_TABLES = ("runs", "source_files", "validations")
+HISTORY_TABLES = ("runs", "source_files", "validations", "revisions")
 
 
 @dataclass
@@ -28,6 +28,7 @@ class BuildInput:
     source_files: pl.DataFrame
     validations: pl.DataFrame
     rejects: pl.DataFrame
+    run_id: str = "unknown"
 
 
 def sql_files(folder: str) -> list[tuple[str, str]]:
@@ -112,6 +113,18 @@ def _carry_history(con: duckdb.DuckDBPyConnection, previous: Path) -> None:
         run(con, "DETACH prev")
 
 
+def _record_revisions(con: duckdb.DuckDBPyConnection, previous: Path, run_id: str) -> int:
+    """Compare the new facts with the previously published file; returns how many values changed."""
+    run(con, "ATTACH ? AS prev (READ_ONLY)", [str(previous)])
+    try:
+        run(con, "CREATE TEMP TABLE this_run AS SELECT ?::VARCHAR AS run_id", [run_id])
+        _run_sql(con, "revisions")
+        run(con, "DROP TABLE this_run")
+    finally:
+        run(con, "DETACH prev")
+    return scalar(con, "SELECT count(*) FROM meta.revisions WHERE run_id = ?", [run_id])
+
+
 def _upsert_runs(con: duckdb.DuckDBPyConnection, runs: pl.DataFrame) -> None:
     con.register("_runs", runs.to_arrow())
     try:
@@ -149,6 +162,7 @@ def build_warehouse(target: Path, inputs: BuildInput, previous: Path | None) -> 
         derive(con)
         if previous is not None and previous.exists():
             _carry_history(con, previous)
+            counts["meta.revisions (this run)"] = _record_revisions(con, previous, inputs.run_id)
         _upsert_runs(con, inputs.runs)
         for table in ("source_files", "validations", "rejects"):
             frame: pl.DataFrame = getattr(inputs, table)
@@ -170,3 +184,17 @@ def build_warehouse(target: Path, inputs: BuildInput, previous: Path | None) -> 
     finally:
         con.close()
     return counts
+
+
+def revision_counts(path: Path, run_id: str) -> dict[str, int]:
+    """Per source, how many values the build at `path` found revised (meta.revisions of `run_id`)."""
+    con = connect(path, read_only=True)
+    try:
+        found = rows(
+            con,
+            "SELECT source, count(*) FROM meta.revisions WHERE run_id = ? GROUP BY 1 ORDER BY 1",
+            [run_id],
+        )
+    finally:
+        con.close()
+    return {source: n for source, n in found}

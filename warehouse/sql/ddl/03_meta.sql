@@ -92,3 +92,25 @@ COMMENT ON COLUMN meta.rejects.line IS 'Line number in the raw file (the header 
 COMMENT ON COLUMN meta.rejects.rule IS 'Short rule code: duplicate_conflict, duplicate_exact, value_not_integer, date_unparseable, port_code_missing, measure_missing';
 COMMENT ON COLUMN meta.rejects.reason IS 'What was wrong with the row and what the fact kept instead, in words';
 COMMENT ON COLUMN meta.rejects.raw IS 'The raw row as text, fields joined by commas';
+
+CREATE TABLE meta.revisions (
+    run_id     VARCHAR NOT NULL,
+    source     VARCHAR NOT NULL,
+    fact_table VARCHAR NOT NULL,
+    port_code  VARCHAR,
+    month      DATE NOT NULL,
+    item       VARCHAR NOT NULL,
+    old_value  DOUBLE,
+    new_value  DOUBLE,
+    change     DOUBLE
+);
+COMMENT ON TABLE meta.revisions IS 'Values the publisher revised: every key of a month the previously published warehouse already had whose value changed, appeared or disappeared in this build, with old and new values and the run that saw it (history kept across refreshes). New months are not revisions';
+COMMENT ON COLUMN meta.revisions.run_id IS 'Run whose build saw the change, joins meta.runs';
+COMMENT ON COLUMN meta.revisions.source IS 'Source name, joins core.dim_source';
+COMMENT ON COLUMN meta.revisions.fact_table IS 'Table compared: core.fact_crossings (per port, month, measure), core.fact_trade_port (value per port, month, direction/partner/mode) or core.fact_trade_port_commodity (value per port, month, direction/partner/HS chapter)';
+COMMENT ON COLUMN meta.revisions.port_code IS 'Port code';
+COMMENT ON COLUMN meta.revisions.month IS 'First day of the revised month';
+COMMENT ON COLUMN meta.revisions.item IS 'What was revised: the measure (crossings), or trade_type/country/mode (dot1) or trade_type/country/HS chapter (dot3)';
+COMMENT ON COLUMN meta.revisions.old_value IS 'Value in the previously published warehouse (NULL: the key is new in a month already published); trade values are US dollars summed over the key';
+COMMENT ON COLUMN meta.revisions.new_value IS 'Value in this build (NULL: the key disappeared)';
+COMMENT ON COLUMN meta.revisions.change IS 'new_value - old_value (NULL when either is missing)';

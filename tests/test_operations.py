@@ -1,0 +1,118 @@
+"""Living with the nightly refresh: revisions against the previous publish, run history kept across
+refreshes, and the analyst commands (status, sql, export parquet, snapshots) on a real warehouse."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from flows.refresh import refresh
+from tests.conftest import FIXTURES, make_mirror
+
+ROOT = Path(__file__).resolve().parent.parent
+HLED = [sys.executable, "-m", "flows.cli"]
+LAREDO_FEB_2020 = b"Laredo,Texas,2304,US-Mexico Border,Feb 2020,Trucks,99,"
+
+
+def q(home: Path, sql: str) -> list[tuple]:
+    con = duckdb.connect(str(home / "warehouse.duckdb"), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def hled(home: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HLED_")}
+    env["HLED_HOME"] = str(home)
+    return subprocess.run([*HLED, *args], env=env, capture_output=True, text=True, timeout=300, cwd=ROOT)
+
+
+@pytest.fixture
+def mirrored(prefect_server, hled_home, tmp_path, monkeypatch) -> Path:
+    mirror = make_mirror(tmp_path / "mirror", FIXTURES / "crossings_current.csv")
+    monkeypatch.setenv("HLED_MIRROR", str(mirror))
+    monkeypatch.setenv("HLED_CHARTS", "0")
+    monkeypatch.setenv("HLED_MAX_REJECT_SHARE", "0.2")
+    return mirror
+
+
+def test_a_revised_value_is_listed_exactly_once_and_history_is_kept(mirrored, hled_home) -> None:
+    first = refresh()
+    assert first.status == "published" and first.revisions == {}
+    assert refresh().status == "unchanged"
+    crossings = mirrored / "bts_border_crossing" / "Border_Crossing_Entry_Data.csv"
+    body = crossings.read_bytes()
+    assert body.count(LAREDO_FEB_2020) == 1
+    crossings.write_bytes(body.replace(LAREDO_FEB_2020, LAREDO_FEB_2020.replace(b",99,", b",140,")))
+    third = refresh()
+    assert third.status == "published" and third.revisions == {"bts_crossings": 1}
+    assert q(
+        hled_home,
+        "SELECT run_id, source, fact_table, port_code, month, item, old_value, new_value, change "
+        "FROM meta.revisions",
+    ) == [
+        (
+            third.run_id,
+            "bts_crossings",
+            "core.fact_crossings",
+            "2304",
+            date(2020, 2, 1),
+            "trucks",
+            99.0,
+            140.0,
+            41.0,
+        )
+    ]
+    # the run history of all three refreshes is in the published file, and the revision stays there
+    assert [r[0] for r in q(hled_home, "SELECT status FROM meta.runs ORDER BY started_at")] == [
+        "published",
+        "unchanged",
+        "published",
+    ]
+    assert refresh(force=True).revisions == {}
+    assert q(hled_home, "SELECT count(*) FROM meta.revisions") == [(1,)]
+    assert len(list((hled_home / "snapshots").glob("warehouse-*.duckdb"))) == 2
+
+
+def test_status_sql_export_and_snapshots_commands(mirrored, hled_home, tmp_path) -> None:
+    assert refresh().status == "published"
+    assert refresh(force=True).status == "published"
+    status = hled(hled_home, "status")
+    assert status.returncode == 0, status.stderr
+    assert "published" in status.stdout and "bts_crossings" in status.stdout and "2020-02" in status.stdout
+
+    csv_out = hled(
+        hled_home,
+        "sql",
+        "SELECT measure, sum(value) AS total FROM core.fact_crossings GROUP BY 1 ORDER BY 1",
+        "--csv",
+    )
+    assert csv_out.returncode == 0, csv_out.stderr
+    expected = q(hled_home, "SELECT measure, sum(value) FROM core.fact_crossings GROUP BY 1 ORDER BY 1")
+    assert list(csv.reader(io.StringIO(csv_out.stdout))) == [["measure", "total"]] + [
+        [m, str(t)] for m, t in expected
+    ]
+    refused = hled(hled_home, "sql", "DELETE FROM core.fact_crossings")
+    assert refused.returncode == 2 and "read-only" in refused.stderr
+    assert q(hled_home, "SELECT count(*) FROM core.fact_crossings") == [(16,)]
+
+    exported = hled(hled_home, "export", "parquet", str(tmp_path / "parquet"))
+    assert exported.returncode == 0, exported.stderr
+    marts = {r[0] for r in q(hled_home, "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'marts'")}
+    assert {p.name for p in (tmp_path / "parquet").iterdir()} == {f"marts.{t}.parquet" for t in marts}
+    port_month = duckdb.sql(
+        f"SELECT count(*) FROM '{tmp_path / 'parquet' / 'marts.port_month.parquet'}'"
+    ).fetchall()
+    assert port_month == q(hled_home, "SELECT count(*) FROM marts.port_month")
+
+    listed = hled(hled_home, "snapshots")
+    assert listed.returncode == 0 and "1 kept (HLED_SNAPSHOTS=7)" in listed.stdout

@@ -1,0 +1,109 @@
+"""Read-only access for analysts and operators: what the published warehouse holds and how fresh it
+is, ad-hoc SQL, and the marts as Parquet. Nothing here can write the published file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from warehouse.db import connect, rows
+from warehouse.errors import WarehouseError
+
+
+@dataclass
+class SourceStatus:
+    source: str
+    title: str
+    latest_month: str | None
+    last_fetched: datetime | None
+    files: int
+
+
+@dataclass
+class WarehouseStatus:
+    path: Path
+    bytes: int
+    built_at: datetime | None
+    last_published_run: str | None
+    sources: list[SourceStatus]
+
+
+def _open(path: Path) -> duckdb.DuckDBPyConnection:
+    if not path.exists():
+        raise WarehouseError(f"no published warehouse at {path}; run `hled refresh` first")
+    return connect(path, read_only=True)
+
+
+def status(path: Path) -> WarehouseStatus:
+    """Per source: the latest month of data and when its files were last fetched, from the file itself."""
+    con = _open(path)
+    try:
+        published = rows(
+            con,
+            "SELECT run_id, finished_at FROM meta.runs WHERE status = 'published' "
+            "ORDER BY finished_at DESC LIMIT 1",
+        )
+        sources = [
+            SourceStatus(source, title, latest.strftime("%Y-%m") if latest else None, fetched, files)
+            for source, title, latest, fetched, files in rows(
+                con,
+                """SELECT v.source, v.title, v.latest_month, max(f.fetched_at), count(DISTINCT f.file_key)
+                   FROM marts.data_vintage v
+                   LEFT JOIN meta.source_files f ON f.source = v.source
+                        AND f.run_id = (SELECT run_id FROM meta.runs WHERE status = 'published'
+                                        ORDER BY finished_at DESC LIMIT 1)
+                   GROUP BY ALL ORDER BY v.source""",
+            )
+        ]
+    finally:
+        con.close()
+    run_id, built = published[0] if published else (None, None)
+    return WarehouseStatus(path, path.stat().st_size, built, run_id, sources)
+
+
+def query(path: Path, sql: str) -> tuple[list[str], list[tuple]]:
+    """Run one query on a read-only connection; column names and rows."""
+    con = _open(path)
+    try:
+        try:
+            result = con.execute(sql)
+        except duckdb.Error as exc:
+            raise WarehouseError(f"query failed: {exc}") from None
+        if result.description is None:
+            return [], []
+        return [d[0] for d in result.description], result.fetchall()
+    finally:
+        con.close()
+
+
+def export_parquet(path: Path, folder: Path) -> list[Path]:
+    """Every marts table as `<folder>/marts.<table>.parquet` (written beside, then renamed into place)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    con = _open(path)
+    written = []
+    try:
+        tables = [
+            r[0]
+            for r in rows(
+                con,
+                "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'marts' "
+                "AND database_name = current_database() ORDER BY 1",
+            )
+        ]
+        for table in tables:
+            target = folder / f"marts.{table}.parquet"
+            partial = folder / f".marts.{table}.parquet.partial"
+            con.execute(f"COPY marts.{table} TO '{partial}' (FORMAT parquet)").fetchall()
+            partial.replace(target)
+            written.append(target)
+    finally:
+        con.close()
+    return written
+
+
+def age_hours(moment: datetime | None) -> float | None:
+    """Hours since `moment` (None stays None)."""
+    return None if moment is None else (datetime.now(UTC) - moment).total_seconds() / 3600

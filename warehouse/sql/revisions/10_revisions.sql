@@ -1,0 +1,49 @@
+-- Values revised against the previously published warehouse (attached as `prev`). A fact table is
+-- compared only when both files have rows in it (a source not loaded this time is not "deleted"),
+-- and only over the months the previous file already had (new months are not revisions).
+-- The run id comes from the temporary table this_run(run_id).
+CREATE TEMP TABLE revision_keys AS
+SELECT 'bts_crossings' AS source, 'core.fact_crossings' AS fact_table, port_code, month, measure AS item,
+       value::DOUBLE AS value, 'new' AS side
+FROM core.fact_crossings
+UNION ALL
+SELECT 'bts_crossings', 'core.fact_crossings', port_code, month, measure, value::DOUBLE, 'old'
+FROM prev.core.fact_crossings
+UNION ALL
+SELECT 'transborder', 'core.fact_trade_port', port_code, month, trade_type || '/' || country || '/' || mode,
+       sum(value_usd)::DOUBLE, 'new'
+FROM core.fact_trade_port GROUP BY ALL
+UNION ALL
+SELECT 'transborder', 'core.fact_trade_port', port_code, month, trade_type || '/' || country || '/' || mode,
+       sum(value_usd)::DOUBLE, 'old'
+FROM prev.core.fact_trade_port GROUP BY ALL
+UNION ALL
+SELECT 'transborder', 'core.fact_trade_port_commodity', port_code, month,
+       trade_type || '/' || country || '/' || commodity, sum(value_usd)::DOUBLE, 'new'
+FROM core.fact_trade_port_commodity GROUP BY ALL
+UNION ALL
+SELECT 'transborder', 'core.fact_trade_port_commodity', port_code, month,
+       trade_type || '/' || country || '/' || commodity, sum(value_usd)::DOUBLE, 'old'
+FROM prev.core.fact_trade_port_commodity GROUP BY ALL;
+
+INSERT INTO meta.revisions
+WITH compared AS (  -- tables with rows on both sides, and the previous file's months
+    SELECT fact_table FROM revision_keys GROUP BY fact_table
+    HAVING count(*) FILTER (WHERE side = 'new') > 0 AND count(*) FILTER (WHERE side = 'old') > 0
+),
+old_months AS (SELECT DISTINCT fact_table, month FROM revision_keys WHERE side = 'old'),
+pairs AS (
+    SELECT source, fact_table, port_code, month, item,
+           any_value(value) FILTER (WHERE side = 'old') AS old_value,
+           any_value(value) FILTER (WHERE side = 'new') AS new_value
+    FROM revision_keys
+    WHERE fact_table IN (SELECT fact_table FROM compared)
+    GROUP BY ALL
+)
+SELECT (SELECT run_id FROM this_run), p.source, p.fact_table, p.port_code, p.month, p.item,
+       p.old_value, p.new_value, p.new_value - p.old_value
+FROM pairs p JOIN old_months m USING (fact_table, month)
+WHERE p.old_value IS DISTINCT FROM p.new_value
+ORDER BY p.fact_table, p.month, p.port_code, p.item;
+
+DROP TABLE revision_keys;
