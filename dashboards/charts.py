@@ -11,7 +11,7 @@ import altair as alt
 import duckdb
 import polars as pl
 
-from dashboards.labels import border_name, fmt_number, month_label, text
+from dashboards.labels import border_name, fmt_number, month_label, text, unit_name
 from dashboards.theme import (
     BAD,
     GOOD,
@@ -27,10 +27,16 @@ from dashboards.theme import (
     months_frame,
     order_by_total,
 )
+from transforms.trade_codes import PRIORITY_SECTORS
 from warehouse.db import frame as query_frame
 from warehouse.db import rows, scalar
 
 BORDERS = ("US-Mexico", "US-Canada")
+# a port group's label: "Laredo (2304)", or the group's own name for a declared group
+GROUP_LABEL = (
+    "CASE WHEN port_group = port_group_name THEN port_group ELSE port_group_name END"
+    " || CASE WHEN port_group SIMILAR TO '[0-9]{4}' THEN ' (' || port_group || ')' ELSE '' END"
+)
 CROSSINGS = ("bts_crossings",)
 TRADE = ("transborder",)
 
@@ -85,7 +91,15 @@ def border_trucks(
     )
     marks = (
         alt.Chart(shocks)
-        .mark_point(shape="triangle-down", size=110, filled=True, color=BAD, opacity=0.9, yOffset=-8)
+        .mark_point(
+            shape="triangle-down",
+            size=130,
+            filled=True,
+            color="#222222",
+            stroke="white",
+            strokeWidth=1,
+            yOffset=-9,
+        )
         .encode(
             x="month:T",
             y="value:Q",
@@ -108,28 +122,29 @@ def us_mexico_trucks(
     border: str | None = None,
     top: int = 5,
 ) -> alt.VConcatChart:
-    """Monthly inbound trucks at the top ports of a border (by the latest 12 months), the rest summed
-    as one line. `port` puts that port in the lines whatever its rank."""
+    """Monthly inbound trucks at the top port groups of a border (by the latest 12 months), the rest
+    summed as one line. `port` puts that port's group in the lines whatever its rank."""
     border = border or "US-Mexico"
     latest = scalar(
-        con, "SELECT max(month) FROM marts.port_month WHERE border = ? AND measure = 'trucks'", [border]
+        con, "SELECT max(month) FROM marts.port_group_month WHERE border = ? AND measure = 'trucks'", [border]
     )
     ranked = rows(
         con,
-        """SELECT port_code FROM marts.port_month WHERE border = ? AND measure = 'trucks' AND month = ?
-           ORDER BY t12m_total DESC, port_code LIMIT ?""",
+        """SELECT port_group FROM marts.port_group_month WHERE border = ? AND measure = 'trucks' AND month = ?
+           ORDER BY t12m_total DESC, port_group LIMIT ?""",
         [border, latest, top],
     )
     chosen = [r[0] for r in ranked]
-    if port and port not in chosen:
-        chosen.append(port)
+    if port:
+        chosen += [
+            r[0] for r in rows(con, "SELECT port_group FROM core.dim_port_group WHERE port_code = ?", [port])
+        ]
     other = text("other_ports", lang)
     frame = months_frame(
         con,
-        """SELECT month, CASE WHEN list_contains(?, port_code)
-                              THEN port_name || ' (' || port_code || ')' ELSE ? END AS port,
+        f"""SELECT month, CASE WHEN list_contains(?, port_group) THEN {GROUP_LABEL} ELSE ? END AS port,
                   sum(value)::BIGINT AS trucks
-           FROM marts.port_month WHERE border = ? AND measure = 'trucks'
+           FROM marts.port_group_month WHERE border = ? AND measure = 'trucks'
            GROUP BY ALL ORDER BY month""",
         [chosen, other, border],
     )
@@ -160,38 +175,42 @@ def top_ports(
     border: str | None = None,
     top: int = 15,
 ) -> alt.VConcatChart:
-    """Ranking of ports by inbound trucks over the latest 12 months, with the change on a year before."""
-    latest = scalar(con, "SELECT max(month) FROM marts.port_month WHERE measure = 'trucks'")
+    """Port groups ranked by inbound trucks over the latest 12 months, with the change on a year before."""
+    latest = scalar(con, "SELECT max(month) FROM marts.port_group_month WHERE measure = 'trucks'")
     frame = query_frame(
         con,
-        """SELECT p.port_name || ' (' || p.port_code || ')' AS port, p.port_code, p.border,
+        f"""SELECT {GROUP_LABEL.replace("port_group", "p.port_group")} AS port, p.port_group, p.border,
                   p.t12m_total AS trucks,
                   round(100.0 * (p.t12m_total - prev.t12m_total) / nullif(prev.t12m_total, 0), 1)
-                      AS change_pct
-           FROM marts.port_month p
-           LEFT JOIN marts.port_month prev ON prev.port_code = p.port_code AND prev.measure = 'trucks'
+                      AS change_pct,
+                  p.port_group = (SELECT port_group FROM core.dim_port_group WHERE port_code = ?) AS chosen
+           FROM marts.port_group_month p
+           LEFT JOIN marts.port_group_month prev ON prev.port_group = p.port_group AND prev.measure = 'trucks'
                 AND prev.month = p.month - INTERVAL 12 MONTH
            WHERE p.measure = 'trucks' AND p.month = ? AND list_contains(?, p.border)
            ORDER BY trucks DESC LIMIT ?""",
-        [latest, _borders(border), top],
+        [port or "", latest, _borders(border), top],
     )
     if frame.height == 0:
         raise NoData("no truck crossings in the latest month")
     frame = frame.with_columns(
-        pl.col("border").map_elements(lambda b: border_name(b, lang), return_dtype=pl.String)
+        pl.when(pl.col("chosen").fill_null(False))
+        .then(pl.lit(text("chosen_port", lang)))
+        .otherwise(pl.col("border").map_elements(lambda b: border_name(b, lang), return_dtype=pl.String))
+        .alias("colour")
     )
-    highlight = alt.condition(
-        alt.datum.port_code == (port or ""),
-        alt.value(PALETTE[1]),
-        alt.Color("border:N", title=text("border", lang)),
-    )
+    domain = [border_name(b, lang) for b in BORDERS] + [text("chosen_port", lang)]
     chart = (
         alt.Chart(frame)
         .mark_bar()
         .encode(
             y=alt.Y("port:N", sort="-x", title=text("port", lang)),
             x=alt.X("trucks:Q", title=text("trucks_12m_axis", lang), axis=alt.Axis(format=",.0f")),
-            color=highlight,
+            color=alt.Color(
+                "colour:N",
+                title=text("border", lang),
+                scale=alt.Scale(domain=domain, range=[PALETTE[0], PALETTE[2], PALETTE[3]]),
+            ),
             tooltip=[
                 alt.Tooltip("port:N", title=text("port", lang)),
                 alt.Tooltip("trucks:Q", title=text("trucks_12m_axis", lang), format=",.0f"),
@@ -302,7 +321,8 @@ def trade_per_truck(
                   total_value_per_inbound_truck_usd / 1e3 AS per_truck_k, total_value_usd / 1e9 AS value_bn,
                   inbound_trucks
            FROM marts.trade_value_per_truck
-           WHERE list_contains(?, port_code) AND inbound_trucks > 0 ORDER BY month""",
+           WHERE list_contains(?, port_code) AND inbound_trucks > 0 AND month >= DATE '2020-01-01'
+           ORDER BY month""",
         [ranked],
         series="port",
     )
@@ -434,10 +454,11 @@ def priority_sectors(
         con,
         f"""SELECT month, hled_sector_{lang} AS sector, sum(value_usd) / 1e9 AS value_bn
             FROM marts.priority_sector_trade
-            WHERE country = 'mexico' AND hled_sector <> 'other' AND (?::VARCHAR IS NULL OR port_code = ?)
+            WHERE country = 'mexico' AND list_contains(?, hled_sector)
+              AND (?::VARCHAR IS NULL OR port_code = ?)
               AND month >= DATE '2020-01-01'
             GROUP BY ALL ORDER BY month""",
-        [port, port],
+        [list(PRIORITY_SECTORS), port, port],
         series="sector",
     )
     where = text("at_port", lang, port=port) if port else ""
@@ -471,12 +492,12 @@ def priority_sectors_by_port(
                        hled_sector_{lang} AS sector, sum(value_usd) / 1e9 AS value_bn
                 FROM marts.priority_sector_trade
                 WHERE country = 'mexico' AND month > ?::DATE - INTERVAL 12 MONTH AND port_code NOT LIKE '%X%'
-                  AND hled_sector IN ('semiconductors_ict', 'medical_optical', 'pharmaceuticals')
+                  AND list_contains(?, hled_sector)
                 GROUP BY ALL),
             ranked AS (SELECT port_code FROM recent GROUP BY port_code ORDER BY sum(value_bn) DESC LIMIT ?)
             SELECT port, sector, value_bn FROM recent
             WHERE port_code IN (SELECT port_code FROM ranked) OR port_code = ?""",
-        [latest, top, port or ""],
+        [latest, list(PRIORITY_SECTORS), top, port or ""],
     )
     order = order_by_total(frame, "sector", "value_bn")
     chart = (
@@ -611,13 +632,14 @@ def scorecard(
     if table.height == 0:
         raise NoData("marts.hled_scorecard is empty")
     columns = [  # (key, left edge in px, width in px)
-        ("pillar", 0, 250),
-        ("headline", 255, 330),
-        ("v2019", 590, 80),
-        ("v2021", 675, 80),
-        ("latest", 760, 85),
-        ("until", 850, 80),
-        ("change", 935, 105),
+        ("pillar", 0, 185),
+        ("headline", 190, 270),
+        ("unit", 465, 180),
+        ("v2019", 650, 70),
+        ("v2021", 725, 70),
+        ("latest", 800, 70),
+        ("until", 875, 70),
+        ("change", 950, 100),
     ]
     cells = []
     for i, r in enumerate(table.iter_rows(named=True)):
@@ -626,6 +648,7 @@ def scorecard(
         values = {
             "pillar": r["pillar"],
             "headline": r["headline"],
+            "unit": unit_name(r["unit"], lang),
             "v2019": fmt_number(r["value_2019"], lang),
             "v2021": fmt_number(r["value_2021"], lang),
             "latest": fmt_number(r["latest_value"], lang),
@@ -650,6 +673,7 @@ def scorecard(
         scale=alt.Scale(domain=["good", "bad", "neutral", "header"], range=[GOOD, BAD, NEUTRAL, "#222222"]),
         legend=alt.Legend(
             title=text("sc_legend", lang),
+            orient="bottom",
             values=["good", "bad", "neutral"],
             labelExpr=(
                 f"{{'good': {text('sc_good', lang)!r}, 'bad': {text('sc_bad', lang)!r}, "
@@ -673,7 +697,7 @@ def scorecard(
         for header in (True, False)
     ]
     chart = alt.layer(*layers).properties(
-        width=WIDTH,
+        width=1050,
         height=HEIGHT,
         title=alt.Title(text("scorecard_title", lang), subtitle=text("scorecard_subtitle", lang)),
     )
@@ -682,27 +706,28 @@ def scorecard(
 
 @dataclass(frozen=True)
 class ChartSpec:
-    """A chart: its builder, the sources it needs, whether `port` changes it."""
+    """A chart: its builder, the sources it needs, whether `port` or `border` changes it."""
 
     builder: Callable[..., alt.TopLevelMixin]
     sources: tuple[str, ...]
     per_port: bool = False
+    per_border: bool = False
 
 
 # name -> chart. The export step and the dashboard page iterate this: adding a chart is adding a line.
 # A chart whose sources are not all loaded (HLED_SOURCES) is skipped, not failed.
 CHARTS: dict[str, ChartSpec] = {
     "scorecard": ChartSpec(scorecard, CROSSINGS),
-    "border_trucks": ChartSpec(border_trucks, CROSSINGS, per_port=True),
-    "us_mexico_trucks": ChartSpec(us_mexico_trucks, CROSSINGS),
-    "top_ports": ChartSpec(top_ports, CROSSINGS),
-    "recovery_heatmap": ChartSpec(recovery_heatmap, CROSSINGS),
-    "people_flows": ChartSpec(people_flows, CROSSINGS, per_port=True),
-    "port_concentration": ChartSpec(port_concentration, CROSSINGS),
-    "trade_by_mode": ChartSpec(trade_by_mode, TRADE),
-    "mode_share": ChartSpec(mode_share, TRADE),
+    "border_trucks": ChartSpec(border_trucks, CROSSINGS, per_port=True, per_border=True),
+    "us_mexico_trucks": ChartSpec(us_mexico_trucks, CROSSINGS, per_port=True, per_border=True),
+    "top_ports": ChartSpec(top_ports, CROSSINGS, per_port=True, per_border=True),
+    "recovery_heatmap": ChartSpec(recovery_heatmap, CROSSINGS, per_border=True),
+    "people_flows": ChartSpec(people_flows, CROSSINGS, per_port=True, per_border=True),
+    "port_concentration": ChartSpec(port_concentration, CROSSINGS, per_border=True),
+    "trade_by_mode": ChartSpec(trade_by_mode, TRADE, per_border=True),
+    "mode_share": ChartSpec(mode_share, TRADE, per_border=True),
     "top_ports_truck_trade": ChartSpec(top_ports_truck_trade, TRADE + CROSSINGS),
-    "trade_per_truck": ChartSpec(trade_per_truck, TRADE + CROSSINGS),
+    "trade_per_truck": ChartSpec(trade_per_truck, TRADE + CROSSINGS, per_port=True),
     "priority_sectors": ChartSpec(priority_sectors, TRADE, per_port=True),
     "priority_sectors_by_port": ChartSpec(priority_sectors_by_port, TRADE),
 }

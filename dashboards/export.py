@@ -17,6 +17,7 @@ from dashboards.theme import NoData
 from warehouse.db import connect, rows
 
 FORMATS = ("html", "png", "svg", "json")
+COMPLETE_MARKER = ".complete"  # written after a full export in which no chart failed
 log = logging.getLogger(__name__)
 
 
@@ -73,6 +74,8 @@ def export_charts(
         for name, spec in CHARTS.items():
             if only and name not in only:
                 continue
+            if (port and not spec.per_port) or (border and not spec.per_border):
+                continue  # the option would not change this chart: no file named as if it did
             missing = [s for s in spec.sources if s not in loaded]
             if missing:
                 report.skipped[name] = f"source not loaded: {', '.join(missing)}"
@@ -87,7 +90,13 @@ def export_charts(
                 log.error("chart %s failed: %s", name, exc)
                 report.failed[name] = f"{type(exc).__name__}: {exc}"
         if not (only or port or border):
-            report.page = write_page(con, target, lang, report.written)
+            try:
+                report.page = write_page(con, target, lang, report.written)
+            except Exception as exc:  # the chart files stay; the page is named as what failed
+                log.error("dashboard page failed: %s", exc)
+                report.failed["index.html"] = f"{type(exc).__name__}: {exc}"
+            if not report.failed:
+                (target / COMPLETE_MARKER).write_text(f"{len(report.written)} files\n")
     finally:
         con.close()
     return report

@@ -37,7 +37,7 @@ LABELS: dict[str, dict[str, str]] = {
         "es": "Principales puertos México–EE. UU. por comercio transportado en camión",
     },
     "truck_ports_subtitle": {
-        "en": "Exports plus imports by truck over the 12 latest months of {year}; value per inbound truck in the tooltip",
+        "en": "Exports plus imports by truck in the 12 months to {year}; value per inbound truck in the tooltip",
         "es": "Exportaciones más importaciones en camión en los 12 meses más recientes hasta {year}; valor por camión entrante en la información emergente",
     },
     "per_truck": {"en": "US$ per inbound truck", "es": "US$ por camión entrante"},
@@ -53,6 +53,7 @@ LABELS: dict[str, dict[str, str]] = {
     "at_port": {"en": ", port {port}", "es": ", puerto {port}"},
     "scope": {"en": "Border or port", "es": "Frontera o puerto"},
     "border": {"en": "Border", "es": "Frontera"},
+    "chosen_port": {"en": "Selected port", "es": "Puerto elegido"},
     "border_trucks_title": {
         "en": "Inbound trucks, US–Mexico and US–Canada borders",
         "es": "Camiones que entran a EE. UU., fronteras con México y con Canadá",
@@ -161,6 +162,7 @@ LABELS: dict[str, dict[str, str]] = {
     "sc_v2019": {"en": "2019", "es": "2019"},
     "sc_v2021": {"en": "2021", "es": "2021"},
     "sc_latest": {"en": "Latest", "es": "Reciente"},
+    "sc_unit": {"en": "Unit", "es": "Unidad"},
     "sc_until": {"en": "ending", "es": "hasta"},
     "sc_change": {"en": "Change vs 2021", "es": "Cambio vs. 2021"},
     "sc_legend": {"en": "Change", "es": "Cambio"},
@@ -271,6 +273,22 @@ BORDER_NAMES = {
     "US-Mexico": {"en": "US–Mexico", "es": "México–EE. UU."},
     "US-Canada": {"en": "US–Canada", "es": "Canadá–EE. UU."},
 }
+
+
+UNITS_ES = {
+    "trucks": "camiones",
+    "people": "personas",
+    "percent of truck containers": "% de contenedores de camión",
+    "US dollars per inbound truck": "US$ por camión entrante",
+    "US dollars (current)": "US$ (corrientes)",
+    "percent of trade value": "% del valor comerciado",
+    "index 0-10,000": "índice 0-10 000",
+}
+
+
+def unit_name(unit: str, lang: str) -> str:
+    """A scorecard unit in the language (the declarations in warehouse/indicators.py are in English)."""
+    return UNITS_ES.get(unit, unit) if lang == "es" else unit
 
 
 def border_name(border: str, lang: str) -> str:

@@ -19,42 +19,58 @@ from dashboards.theme import NoData
 from warehouse.db import rows
 
 PAGE_PORTS = 15  # busiest ports by inbound trucks offered in the selector
+# charts the selector redraws for a port (the others are the same for every port)
+PAGE_PER_PORT = ("border_trucks", "top_ports", "people_flows", "priority_sectors")
 log = logging.getLogger(__name__)
 
 SCRIPT = """
-const errors = [];
+let errors = [];
 window.addEventListener("error", (e) => errors.push(String(e.message)));
 const consoleError = console.error;
 console.error = (...args) => { errors.push(args.join(" ")); consoleError(...args); };
 const options = {renderer: "svg", actions: false};
+const views = {};
+let drawing = 0;
 async function draw(port) {
+  const token = ++drawing;  // a later selection wins over one still drawing
+  errors = [];
   const jobs = [];
   for (const name of CHART_NAMES) {
     const box = document.getElementById("chart-" + name);
     const perPort = port && PORT_SPECS[port] && (name in PORT_SPECS[port]);
-    const spec = perPort ? PORT_SPECS[port][name] : SPECS[name];
     if (port && PER_PORT.includes(name) && !perPort) {
+      if (views[name]) { views[name].finalize(); delete views[name]; }
       box.textContent = NO_DATA;
       continue;
     }
-    jobs.push(vegaEmbed(box, spec, options).then(() => name));
+    if (port && !PER_PORT.includes(name) && views[name]) continue;  // the same for every port
+    const spec = perPort ? PORT_SPECS[port][name] : SPECS[name];
+    jobs.push(vegaEmbed(box, spec, options).then((result) => {
+      if (views[name]) views[name].finalize();
+      views[name] = result.view;
+      return name;
+    }));
   }
   const drawn = await Promise.allSettled(jobs);
-  const ok = drawn.filter((d) => d.status === "fulfilled").length;
+  if (token !== drawing) return;
   drawn.filter((d) => d.status === "rejected").forEach((d) => errors.push(String(d.reason)));
+  const shown = Object.keys(views).length;
   const status = document.getElementById("status");
-  status.dataset.rendered = ok;
+  status.dataset.rendered = shown;
   status.dataset.port = port;
   status.dataset.errors = errors.length;
-  status.textContent = STATUS.replace("{n}", ok).replace("{e}", errors.length);
+  status.textContent = STATUS.replace("{n}", shown).replace("{e}", errors.length);
 }
 const select = document.getElementById("port");
+function fromHash() {
+  const wanted = new URLSearchParams(location.hash.slice(1)).get("port") || "";
+  return [...select.options].some((o) => o.value === wanted) ? wanted : "";
+}
 select.addEventListener("change", (e) => {
   location.hash = e.target.value ? "port=" + e.target.value : "";
-  draw(e.target.value);
 });
-const wanted = new URLSearchParams(location.hash.slice(1)).get("port") || "";
-select.value = [...select.options].some((o) => o.value === wanted) ? wanted : "";
+window.addEventListener("hashchange", () => { select.value = fromHash(); draw(select.value); });
+select.value = fromHash();
 draw(select.value);
 """
 
@@ -114,7 +130,7 @@ def page_specs(
     for code, _ in ports:
         per_port[code] = {}
         for name in names:
-            if not CHARTS[name].per_port:
+            if name not in PAGE_PER_PORT:
                 continue
             try:
                 per_port[code][name] = CHARTS[name].builder(con, lang=lang, port=code).to_dict()
@@ -140,7 +156,7 @@ def write_page(con: duckdb.DuckDBPyConnection, folder: Path, lang: str, written:
         )
     data = {
         "CHART_NAMES": names,
-        "PER_PORT": [n for n in names if CHARTS[n].per_port],
+        "PER_PORT": [n for n in names if n in PAGE_PER_PORT],
         "SPECS": specs,
         "PORT_SPECS": per_port,
         "NO_DATA": text("page_no_data", lang),

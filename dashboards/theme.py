@@ -16,7 +16,7 @@ from warehouse.db import rows
 # Okabe–Ito: distinguishable with the common colour-vision deficiencies.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#999999"]
 GOOD, BAD, NEUTRAL = "#0072B2", "#D55E00", "#555555"
-WIDTH, HEIGHT = 1040, 470  # fits a 1280×720 slide with title and footer
+WIDTH, HEIGHT = 860, 420  # with axes and legend, fits a 1280×720 slide (tests check the PNG width)
 YEAR_AXIS = alt.Axis(format="%Y", tickCount={"interval": "year", "step": 1}, labelOverlap=True)
 
 
@@ -87,7 +87,7 @@ def finish(chart: alt.TopLevelMixin, lines: list[str], lang: str) -> alt.VConcat
         )
         .configure_title(fontSize=20, subtitleFontSize=13, anchor="start", subtitleColor="#444")
         .configure_axis(labelFontSize=12, titleFontSize=13, gridColor="#e6e6e6")
-        .configure_legend(labelFontSize=12, titleFontSize=13, labelLimit=320)
+        .configure_legend(labelFontSize=12, titleFontSize=13, labelLimit=360, orient="bottom", columns=3)
         .configure_view(stroke=None)
     )
 

@@ -132,7 +132,7 @@ def charts(
     ),
 ) -> None:
     """Export the charts from the published warehouse (HTML, PNG, SVG, Vega-Lite JSON) under
-    $HLED_HOME/exports/<lang>/, and the dashboard page index.html when all charts are drawn.
+    $HLED_HOME/exports/<lang>/, and the dashboard page index.html (not with --port/--border/--chart).
 
     Example: hled charts --lang es --port 2304
     """

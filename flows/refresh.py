@@ -388,9 +388,7 @@ def build_task(
     log.info("built %s: %s", target, ", ".join(f"{k} {v:,}" for k, v in counts.items()))
     revisions = revision_counts(target, run_id)
     for source, n in revisions.items():
-        log.info(
-            "%s: %d values revised by the publisher in months already published (meta.revisions)", source, n
-        )
+        log.info("%s: %d values changed in months already published (meta.revisions)", source, n)
     return str(target), counts, revisions
 
 
@@ -407,12 +405,15 @@ def charts_task(settings: Settings) -> tuple[int, dict[str, str]]:
     from dashboards.export import export_charts
 
     log = get_run_logger()
-    written, failed = 0, {}
+    written, failed, skipped = 0, {}, {}
     for lang in ("en", "es"):
         report = export_charts(settings.warehouse_path, settings.exports_dir, lang)
         written += len(report.written)
         failed.update({f"{name} ({lang})": why for name, why in report.failed.items()})
+        skipped.update({f"{name} ({lang})": why for name, why in report.skipped.items()})
     log.info("exported %d chart files under %s", written, settings.exports_dir)
+    for name, why in skipped.items():  # a source left out by HLED_SOURCES is expected; no data is not
+        (log.info if why.startswith("source not loaded") else log.warning)("chart %s skipped: %s", name, why)
     for name, why in failed.items():
         log.error("chart %s failed: %s", name, why)
     return written, failed
@@ -432,9 +433,11 @@ def _charts_stale(settings: Settings) -> bool:
     """Exports missing or older than the published warehouse (a night that skipped or failed them)."""
     if not settings.warehouse_path.exists():
         return False
+    from dashboards.export import COMPLETE_MARKER
+
     built = settings.warehouse_path.stat().st_mtime
-    files = list(settings.exports_dir.glob("*/*.png"))
-    return not files or min(f.stat().st_mtime for f in files) < built
+    markers = [settings.exports_dir / lang / COMPLETE_MARKER for lang in ("en", "es")]
+    return any(not m.exists() or m.stat().st_mtime < built for m in markers)
 
 
 def _current_run_id() -> str:
@@ -490,6 +493,7 @@ def refresh(force: bool = False) -> RunSummary:
             code_version(),
             "started; a run left in this state was killed",
         )
+        published_now = False
         try:
             leftovers = prune_partials(settings.raw_dir)
             if leftovers:
@@ -540,6 +544,7 @@ def refresh(force: bool = False) -> RunSummary:
                 run_id, started_at, parts, parsed, validations, settings
             )
             publish_task(built, settings)
+            published_now = True
             summary.status = "published"
             summary.rows = {k: sum(p.rows_clean for p in v) for k, v in parsed.items()}
             summary.rejects = {k: sum(p.rows_rejected for p in v) for k, v in parsed.items()}
@@ -562,9 +567,13 @@ def refresh(force: bool = False) -> RunSummary:
             raise  # the run was recorded as published: the warehouse is fine, the exports are not
         except BaseException as exc:  # killed runs keep their "running" line; everything else says why
             if isinstance(exc, Exception):
+                outcome = (
+                    "The new warehouse was published before the failure."
+                    if published_now
+                    else "Nothing was published; the previous warehouse stays."
+                )
                 create_markdown_artifact(
-                    f"# Refresh {run_id}: failed\n\nNothing was published; the previous warehouse stays.\n\n"
-                    f"```\n{type(exc).__name__}: {exc}\n```",
+                    f"# Refresh {run_id}: failed\n\n{outcome}\n\n```\n{type(exc).__name__}: {exc}\n```",
                     key="refresh-summary",
                 )
             append_run(

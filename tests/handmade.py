@@ -70,9 +70,16 @@ def ports() -> pl.DataFrame:
     )
 
 
-def build_handmade(path: Path) -> Path:
-    """Build the hand-made warehouse at `path` through the real build step."""
-    trade_port, trade_commodity = trade()
+def build_handmade(
+    path: Path,
+    facts: pl.DataFrame | None = None,
+    with_trade: bool = True,
+    previous: Path | None = None,
+    run_id: str = "r",
+) -> Path:
+    """Build the hand-made warehouse at `path` through the real build step (optionally with other
+    crossings facts, without trade, or against a previously published file)."""
+    trade_port, trade_commodity = trade() if with_trade else (trade()[0].clear(), trade()[1].clear())
     now = datetime.now(UTC)
     sources = pl.DataFrame(
         {
@@ -89,13 +96,13 @@ def build_handmade(path: Path) -> Path:
             "core.dim_measure": measure_dimension(),
             "core.dim_mode": mode_dimension(),
             "core.dim_commodity": commodity_dimension(),
-            "core.fact_crossings": crossings(),
+            "core.fact_crossings": crossings() if facts is None else facts,
             "core.fact_trade_port": trade_port,
             "core.fact_trade_port_commodity": trade_commodity,
         },
         runs=pl.DataFrame(
             {
-                "run_id": ["r"],
+                "run_id": [run_id],
                 "started_at": [now],
                 "finished_at": [now],
                 "status": ["published"],
@@ -106,6 +113,7 @@ def build_handmade(path: Path) -> Path:
         source_files=pl.DataFrame(),
         validations=pl.DataFrame(),
         rejects=pl.DataFrame(),
+        run_id=run_id,
     )
-    build_warehouse(path, inputs, None)
+    build_warehouse(path, inputs, previous)
     return path

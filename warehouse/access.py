@@ -9,7 +9,7 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse.db import connect, rows
+from warehouse.db import rows
 from warehouse.errors import WarehouseError
 
 
@@ -31,10 +31,14 @@ class WarehouseStatus:
     sources: list[SourceStatus]
 
 
-def _open(path: Path) -> duckdb.DuckDBPyConnection:
+def _open(path: Path, files: bool = False) -> duckdb.DuckDBPyConnection:
+    """Read-only, times in UTC; without `files` a query cannot read or write files either."""
     if not path.exists():
         raise WarehouseError(f"no published warehouse at {path}; run `hled refresh` first")
-    return connect(path, read_only=True)
+    con = duckdb.connect(str(path), read_only=True, config={"enable_external_access": files})
+    con.execute("SET TimeZone = 'UTC'").fetchall()
+    con.execute("SET enable_progress_bar = false").fetchall()
+    return con
 
 
 def status(path: Path) -> WarehouseStatus:
@@ -82,7 +86,7 @@ def query(path: Path, sql: str) -> tuple[list[str], list[tuple]]:
 def export_parquet(path: Path, folder: Path) -> list[Path]:
     """Every marts table as `<folder>/marts.<table>.parquet` (written beside, then renamed into place)."""
     folder.mkdir(parents=True, exist_ok=True)
-    con = _open(path)
+    con = _open(path, files=True)
     written = []
     try:
         tables = [
@@ -96,7 +100,8 @@ def export_parquet(path: Path, folder: Path) -> list[Path]:
         for table in tables:
             target = folder / f"marts.{table}.parquet"
             partial = folder / f".marts.{table}.parquet.partial"
-            con.execute(f"COPY marts.{table} TO '{partial}' (FORMAT parquet)").fetchall()
+            quoted = str(partial).replace("'", "''")
+            con.execute(f"COPY marts.{table} TO '{quoted}' (FORMAT parquet)").fetchall()
             partial.replace(target)
             written.append(target)
     finally:

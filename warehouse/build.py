@@ -17,6 +17,7 @@ from warehouse.errors import WarehouseError
 META_TABLES = ("runs", "source_files", "validations", "rejects", "revisions")
 # meta tables whose history is carried from one published file to the next
 HISTORY_TABLES = ("runs", "source_files", "validations", "revisions")
+REVISED_TABLES = ("fact_crossings", "fact_trade_port", "fact_trade_port_commodity")
 
 
 @dataclass
@@ -117,7 +118,27 @@ def _record_revisions(con: duckdb.DuckDBPyConnection, previous: Path, run_id: st
     """Compare the new facts with the previously published file; returns how many values changed."""
     run(con, "ATTACH ? AS prev (READ_ONLY)", [str(previous)])
     try:
-        run(con, "CREATE TEMP TABLE this_run AS SELECT ?::VARCHAR AS run_id", [run_id])
+        present = {
+            r[0]
+            for r in rows(
+                con,
+                "SELECT table_name FROM duckdb_tables() "
+                "WHERE database_name = 'prev' AND schema_name = 'core'",
+            )
+        }
+        if not set(REVISED_TABLES) <= present:  # a warehouse from before these tables: nothing to compare
+            return 0
+        before = scalar(
+            con,
+            "SELECT code_version FROM prev.meta.runs WHERE status = 'published' "
+            "ORDER BY finished_at DESC LIMIT 1",
+        )
+        now = scalar(con, "SELECT code_version FROM meta.runs WHERE run_id = ?", [run_id])
+        run(
+            con,
+            "CREATE TEMP TABLE this_run AS SELECT ?::VARCHAR AS run_id, ?::BOOLEAN AS code_changed",
+            [run_id, before is not None and now is not None and before != now],
+        )
         _run_sql(con, "revisions")
         run(con, "DROP TABLE this_run")
     finally:
@@ -162,8 +183,9 @@ def build_warehouse(target: Path, inputs: BuildInput, previous: Path | None) -> 
         derive(con)
         if previous is not None and previous.exists():
             _carry_history(con, previous)
-            counts["meta.revisions (this run)"] = _record_revisions(con, previous, inputs.run_id)
         _upsert_runs(con, inputs.runs)
+        if previous is not None and previous.exists():
+            counts["meta.revisions (this run)"] = _record_revisions(con, previous, inputs.run_id)
         for table in ("source_files", "validations", "rejects"):
             frame: pl.DataFrame = getattr(inputs, table)
             if frame.height:

@@ -226,7 +226,7 @@ INDICATORS: tuple[Indicator, ...] = (
         headlines=(
             Headline(
                 "Truck trade value per inbound truck",
-                "Valor comerciado por camión por camión de entrada",
+                "Valor comerciado en camión por camión de entrada",
                 "SELECT month, sum(total_value_usd) / sum(inbound_trucks) AS value "
                 "FROM marts.trade_value_per_truck WHERE inbound_trucks > 0 GROUP BY month",
                 "mean",

@@ -102,9 +102,10 @@ CREATE TABLE meta.revisions (
     item       VARCHAR NOT NULL,
     old_value  DOUBLE,
     new_value  DOUBLE,
-    change     DOUBLE
+    change     DOUBLE,
+    code_changed BOOLEAN NOT NULL
 );
-COMMENT ON TABLE meta.revisions IS 'Values the publisher revised: every key of a month the previously published warehouse already had whose value changed, appeared or disappeared in this build, with old and new values and the run that saw it (history kept across refreshes). New months are not revisions';
+COMMENT ON TABLE meta.revisions IS 'Values that changed against the previously published warehouse: every key of a month both files have whose value changed, appeared or disappeared, with old and new values and the run that saw it (history kept across refreshes). New months and months missing from this build are not listed (see marts.coverage). Crossings per port, month and measure; trade summed per port, month, direction, partner and mode (dot1) or HS chapter (dot3); dot2 is not compared';
 COMMENT ON COLUMN meta.revisions.run_id IS 'Run whose build saw the change, joins meta.runs';
 COMMENT ON COLUMN meta.revisions.source IS 'Source name, joins core.dim_source';
 COMMENT ON COLUMN meta.revisions.fact_table IS 'Table compared: core.fact_crossings (per port, month, measure), core.fact_trade_port (value per port, month, direction/partner/mode) or core.fact_trade_port_commodity (value per port, month, direction/partner/HS chapter)';
@@ -114,3 +115,4 @@ COMMENT ON COLUMN meta.revisions.item IS 'What was revised: the measure (crossin
 COMMENT ON COLUMN meta.revisions.old_value IS 'Value in the previously published warehouse (NULL: the key is new in a month already published); trade values are US dollars summed over the key';
 COMMENT ON COLUMN meta.revisions.new_value IS 'Value in this build (NULL: the key disappeared)';
 COMMENT ON COLUMN meta.revisions.change IS 'new_value - old_value (NULL when either is missing)';
+COMMENT ON COLUMN meta.revisions.code_changed IS 'True when this build ran other code than the previous one: then a change may come from parsing or rules, not only from the publisher';

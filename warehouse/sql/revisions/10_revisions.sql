@@ -1,7 +1,8 @@
 -- Values revised against the previously published warehouse (attached as `prev`). A fact table is
 -- compared only when both files have rows in it (a source not loaded this time is not "deleted"),
--- and only over the months the previous file already had (new months are not revisions).
--- The run id comes from the temporary table this_run(run_id).
+-- and only over months both files have (new months are not revisions; a month missing from this
+-- build is a coverage gap, not thousands of deletions). this_run(run_id, code_changed) comes from
+-- the build.
 CREATE TEMP TABLE revision_keys AS
 SELECT 'bts_crossings' AS source, 'core.fact_crossings' AS fact_table, port_code, month, measure AS item,
        value::DOUBLE AS value, 'new' AS side
@@ -31,7 +32,10 @@ WITH compared AS (  -- tables with rows on both sides, and the previous file's m
     SELECT fact_table FROM revision_keys GROUP BY fact_table
     HAVING count(*) FILTER (WHERE side = 'new') > 0 AND count(*) FILTER (WHERE side = 'old') > 0
 ),
-old_months AS (SELECT DISTINCT fact_table, month FROM revision_keys WHERE side = 'old'),
+old_months AS (  -- months present on both sides
+    SELECT fact_table, month FROM revision_keys GROUP BY ALL
+    HAVING count(*) FILTER (WHERE side = 'old') > 0 AND count(*) FILTER (WHERE side = 'new') > 0
+),
 pairs AS (
     SELECT source, fact_table, port_code, month, item,
            any_value(value) FILTER (WHERE side = 'old') AS old_value,
@@ -41,7 +45,7 @@ pairs AS (
     GROUP BY ALL
 )
 SELECT (SELECT run_id FROM this_run), p.source, p.fact_table, p.port_code, p.month, p.item,
-       p.old_value, p.new_value, p.new_value - p.old_value
+       p.old_value, p.new_value, p.new_value - p.old_value, (SELECT code_changed FROM this_run)
 FROM pairs p JOIN old_months m USING (fact_table, month)
 WHERE p.old_value IS DISTINCT FROM p.new_value
 ORDER BY p.fact_table, p.month, p.port_code, p.item;
