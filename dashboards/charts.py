@@ -86,7 +86,10 @@ def border_trucks(
         ("scope", text("scope", lang)),
         ("value", text("trucks_axis", lang), text("trucks_value", lang), ",.0f"),
         order,
-        alt.Title(text("border_trucks_title", lang), subtitle=text("border_trucks_subtitle", lang)),
+        alt.Title(
+            text("port_trucks_title", lang, scope=order[0]) if port else text("border_trucks_title", lang),
+            subtitle=text("border_trucks_subtitle", lang),
+        ),
         lang,
     )
     marks = (

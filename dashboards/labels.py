@@ -54,6 +54,7 @@ LABELS: dict[str, dict[str, str]] = {
     "scope": {"en": "Border or port", "es": "Frontera o puerto"},
     "border": {"en": "Border", "es": "Frontera"},
     "chosen_port": {"en": "Selected port", "es": "Puerto elegido"},
+    "port_trucks_title": {"en": "Inbound trucks: {scope}", "es": "Camiones que entran a EE. UU.: {scope}"},
     "border_trucks_title": {
         "en": "Inbound trucks, US–Mexico and US–Canada borders",
         "es": "Camiones que entran a EE. UU., fronteras con México y con Canadá",

@@ -59,6 +59,7 @@ def test_port_and_border_options(exported) -> None:
     per_port = sorted(f"{name}_2304" for name, chart in CHARTS.items() if chart.per_port)
     assert sorted({p.stem for p in report.written}) == per_port and report.failed == {}
     assert "Laredo (2304)" in (root / "exports" / "en" / "people_flows_2304.svg").read_text()
+    assert "Inbound trucks: Laredo" in (root / "exports" / "en" / "border_trucks_2304.svg").read_text()
     report = export_charts(
         root / "warehouse.duckdb", root / "exports", "en", border="US-Canada", only=["top_ports"]
     )
