@@ -394,59 +394,53 @@ def top_ports_truck_trade(
     return finish(chart, footer_lines(con, TRADE + CROSSINGS, lang), lang)
 
 
-def trade_by_mode(
-    con: duckdb.DuckDBPyConnection, lang: str = "en", port: str | None = None, border: str | None = None
-) -> alt.VConcatChart:
-    """Monthly trade value with the partner by mode, from marts.mode_share."""
+def _modes(con: duckdb.DuckDBPyConnection, lang: str, border: str | None, share: bool) -> alt.VConcatChart:
+    """Monthly trade with the partner by mode from marts.mode_share: values, or each mode's share."""
     border = border or "US-Mexico"
     frame = months_frame(
         con,
-        f"SELECT month, coalesce(mode_{lang}, mode) AS mode, value_usd / 1e9 AS value_bn, share_pct "
-        "FROM marts.mode_share WHERE border = ? AND month >= DATE '2020-01-01' ORDER BY month",
-        [border],
+        f"""SELECT month, coalesce(mode_{lang}, mode) AS mode, value_usd / 1e9 AS value_bn, share_pct
+            FROM marts.mode_share WHERE border = ? AND month >= DATE '2020-01-01'
+              AND (NOT ? OR mode IN ('truck', 'rail', 'pipeline', 'vessel', 'air')) ORDER BY month""",
+        [border, share],
         series="mode",
     )
+    shown, other = ("share_pct", "value_bn") if share else ("value_bn", "share_pct")
+    value = (
+        ("share_pct", text("share_axis", lang), text("share_pct", lang), ",.1f")
+        if share
+        else ("value_bn", text("value_bn_axis", lang), text("value_bn", lang), ",.2f")
+    )
+    title, subtitle = ("share_title", "share_subtitle") if share else ("mode_title", "mode_subtitle")
     chart = monthly_lines(
         frame,
         ("mode", text("mode", lang)),
-        ("value_bn", text("value_bn_axis", lang), text("value_bn", lang), ",.2f"),
-        order_by_total(frame, "mode", "value_bn"),
-        alt.Title(
-            text("mode_title", lang, border=border_name(border, lang)), subtitle=text("mode_subtitle", lang)
-        ),
+        value,
+        order_by_total(frame, "mode", shown),
+        alt.Title(text(title, lang, border=border_name(border, lang)), subtitle=text(subtitle, lang)),
         lang,
         points=True,
-        extra_tooltips=(alt.Tooltip("share_pct:Q", title=text("share_pct", lang), format=",.1f"),),
+        extra_tooltips=(
+            alt.Tooltip(
+                f"{other}:Q", title=text(other, lang), format=",.2f" if other == "value_bn" else ",.1f"
+            ),
+        ),
     )
     return finish(chart, footer_lines(con, TRADE, lang), lang)
+
+
+def trade_by_mode(
+    con: duckdb.DuckDBPyConnection, lang: str = "en", port: str | None = None, border: str | None = None
+) -> alt.VConcatChart:
+    """Monthly trade value with the partner by mode."""
+    return _modes(con, lang, border, share=False)
 
 
 def mode_share(
     con: duckdb.DuckDBPyConnection, lang: str = "en", port: str | None = None, border: str | None = None
 ) -> alt.VConcatChart:
     """Share of trade value by mode per month; rail's share is the greening signal."""
-    border = border or "US-Mexico"
-    frame = months_frame(
-        con,
-        f"""SELECT month, coalesce(mode_{lang}, mode) AS mode, share_pct, value_usd / 1e9 AS value_bn
-            FROM marts.mode_share WHERE border = ? AND month >= DATE '2020-01-01'
-              AND mode IN ('truck', 'rail', 'pipeline', 'vessel', 'air') ORDER BY month""",
-        [border],
-        series="mode",
-    )
-    chart = monthly_lines(
-        frame,
-        ("mode", text("mode", lang)),
-        ("share_pct", text("share_axis", lang), text("share_pct", lang), ",.1f"),
-        order_by_total(frame, "mode", "share_pct"),
-        alt.Title(
-            text("share_title", lang, border=border_name(border, lang)), subtitle=text("share_subtitle", lang)
-        ),
-        lang,
-        points=True,
-        extra_tooltips=(alt.Tooltip("value_bn:Q", title=text("value_bn", lang), format=",.2f"),),
-    )
-    return finish(chart, footer_lines(con, TRADE, lang), lang)
+    return _modes(con, lang, border, share=True)
 
 
 def priority_sectors(
