@@ -572,10 +572,13 @@ def refresh(force: bool = False) -> RunSummary:
                     if published_now
                     else "Nothing was published; the previous warehouse stays."
                 )
-                create_markdown_artifact(
-                    f"# Refresh {run_id}: failed\n\n{outcome}\n\n```\n{type(exc).__name__}: {exc}\n```",
-                    key="refresh-summary",
-                )
+                try:
+                    create_markdown_artifact(
+                        f"# Refresh {run_id}: failed\n\n{outcome}\n\n```\n{type(exc).__name__}: {exc}\n```",
+                        key="refresh-summary",
+                    )
+                except Exception:  # the artifact must not hide the failure it reports
+                    log.warning("could not record the failure artifact")
             append_run(
                 settings.run_log,
                 run_id,

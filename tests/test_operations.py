@@ -116,3 +116,30 @@ def test_status_sql_export_and_snapshots_commands(mirrored, hled_home, tmp_path)
 
     listed = hled(hled_home, "snapshots")
     assert listed.returncode == 0 and "1 kept (HLED_SNAPSHOTS=7)" in listed.stdout
+
+
+def latest_summary_artifact() -> str:
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+    from prefect.client.schemas.sorting import ArtifactSort
+
+    with get_client(sync_client=True) as client:
+        found = client.read_artifacts(
+            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["refresh-summary"])),
+            sort=ArtifactSort.CREATED_DESC,
+            limit=1,
+        )
+    return found[0].data
+
+
+def test_each_run_leaves_an_artifact_with_rows_revisions_or_the_error(mirrored, hled_home) -> None:
+    assert refresh().status == "published"
+    summary = latest_summary_artifact()
+    assert "| bts_crossings | mirror | 1 | 16 | 2 |" in summary
+    assert "Values revised in months already published (meta.revisions): none" in summary
+    crossings = mirrored / "bts_border_crossing" / "Border_Crossing_Entry_Data.csv"
+    crossings.write_bytes(crossings.read_bytes().replace(b"Measure,Value", b"Measure,Count", 1))
+    with pytest.raises(Exception, match="Value"):
+        refresh()
+    failed = latest_summary_artifact()
+    assert "failed" in failed and "Nothing was published; the previous warehouse stays." in failed
