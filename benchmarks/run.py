@@ -21,9 +21,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 CROSSINGS = "bts_border_crossing/Border_Crossing_Entry_Data.csv.gz"
 
-TRADE_FLOOR = """
+ALL_FLOOR = """
 import duckdb, glob, re, sys
 con = duckdb.connect(sys.argv[2])
+con.execute("CREATE TABLE crossings AS SELECT * FROM read_csv(?)", [sys.argv[1] + "/" + sys.argv[3]])
 monthly = re.compile(r"dot[123]_(0[1-9]|1[0-2])[0-9][0-9]")
 files = [f for f in glob.glob(sys.argv[1] + "/transborder/*/dot*_*.csv*") if monthly.search(f)]
 for table in ("dot1", "dot2", "dot3"):
@@ -31,15 +32,30 @@ for table in ("dot1", "dot2", "dot3"):
     sql = f"CREATE TABLE {table} AS SELECT * FROM read_csv(?, union_by_name = true, all_varchar = true)"
     con.execute(sql, [mine])
 con.execute("CHECKPOINT")
-print(sum(con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in ("dot1", "dot2", "dot3")))
+tables = ("crossings", "dot1", "dot2", "dot3")
+print(sum(con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in tables))
 """
 
-FLOOR = """
-import duckdb, sys
-con = duckdb.connect(sys.argv[2])
-con.execute("CREATE TABLE crossings AS SELECT * FROM read_csv(?, all_varchar = false)", [sys.argv[1]])
-con.execute("CHECKPOINT")
-print(con.execute("SELECT count(*) FROM crossings").fetchall()[0][0])
+# What a notebook user does: pandas read_csv of every file, to_sql into SQLite, a few aggregates.
+PEER = """
+import glob, re, sqlite3, sys
+import pandas as pd
+con = sqlite3.connect(sys.argv[2])
+pd.read_csv(sys.argv[1] + "/" + sys.argv[3]).to_sql("crossings", con, index=False)
+monthly = re.compile(r"dot[123]_(0[1-9]|1[0-2])[0-9][0-9]")
+for path in sorted(f for f in glob.glob(sys.argv[1] + "/transborder/*/dot*_*.csv*") if monthly.search(f)):
+    table = re.search(r"(dot[123])_", path).group(1)
+    pd.read_csv(path).to_sql(table, con, index=False, if_exists="append")
+con.commit()
+queries = [
+    "SELECT substr(Date, -4), Border, sum(Value) FROM crossings WHERE Measure = 'Trucks' GROUP BY 1, 2",
+    "SELECT YEAR, COUNTRY, sum(VALUE) FROM dot1 GROUP BY 1, 2",
+    "SELECT DEPE, sum(VALUE) FROM dot3 WHERE COUNTRY = 2010 GROUP BY 1 ORDER BY 2 DESC LIMIT 10",
+]
+for q in queries:
+    con.execute(q).fetchall()
+tables = ("crossings", "dot1", "dot2", "dot3")
+print(sum(con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables))
 """
 
 
@@ -108,88 +124,127 @@ def main() -> None:
     with local_server() as api_url:
         base_env["PREFECT_API_URL"] = api_url
 
-        def floor(i: int):
-            return [
-                sys.executable,
-                "-c",
-                FLOOR,
-                str(data / CROSSINGS),
-                str(work / f"floor{i}.duckdb"),
-            ], base_env
-
-        def full(i: int):
+        def everything(i: int):
             env = {
                 **base_env,
-                "HLED_HOME": str(work / f"full{i}"),
+                "HLED_HOME": str(work / f"all{i}"),
                 "HLED_MIRROR": str(data),
                 "HLED_CHARTS": "0",
-                "HLED_SOURCES": "bts_crossings",
             }
             return [*hled, "refresh"], env
 
-        def trade_floor(i: int):
+        def all_floor(i: int):
             return [
                 sys.executable,
                 "-c",
-                TRADE_FLOOR,
+                ALL_FLOOR,
                 str(data),
-                str(work / f"trade_floor{i}.duckdb"),
+                str(work / f"floor{i}.duckdb"),
+                CROSSINGS,
             ], base_env
 
-        def trade_full(i: int):
-            env = {
-                **base_env,
-                "HLED_HOME": str(work / f"trade{i}"),
-                "HLED_MIRROR": str(data),
-                "HLED_CHARTS": "0",
-                "HLED_SOURCES": "transborder",
-            }
-            return [*hled, "refresh"], env
+        def peer(i: int):
+            target = work / f"peer{i}.sqlite"
+            target.unlink(missing_ok=True)
+            return [sys.executable, "-c", PEER, str(data), str(target), CROSSINGS], base_env
 
         def noop(i: int):
-            env = {
-                **base_env,
-                "HLED_HOME": str(work / "full0"),
-                "HLED_MIRROR": str(data),
-                "HLED_CHARTS": "0",
-                "HLED_SOURCES": "bts_crossings",
-            }
+            env = {**base_env, "HLED_HOME": str(work / "all0"), "HLED_MIRROR": str(data), "HLED_CHARTS": "0"}
             return [*hled, "refresh"], env
-
-        def charts(i: int):
-            env = {**base_env, "HLED_HOME": str(work / "full0")}
-            return [*hled, "charts", "--lang", "en"], env
 
         def empty_flow(i: int):
             code = "from prefect import flow\n@flow\ndef empty():\n    return 1\nempty()"
             return [sys.executable, "-c", code], base_env
 
+        def one_month(i: int):
+            """Publish everything but the latest TransBorder month (not timed), then add that month."""
+            mirror, home = work / f"mirror{i}", work / f"inc{i}"
+            latest = _latest_trade_month(data)
+            _link_mirror(data, mirror, leave_out=latest)
+            env = {**base_env, "HLED_HOME": str(home), "HLED_MIRROR": str(mirror), "HLED_CHARTS": "0"}
+            subprocess.run([*hled, "refresh"], env=env, cwd=ROOT, check=True, capture_output=True)
+            _link_mirror(data, mirror, leave_out=None)
+            return [*hled, "refresh"], env
+
+        def charts(i: int):
+            return [*hled, "charts", "--lang", "en"], {**base_env, "HLED_HOME": str(work / "all0")}
+
         print(f"data: {data}\nscratch: {work}", file=sys.stderr)
         results = {
-            "duckdb_floor": run("duckdb read_csv, crossings (floor)", args.repeat, floor, work),
-            "refresh_full": run("hled refresh, crossings only (no charts)", args.repeat, full, work),
-            "trade_floor": run(
-                "duckdb read_csv, all TransBorder files (floor)", args.repeat, trade_floor, work
-            ),
-            "trade_full": run("hled refresh, TransBorder only (no charts)", args.repeat, trade_full, work),
+            "all_floor": run("duckdb read_csv of every file (floor)", args.repeat, all_floor, work),
+            "peer": run("pandas read_csv + to_sql SQLite + 3 queries (peer)", args.repeat, peer, work),
+            "everything": run("hled refresh, all sources (no charts)", args.repeat, everything, work),
             "empty_flow": run("empty Prefect flow run", args.repeat, empty_flow, work),
             "refresh_noop": run("hled refresh, nothing changed", args.repeat, noop, work),
-            "charts": run("hled charts --lang en", args.repeat, charts, work),
+            "one_month": run("hled refresh adding one TransBorder month", args.repeat, one_month, work),
+            "charts": run("hled charts --lang en (whole suite + page)", args.repeat, charts, work),
         }
+        latencies = _analyst_queries(work / "all0" / "warehouse.duckdb", args.repeat)
 
-    baselines = {"refresh_full": "duckdb_floor", "refresh_noop": "empty_flow", "trade_full": "trade_floor"}
+    comparisons = [
+        ("everything", "all_floor"),
+        ("everything", "peer"),
+        ("refresh_noop", "empty_flow"),
+        ("one_month", "everything"),
+        ("one_month", "peer"),
+    ]
     print(
         f"\nMachine: {os.cpu_count()} cores, {_memory_gib():.0f} GiB RAM, {platform.platform()}, "
         f"Python {platform.python_version()}; median of {args.repeat} runs; each scenario is a fresh process"
     )
-    print("\n| scenario | median s | peak MiB | baseline | ratio |\n|---|---:|---:|---|---:|")
-    for key, res in results.items():
-        base = baselines.get(key)
-        ratio = f"{res.median / results[base].median:.2f}x" if base else ""
-        print(
-            f"| {res.name} | {res.median:.2f} | {max(res.peak_mib):.0f} | "
-            f"{results[base].name if base else ''} | {ratio} |"
-        )
+    print("\n| scenario | median s | peak MiB |\n|---|---:|---:|")
+    for res in results.values():
+        print(f"| {res.name} | {res.median:.2f} | {max(res.peak_mib):.0f} |")
+    print("\n| comparison | ratio |\n|---|---:|")
+    for key, base in comparisons:
+        ratio = results[key].median / results[base].median
+        print(f"| {results[key].name} / {results[base].name} | {ratio:.2f}x |")
+    print("\n| analyst query (docs/analysts.md) | median ms |\n|---|---:|")
+    for number, ms in latencies:
+        print(f"| {number} | {ms:.1f} |")
+
+
+def _latest_trade_month(data: Path) -> str:
+    """`MMYY` of the latest monthly TransBorder dot1 file in the mirror."""
+    stamps = [p.name[5:9] for p in data.glob("transborder/*/dot1_*.csv*") if p.name[5:7] <= "12"]
+    return max(stamps, key=lambda mmyy: (mmyy[2:], mmyy[:2]))
+
+
+def _link_mirror(data: Path, mirror: Path, leave_out: str | None) -> None:
+    """A mirror of symlinks to the staged files, optionally without one TransBorder month (MMYY)."""
+    for source in [
+        data / CROSSINGS,
+        *data.glob("transborder/*/dot*_*.csv*"),
+        *data.glob("reference/**/*.xls"),
+    ]:
+        target = mirror / source.relative_to(data)
+        if leave_out and source.name[5:9] == leave_out:
+            target.unlink(missing_ok=True)
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if not target.exists():
+            target.symlink_to(source)
+
+
+def _analyst_queries(warehouse: Path, repeat: int) -> list[tuple[int, float]]:
+    """Median latency of each of the ten questions in docs/analysts.md on a read-only connection."""
+    import duckdb
+
+    from tests.test_analysts_doc import examples
+
+    con = duckdb.connect(str(warehouse), read_only=True)
+    out = []
+    try:
+        for number, sql in enumerate(examples()[:10], start=1):
+            times = []
+            for _ in range(max(repeat, 5)):
+                start = time.perf_counter()
+                con.execute(sql).fetchall()
+                times.append((time.perf_counter() - start) * 1000)
+            out.append((number, statistics.median(times)))
+    finally:
+        con.close()
+    return out
 
 
 def _memory_gib() -> float:
