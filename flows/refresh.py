@@ -3,6 +3,9 @@ The flow is the only place that knows the order; each task calls one stage."""
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import gc
 import hashlib
 import json
 import os
@@ -169,6 +172,14 @@ def parse_task(source: Source, parts: list[Part], settings: Settings) -> list[Pa
     return parsed
 
 
+def _release_memory() -> None:
+    """Hand the heap a GX batch freed back to the OS: glibc keeps it otherwise, and the build that
+    follows would add its memory on top (measured: 2.4 GiB peak without this)."""
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to trim
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
 BATCH_ROWS = 1_500_000  # files are validated together up to this many rows (GX cost is per run, not per row)
 
 
@@ -233,6 +244,7 @@ def validate_task(
             if sum(p.rows_clean for _, p in batch) >= BATCH_ROWS or item is pending[-1]:
                 rows += _validate_batch(source, batch, previous_rows, settings)
                 batch = []
+                _release_memory()
         if pending:
             log.info(
                 "%s: %d %s files validated, %d already validated",
