@@ -152,19 +152,25 @@ def _extension(tmp: Path, kind: str) -> str:
         return ".csv.gz" if fh.read(2) == b"\x1f\x8b" else ".csv"
 
 
+def _quarantine(tmp: Path, raw_dir: Path, target: Target, tag: str, meta: dict, error: str) -> Path:
+    """Keep a refused or incomplete download for inspection, with a manifest line saying why."""
+    quarantine = raw_dir / target.source / "quarantine"
+    quarantine.mkdir(parents=True, exist_ok=True)
+    kept = quarantine / f"{datetime.now(UTC):%Y%m%dT%H%M%S}-{tag}{_extension(tmp, target.kind)}"
+    os.replace(tmp, kept)
+    _append_manifest(
+        raw_dir, target.source, {**meta, "status": "rejected", "path": str(kept), "error": error}
+    )
+    return kept
+
+
 def _store(tmp: Path, raw_dir: Path, target: Target, sha: str, meta: dict) -> Path:
     """Move a verified temp file under its content hash; keep a refused one in quarantine."""
     ext = _extension(tmp, target.kind)
     try:
         check_content(tmp, target)
     except (SourceError, SchemaDriftError) as exc:
-        quarantine = raw_dir / target.source / "quarantine"
-        quarantine.mkdir(parents=True, exist_ok=True)
-        kept = quarantine / f"{datetime.now(UTC):%Y%m%dT%H%M%S}-{sha[:12]}{ext}"
-        os.replace(tmp, kept)
-        _append_manifest(
-            raw_dir, target.source, {**meta, "status": "rejected", "path": str(kept), "error": str(exc)}
-        )
+        kept = _quarantine(tmp, raw_dir, target, sha[:12], meta, str(exc))
         raise type(exc)(f"{exc}; the download is kept at {kept}") from None
     final = raw_dir / target.source / f"{sha}{ext}"
     os.replace(tmp, final)
@@ -287,16 +293,28 @@ def _download(target: Target, raw_dir: Path, previous: Fetched | None, timeout: 
             return _finish(tmp, raw_dir, target, meta, previous, "downloaded")
     except httpx.TooManyRedirects:
         raise SourceError(f"{source}: {url} redirects in a loop (rule: redirects)") from None
+    except TransientFetchError as exc:
+        raise TransientFetchError(_keep_partial(tmp, raw_dir, target, str(exc))) from None
     except (httpx.TimeoutException, httpx.RemoteProtocolError, httpx.ReadError) as exc:
-        raise TransientFetchError(
-            f"{source}: {url} failed mid-transfer ({type(exc).__name__}: {exc}); {HINT}"
-        ) from None
+        message = f"{source}: {url} failed mid-transfer ({type(exc).__name__}: {exc}); {HINT}"
+        raise TransientFetchError(_keep_partial(tmp, raw_dir, target, message)) from None
     except httpx.TransportError as exc:
         raise TransientFetchError(
             f"{source}: cannot reach {url} ({type(exc).__name__}: {exc}); {HINT}"
         ) from None
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def _keep_partial(tmp: Path, raw_dir: Path, target: Target, message: str) -> str:
+    """`message`, plus where the bytes that did arrive are kept (nothing is kept when none arrived)."""
+    if not tmp.exists() or tmp.stat().st_size == 0:
+        return message
+    size = tmp.stat().st_size
+    sha = hashlib.sha256(tmp.read_bytes()).hexdigest()
+    meta = _meta(target, target.url, sha, size, None, None)
+    kept = _quarantine(tmp, raw_dir, target, "partial", meta, message)
+    return f"{message}; the {size:,} bytes received are kept at {kept}"
 
 
 def prune_partials(raw_dir: Path) -> int:

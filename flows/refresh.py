@@ -23,8 +23,9 @@ from prefect.cache_policies import NO_CACHE
 from expectations.runner import FILE_COLUMN, ValidationFailed, failure_message, validate_frame
 from expectations.transborder import cross_table_mismatches, table_totals
 from flows.collect import Part
-from flows.fetch import TransientFetchError, mark_rejected, prune_partials
-from flows.runlog import append_run, read_runs, refresh_lock
+from flows.fetch import TransientFetchError, mark_rejected
+from flows.leftovers import BUILT_NAME, clean_leftovers
+from flows.runlog import append_run, mark_killed_runs, read_runs, refresh_lock
 from flows.settings import Settings
 from flows.sources import SOURCES, Source
 from flows.version import code_version
@@ -384,7 +385,7 @@ def build_task(
         [{"run_id": run_id, **row} for rows in validations.values() for row in rows],
         schema_overrides={"unexpected_count": pl.Int64},
     )
-    target = settings.build_dir / "warehouse.duckdb.tmp"
+    target = settings.build_dir / BUILT_NAME
     counts = build_warehouse(
         target,
         BuildInput(
@@ -507,9 +508,13 @@ def refresh(force: bool = False) -> RunSummary:
         )
         published_now = False
         try:
-            leftovers = prune_partials(settings.raw_dir)
+            leftovers = clean_leftovers(settings.raw_dir, settings.build_dir)
             if leftovers:
-                log.warning("removed %d partial downloads left by an interrupted run", leftovers)
+                log.warning("removed what an interrupted run left: %s", "; ".join(leftovers))
+            for killed in mark_killed_runs(settings.run_log, run_id, code_version()):
+                log.warning(
+                    "run %s never finished (killed); logged as killed in %s", killed, settings.run_log
+                )
             published = published_state(settings.warehouse_path)
             selected = {name: SOURCES[name] for name in settings.sources}
             parts = {

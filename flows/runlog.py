@@ -31,7 +31,7 @@ def append_run(
     path: Path,
     run_id: str,
     started_at: datetime,
-    finished_at: datetime,
+    finished_at: datetime | None,
     status: str,
     code_version: str,
     message: str,
@@ -40,7 +40,7 @@ def append_run(
     record = {
         "run_id": run_id,
         "started_at": started_at.isoformat(),
-        "finished_at": finished_at.isoformat(),
+        "finished_at": finished_at.isoformat() if finished_at else None,
         "status": status,
         "code_version": code_version,
         "message": message,
@@ -64,6 +64,33 @@ def read_runs(path: Path) -> pl.DataFrame:
     return frame.with_columns(
         pl.col("started_at", "finished_at").str.to_datetime(time_zone="UTC", time_unit="us")
     ).unique("run_id", keep="last", maintain_order=True)
+
+
+def mark_killed_runs(path: Path, found_by: str, code_version: str) -> list[str]:
+    """Runs whose last line still says `running` died without finishing (killed, machine stopped):
+    log them as `killed`. Only call this holding the refresh lock, when no other run can be live."""
+    if not path.exists():
+        return []
+    last: dict[str, dict] = {}
+    for line in path.read_text().splitlines():
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        last[record["run_id"]] = record
+    killed = [r for r in last.values() if r.get("status") == "running" and r["run_id"] != found_by]
+    for record in killed:
+        started = datetime.fromisoformat(record["started_at"])
+        append_run(
+            path,
+            record["run_id"],
+            started,
+            None,
+            "killed",
+            record.get("code_version") or code_version,
+            f"ended without finishing (process killed or machine stopped); found by run {found_by}",
+        )
+    return [r["run_id"] for r in killed]
 
 
 @contextmanager

@@ -19,6 +19,8 @@ REJECT_SCHEMA: dict[str, pl.DataType] = {
     "reason": pl.String(),
     "raw": pl.String(),
 }
+# No field of these datasets comes near this; a longer one means an unclosed quote or lost line breaks.
+MAX_FIELD_BYTES = 4096
 # Rules whose rows are not counted against the reject budget: nothing is lost by them.
 BENIGN_RULES = frozenset({"duplicate_exact"})
 
@@ -67,7 +69,21 @@ def read_text_csv(path: Path, name: str | None = None) -> pl.DataFrame:
     frame = frame.rename({c: c.lstrip(BOM).strip() for c in frame.columns})
     if frame.height == 0:
         raise ParseError(f"{label}: header only, no data rows (rule: file_has_rows)")
+    _check_field_lengths(frame, label)
     return frame.with_row_index("source_line", offset=2).with_columns(pl.col("source_line").cast(pl.Int64))
+
+
+def _check_field_lengths(frame: pl.DataFrame, label: str) -> None:
+    """File-level rule: a field over MAX_FIELD_BYTES means the rows cannot be trusted to be rows."""
+    longest = frame.select(pl.all().str.len_bytes().max()).row(0, named=True)
+    for column, size in longest.items():
+        if size is not None and size > MAX_FIELD_BYTES:
+            line = int(frame.get_column(column).str.len_bytes().arg_max() or 0) + 2
+            raise ParseError(
+                f"{label}: line {line}: column {column!r} holds {size:,} bytes, more than the "
+                f"{MAX_FIELD_BYTES:,} any field of this data has; an unclosed quote or lost line breaks "
+                "(rule: field_length)"
+            )
 
 
 def match_layout(columns: list[str], layouts: dict[str, tuple[str, ...]], label: str) -> str:

@@ -10,8 +10,8 @@ CREATE TABLE meta.runs (
 COMMENT ON TABLE meta.runs IS 'Every refresh run: when, outcome and code version. Failed and unchanged runs are recorded too (carried in by the next published build)';
 COMMENT ON COLUMN meta.runs.run_id IS 'Identifier of the refresh run (the Prefect flow run id when run under Prefect)';
 COMMENT ON COLUMN meta.runs.started_at IS 'When the run started (UTC)';
-COMMENT ON COLUMN meta.runs.finished_at IS 'When the run ended (UTC); for the run that built this file, when the build finished';
-COMMENT ON COLUMN meta.runs.status IS 'published (built this or an earlier file), unchanged (nothing new upstream, nothing rebuilt) or failed';
+COMMENT ON COLUMN meta.runs.finished_at IS 'When the run ended (UTC); for the run that built this file, when the build finished; NULL for a killed run (its end is unknown)';
+COMMENT ON COLUMN meta.runs.status IS 'published (built this or an earlier file), unchanged (nothing new upstream, nothing rebuilt), failed, or killed (ended without finishing: process killed or machine stopped; found and logged by the next run)';
 COMMENT ON COLUMN meta.runs.code_version IS 'Version of the pipeline code: package version and a hash of its source';
 COMMENT ON COLUMN meta.runs.message IS 'Summary of the run, or the error that stopped it';
 

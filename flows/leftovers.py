@@ -1,0 +1,39 @@
+"""What an interrupted run (SIGKILL, power loss) leaves behind, found and removed by the next run
+while it holds the refresh lock: half downloads, a half-built warehouse, half-extracted archives,
+half-written parse caches. None of them is ever read as data; this only reclaims the space."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from flows.fetch import prune_partials
+
+BUILT_NAME = "warehouse.duckdb.tmp"  # the build task's target inside the build directory
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
+
+
+def clean_leftovers(raw_dir: Path, build_dir: Path) -> list[str]:
+    """Remove what a killed run left; returns one description per kind found (empty when clean)."""
+    found = []
+    partials = prune_partials(raw_dir)
+    if partials:
+        found.append(f"{partials} partial downloads")
+    built = [p for p in (build_dir / BUILT_NAME, build_dir / f"{BUILT_NAME}.wal") if p.exists()]
+    if built:
+        found.append(f"a half-built warehouse ({', '.join(p.name for p in built)})")
+    staged = [*raw_dir.glob("*/extracted/.*.partial-*"), *raw_dir.glob("*/extracted/.*.old-*")]
+    if staged:
+        found.append(f"{len(staged)} half-extracted archives")
+    caches = list(build_dir.glob("parsed/*/*.tmp"))
+    if caches:
+        found.append(f"{len(caches)} half-written parse caches")
+    for path in [*built, *staged, *caches]:
+        _remove(path)
+    return found
