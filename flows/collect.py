@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from flows.archive import extract_expected
+from flows.archive import ArchiveError, extract_expected
 from flows.errors import SourceError
 from flows.fetch import Fetched, Target, fetch_source
 
@@ -108,7 +108,11 @@ def collect_transborder(source: Source, settings: Settings) -> list[Part]:
         )
         folder = settings.raw_dir / source.name / "extracted" / fetched.sha256[:16]
         wanted = re.compile(rf"dot[123]_{month:02d}{year % 100:02d}\.csv")
-        extracted = extract_expected(Path(fetched.path), folder, wanted)
+        try:
+            extracted = extract_expected(Path(fetched.path), folder, wanted)
+        except ArchiveError as exc:  # name the source, month and URL, not only the kept file
+            where = f"{source.name} {key} ZIP from {fetched.url}, kept at {exc.archive}"
+            raise ArchiveError(where, exc.rule, exc.detail) from None
         if extracted.ignored:
             log.info("%s %s: ignored ZIP members %s", source.name, key, ", ".join(extracted.ignored))
         for name, path in sorted(extracted.files.items()):

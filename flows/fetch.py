@@ -156,7 +156,7 @@ def _quarantine(tmp: Path, raw_dir: Path, target: Target, tag: str, meta: dict, 
     """Keep a refused or incomplete download for inspection, with a manifest line saying why."""
     quarantine = raw_dir / target.source / "quarantine"
     quarantine.mkdir(parents=True, exist_ok=True)
-    kept = quarantine / f"{datetime.now(UTC):%Y%m%dT%H%M%S}-{tag}{_extension(tmp, target.kind)}"
+    kept = quarantine / f"{datetime.now(UTC):%Y%m%dT%H%M%S%f}-{tag}{_extension(tmp, target.kind)}"
     os.replace(tmp, kept)
     _append_manifest(
         raw_dir, target.source, {**meta, "status": "rejected", "path": str(kept), "error": error}
@@ -264,9 +264,9 @@ def _download(target: Target, raw_dir: Path, previous: Fetched | None, timeout: 
                 _append_manifest(raw_dir, source, asdict(fetched))
                 return fetched
             if status >= 500 or status == 429:
-                raise TransientFetchError(f"{source}: {url} answered HTTP {status}; {HINT}")
+                raise TransientFetchError(f"{source}: {url} answered HTTP {status} (rule: http_ok); {HINT}")
             if status != 200:
-                raise SourceError(f"{source}: {url} answered HTTP {status}; {HINT}")
+                raise SourceError(f"{source}: {url} answered HTTP {status} (rule: http_ok); {HINT}")
             digest = hashlib.sha256()
             size = 0
             keep_encoded = response.headers.get("Content-Encoding", "").lower() == "gzip"
@@ -295,12 +295,19 @@ def _download(target: Target, raw_dir: Path, previous: Fetched | None, timeout: 
         raise SourceError(f"{source}: {url} redirects in a loop (rule: redirects)") from None
     except TransientFetchError as exc:
         raise TransientFetchError(_keep_partial(tmp, raw_dir, target, str(exc))) from None
-    except (httpx.TimeoutException, httpx.RemoteProtocolError, httpx.ReadError) as exc:
-        message = f"{source}: {url} failed mid-transfer ({type(exc).__name__}: {exc}); {HINT}"
+    except httpx.RemoteProtocolError as exc:
+        rule = "content_length" if "complete message body" in str(exc) else "transfer_complete"
+        message = f"{source}: {url} body cut off ({exc}) (rule: {rule}); {HINT}"
+        raise TransientFetchError(_keep_partial(tmp, raw_dir, target, message)) from None
+    except (httpx.TimeoutException, httpx.ReadError) as exc:
+        message = (
+            f"{source}: {url} failed mid-transfer ({type(exc).__name__}: {exc}) (rule: transfer_complete); "
+            f"{HINT}"
+        )
         raise TransientFetchError(_keep_partial(tmp, raw_dir, target, message)) from None
     except httpx.TransportError as exc:
         raise TransientFetchError(
-            f"{source}: cannot reach {url} ({type(exc).__name__}: {exc}); {HINT}"
+            f"{source}: cannot reach {url} ({type(exc).__name__}: {exc}) (rule: reachable); {HINT}"
         ) from None
     finally:
         tmp.unlink(missing_ok=True)
@@ -313,7 +320,7 @@ def _keep_partial(tmp: Path, raw_dir: Path, target: Target, message: str) -> str
     size = tmp.stat().st_size
     sha = hashlib.sha256(tmp.read_bytes()).hexdigest()
     meta = _meta(target, target.url, sha, size, None, None)
-    kept = _quarantine(tmp, raw_dir, target, "partial", meta, message)
+    kept = _quarantine(tmp, raw_dir, target, f"partial-{sha[:12]}", meta, message)
     return f"{message}; the {size:,} bytes received are kept at {kept}"
 
 

@@ -7,6 +7,7 @@ import hashlib
 import os
 import shutil
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -79,6 +80,7 @@ class Reply:
     body: bytes = b""
     headers: dict[str, str] = field(default_factory=dict)
     cut_after: int | None = None  # send only this many body bytes, then close
+    delay: float = 0.0  # seconds to wait before answering (a stalled server)
 
 
 @dataclass
@@ -110,6 +112,8 @@ def serve_publisher() -> Iterator[FakePublisher]:
             requests.append({"path": self.path, "headers": dict(self.headers)})
             queue = replies.get(self.path) or []
             reply = queue.pop(0) if len(queue) > 1 else (queue[0] if queue else Reply(404))
+            if reply.delay:
+                time.sleep(reply.delay)
             self.send_response(reply.status)
             for key, value in reply.headers.items():
                 self.send_header(key, value)

@@ -1,0 +1,212 @@
+"""The fault suite's harness: a published warehouse from good inputs, then `hled refresh` run again
+(in-process through the real command line, on the session's Prefect test server) against a fault, and
+the checks every case shares: exit status, the one-line error, the warehouse, what was kept."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pytest
+import typer
+
+from flows import cli
+from tests.conftest import FIXTURES, FakePublisher, Reply, make_mirror, sha256
+from tests.faults.matrix import Case
+
+GOOD = (FIXTURES / "crossings_current.csv").read_bytes()
+CROSSINGS_PATH = "/api/views/keg4-3bc2/rows.csv"
+TRADE = FIXTURES / "transborder"
+MONTHS = {1: "Jan2020", 2: "Feb2020"}
+
+
+@dataclass
+class Outcome:
+    exit: int
+    stdout: str
+    stderr: str
+
+    @property
+    def error(self) -> str:
+        """The last line on stderr: the one-line error a failed command ends with."""
+        lines = [line for line in self.stderr.splitlines() if line.strip()]
+        return lines[-1] if lines else ""
+
+
+def hled_refresh(*args: str) -> Outcome:
+    """`hled refresh` through the real command line in this process: the console script's code path,
+    with the command's own stdout/stderr consoles captured (Prefect's log handlers keep theirs)."""
+    stdout, stderr = io.StringIO(), io.StringIO()
+    saved = cli.out.file, cli.err.file
+    cli.out.file, cli.err.file = stdout, stderr
+    try:
+        code = typer.main.get_command(cli.app).main(["refresh", *args], standalone_mode=False)
+    finally:
+        cli.out.file, cli.err.file = saved
+    return Outcome(code or 0, stdout.getvalue(), stderr.getvalue())
+
+
+def query(path: Path, sql: str) -> list[tuple]:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def checksums(path: Path, exclude: dict[str, set[str]] | None = None) -> dict[str, tuple[int, int]]:
+    """Row count and an order-independent content checksum of every core, marts and meta table,
+    leaving out the columns `exclude` names per table (things that differ by run: ids, times)."""
+    exclude = exclude or {}
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        tables = con.execute(
+            "SELECT schema_name || '.' || table_name FROM duckdb_tables() "
+            "WHERE schema_name IN ('core', 'marts', 'meta') ORDER BY 1"
+        ).fetchall()
+        found = {}
+        for (table,) in tables:
+            cols = [
+                c
+                for (c,) in con.execute(
+                    "SELECT column_name FROM duckdb_columns() WHERE schema_name || '.' || table_name = ? "
+                    "ORDER BY column_index",
+                    [table],
+                ).fetchall()
+                if c not in exclude.get(table, set()) and c not in exclude.get("*", set())
+            ]
+            row = ", ".join(f'"{c}"' for c in cols)
+            found[table] = con.execute(
+                f"SELECT count(*), coalesce(sum(hash(struct_pack({row})))::HUGEINT, 0) FROM {table}"
+            ).fetchone()
+        return found
+    finally:
+        con.close()
+
+
+def facts(path: Path) -> tuple[int, int]:
+    return checksums(path)["core.fact_crossings"]
+
+
+@dataclass
+class Home:
+    """A HLED_HOME with a published warehouse, and what it looked like before the fault."""
+
+    path: Path
+    publisher: FakePublisher
+    before: str = ""  # sha256 of the published warehouse before the fault
+
+    @property
+    def warehouse(self) -> Path:
+        return self.path / "warehouse.duckdb"
+
+    def publish_baseline(self) -> None:
+        first = hled_refresh()
+        assert first.exit == 0, first.stderr
+        self.before = sha256(self.warehouse)
+
+    def files(self, source: str, pattern: str = "*") -> dict[Path, bytes]:
+        folder = self.path / "raw" / source
+        return {p: p.read_bytes() for p in folder.glob(pattern) if p.is_file()}
+
+    def last_run(self) -> dict:
+        return json.loads((self.path / "runs.jsonl").read_text().splitlines()[-1])
+
+    def check(self, case: Case, outcome: Outcome, *fragments: str) -> None:
+        """What every case asserts: exit status, a one-line error naming source, file and rule, and
+        the published warehouse byte-for-byte unchanged (a failure) or opening with its tables."""
+        assert outcome.exit == case.exit, outcome.stderr[-2000:]
+        if case.exit == 0:
+            assert "refresh published" in outcome.stdout, outcome.stdout
+            assert self.last_run()["status"] == "published"
+            assert query(self.warehouse, "SELECT count(*) FROM meta.runs WHERE status = 'published'") == [
+                (2,)
+            ]
+            return
+        assert outcome.error.startswith("refresh failed:"), outcome.stderr[-2000:]
+        for fragment in (case.rule, *fragments):
+            assert fragment in outcome.error, f"{fragment!r} not in {outcome.error!r}"
+        assert sha256(self.warehouse) == self.before, "the published warehouse changed"
+        assert query(self.warehouse, "SELECT count(*) FROM meta.runs") == [(1,)]
+        assert self.last_run()["status"] == "failed"
+
+
+@pytest.fixture
+def crossings_home(prefect_server, publisher, hled_home, monkeypatch) -> Home:
+    """Crossings served over HTTP; the good file is published first."""
+    monkeypatch.setenv("HLED_URL_BTS_CROSSINGS", publisher.url(CROSSINGS_PATH))
+    # the fixture rejects 1 conflicting duplicate of 18 rows; room for one more reject
+    monkeypatch.setenv("HLED_MAX_REJECT_SHARE", "0.15")
+    monkeypatch.setenv("HLED_CHARTS", "0")
+    publisher.queue(CROSSINGS_PATH, Reply(200, GOOD, {"ETag": '"good"'}))
+    home = Home(hled_home, publisher)
+    home.publish_baseline()
+    publisher.replies[CROSSINGS_PATH].clear()
+    return home
+
+
+@pytest.fixture
+def trade_mirror(prefect_server, publisher, hled_home, monkeypatch, tmp_path) -> tuple[Home, Path]:
+    """Crossings and TransBorder from a mirror directory; the good files are published first."""
+    root = make_mirror(tmp_path / "mirror", FIXTURES / "crossings_current.csv")
+    shutil.copytree(TRADE, root / "transborder")
+    (root / "transborder" / "2020" / "dot3_0220.csv").unlink(missing_ok=True)
+    for key, value in {
+        "HLED_MIRROR": str(root),
+        "HLED_SOURCES": "bts_crossings,transborder",
+        "HLED_MAX_REJECT_SHARE": "0.5",  # a few rows per fixture file: one reject must stay in budget
+        "HLED_CHARTS": "0",
+    }.items():
+        monkeypatch.setenv(key, value)
+    home = Home(hled_home, publisher)
+    home.publish_baseline()
+    return home, root
+
+
+def make_zip(members: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def month_zip(month: int) -> bytes:
+    """The fixture month as BTS ships it: a ZIP of the three dot CSVs in a folder named for the month."""
+    names = [f"dot{t}_{month:02d}20.csv" for t in (1, 2, 3)]
+    return make_zip(
+        {
+            f"{MONTHS[month]}/{n}": (TRADE / "2020" / n).read_bytes()
+            for n in names
+            if (TRADE / "2020" / n).exists()
+        }
+    )
+
+
+def zip_path(month: int) -> str:
+    return f"/transborder-raw/2020/{MONTHS[month]}.zip"
+
+
+@pytest.fixture
+def trade_zip_home(prefect_server, publisher, hled_home, monkeypatch, tmp_path) -> Home:
+    """TransBorder monthly ZIPs over HTTP (a manifest of two months); the good ZIPs are published first."""
+    manifest = tmp_path / "manifest.csv"
+    manifest.write_text(
+        "year,month,url\n" + "".join(f"2020,{m},{publisher.url(zip_path(m))}\n" for m in MONTHS)
+    )
+    for key, value in {
+        "HLED_TRANSBORDER_MANIFEST": str(manifest),
+        "HLED_SOURCES": "transborder",
+        "HLED_CHARTS": "0",
+    }.items():
+        monkeypatch.setenv(key, value)
+    for month in MONTHS:
+        publisher.queue(zip_path(month), Reply(200, month_zip(month), {"ETag": f'"m{month}"'}))
+    home = Home(hled_home, publisher)
+    home.publish_baseline()
+    return home

@@ -1,0 +1,326 @@
+"""The fault matrix: every case the fault suite drives through `hled refresh`, with the outcome its
+test asserts. The README's table is rendered from this list (`python -m tests.faults.matrix`), and a
+test fails when the two drift, so the table always says what the tests observed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+GROUPS = {
+    "network": "Network (crossings CSV from an HTTP server on 127.0.0.1)",
+    "content": "Content (crossings CSV; TransBorder CSVs from a mirror)",
+    "archive": "Archives (TransBorder monthly ZIP over HTTP)",
+    "process": "Process",
+    "idempotence": "Idempotence",
+}
+
+
+@dataclass(frozen=True)
+class Case:
+    """One fault and what must follow from it."""
+
+    id: str
+    group: str
+    fault: str
+    exit: int  # exit status of `hled refresh`
+    warehouse: str  # "unchanged" (byte for byte) or what the update is
+    kept: str = ""  # where the bytes that arrived are kept for inspection
+    rule: str = ""  # the rule the one-line error (or the reject) names
+    notes: list[str] = field(default_factory=list)
+
+    def outcome(self) -> str:
+        parts = [f"exit {self.exit}"]
+        if self.rule:
+            parts.append(f"`{self.rule}`")
+        parts.append(
+            "warehouse unchanged" if self.warehouse == "unchanged" else f"published: {self.warehouse}"
+        )
+        if self.kept:
+            parts.append(f"kept in {self.kept}")
+        return "; ".join(parts + self.notes)
+
+
+SAME = "same facts as before"
+CASES: list[Case] = [
+    Case("connection_refused", "network", "nothing listens on the port", 1, "unchanged", rule="reachable"),
+    Case(
+        "timeout",
+        "network",
+        "server answers after the read timeout",
+        1,
+        "unchanged",
+        rule="transfer_complete",
+    ),
+    Case(
+        "500_then_200",
+        "network",
+        "HTTP 500, then 200 with a revised file",
+        0,
+        "the revised value",
+        notes=["retried"],
+    ),
+    Case("404", "network", "HTTP 404", 1, "unchanged", rule="http_ok"),
+    Case(
+        "cut_off_body",
+        "network",
+        "body cut off before its Content-Length, every try",
+        1,
+        "unchanged",
+        "`raw/<source>/quarantine/`",
+        "content_length",
+        ["retried, then failed"],
+    ),
+    Case(
+        "html_200",
+        "network",
+        "an HTML error page with status 200",
+        1,
+        "unchanged",
+        "`raw/<source>/quarantine/`",
+        "is_csv",
+    ),
+    Case("redirect_loop", "network", "a redirect to itself", 1, "unchanged", rule="redirects"),
+    Case("empty", "content", "empty file", 1, "unchanged", "`raw/<source>/quarantine/`", "file_not_empty"),
+    Case("header_only", "content", "header only", 1, "unchanged", "`raw/<source>/`", "file_has_rows"),
+    Case(
+        "cut_mid_line",
+        "content",
+        "file ends mid-line (complete transfer of a cut file)",
+        1,
+        "unchanged",
+        "`raw/<source>/`",
+        "file_complete",
+    ),
+    Case(
+        "wrong_delimiter",
+        "content",
+        "semicolons instead of commas",
+        1,
+        "unchanged",
+        "`raw/<source>/quarantine/`",
+        "known_header",
+    ),
+    Case(
+        "column_added",
+        "content",
+        "an unknown column added",
+        1,
+        "unchanged",
+        "`raw/<source>/quarantine/`",
+        "known_header",
+        ["names the unexpected column"],
+    ),
+    Case(
+        "column_renamed",
+        "content",
+        "a required column renamed",
+        1,
+        "unchanged",
+        "`raw/<source>/quarantine/`",
+        "known_header",
+        ["names the missing and the unexpected column"],
+    ),
+    Case(
+        "column_missing",
+        "content",
+        "a required column missing",
+        1,
+        "unchanged",
+        "`raw/<source>/quarantine/`",
+        "known_header",
+        ["names the missing column"],
+    ),
+    Case(
+        "non_numeric",
+        "content",
+        "a value that is not a number (1 row)",
+        0,
+        "the row left out, kept in `meta.rejects` with file, line and reason",
+        rule="value_not_integer",
+        notes=["counted in the run summary"],
+    ),
+    Case(
+        "too_many_rejects",
+        "content",
+        "non-numeric values in more rows than `HLED_MAX_REJECT_SHARE`",
+        1,
+        "unchanged",
+        "`raw/<source>/`",
+        "reject_share",
+    ),
+    Case(
+        "negative",
+        "content",
+        "a negative count",
+        1,
+        "unchanged",
+        "`raw/<source>/`",
+        "expect_column_values_to_be_between",
+        ["names the line"],
+    ),
+    Case(
+        "future_month",
+        "content",
+        "a month after the current one",
+        1,
+        "unchanged",
+        "`raw/<source>/`",
+        "expect_column_values_to_be_between",
+        ["names the line"],
+    ),
+    Case(
+        "unknown_measure",
+        "content",
+        "an unknown measure",
+        1,
+        "unchanged",
+        "`raw/<source>/`",
+        "expect_column_values_to_be_in_set",
+        ["names the line and the value"],
+    ),
+    Case("short_port_code", "content", "port code without its leading zero (`104`)", 0, SAME),
+    Case(
+        "conflicting_duplicate",
+        "content",
+        "the same port, month and measure twice with other values",
+        0,
+        "the largest value; the other row in `meta.rejects`",
+        rule="duplicate_conflict",
+    ),
+    Case("bom", "content", "a UTF-8 byte-order mark", 0, SAME),
+    Case("crlf", "content", "CRLF line endings", 0, SAME),
+    Case(
+        "huge_line",
+        "content",
+        "one 8 MB line (an unclosed quote or lost line breaks)",
+        1,
+        "unchanged",
+        "`raw/<source>/`",
+        "field_length",
+        ["names the line and column"],
+    ),
+    Case(
+        "trade_unknown_mode",
+        "content",
+        "TransBorder: an unknown mode code",
+        1,
+        "unchanged",
+        "`raw/transborder/`",
+        "expect_column_values_to_be_in_set",
+        ["names file:line"],
+    ),
+    Case(
+        "trade_non_numeric",
+        "content",
+        "TransBorder: a value that is not a number",
+        0,
+        "the row in `meta.rejects`",
+        rule="value_not_number",
+    ),
+    Case(
+        "trade_negative",
+        "content",
+        "TransBorder: a negative value",
+        1,
+        "unchanged",
+        "`raw/transborder/`",
+        "expect_column_values_to_be_between",
+        ["names file:line"],
+    ),
+    Case(
+        "zip_slip",
+        "archive",
+        "a member named `../../x.csv`",
+        1,
+        "unchanged",
+        "`raw/transborder/`",
+        "zip_slip",
+        ["nothing written outside"],
+    ),
+    Case(
+        "zip_bomb",
+        "archive",
+        "a member that expands to 1.1 GiB",
+        1,
+        "unchanged",
+        "`raw/transborder/`",
+        "zip_member_cap",
+    ),
+    Case("zip_corrupt", "archive", "a ZIP cut in half", 1, "unchanged", "`raw/transborder/`", "zip_corrupt"),
+    Case(
+        "zip_no_csvs",
+        "archive",
+        "a ZIP without the month's dot CSVs",
+        1,
+        "unchanged",
+        "`raw/transborder/`",
+        "zip_no_expected_members",
+        ["lists what it holds"],
+    ),
+    Case(
+        "sigkill_build",
+        "process",
+        "SIGKILL during the build",
+        -9,
+        "unchanged",
+        notes=["next run removes the half-built file, logs the run `killed`, publishes"],
+    ),
+    Case(
+        "sigkill_publish",
+        "process",
+        "SIGKILL in the publish step, before the rename",
+        -9,
+        "unchanged",
+        notes=["next run publishes"],
+    ),
+    Case(
+        "sigkill_after_rename",
+        "process",
+        "SIGKILL in the publish step, after the rename",
+        -9,
+        "the new warehouse, complete",
+        notes=["next run: `unchanged`"],
+    ),
+    Case(
+        "concurrent",
+        "process",
+        "a second refresh while one runs",
+        1,
+        "by the first run only",
+        rule="another refresh is running",
+        notes=["the first publishes"],
+    ),
+    Case(
+        "analyst_reader",
+        "process",
+        "a read-only analyst connection open through a refresh",
+        0,
+        "the new warehouse",
+        notes=["the open connection keeps reading the old one"],
+    ),
+    Case(
+        "idempotent",
+        "idempotence",
+        "two forced refreshes of the same inputs",
+        0,
+        "identical tables",
+        notes=["row count and content checksum of every core, marts and meta table"],
+    ),
+]
+BY_ID = {case.id: case for case in CASES}
+
+
+def cases(group: str) -> list[Case]:
+    return [case for case in CASES if case.group == group]
+
+
+def render_table() -> str:
+    """The README's fault-matrix table."""
+    lines = ["| group | fault | observed outcome |", "|---|---|---|"]
+    for case in CASES:
+        lines.append(f"| {case.group} | {case.fault} | {case.outcome()} |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(render_table())
