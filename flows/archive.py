@@ -81,7 +81,7 @@ def _is_symlink(info: zipfile.ZipInfo) -> bool:
     return stat.S_ISLNK(info.external_attr >> 16)
 
 
-def _remove(path: Path) -> None:
+def remove_path(path: Path) -> None:
     """Delete a file or directory tree, ignoring what is already gone."""
     if path.is_dir() and not path.is_symlink():
         shutil.rmtree(path, ignore_errors=True)
@@ -193,7 +193,7 @@ def _move_into_place(staging: Path, target_dir: Path) -> None:
     except BaseException:
         os.replace(aside, target_dir)
         raise
-    _remove(aside)
+    remove_path(aside)
 
 
 def extract_expected(
@@ -236,6 +236,6 @@ def extract_expected(
                 )
             _move_into_place(staging, target_dir)
         except BaseException:
-            _remove(staging)
+            remove_path(staging)
             raise
     return Extracted(files={base: target_dir / base for base in wanted}, ignored=ignored)

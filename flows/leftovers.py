@@ -4,19 +4,12 @@ half-written parse caches. None of them is ever read as data; this only reclaims
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
+from flows.archive import remove_path
 from flows.fetch import prune_partials
 
 BUILT_NAME = "warehouse.duckdb.tmp"  # the build task's target inside the build directory
-
-
-def _remove(path: Path) -> None:
-    if path.is_dir() and not path.is_symlink():
-        shutil.rmtree(path, ignore_errors=True)
-    else:
-        path.unlink(missing_ok=True)
 
 
 def clean_leftovers(raw_dir: Path, build_dir: Path) -> list[str]:
@@ -35,5 +28,5 @@ def clean_leftovers(raw_dir: Path, build_dir: Path) -> list[str]:
     if caches:
         found.append(f"{len(caches)} half-written parse caches")
     for path in [*built, *staged, *caches]:
-        _remove(path)
+        remove_path(path)
     return found

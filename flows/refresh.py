@@ -97,6 +97,12 @@ def fetch_task(source: Source, settings: Settings) -> list[Part]:
     return parts
 
 
+def file_label(part: Part) -> str:
+    """How messages name a file: source, key (e.g. dot1_0120), where it came from, where it is kept."""
+    key = "" if part.key == part.source else f" {part.key}"
+    return f"{part.source}{key} file {part.fetched.url} (kept at {part.path})"
+
+
 def _parse_one(source: Source, part: Part, settings: Settings) -> ParsedFiles:
     # keyed on the bytes and the parsing code only: a chart or SQL change does not force a re-parse
     folder = (
@@ -106,7 +112,7 @@ def _parse_one(source: Source, part: Part, settings: Settings) -> ParsedFiles:
         / f"{part.key}-{part.sha256[:16]}-{code_version('transforms')}"
     )
     info_path = folder / "info.json"
-    label = f"{source.name} raw file {part.path}"
+    label = file_label(part)
     if info_path.exists():
         reused = ParsedFiles(**{**json.loads(info_path.read_text()), "raw_path": part.path, "reused": True})
         check_reject_share(
@@ -209,8 +215,8 @@ def _validate_batch(
     frame = pl.concat(frames)
     report = validate_frame(frame, suite, settings.docs_dir / "data_docs", f"{source.name}_{table}")
     if not report.success:
-        label = batch[0][1].raw_path if len(batch) == 1 else f"{len(batch)} {table} files"
-        message = failure_message(report, f"{source.name} raw file {label}")
+        label = file_label(batch[0][0]) if len(batch) == 1 else f"{source.name}: {len(batch)} {table} files"
+        message = failure_message(report, label)
         for part, p in batch:
             if len(batch) == 1 or f"{p.key}:" in message:
                 mark_rejected(settings.raw_dir, part.fetched, message)

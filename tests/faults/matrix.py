@@ -214,8 +214,9 @@ CASES: list[Case] = [
         "content",
         "TransBorder: a value that is not a number",
         0,
-        "the row in `meta.rejects`",
-        rule="value_not_number",
+        "the row left out, kept in `meta.rejects`",
+        rule="amount_not_integer",
+        notes=["its month shows as a coverage gap of that table"],
     ),
     Case(
         "trade_negative",

@@ -138,3 +138,58 @@ def test_an_odd_but_sound_file_loads_the_same_facts(crossings_home: Home, case_i
     crossings_home.check(BY_ID[case_id], outcome)
     assert facts(crossings_home.warehouse) == before
     assert query(crossings_home.warehouse, "SELECT port_code FROM core.dim_port ORDER BY 1")[0] == ("0104",)
+
+
+TRADE_LINE = b"1,TX,2304,5,NL,,2010,1000,0,10,1,X,01,2020"
+TRADE_FAULTS = {
+    "trade_unknown_mode": (
+        b"1,TX,2304,2,NL,,2010,1000,0,10,1,X,01,2020",
+        ["on mode", "dot1_0120 file", "lines 2", "observed ['2']"],
+    ),
+    "trade_negative": (
+        b"1,TX,2304,5,NL,,2010,-1000,0,10,1,X,01,2020",
+        ["on value_usd", "dot1_0120 file", "lines 2", "observed [-1000]"],
+    ),
+}
+
+
+@pytest.mark.parametrize("case_id", list(TRADE_FAULTS))
+def test_a_bad_transborder_row_stops_the_run(trade_mirror, case_id: str) -> None:
+    home, mirror = trade_mirror
+    line, fragments = TRADE_FAULTS[case_id]
+    dot1 = mirror / "transborder" / "2020" / "dot1_0120.csv"
+    body = dot1.read_bytes().replace(TRADE_LINE, line)
+    dot1.write_bytes(body)
+    outcome = hled_refresh()
+    home.check(BY_ID[case_id], outcome, "transborder", *fragments)
+    assert body in home.files("transborder", "*.csv").values(), "the bad file is kept"
+
+
+def test_an_unreadable_transborder_amount_is_rejected(trade_mirror) -> None:
+    home, mirror = trade_mirror
+    dot1 = mirror / "transborder" / "2020" / "dot1_0120.csv"
+    dot1.write_bytes(dot1.read_bytes().replace(TRADE_LINE, TRADE_LINE.replace(b",1000,", b",1O00,")))
+    outcome = hled_refresh()
+    home.check(BY_ID["trade_non_numeric"], outcome)
+    rejects = query(
+        home.warehouse,
+        "SELECT source, file LIKE '%/raw/transborder/%.csv', line, rule, reason FROM meta.rejects "
+        "WHERE source = 'transborder'",
+    )
+    assert rejects == [
+        (
+            "transborder",
+            True,
+            2,
+            "amount_not_integer",
+            "VALUE/SHIPWT/FREIGHT_CHARGES '1O00/0/10' are not all whole numbers",
+        ),
+    ]
+    assert query(
+        home.warehouse,
+        "SELECT rows_read, rows_loaded, rows_rejected FROM meta.source_files WHERE file_key = 'dot1_0120' "
+        "ORDER BY rows_rejected",
+    ) == [(4, 4, 0), (4, 3, 1)]  # the baseline's run, then this one
+    assert query(
+        home.warehouse, "SELECT count(*), sum(value_usd) FROM core.fact_trade_port WHERE month = '2020-01-01'"
+    ) == [(3, 5600)]
