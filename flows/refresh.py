@@ -41,7 +41,7 @@ from transforms.trade_codes import (
 )
 from transforms.transborder import extend_ports, trade_ports
 from warehouse.build import BuildInput, build_warehouse, revision_counts
-from warehouse.publish import publish, published_state
+from warehouse.publish import publish, published_run, published_state
 
 
 @dataclass(frozen=True)
@@ -517,11 +517,11 @@ def refresh(force: bool = False) -> RunSummary:
             leftovers = clean_leftovers(settings.raw_dir, settings.build_dir)
             if leftovers:
                 log.warning("removed what an interrupted run left: %s", "; ".join(leftovers))
-            for killed in mark_killed_runs(settings.run_log, run_id, code_version()):
-                log.warning(
-                    "run %s never finished (killed); logged as killed in %s", killed, settings.run_log
-                )
             published = published_state(settings.warehouse_path)
+            for killed in mark_killed_runs(
+                settings.run_log, run_id, code_version(), published_run(settings.warehouse_path)
+            ):
+                log.warning("run %s never finished (killed); logged in %s", killed, settings.run_log)
             selected = {name: SOURCES[name] for name in settings.sources}
             parts = {
                 name: fetch_task.with_options(

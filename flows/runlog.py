@@ -66,9 +66,10 @@ def read_runs(path: Path) -> pl.DataFrame:
     ).unique("run_id", keep="last", maintain_order=True)
 
 
-def mark_killed_runs(path: Path, found_by: str, code_version: str) -> list[str]:
+def mark_killed_runs(path: Path, found_by: str, code_version: str, published: str | None = None) -> list[str]:
     """Runs whose last line still says `running` died without finishing (killed, machine stopped):
-    log them as `killed`. Only call this holding the refresh lock, when no other run can be live."""
+    log them as `killed`, or as `published` when `published` (the run that built the published
+    warehouse) is one of them: it died after its rename. Only call this holding the refresh lock."""
     if not path.exists():
         return []
     last: dict[str, dict] = {}
@@ -80,15 +81,16 @@ def mark_killed_runs(path: Path, found_by: str, code_version: str) -> list[str]:
         last[record["run_id"]] = record
     killed = [r for r in last.values() if r.get("status") == "running" and r["run_id"] != found_by]
     for record in killed:
-        started = datetime.fromisoformat(record["started_at"])
+        after_publish = record["run_id"] == published
         append_run(
             path,
             record["run_id"],
-            started,
+            datetime.fromisoformat(record["started_at"]),
             None,
-            "killed",
+            "published" if after_publish else "killed",
             record.get("code_version") or code_version,
-            f"ended without finishing (process killed or machine stopped); found by run {found_by}",
+            ("published its warehouse, then " if after_publish else "")
+            + f"ended without finishing (process killed or machine stopped); found by run {found_by}",
         )
     return [r["run_id"] for r in killed]
 

@@ -102,3 +102,17 @@ def published_state(target: Path) -> dict[str, dict]:
         source: {"files": {(k, sha) for k, sha in files}, "rows_loaded": loaded, "code_version": version}
         for source, files, loaded, version in found
     }
+
+
+def published_run(target: Path) -> str | None:
+    """The run that built the published warehouse (None when nothing is published)."""
+    if not target.exists():
+        return None
+    con = connect(target, read_only=True)
+    try:
+        found = rows(
+            con, "SELECT run_id FROM meta.runs WHERE status = 'published' ORDER BY finished_at DESC LIMIT 1"
+        )
+    finally:
+        con.close()
+    return found[0][0] if found else None
