@@ -390,3 +390,18 @@ def test_each_question_of_the_analysts_guide_has_an_answer(real_mirror_warehouse
             assert found or number > 10, f"question {number} of docs/analysts.md returned no rows"
     finally:
         con.close()
+
+
+def test_a_forced_rebuild_of_the_real_data_gives_identical_tables(real_mirror_warehouse) -> None:
+    """Idempotence on the real data (last in this module: it adds a run to the shared warehouse)."""
+    from flows.refresh import refresh
+    from tests.checksums import checksums
+
+    home, _ = real_mirror_warehouse
+    volatile = {"*": {"refreshed_at"}}
+    before = {k: v for k, v in checksums(home / "warehouse.duckdb", volatile).items() if k[:5] != "meta."}
+    assert refresh(force=True).status == "published"
+    after = {k: v for k, v in checksums(home / "warehouse.duckdb", volatile).items() if k[:5] != "meta."}
+    assert after == before
+    assert before["core.fact_trade_port"][0] > 1_000_000 and len(before) > 30
+    assert q(home, "SELECT count(*) FROM meta.revisions") == [(0,)]

@@ -16,6 +16,7 @@ import pytest
 import typer
 
 from flows import cli
+from tests.checksums import checksums
 from tests.conftest import FIXTURES, FakePublisher, Reply, make_mirror, sha256
 from tests.faults.matrix import Case
 
@@ -55,36 +56,6 @@ def query(path: Path, sql: str) -> list[tuple]:
     con = duckdb.connect(str(path), read_only=True)
     try:
         return con.execute(sql).fetchall()
-    finally:
-        con.close()
-
-
-def checksums(path: Path, exclude: dict[str, set[str]] | None = None) -> dict[str, tuple[int, int]]:
-    """Row count and an order-independent content checksum of every core, marts and meta table,
-    leaving out the columns `exclude` names per table (things that differ by run: ids, times)."""
-    exclude = exclude or {}
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        tables = con.execute(
-            "SELECT schema_name || '.' || table_name FROM duckdb_tables() "
-            "WHERE schema_name IN ('core', 'marts', 'meta') ORDER BY 1"
-        ).fetchall()
-        found = {}
-        for (table,) in tables:
-            cols = [
-                c
-                for (c,) in con.execute(
-                    "SELECT column_name FROM duckdb_columns() WHERE schema_name || '.' || table_name = ? "
-                    "ORDER BY column_index",
-                    [table],
-                ).fetchall()
-                if c not in exclude.get(table, set()) and c not in exclude.get("*", set())
-            ]
-            row = ", ".join(f'"{c}"' for c in cols)
-            found[table] = con.execute(
-                f"SELECT count(*), coalesce(sum(hash(struct_pack({row})))::HUGEINT, 0) FROM {table}"
-            ).fetchone()
-        return found
     finally:
         con.close()
 

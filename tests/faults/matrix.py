@@ -29,7 +29,7 @@ class Case:
     notes: list[str] = field(default_factory=list)
 
     def outcome(self) -> str:
-        parts = [f"exit {self.exit}"]
+        parts = ["killed (SIGKILL)" if self.exit == -9 else f"exit {self.exit}"]
         if self.rule:
             parts.append(f"`{self.rule}`")
         parts.append(
@@ -272,7 +272,7 @@ CASES: list[Case] = [
         "SIGKILL in the publish step, before the rename",
         -9,
         "unchanged",
-        notes=["next run publishes"],
+        notes=["next run removes the built file, logs the run `killed`, publishes"],
     ),
     Case(
         "sigkill_after_rename",
@@ -280,7 +280,7 @@ CASES: list[Case] = [
         "SIGKILL in the publish step, after the rename",
         -9,
         "the new warehouse, complete",
-        notes=["next run: `unchanged`"],
+        notes=["next run: `unchanged`, logs the run `published`"],
     ),
     Case(
         "concurrent",
@@ -305,7 +305,10 @@ CASES: list[Case] = [
         "two forced refreshes of the same inputs",
         0,
         "identical tables",
-        notes=["row count and content checksum of every core, marts and meta table"],
+        notes=[
+            "row count and content checksum of every core and marts table and of this run's meta rows; "
+            "the same from scratch in another home"
+        ],
     ),
 ]
 BY_ID = {case.id: case for case in CASES}

@@ -43,9 +43,10 @@ def _runs(home: Home) -> list[dict]:
     return [json.loads(line) for line in (home.path / "runs.jsonl").read_text().splitlines()]
 
 
-@pytest.mark.parametrize("point", ["build", "publish"])
-def test_sigkill_before_the_rename_keeps_the_old_warehouse(crossings_home: Home, point: str) -> None:
-    case = BY_ID[f"sigkill_{point}"]
+@pytest.mark.parametrize("case_id", ["sigkill_build", "sigkill_publish"])
+def test_sigkill_before_the_rename_keeps_the_old_warehouse(crossings_home: Home, case_id: str) -> None:
+    case = BY_ID[case_id]
+    point = case_id.removeprefix("sigkill_")
     crossings_home.publisher.queue(CROSSINGS_PATH, Reply(200, REVISED))
     child = _killer(point)
     _, stderr = child.communicate(timeout=300)
