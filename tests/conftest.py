@@ -4,10 +4,12 @@ temporary directory, mirrors built from the hand-made fixtures or the staged sha
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import shutil
 import threading
 import time
+import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -72,6 +74,15 @@ def make_mirror(root: Path, crossings: Path) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(crossings, target)
     return root
+
+
+def make_zip(members: dict[str, bytes]) -> bytes:
+    """A ZIP (deflated) holding `members` by name, as bytes."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
 
 
 @dataclass

@@ -3,9 +3,7 @@ grain, marts, coverage gaps, incremental parsing and the cross-table rule."""
 
 from __future__ import annotations
 
-import io
 import shutil
-import zipfile
 from datetime import date
 
 import duckdb
@@ -15,7 +13,7 @@ from expectations.runner import ValidationFailed
 from flows.archive import ArchiveError
 from flows.errors import SourceError
 from flows.refresh import refresh
-from tests.conftest import FIXTURES, Reply, make_mirror, sha256
+from tests.conftest import FIXTURES, Reply, make_mirror, make_zip, sha256
 
 TRADE = FIXTURES / "transborder"
 
@@ -166,21 +164,13 @@ def test_tables_that_disagree_stop_the_run(prefect_server, mirror, hled_home) ->
     assert not (hled_home / "warehouse.duckdb").exists()
 
 
-def _zip(members: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in members.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
-
-
 def test_monthly_zip_over_http(prefect_server, publisher, hled_home, monkeypatch, tmp_path) -> None:
     manifest = tmp_path / "manifest.csv"
     manifest.write_text(f"year,month,url\n2020,1,{publisher.url('/raw/2020/Jan2020.zip')}\n")
     monkeypatch.setenv("HLED_TRANSBORDER_MANIFEST", str(manifest))
     monkeypatch.setenv("HLED_SOURCES", "transborder")
     monkeypatch.setenv("HLED_CHARTS", "0")
-    good = _zip(
+    good = make_zip(
         {
             f"Jan2020/{n.upper()}": (TRADE / "2020" / n).read_bytes()
             for n in ("dot1_0120.csv", "dot2_0120.csv", "dot3_0120.csv")
@@ -210,7 +200,7 @@ def test_zip_slip_is_refused_and_nothing_escapes(
         "/evil.zip",
         Reply(
             200,
-            _zip(
+            make_zip(
                 {
                     "../../x.csv": b"a,b\n1,2\n",
                     "dot1_0120.csv": (TRADE / "2020" / "dot1_0120.csv").read_bytes(),

@@ -7,7 +7,6 @@ from __future__ import annotations
 import io
 import json
 import shutil
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,7 +16,7 @@ import typer
 
 from flows import cli
 from tests.checksums import checksums
-from tests.conftest import FIXTURES, FakePublisher, Reply, make_mirror, sha256
+from tests.conftest import FIXTURES, FakePublisher, Reply, make_mirror, make_zip, sha256
 from tests.faults.matrix import Case
 
 GOOD = (FIXTURES / "crossings_current.csv").read_bytes()
@@ -137,14 +136,6 @@ def trade_mirror(prefect_server, publisher, hled_home, monkeypatch, tmp_path) ->
     home = Home(hled_home, publisher)
     home.publish_baseline()
     return home, root
-
-
-def make_zip(members: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in members.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
 
 
 def month_zip(month: int) -> bytes:
