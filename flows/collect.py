@@ -4,7 +4,6 @@ mirrored CSVs), fetched into the raw store and turned into parts, one CSV per ta
 from __future__ import annotations
 
 import csv
-import hashlib
 import logging
 import re
 from dataclasses import dataclass
@@ -13,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from flows.archive import ArchiveError, extract_expected
 from flows.errors import SourceError
-from flows.fetch import Fetched, Target, fetch_source
+from flows.fetch import Fetched, Target, fetch_source, file_sha256
 
 if TYPE_CHECKING:
     from flows.settings import Settings
@@ -35,14 +34,6 @@ class Part:
     path: str
     sha256: str
     fetched: Fetched
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        while chunk := fh.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def collect_single(source: Source, settings: Settings) -> list[Part]:
@@ -118,7 +109,7 @@ def collect_transborder(source: Source, settings: Settings) -> list[Part]:
         for name, path in sorted(extracted.files.items()):
             table = name[:4]
             parts.append(
-                Part(source.name, table, name.removesuffix(".csv"), str(path), _sha256(path), fetched)
+                Part(source.name, table, name.removesuffix(".csv"), str(path), file_sha256(path), fetched)
             )
     return _unique_keys(source, parts)
 

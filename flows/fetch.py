@@ -313,12 +313,21 @@ def _download(target: Target, raw_dir: Path, previous: Fetched | None, timeout: 
         tmp.unlink(missing_ok=True)
 
 
+def file_sha256(path: Path) -> str:
+    """SHA-256 of a file, read in chunks (raw files can be gigabytes)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        while chunk := fh.read(CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
 def _keep_partial(tmp: Path, raw_dir: Path, target: Target, message: str) -> str:
     """`message`, plus where the bytes that did arrive are kept (nothing is kept when none arrived)."""
     if not tmp.exists() or tmp.stat().st_size == 0:
         return message
     size = tmp.stat().st_size
-    sha = hashlib.sha256(tmp.read_bytes()).hexdigest()
+    sha = file_sha256(tmp)
     meta = _meta(target, target.url, sha, size, None, None)
     kept = _quarantine(tmp, raw_dir, target, f"partial-{sha[:12]}", meta, message)
     return f"{message}; the {size:,} bytes received are kept at {kept}"
