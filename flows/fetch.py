@@ -35,7 +35,7 @@ class Target:
     source: str
     key: str  # identifies the file within its source's manifest, e.g. "bts_crossings", "2021-01"
     url: str
-    kind: str = "csv"  # csv (header checked against `layouts`) or zip
+    kind: str = "csv"  # csv (header checked against `layouts`), zip, xls, json or rss
     layouts: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
@@ -126,6 +126,16 @@ def check_content(path: Path, target: Target) -> None:
     if path.stat().st_size == 0:
         raise SourceError(f"{label}: empty response body (rule: file_not_empty)")
     head = _head(path)
+    if target.kind == "json":
+        if head.lstrip()[:1] not in (b"[", b"{"):
+            first = head.lstrip()[:60].decode("utf-8", errors="replace")
+            raise SourceError(f"{label}: not a JSON document (rule: is_json); starts with {first!r}")
+        return
+    if target.kind == "rss":
+        if b"<rss" not in head[:4096]:
+            first = head.lstrip()[:60].decode("utf-8", errors="replace")
+            raise SourceError(f"{label}: not an RSS feed (rule: is_rss); starts with {first!r}")
+        return
     if head.lstrip()[:1] == b"<":
         first = head.split(b"\n", 1)[0].decode("utf-8", errors="replace")[:80]
         raise SourceError(
@@ -146,8 +156,10 @@ def check_content(path: Path, target: Target) -> None:
 
 
 def _extension(tmp: Path, kind: str) -> str:
-    if kind in ("zip", "xls"):
+    if kind in ("zip", "xls", "json"):
         return f".{kind}"
+    if kind == "rss":
+        return ".xml"
     with tmp.open("rb") as fh:
         return ".csv.gz" if fh.read(2) == b"\x1f\x8b" else ".csv"
 

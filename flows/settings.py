@@ -23,6 +23,7 @@ KNOWN: dict[str, tuple[str, str]] = {
     "HLED_SNAPSHOTS": ("7", "how many previously published warehouses are kept"),
     "HLED_CHARTS": ("1", "set to 0 to skip chart exports at the end of a refresh"),
     "HLED_SOURCES": ("all", "comma-separated sources to refresh, e.g. bts_crossings,transborder"),
+    "HLED_WAIT_TIMES_EVERY": ("15", "minutes between CBP wait-time collections served by `hled serve`"),
     "HLED_TRANSBORDER_MANIFEST": (
         "",
         "CSV of year,month,url for TransBorder ZIPs (default: the built-in list)",
@@ -48,13 +49,14 @@ class Settings:
     charts: bool
     sources: tuple[str, ...] = ()
     transborder_manifest: Path | None = None
+    wait_times_every: float = 15.0
     url_overrides: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
         """Read settings from `env` (default: the process environment); reject unknown keys."""
         env = dict(os.environ if env is None else env)
-        from flows.sources import SOURCES
+        from flows.sources import SOURCES, URL_NAMES
 
         overrides: dict[str, str] = {}
         for key, value in env.items():
@@ -62,9 +64,9 @@ class Settings:
                 continue
             if key.startswith(URL_PREFIX):
                 name = key[len(URL_PREFIX) :].lower()
-                if name not in SOURCES:
+                if name not in URL_NAMES:
                     raise SettingsError(
-                        f"{key}: no source named {name!r} (known: {', '.join(sorted(SOURCES))})"
+                        f"{key}: no source named {name!r} (known: {', '.join(sorted(URL_NAMES))})"
                     )
                 overrides[name] = value
                 continue
@@ -116,7 +118,12 @@ class Settings:
             sources=sources,
             transborder_manifest=Path(manifest).expanduser().resolve() if manifest else None,
             url_overrides=overrides,
+            wait_times_every=float(number("HLED_WAIT_TIMES_EVERY", float)),
         )
+        if settings.wait_times_every <= 0:
+            raise SettingsError(
+                f"HLED_WAIT_TIMES_EVERY={get('HLED_WAIT_TIMES_EVERY')!r} must be more than 0 minutes"
+            )
         if settings.mirror is not None and not settings.mirror.is_dir():
             raise SettingsError(f"HLED_MIRROR={mirror}: no such directory")
         return settings
@@ -145,6 +152,11 @@ class Settings:
     def docs_dir(self) -> Path:
         """GX Data Docs and other generated reports."""
         return self.home / "reports"
+
+    @property
+    def wait_history(self) -> Path:
+        """The collected wait-times history (appended by `hled waits`, copied into each build)."""
+        return self.home / "wait_times" / "history.duckdb"
 
     @property
     def run_log(self) -> Path:

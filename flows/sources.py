@@ -118,3 +118,31 @@ SCHEDULE_D = Source(
 )
 
 SOURCES: dict[str, Source] = {s.name: s for s in (BTS_CROSSINGS, TRANSBORDER, SCHEDULE_D)}
+
+
+@dataclass(frozen=True)
+class Feed:
+    """A live feed collected on its own schedule into a history (not fetched by the refresh)."""
+
+    name: str
+    title: str
+    publisher: str
+    url: str
+    fallback_name: str  # HLED_URL_<FALLBACK_NAME> overrides the fallback URL
+    fallback_url: str  # a second layout of the same data, tried when the first fails
+    mirror_path: str  # relative to HLED_MIRROR
+    fallback_mirror_path: str
+
+
+WAIT_TIMES = Feed(
+    name="cbp_wait_times",
+    title="Border Wait Times",
+    publisher="U.S. Customs and Border Protection (bwt.cbp.gov), collected by this pipeline",
+    url="https://bwt.cbp.gov/api/bwtnew",
+    fallback_name="cbp_wait_times_rss",
+    fallback_url="https://bwt.cbp.gov/api/bwtrss/getAllPortsRss/Mexico",
+    mirror_path="cbp_wait_times/bwtnew_sample.json",
+    fallback_mirror_path="cbp_wait_times/brownsville_bwt_rss_sample_latest.xml",
+)
+FEEDS: dict[str, Feed] = {WAIT_TIMES.name: WAIT_TIMES}
+URL_NAMES = frozenset({*SOURCES, *FEEDS, *(f.fallback_name for f in FEEDS.values())})  # HLED_URL_<NAME>

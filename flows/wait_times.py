@@ -1,0 +1,190 @@
+"""Collecting CBP Border Wait Times into the history store: the `collect_wait_times` flow (the bwtnew
+JSON API, the RSS feed when that fails), importing archived snapshots, and loading CBP's historical
+hourly-average exports (backfill)."""
+
+from __future__ import annotations
+
+import os
+import tarfile
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+
+from flows.errors import SourceError
+from flows.fetch import Fetched, Target, fetch_source
+from flows.settings import Settings
+from flows.sources import WAIT_TIMES, Feed
+from transforms.errors import ParseError
+from transforms.wait_times import crossings, parse_profile, parse_snapshot
+from warehouse import wait_history
+
+
+@dataclass
+class Collected:
+    """One collection: which layout answered, what it held and what was new."""
+
+    feed: str
+    url: str
+    status: str  # the fetch status: downloaded, unchanged, mirror, ...
+    readings: int = 0
+    new_readings: int = 0
+    rejected: int = 0
+    lanes_without_reading: int = 0
+    ports: int = 0
+    fallback_reason: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def _target(feed: Feed, settings: Settings, fallback: bool) -> tuple[Target, Path | None]:
+    name, url, mirror = (
+        (feed.fallback_name, feed.fallback_url, feed.fallback_mirror_path)
+        if fallback
+        else (feed.name, feed.url, feed.mirror_path)
+    )
+    target = Target(feed.name, name, settings.url_for(name, url), "rss" if fallback else "json")
+    local = None
+    if settings.mirror is not None and name not in settings.url_overrides:
+        local = settings.mirror / mirror
+        if not local.is_file():
+            raise SourceError(f"{name}: HLED_MIRROR={settings.mirror} has no {mirror}")
+    return target, local
+
+
+def store_snapshot(settings: Settings, fetched: Fetched, label: str) -> Collected:
+    """Parse a fetched snapshot and append its readings to the history (once per distinct content)."""
+    snapshot = parse_snapshot(Path(fetched.path), label)
+    appended = wait_history.append_snapshot(
+        settings.wait_history,
+        sha256=fetched.sha256,
+        feed=snapshot.feed,
+        url=fetched.url,
+        path=fetched.path,
+        taken_at=snapshot.taken_at,
+        readings=snapshot.readings,
+        rejects=snapshot.rejects,
+        ports=snapshot.ports,
+        lanes_without_reading=sum(snapshot.no_reading.values()),
+    )
+    return Collected(
+        feed=snapshot.feed,
+        url=fetched.url,
+        status="already collected" if appended.seen_before else fetched.status,
+        readings=appended.readings,
+        new_readings=appended.new_readings,
+        rejected=appended.rejected,
+        lanes_without_reading=sum(snapshot.no_reading.values()),
+        ports=snapshot.ports,
+    )
+
+
+def collect_once(settings: Settings, feed: Feed = WAIT_TIMES) -> Collected:
+    """Fetch the JSON feed (the RSS layout if the JSON fails to arrive or parse) and store what is new."""
+    errors = []
+    for fallback in (False, True):
+        target, local = _target(feed, settings, fallback)
+        try:
+            fetched = fetch_source(target, settings.raw_dir, mirror_file=local, timeout=settings.http_timeout)
+            label = f"{feed.name} {target.key} {fetched.url} (kept at {fetched.path})"
+            if not fetched.changed and wait_history.snapshot_known(settings.wait_history, fetched.sha256):
+                result = Collected(target.kind, fetched.url, "unchanged")
+            else:
+                result = store_snapshot(settings, fetched, label)
+        except (SourceError, ParseError) as exc:
+            errors.append(str(exc))
+            continue
+        if errors:
+            result.fallback_reason = errors[0]
+        return result
+    raise SourceError(f"{feed.name}: neither layout could be collected: " + " | ".join(errors))
+
+
+@task(name="collect", cache_policy=NO_CACHE)
+def collect_task(settings: Settings) -> Collected:
+    return collect_once(settings)
+
+
+@flow(name="collect_wait_times")
+def collect_wait_times() -> Collected:
+    """Take one snapshot of CBP's current wait times and append the readings not stored yet."""
+    settings = Settings.from_env()
+    log = get_run_logger()
+    result = collect_task.with_options(
+        retries=settings.http_retries, retry_delay_seconds=list(settings.retry_delays)
+    )(settings)
+    if result.fallback_reason:
+        log.warning("bwtnew JSON failed (%s); collected the RSS layout instead", result.fallback_reason)
+    log.info(
+        "wait times (%s, %s): %d ports, %d readings, %d new, %d lanes without a reading, %d rejected",
+        result.feed,
+        result.status,
+        result.ports,
+        result.readings,
+        result.new_readings,
+        result.lanes_without_reading,
+        result.rejected,
+    )
+    return result
+
+
+def _archived(path: Path) -> list[tuple[str, bytes]]:
+    """(name, bytes) of archived snapshots in name order: a folder of files or a .tar/.tar.gz."""
+    if path.is_dir():
+        return [
+            (p.name, p.read_bytes())
+            for p in sorted(path.rglob("*"))
+            if p.is_file() and not p.name.startswith(".")
+        ]
+    if tarfile.is_tarfile(path):
+        with tarfile.open(path) as archive:
+            members = sorted((m for m in archive.getmembers() if m.isfile()), key=lambda m: m.name)
+            return [(m.name, archive.extractfile(m).read()) for m in members]  # type: ignore[union-attr]
+    return [(path.name, path.read_bytes())]
+
+
+def import_snapshots(settings: Settings, path: Path, feed: Feed = WAIT_TIMES) -> list[Collected]:
+    """Replay archived feed responses (someone else's collection, or our own raw files) in name order."""
+    if not path.exists():
+        raise SourceError(f"{path}: no such file or folder of wait-time snapshots")
+    results = []
+    for name, data in _archived(path):
+        with tempfile.NamedTemporaryFile(dir=settings.home, suffix=".snapshot", delete=False) as tmp:
+            tmp.write(data)
+        try:
+            kind = "json" if data.lstrip()[:1] == b"[" else "rss"
+            target = Target(feed.name, "import", f"{path}#{name}", kind)
+            fetched = fetch_source(target, settings.raw_dir, mirror_file=Path(tmp.name))
+            fetched = Fetched(**{**fetched.__dict__, "url": f"{path}#{name}"})
+            results.append(store_snapshot(settings, fetched, f"{feed.name} snapshot {name} from {path}"))
+        finally:
+            os.unlink(tmp.name)
+    return results
+
+
+def backfill(settings: Settings, path: Path, port_number: str) -> tuple[int, int, list[str]]:
+    """Load a CBP historical hourly-average export for one crossing; returns rows loaded and rejected."""
+    if port_number not in crossings():
+        raise SourceError(
+            f"--port {port_number}: not a CBP wait-time port number in transforms/bwt_crossings.csv "
+            "(six digits, e.g. 250401 = San Ysidro)"
+        )
+    if not path.is_file():
+        raise SourceError(f"{path}: no such file")
+    target = Target(WAIT_TIMES.name, f"history:{port_number}", str(path), "csv")
+    fetched = fetch_source(target, settings.raw_dir, mirror_file=path)
+    label = f"{WAIT_TIMES.name} history {path} for port {port_number} (kept at {fetched.path})"
+    profile = parse_profile(Path(fetched.path), port_number, label)
+    loaded = wait_history.append_profile(
+        settings.wait_history,
+        sha256=fetched.sha256,
+        path=fetched.path,
+        original=str(path),
+        port_number=port_number,
+        clean=profile.clean,
+        rejects=profile.rejects,
+        rows_read=profile.rows_read,
+        dropped_columns=profile.dropped_lanes,
+    )
+    return loaded, profile.rejects.height, profile.dropped_lanes

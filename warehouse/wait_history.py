@@ -1,0 +1,237 @@
+"""The wait-times history store: one DuckDB file the collector appends readings to (each distinct
+reading once) and the backfill loader adds hourly profiles to. Writers and the refresh's copy take
+a file lock in turn, so the published warehouse never depends on a collection in flight."""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from warehouse.build import sql_files
+from warehouse.db import connect, rows, run, scalar
+from warehouse.errors import WarehouseError
+
+READING_KEY = ("port_number", "vehicle_type", "lane_type", "observed_utc", "delay_minutes", "lanes_open")
+LOCK_TIMEOUT = 120.0  # seconds a writer or the refresh waits for the other to finish
+
+
+class HistoryBusy(WarehouseError):
+    """Another process held the history store longer than LOCK_TIMEOUT."""
+
+
+@dataclass(frozen=True)
+class Appended:
+    """What one snapshot added: readings in it, how many were new, and whether it was seen before."""
+
+    readings: int
+    new_readings: int
+    rejected: int
+    seen_before: bool
+
+
+@dataclass(frozen=True)
+class HistoryExport:
+    """The store copied to Parquet for one build, with a fingerprint that changes when its content does."""
+
+    readings: Path
+    profiles: Path
+    rejects: Path
+    fingerprint: str
+    reading_count: int
+    profile_count: int
+    reject_count: int
+    snapshots: int
+
+
+@contextmanager
+def locked(store: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The store opened read-write under its lock (created with its tables on first use)."""
+    store.parent.mkdir(parents=True, exist_ok=True)
+    fh = (store.parent / ".history.lock").open("a+")
+    deadline = time.monotonic() + timeout
+    try:
+        while True:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise HistoryBusy(
+                        f"{store} stayed locked by another collection or refresh for {timeout:.0f} s"
+                    ) from None
+                time.sleep(0.2)
+        con = connect(store)
+        try:
+            for _, text in sql_files("history"):
+                run(con, text)
+            yield con
+        finally:
+            con.close()
+    finally:
+        fh.close()
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def snapshot_known(store: Path, sha256: str) -> bool:
+    """Whether a snapshot with these bytes is already in the history."""
+    if not store.exists():
+        return False
+    with locked(store) as con:
+        return bool(scalar(con, "SELECT count(*) FROM snapshots WHERE sha256 = ?", [sha256]))
+
+
+def append_snapshot(
+    store: Path,
+    *,
+    sha256: str,
+    feed: str,
+    url: str,
+    path: str,
+    taken_at: datetime | None,
+    readings: pl.DataFrame,
+    rejects: pl.DataFrame,
+    ports: int,
+    lanes_without_reading: int,
+) -> Appended:
+    """Add a parsed snapshot: readings already stored are not stored again (the earliest sighting is
+    kept as first_seen_utc); the same bytes twice add nothing."""
+    collected = _now()
+    with locked(store) as con:
+        if scalar(con, "SELECT count(*) FROM snapshots WHERE sha256 = ?", [sha256]):
+            return Appended(readings.height, 0, rejects.height, seen_before=True)
+        seen = taken_at or collected
+        frame = readings.with_columns(
+            pl.lit(seen).cast(pl.Datetime("us")).alias("first_seen_utc"),
+            pl.lit(sha256).alias("snapshot_sha256"),
+        )
+        before = scalar(con, "SELECT count(*) FROM readings")
+        con.register("_new", frame.to_arrow())
+        try:
+            run(con, "BEGIN")
+            run(
+                con,
+                f"""INSERT INTO readings BY NAME SELECT * FROM _new
+                    ON CONFLICT ({", ".join(READING_KEY)}) DO UPDATE SET
+                      first_seen_utc = least(readings.first_seen_utc, excluded.first_seen_utc),
+                      snapshot_sha256 = CASE
+                          WHEN excluded.first_seen_utc < readings.first_seen_utc THEN excluded.snapshot_sha256
+                          ELSE readings.snapshot_sha256 END""",
+            )
+            added = scalar(con, "SELECT count(*) FROM readings") - before
+            if rejects.height:
+                con.register("_rejects", rejects.with_columns(pl.lit(sha256).alias("file_sha256")).to_arrow())
+                run(con, "INSERT INTO rejects BY NAME SELECT * FROM _rejects")
+                con.unregister("_rejects")
+            run(
+                con,
+                "INSERT INTO snapshots VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    sha256,
+                    feed,
+                    url,
+                    path,
+                    collected,
+                    taken_at,
+                    ports,
+                    readings.height,
+                    added,
+                    lanes_without_reading,
+                    rejects.height,
+                ],
+            )
+            run(con, "COMMIT")
+        except duckdb.Error as exc:
+            run(con, "ROLLBACK")
+            raise WarehouseError(f"appending snapshot {sha256[:12]} to {store} failed: {exc}") from exc
+        finally:
+            con.unregister("_new")
+    return Appended(readings.height, added, rejects.height, seen_before=False)
+
+
+def append_profile(
+    store: Path,
+    *,
+    sha256: str,
+    path: str,
+    original: str,
+    port_number: str,
+    clean: pl.DataFrame,
+    rejects: pl.DataFrame,
+    rows_read: int,
+    dropped_columns: list[str],
+) -> int:
+    """Load one historical export for a crossing; it replaces that crossing's earlier values per slot."""
+    with locked(store) as con:
+        con.register(
+            "_profile", clean.drop("source_line").with_columns(pl.lit(sha256).alias("file_sha256")).to_arrow()
+        )
+        try:
+            run(con, "BEGIN")
+            run(con, "INSERT OR REPLACE INTO profiles BY NAME SELECT * FROM _profile")
+            run(con, "DELETE FROM rejects WHERE file_sha256 = ?", [sha256])
+            if rejects.height:
+                con.register("_rejects", rejects.with_columns(pl.lit(sha256).alias("file_sha256")).to_arrow())
+                run(con, "INSERT INTO rejects BY NAME SELECT * FROM _rejects")
+                con.unregister("_rejects")
+            run(
+                con,
+                "INSERT OR REPLACE INTO profile_files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    sha256,
+                    path,
+                    original,
+                    port_number,
+                    _now(),
+                    rows_read,
+                    clean.height,
+                    rejects.height,
+                    ", ".join(dropped_columns) or None,
+                ],
+            )
+            run(con, "COMMIT")
+        except duckdb.Error as exc:
+            run(con, "ROLLBACK")
+            raise WarehouseError(f"loading profile {original} into {store} failed: {exc}") from exc
+        finally:
+            con.unregister("_profile")
+        return scalar(con, "SELECT count(*) FROM profiles WHERE file_sha256 = ?", [sha256])
+
+
+def export(store: Path, folder: Path) -> HistoryExport | None:
+    """Copy readings, profiles and rejects to Parquet under `folder` for a build (None: no store yet)."""
+    if not store.exists():
+        return None
+    folder.mkdir(parents=True, exist_ok=True)
+    out = {name: folder / f"{name}.parquet" for name in ("readings", "profiles", "rejects")}
+    with locked(store) as con:
+        queries = {
+            "readings": f"SELECT * FROM readings ORDER BY {', '.join(READING_KEY)}",
+            "profiles": "SELECT p.*, f.original AS file FROM profiles p "
+            "JOIN profile_files f ON f.sha256 = p.file_sha256 ORDER BY ALL",
+            "rejects": "SELECT * FROM rejects ORDER BY ALL",
+        }
+        for name, query in queries.items():
+            run(con, f"COPY ({query}) TO '{out[name]}' (FORMAT parquet)")
+        counts = rows(
+            con,
+            """SELECT (SELECT count(*) FROM readings), (SELECT count(*) FROM profiles),
+                      (SELECT count(*) FROM rejects), (SELECT count(*) FROM snapshots),
+                      (SELECT coalesce(sum(hash(r)), 0) FROM readings r),
+                      (SELECT coalesce(sum(hash(p)), 0) FROM profiles p)""",
+        )[0]
+    digest = hashlib.sha256(repr(counts[:3] + counts[4:]).encode()).hexdigest()  # not the snapshot count
+    return HistoryExport(
+        out["readings"], out["profiles"], out["rejects"], digest, counts[0], counts[1], counts[2], counts[3]
+    )
