@@ -27,8 +27,9 @@ from flows.fetch import TransientFetchError, mark_rejected
 from flows.leftovers import BUILT_NAME, clean_leftovers
 from flows.runlog import append_run, mark_killed_runs, read_runs, refresh_lock
 from flows.settings import Settings
-from flows.sources import SOURCES, Source
+from flows.sources import FEEDS, SOURCES, WAIT_TIMES, Source
 from flows.version import code_version
+from flows.wait_times import WaitInputs, wait_history_task
 from transforms.crossings import measure_dimension, port_dimension
 from transforms.errors import ParseError, SchemaDriftError
 from transforms.rawfile import check_reject_share
@@ -40,7 +41,9 @@ from transforms.trade_codes import (
     trade_type_dimension,
 )
 from transforms.transborder import extend_ports, trade_ports
+from transforms.wait_times import crossing_dimension
 from warehouse.build import BuildInput, build_warehouse, revision_counts
+from warehouse.indicators import emission_factor_frame
 from warehouse.publish import publish, published_run, published_state
 
 
@@ -288,14 +291,24 @@ def validate_task(
     return rows, gaps
 
 
-def _core_tables(parsed: dict[str, list[ParsedFiles]]) -> dict[str, pl.DataFrame | Path | list[Path]]:
-    """Frames or Parquet files for each core table: facts from the parses, dimensions from code lists."""
+def _core_tables(
+    parsed: dict[str, list[ParsedFiles]], waits: WaitInputs | None
+) -> dict[str, pl.DataFrame | Path | list[Path]]:
+    """Frames or Parquet files for each core table: facts from the parses and the wait-times history,
+    dimensions from code lists."""
     sources = pl.DataFrame(
-        [(s.name, s.title, s.publisher, s.url) for s in SOURCES.values()],
+        [(s.name, s.title, s.publisher, s.url) for s in (*SOURCES.values(), *FEEDS.values())],
         schema=["source", "title", "publisher", "url"],
         orient="row",
     )
-    tables: dict[str, pl.DataFrame | Path | list[Path]] = {"core.dim_source": sources}
+    tables: dict[str, pl.DataFrame | Path | list[Path]] = {
+        "core.dim_source": sources,
+        "core.ref_emission_factor": emission_factor_frame(),
+    }
+    if waits is not None:
+        tables["core.dim_wait_crossing"] = crossing_dimension()
+        tables["core.fact_wait_times"] = waits.readings
+        tables["core.fact_wait_time_profile"] = waits.export.profiles
     crossings = parsed.get("bts_crossings", [])
     ports = port_dimension(pl.read_parquet(crossings[0].clean_path)) if crossings else None
     if crossings:
@@ -333,6 +346,7 @@ def build_task(
     parsed: dict[str, list[ParsedFiles]],
     validations: dict[str, list[dict]],
     settings: Settings,
+    waits: WaitInputs | None = None,
 ) -> tuple[str, dict[str, int], dict[str, int]]:
     log = get_run_logger()
     this_run = pl.DataFrame(
@@ -378,6 +392,10 @@ def build_task(
             for part, p in zip(parts[name], parsed[name], strict=True)
         ]
     )
+    if waits is not None:
+        source_files = pl.concat(
+            [source_files, _wait_source_file(run_id, waits, settings)], how="diagonal_relaxed"
+        )
     rejects = pl.concat(
         [
             pl.read_parquet(p.rejects_path).with_columns(
@@ -386,6 +404,22 @@ def build_task(
             for name, files in parsed.items()
             for p in files
         ]
+        + (
+            [
+                pl.read_parquet(waits.export.rejects).select(
+                    pl.lit(run_id).alias("run_id"),
+                    pl.lit(WAIT_TIMES.name).alias("source"),
+                    pl.col("file_sha256").alias("file"),
+                    "line",
+                    "rule",
+                    "reason",
+                    "raw",
+                )
+            ]
+            if waits is not None
+            else []
+        ),
+        how="diagonal_relaxed",
     )
     validation_rows = pl.DataFrame(
         [{"run_id": run_id, **row} for rows in validations.values() for row in rows],
@@ -395,7 +429,7 @@ def build_task(
     counts = build_warehouse(
         target,
         BuildInput(
-            tables=_core_tables(parsed),
+            tables=_core_tables(parsed, waits),
             runs=runs,
             source_files=source_files,
             validations=validation_rows,
@@ -409,6 +443,31 @@ def build_task(
     for source, n in revisions.items():
         log.info("%s: %d values changed in months already published (meta.revisions)", source, n)
     return str(target), counts, revisions
+
+
+def _wait_source_file(run_id: str, waits: WaitInputs, settings: Settings) -> pl.DataFrame:
+    """The meta.source_files row of the wait-times history: its fingerprint stands for its content."""
+    export = waits.export
+    return pl.DataFrame(
+        [
+            {
+                "run_id": run_id,
+                "source": WAIT_TIMES.name,
+                "file_key": "history",
+                "url": settings.url_for(WAIT_TIMES.name, WAIT_TIMES.url),
+                "path": str(settings.wait_history),
+                "sha256": export.fingerprint,
+                "bytes": settings.wait_history.stat().st_size,
+                "fetched_at": datetime.now(UTC),
+                "fetch_status": f"{export.snapshots} snapshots collected",
+                "layout": "bwt_history",
+                "rows_read": export.reading_count + export.profile_count,
+                "rows_loaded": waits.readings.height + export.profile_count,
+                "rows_rejected": export.reject_count,
+                "parse_status": "collected",
+            }
+        ]
+    )
 
 
 @task(name="publish", cache_policy=NO_CACHE)
@@ -529,16 +588,20 @@ def refresh(force: bool = False) -> RunSummary:
                 )(source, settings)
                 for name, source in selected.items()
             }
+            waits = wait_history_task(settings)
             summary = RunSummary(
                 run_id=run_id,
                 status="unchanged",
                 warehouse=str(settings.warehouse_path),
                 fetches={k: _fetch_status(v) for k, v in parts.items()},
             )
-            same = set(published) == set(parts) and all(
-                published[name]["files"] == {(p.key, p.sha256) for p in ps}
-                and published[name]["code_version"] == code_version()
-                for name, ps in parts.items()
+            loaded = {name: {(p.key, p.sha256) for p in ps} for name, ps in parts.items()}
+            if waits is not None:
+                loaded[WAIT_TIMES.name] = {("history", waits.export.fingerprint)}
+                summary.fetches[WAIT_TIMES.name] = f"history of {waits.export.snapshots} snapshots"
+            same = set(published) == set(loaded) and all(
+                published[name]["files"] == files and published[name]["code_version"] == code_version()
+                for name, files in loaded.items()
             )
             if same and not force:
                 log.info("no source changed since the published warehouse; nothing rebuilt")
@@ -563,8 +626,10 @@ def refresh(force: bool = False) -> RunSummary:
                     selected[name], parts[name], files, published.get(name, {}).get("rows_loaded"), settings
                 )
                 summary.coverage_gaps += [f"{name} {g}" for g in gaps]
+            if waits is not None:
+                validations[WAIT_TIMES.name] = waits.validations
             built, counts, summary.revisions = build_task(
-                run_id, started_at, parts, parsed, validations, settings
+                run_id, started_at, parts, parsed, validations, settings, waits
             )
             publish_task(built, settings)
             published_now = True
@@ -572,6 +637,9 @@ def refresh(force: bool = False) -> RunSummary:
             summary.rows = {k: sum(p.rows_clean for p in v) for k, v in parsed.items()}
             summary.rejects = {k: sum(p.rows_rejected for p in v) for k, v in parsed.items()}
             summary.parsed = {k: sum(not p.reused for p in v) for k, v in parsed.items()}
+            if waits is not None:
+                summary.rows[WAIT_TIMES.name] = waits.readings.height + waits.export.profile_count
+                summary.rejects[WAIT_TIMES.name] = waits.export.reject_count
             if settings.charts:
                 summary.charts_written, summary.charts_failed = charts_task(settings)
             append_run(

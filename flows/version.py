@@ -18,7 +18,7 @@ def code_version(*packages: str) -> str:
     digest = hashlib.sha256()
     for package in packages or PACKAGES:
         for path in sorted((root / package).rglob("*")):
-            if path.suffix in (".py", ".sql") and "__pycache__" not in path.parts:
+            if path.suffix in (".py", ".sql", ".csv") and "__pycache__" not in path.parts:
                 digest.update(path.relative_to(root).as_posix().encode())
                 digest.update(path.read_bytes())
     try:

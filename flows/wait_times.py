@@ -8,17 +8,22 @@ import os
 import tarfile
 import tempfile
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
+import polars as pl
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
+from expectations.runner import LINE_COLUMN, ValidationFailed, failure_message, validate_frame
+from expectations.wait_times import build_suite
 from flows.errors import SourceError
 from flows.fetch import Fetched, Target, fetch_source
 from flows.settings import Settings
 from flows.sources import WAIT_TIMES, Feed
+from flows.version import code_version
 from transforms.errors import ParseError
-from transforms.wait_times import crossings, parse_profile, parse_snapshot
+from transforms.wait_times import crossings, latest_readings, parse_profile, parse_snapshot
 from warehouse import wait_history
 
 
@@ -188,3 +193,46 @@ def backfill(settings: Settings, path: Path, port_number: str) -> tuple[int, int
         dropped_columns=profile.dropped_lanes,
     )
     return loaded, profile.rejects.height, profile.dropped_lanes
+
+
+@dataclass(frozen=True)
+class WaitInputs:
+    """The wait-times history as one build loads it, validated."""
+
+    export: wait_history.HistoryExport
+    readings: pl.DataFrame
+    validations: list[dict]
+
+
+@task(name="wait times history", cache_policy=NO_CACHE)
+def wait_history_task(settings: Settings) -> WaitInputs | None:
+    """Copy the wait-times history for this build and validate its readings (GX), once per content."""
+    log = get_run_logger()
+    export = wait_history.export(settings.wait_history, settings.build_dir / "wait_times")
+    if export is None:
+        return None
+    readings = latest_readings(pl.read_parquet(export.readings))
+    validations: list[dict] = []
+    marker = export.readings.with_name(f"validated-{export.fingerprint[:16]}-{code_version('expectations')}")
+    if readings.height and not marker.exists():
+        frame = readings.with_row_index(LINE_COLUMN, offset=1)
+        report = validate_frame(
+            frame, build_suite(date.today()), settings.docs_dir / "data_docs", WAIT_TIMES.name
+        )
+        if not report.success:
+            raise ValidationFailed(
+                failure_message(report, f"{WAIT_TIMES.name} history {settings.wait_history} (row = reading)")
+            )
+        for old in export.readings.parent.glob("validated-*"):
+            old.unlink()
+        marker.touch()
+        validations = [{**r, "suite": report.suite, "source": WAIT_TIMES.name} for r in report.results]
+    log.info(
+        "wait times history: %d readings (%d lane updates), %d profile rows, %d rejects, %d snapshots",
+        export.reading_count,
+        readings.height,
+        export.profile_count,
+        export.reject_count,
+        export.snapshots,
+    )
+    return WaitInputs(export, readings, validations)

@@ -497,3 +497,31 @@ def parse_profile(path: Path, port_number: str, label: str) -> Profile:
         .sort("vehicle_type", "lane_type", "month_of_year", "day_of_week", "hour_of_day")
     )
     return Profile(clean, rejects.cast(REJECT_SCHEMA), text.height, dropped)
+
+
+def latest_readings(history: pl.DataFrame) -> pl.DataFrame:
+    """One row per crossing, lane and update time: the value seen last, with how many CBP published."""
+    key = ["port_number", "vehicle_type", "lane_type", "observed_utc"]
+    return (
+        history.sort([*key, "first_seen_utc"])
+        .group_by(key, maintain_order=True)
+        .agg(pl.all().last(), pl.len().cast(pl.Int32).alias("versions"))
+    )
+
+
+def crossing_dimension() -> pl.DataFrame:
+    """core.dim_wait_crossing rows from transforms/bwt_crossings.csv."""
+    return pl.DataFrame(
+        [
+            {
+                "port_number": c.port_number,
+                "border": c.border,
+                "port_name": c.port_name,
+                "crossing_name": c.crossing_name or None,
+                "crossing": c.title,
+                "port_code": c.port_code,
+                "timezone": c.timezone,
+            }
+            for c in crossings().values()
+        ]
+    )

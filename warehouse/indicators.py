@@ -102,6 +102,49 @@ class Indicator:
 CROSSINGS_SQL = "warehouse/sql/derive/10_marts_crossings.sql"
 TRADE_SQL = "warehouse/sql/derive/20_marts_trade.sql"
 INDICATOR_SQL = "warehouse/sql/derive/30_marts_indicators.sql"
+WAIT_SQL = "warehouse/sql/derive/40_marts_wait_times.sql"
+
+
+@dataclass(frozen=True)
+class EmissionFactor:
+    """A declared emission factor: fuel burnt per hour times CO2 per unit of fuel, with its sources."""
+
+    factor_id: str
+    gallons_per_hour: float
+    kg_co2_per_gallon: float
+    source: str
+
+    @property
+    def kg_co2_per_hour(self) -> float:
+        return self.gallons_per_hour * self.kg_co2_per_gallon
+
+
+TRUCK_IDLE = EmissionFactor(
+    "truck_idle",
+    0.49,
+    10.21,
+    "idle fuel use of a diesel combination truck with no load, 0.49 gal/h: U.S. DOE Vehicle Technologies "
+    "Office, Fact of the Week #861 (23 Feb 2015), from Argonne National Laboratory's idling-reduction "
+    "worksheet; CO2 of diesel, 10.21 kg per gallon: U.S. EPA, GHG Emission Factors Hub",
+)
+
+
+def emission_factor_frame() -> pl.DataFrame:
+    """core.ref_emission_factor rows (one place declares each factor)."""
+    return pl.DataFrame(
+        [
+            {
+                "factor_id": f.factor_id,
+                "kg_co2_per_hour": f.kg_co2_per_hour,
+                "fuel_gallons_per_hour": f.gallons_per_hour,
+                "kg_co2_per_gallon": f.kg_co2_per_gallon,
+                "source": f.source,
+            }
+            for f in (TRUCK_IDLE,)
+        ]
+    )
+
+
 PORT_MONTH_GRAIN = (
     "port x month (marts.port_month), port group x month (marts.port_group_month), "
     "border x month (marts.border_month); every crossings measure"
@@ -418,23 +461,31 @@ INDICATORS: tuple[Indicator, ...] = (
         "Espera comercial (camiones) en la línea",
         "facilitation",
         "Faster crossings for trade.",
-        "port x lane x hour of day, monthly",
+        "crossing x lane x hour of day (vehicle_type = 'commercial')",
         "minutes",
         "lower",
-        "Median and 90th percentile of CBP's reported commercial-lane delay per port and hour of day.",
-        needs="A history of CBP Border Wait Times readings (collector and backfill, issue 9).",
+        "Median and 90th percentile of the commercial-lane waits CBP reported for the crossing in that "
+        "local hour, over every reading collected (basis readings); CBP historical averages loaded by "
+        "backfill are kept apart (basis historical_average).",
+        "marts.wait_times_port_hour",
+        ("median_wait_minutes", "p90_wait_minutes", "observations"),
+        WAIT_SQL,
     ),
     Indicator(
         "truck_idle_hours",
-        "Truck idle hours at the border",
-        "Horas de camiones en espera en la frontera",
+        "Truck idle hours at the border (estimate)",
+        "Horas de camiones en espera en la frontera (estimación)",
         "green",
         "Less idling at the line.",
-        "port x month",
-        "truck-hours",
+        "BTS port x month",
+        "truck-hours per month (estimate)",
         "lower",
-        "Inbound trucks x median commercial wait.",
-        needs="Commercial wait times per port (CBP Border Wait Times history, issue 9).",
+        "Inbound trucks of the port in the month (BTS; the same calendar month of the latest year on hand "
+        "when that month is not published yet) x the median commercial wait of the port's crossings in the "
+        "month / 60. Assumes every truck waits the median.",
+        "marts.truck_idle",
+        ("idle_truck_hours", "trucks", "median_commercial_wait_minutes", "trucks_month"),
+        WAIT_SQL,
     ),
     Indicator(
         "truck_idle_emissions",
@@ -442,11 +493,15 @@ INDICATORS: tuple[Indicator, ...] = (
         "Emisiones de camiones en espera (estimación)",
         "green",
         "Greener border transportation: less CO2 from trucks idling at the line.",
-        "port x month",
-        "tonnes CO2 (estimate)",
+        "BTS port x month",
+        "tonnes CO2 per month (estimate)",
         "lower",
-        "Truck idle hours x an idle-emission factor per truck-hour, with the factor and its source stated.",
-        needs="Truck idle hours (wait-times history) and a documented idle-emission factor (issue 9).",
+        f"Truck idle hours x {TRUCK_IDLE.kg_co2_per_hour:.2f} kg CO2 per truck-hour = "
+        f"{TRUCK_IDLE.gallons_per_hour} gal/h of diesel at idle x {TRUCK_IDLE.kg_co2_per_gallon} kg CO2/gal. "
+        f"Sources: {TRUCK_IDLE.source}. Assumes the engine idles for the whole wait.",
+        "marts.truck_idle",
+        ("idle_co2_tonnes", "kg_co2_per_idle_hour", "factor_source"),
+        WAIT_SQL,
     ),
 )
 

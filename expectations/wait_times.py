@@ -1,0 +1,39 @@
+"""GX suite for the collected wait-time readings (`transforms.wait_times.latest_readings` output)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from transforms.wait_times import LANES, VEHICLES
+
+MAX_WAIT_MINUTES = 24 * 60  # CBP reports minutes to the booth; a day or more is a broken reading
+FIRST_DAY = datetime(2000, 1, 1)
+
+
+def build_suite(today: date):
+    """Keys present and unique per lane and update time, known lane kinds, waits and lane counts in
+    range, and no update time after tomorrow (a time-zone or date slip)."""
+    import great_expectations as gx
+    import great_expectations.expectations as gxe
+
+    latest = datetime(today.year, today.month, today.day) + timedelta(days=2)
+    return gx.ExpectationSuite(
+        name="cbp_wait_times_readings",
+        expectations=[
+            *(
+                gxe.ExpectColumnValuesToNotBeNull(column=c)
+                for c in ("port_number", "vehicle_type", "lane_type", "observed_utc", "delay_minutes")
+            ),
+            gxe.ExpectCompoundColumnsToBeUnique(
+                column_list=["port_number", "vehicle_type", "lane_type", "observed_utc"]
+            ),
+            gxe.ExpectColumnValuesToBeInSet(column="vehicle_type", value_set=list(VEHICLES)),
+            gxe.ExpectColumnValuesToBeInSet(column="lane_type", value_set=list(LANES)),
+            gxe.ExpectColumnValuesToBeInSet(column="status", value_set=["delay", "no delay"]),
+            gxe.ExpectColumnValuesToBeBetween(
+                column="delay_minutes", min_value=0, max_value=MAX_WAIT_MINUTES
+            ),
+            gxe.ExpectColumnValuesToBeBetween(column="lanes_open", min_value=0, max_value=100),
+            gxe.ExpectColumnValuesToBeBetween(column="observed_utc", min_value=FIRST_DAY, max_value=latest),
+        ],
+    )
