@@ -104,7 +104,8 @@ def serve(
     cron: str = typer.Option(None, help="Cron schedule (default HLED_CRON, '0 6 * * *')."),
     timezone: str = typer.Option(None, help="Time zone of the schedule (default HLED_TIMEZONE)."),
 ) -> None:
-    """Serve the refresh flow as a Prefect deployment on a nightly cron schedule (runs until stopped).
+    """Serve the refresh flow on a nightly cron schedule and the wait-time collector every
+    HLED_WAIT_TIMES_EVERY minutes, as Prefect deployments (runs until stopped).
 
     Example: hled serve --cron "30 5 * * *" --timezone America/Mexico_City
     """
@@ -114,7 +115,7 @@ def serve(
     from flows.errors import SettingsError
 
     try:
-        serve_refresh(cron or settings.cron, timezone or settings.timezone)
+        serve_refresh(cron or settings.cron, timezone or settings.timezone, settings.wait_times_every)
     except SettingsError as exc:
         err.print(f"[red]error:[/red] {exc}", soft_wrap=True)
         raise typer.Exit(2) from None
@@ -315,6 +316,92 @@ def snapshots() -> None:
     out.print(
         f"{len(kept)} kept (HLED_SNAPSHOTS={settings.snapshots}); open one read-only like the warehouse"
     )
+
+
+waits = typer.Typer(
+    help="CBP Border Wait Times: collect the current feed, import archived snapshots, load history.",
+    no_args_is_help=True,
+)
+app.add_typer(waits, name="waits")
+
+
+def _waits_failed(what: str, exc: Exception) -> None:
+    err.print(f"[red]{what} failed:[/red] {exc}", soft_wrap=True)
+    raise typer.Exit(1) from None
+
+
+@waits.command("collect")
+def waits_collect() -> None:
+    """Take one snapshot of CBP's current wait times (bwtnew JSON, RSS if that fails) into the history.
+    `hled serve` does this every HLED_WAIT_TIMES_EVERY minutes; the next refresh publishes it.
+
+    Example: hled waits collect
+    """
+    settings = _settings()
+    _prefect_env(settings.home)
+    from flows.wait_times import collect_wait_times
+
+    try:
+        result = collect_wait_times()
+    except _user_errors() as exc:
+        _waits_failed("wait-time collection", exc)
+    if result.fallback_reason:
+        out.print(f"bwtnew JSON failed, RSS used instead: {result.fallback_reason}")
+    out.print(
+        f"{result.feed} ({result.status}) from {result.url}: {result.ports} ports, "
+        f"{result.readings} readings, {result.new_readings} new, "
+        f"{result.lanes_without_reading} lanes without a reading, "
+        f"{result.rejected} rejected; history {settings.wait_history}"
+    )
+
+
+@waits.command("import")
+def waits_import(
+    path: Path = typer.Argument(
+        ..., help="A snapshot file, a folder of them or a .tar.gz, replayed in name order."
+    ),
+) -> None:
+    """Replay archived wait-time feed responses (JSON or RSS) into the history, each reading once.
+
+    Example: hled waits import ../shared/data/cbp_wait_times/brownsville_rss_snapshots.tar.gz
+    """
+    settings = _settings()
+    from flows.wait_times import import_snapshots
+
+    try:
+        results = import_snapshots(settings, path)
+    except _user_errors() as exc:
+        _waits_failed("wait-time import", exc)
+    new = sum(r.new_readings for r in results)
+    seen = sum(r.status == "already collected" for r in results)
+    rejected = sum(r.rejected for r in results)
+    out.print(
+        f"{len(results)} snapshots ({seen} already collected): "
+        f"{sum(r.readings for r in results):,} readings, {new:,} new, {rejected:,} rejected; "
+        f"history {settings.wait_history}"
+    )
+
+
+@waits.command("backfill")
+def waits_backfill(
+    path: Path = typer.Argument(
+        ..., help="CBP historical wait-time export (CSV, month x day x hour averages)."
+    ),
+    port: str = typer.Option(..., "--port", help="CBP wait-time port number of the file, e.g. 250401."),
+) -> None:
+    """Load CBP's historical hourly-average wait times for one crossing (replacing its earlier ones).
+
+    Example: hled waits backfill san_ysidro_historical_waittimes_hourly_avg.csv --port 250401
+    """
+    settings = _settings()
+    from flows.wait_times import backfill
+
+    try:
+        loaded, rejected, dropped = backfill(settings, path, port)
+    except _user_errors() as exc:
+        _waits_failed("wait-time backfill", exc)
+    note = f"; columns all 0, left out (no such lanes): {', '.join(dropped)}" if dropped else ""
+    out.print(f"{loaded:,} hourly averages loaded for {port}, {rejected:,} rows rejected{note}")
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -1,4 +1,5 @@
-"""Serving the refresh flow on a schedule (Prefect deployment). Prefect's automatic temporary
+"""Serving the refresh flow on a schedule and the wait-time collector every few minutes (Prefect
+deployments). Prefect's automatic temporary
 server runs no scheduler, so without PREFECT_API_URL `hled serve` starts a real local server."""
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -19,12 +21,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import httpx
 from prefect.deployments.runner import RunnerDeployment
 from prefect.runner import Runner
-from prefect.schedules import Cron
+from prefect.schedules import Cron, Interval
 
 from flows.errors import SettingsError
 from flows.refresh import refresh
+from flows.wait_times import collect_wait_times
 
 DEPLOYMENT_NAME = "nightly-refresh"
+WAIT_DEPLOYMENT_NAME = "wait-times"
 
 
 def nightly_schedule(cron: str, timezone: str):
@@ -42,6 +46,13 @@ def nightly_schedule(cron: str, timezone: str):
 def nightly_deployment(cron: str, timezone: str):
     """The deployment `hled serve` serves, built without starting anything (tests inspect it)."""
     return refresh.to_deployment(name=DEPLOYMENT_NAME, schedules=[nightly_schedule(cron, timezone)])
+
+
+def wait_times_deployment(every_minutes: float):
+    """The collector's deployment: one snapshot of CBP's feed every `every_minutes` minutes."""
+    return collect_wait_times.to_deployment(
+        name=WAIT_DEPLOYMENT_NAME, schedules=[Interval(timedelta(minutes=every_minutes))]
+    )
 
 
 def _free_port() -> int:
@@ -95,25 +106,34 @@ class _Runner(Runner):
         signal.raise_signal(signal.SIGINT)
 
 
-def _serve(deployment: RunnerDeployment) -> None:
-    """Serve one deployment until SIGINT or SIGTERM; schedules are paused on the way out."""
+def _serve(*deployments: RunnerDeployment) -> None:
+    """Serve the deployments until SIGINT or SIGTERM; schedules are paused on the way out."""
     runner = _Runner(pause_on_shutdown=True)
-    runner.add_deployment(deployment)
-    print(f"Serving deployment '{refresh.name}/{deployment.name}'; stop with Ctrl-C or SIGTERM", flush=True)
+    for deployment in deployments:
+        runner.add_deployment(deployment)
+        print(f"Serving deployment '{deployment.flow_name}/{deployment.name}'", flush=True)
+    print("Stop with Ctrl-C or SIGTERM", flush=True)
     try:
         asyncio.run(runner.start())
     except KeyboardInterrupt:
         print("hled serve stopped", flush=True)
 
 
-def serve_refresh(cron: str, timezone: str) -> None:
-    """Serve the nightly refresh until interrupted, on PREFECT_API_URL or a local server."""
+def serve_refresh(cron: str, timezone: str, wait_every: float = 15.0) -> None:
+    """Serve the nightly refresh and the wait-time collector until interrupted, on PREFECT_API_URL or
+    a local server."""
     schedule = nightly_schedule(cron, timezone)
     if os.environ.get("PREFECT_API_URL"):
-        _serve(refresh.to_deployment(name=DEPLOYMENT_NAME, schedules=[schedule]))
+        _serve(
+            refresh.to_deployment(name=DEPLOYMENT_NAME, schedules=[schedule]),
+            wait_times_deployment(wait_every),
+        )
         return
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
     with local_server() as url, temporary_settings({PREFECT_API_URL: url}):
         print(f"Prefect server (scheduler and UI) at {url.removesuffix('/api')}", flush=True)
-        _serve(refresh.to_deployment(name=DEPLOYMENT_NAME, schedules=[schedule]))
+        _serve(
+            refresh.to_deployment(name=DEPLOYMENT_NAME, schedules=[schedule]),
+            wait_times_deployment(wait_every),
+        )

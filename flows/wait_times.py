@@ -94,7 +94,7 @@ def collect_once(settings: Settings, feed: Feed = WAIT_TIMES) -> Collected:
             fetched = fetch_source(target, settings.raw_dir, mirror_file=local, timeout=settings.http_timeout)
             label = f"{feed.name} {target.key} {fetched.url} (kept at {fetched.path})"
             if not fetched.changed and wait_history.snapshot_known(settings.wait_history, fetched.sha256):
-                result = Collected(target.kind, fetched.url, "unchanged")
+                result = Collected("rss" if fallback else "bwtnew", fetched.url, "unchanged")
             else:
                 result = store_snapshot(settings, fetched, label)
         except (SourceError, ParseError) as exc:

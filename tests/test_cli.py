@@ -93,6 +93,7 @@ def test_serve_runs_the_refresh_on_its_schedule(hled_home, tmp_path) -> None:
         {
             "HLED_MIRROR": str(mirror),
             "HLED_CRON": "* * * * *",
+            "HLED_WAIT_TIMES_EVERY": "1440",
             "HLED_CHARTS": "0",
             "HLED_MAX_REJECT_SHARE": "0.1",
             "PREFECT_HOME": str(tmp_path / "prefect"),
@@ -138,9 +139,11 @@ def test_serve_runs_the_refresh_on_its_schedule(hled_home, tmp_path) -> None:
         log.close()
     output = serve_log.read_text()
     assert published, output[-3000:]
-    assert [(d["name"], [sch["schedule"]["cron"] for sch in d["schedules"]]) for d in deployments] == [
-        ("nightly-refresh", ["* * * * *"])
-    ]
+    schedules = sorted(
+        (d["name"], [sch["schedule"].get("cron") or sch["schedule"]["interval"] for sch in d["schedules"]])
+        for d in deployments
+    )
+    assert schedules == [("nightly-refresh", ["* * * * *"]), ("wait-times", [86400.0])]
     assert second_run, output[-3000:]
     assert '"status": "published"' in (hled_home / "runs.jsonl").read_text()
     assert exit_code == 0, output[-3000:]
