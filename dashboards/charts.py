@@ -701,6 +701,175 @@ def scorecard(
     return finish(chart, footer_lines(con, CROSSINGS, lang, optional=TRADE), lang)
 
 
+WAITS = ("cbp_wait_times",)
+MAX_WAIT_SERIES = 6
+
+
+def wait_by_hour(
+    con: duckdb.DuckDBPyConnection, lang: str = "en", port: str | None = None, border: str | None = None
+) -> alt.VConcatChart:
+    """Median wait by local hour of day, standard lanes: commercial lanes at the crossings with the most
+    readings, or every vehicle type at one port's crossings. Historical averages fill crossings without
+    readings and are labelled as such."""
+    where, params = ["lane_type = 'standard'"], []
+    if port:
+        where.append("port_code = ?")
+        params.append(port)
+        scope = (
+            _port_name(con, port)
+            if rows(con, "SELECT 1 FROM marts.port_month WHERE port_code = ?", [port])
+            else port
+        )
+    else:
+        where.append("vehicle_type = 'commercial'")
+        scope = border_name(border, lang) if border else text("wait_commercial_trucks", lang)
+    if border:
+        where.append("border = ?")
+        params.append(border)
+    found = query_frame(
+        con,
+        f"""WITH shown AS (  -- readings where there are any, historical averages only where there are none
+                SELECT *, min(CASE basis WHEN 'readings' THEN 0 ELSE 1 END)
+                          OVER (PARTITION BY port_number, vehicle_type) AS best
+                FROM marts.wait_times_port_hour WHERE {" AND ".join(where)})
+            SELECT crossing, vehicle_type, basis, hour_of_day, median_wait_minutes, p90_wait_minutes,
+                   observations, first_day, last_day,
+                   (sum(observations) OVER (PARTITION BY port_number, vehicle_type))::BIGINT AS weight
+            FROM shown WHERE (CASE basis WHEN 'readings' THEN 0 ELSE 1 END) = best""",
+        params,
+    )
+    if found.height == 0:
+        raise NoData(f"no wait times for {scope}")
+    frame = found.with_columns(
+        (
+            pl.col("crossing")
+            + (
+                pl.lit(" · ")
+                + pl.col("vehicle_type").replace_strict(
+                    {v: text(v, lang) for v in ("commercial", "passenger", "pedestrian")}
+                )
+                if port
+                else pl.lit("")
+            )
+            + pl.when(pl.col("basis") == "historical_average")
+            .then(pl.lit(text("avg_suffix", lang)))
+            .otherwise(pl.lit(""))
+        ).alias("series")
+    )
+    keep = (
+        frame.group_by("series")
+        .agg(pl.col("weight").first(), pl.col("basis").first())
+        .sort(["basis", "weight"], descending=[True, True])
+        .head(MAX_WAIT_SERIES)["series"]
+        .to_list()
+    )
+    frame = frame.filter(pl.col("series").is_in(keep))
+    readings = frame.filter(pl.col("basis") == "readings")
+    basis = []
+    if readings.height:
+        basis.append(
+            text(
+                "wait_basis_readings",
+                lang,
+                first=str(readings["first_day"].min()),
+                last=str(readings["last_day"].max()),
+            )
+        )
+    if readings.height < frame.height:
+        basis.append(text("wait_basis_profile", lang))
+    chart = (
+        alt.Chart(frame)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X(
+                "hour_of_day:Q",
+                title=text("hour_axis", lang),
+                scale=alt.Scale(domain=[0, 23]),
+                axis=alt.Axis(tickCount=24, format="d"),
+            ),
+            y=alt.Y("median_wait_minutes:Q", title=text("wait_axis", lang)),
+            color=alt.Color(
+                "series:N", title=text("crossing", lang), sort=keep, scale=alt.Scale(range=PALETTE)
+            ),
+            tooltip=[
+                alt.Tooltip("series:N", title=text("crossing", lang)),
+                alt.Tooltip("hour_of_day:Q", title=text("hour_axis", lang)),
+                alt.Tooltip("median_wait_minutes:Q", title=text("wait_axis", lang), format=",.0f"),
+                alt.Tooltip("p90_wait_minutes:Q", title=text("wait_p90", lang), format=",.0f"),
+                alt.Tooltip("observations:Q", title=text("observations", lang), format=",d"),
+            ],
+        )
+        .properties(
+            width=WIDTH,
+            height=HEIGHT,
+            title=alt.Title(
+                text("wait_hour_title", lang, scope=scope),
+                subtitle=text("wait_hour_subtitle", lang, basis="; ".join(basis)),
+            ),
+        )
+    )
+    return finish(chart, footer_lines(con, WAITS, lang), lang)
+
+
+def truck_idle(
+    con: duckdb.DuckDBPyConnection, lang: str = "en", port: str | None = None, border: str | None = None
+) -> alt.VConcatChart:
+    """Estimated truck idle hours per port and month (bars), CO2 and the inputs in the tooltip."""
+    where, params = ["idle_truck_hours IS NOT NULL"], []
+    if port:
+        where.append("port_code = ?")
+        params.append(port)
+    if border:
+        where.append("border = ?")
+        params.append(border)
+    frame = query_frame(
+        con,
+        f"""SELECT port_name || ' (' || port_code || ')' AS port, month, idle_truck_hours, idle_co2_tonnes,
+                   trucks, trucks_month, median_commercial_wait_minutes, kg_co2_per_idle_hour
+            FROM marts.truck_idle WHERE {" AND ".join(where)} ORDER BY month, port""",
+        params,
+    )
+    if frame.height == 0:
+        raise NoData("no month has both commercial wait readings and a truck count")
+    scope = (
+        frame["port"][0]
+        if port
+        else border_name(border or "US-Mexico", lang)
+        if border
+        else text("all_ports", lang)
+    )
+    factor = fmt_number(frame["kg_co2_per_idle_hour"][0], lang)
+    chart = (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(
+            x=alt.X("yearmonth(month):O", title=text("month", lang)),
+            xOffset="port:N",
+            y=alt.Y("idle_truck_hours:Q", title=text("idle_axis", lang), axis=alt.Axis(format=",.0f")),
+            color=alt.Color("port:N", title=text("port", lang), scale=alt.Scale(range=PALETTE)),
+            tooltip=[
+                alt.Tooltip("port:N", title=text("port", lang)),
+                alt.Tooltip("month:T", title=text("month", lang), format="%b %Y"),
+                alt.Tooltip("idle_truck_hours:Q", title=text("idle_axis", lang), format=",.0f"),
+                alt.Tooltip("idle_co2_tonnes:Q", title=text("idle_co2", lang), format=",.1f"),
+                alt.Tooltip("trucks:Q", title=text("trucks_value", lang), format=",d"),
+                alt.Tooltip("trucks_month:T", title=text("trucks_month", lang), format="%b %Y"),
+                alt.Tooltip(
+                    "median_commercial_wait_minutes:Q", title=text("median_wait", lang), format=",.0f"
+                ),
+            ],
+        )
+        .properties(
+            width=WIDTH,
+            height=HEIGHT,
+            title=alt.Title(
+                text("idle_title", lang, scope=scope), subtitle=text("idle_subtitle", lang, factor=factor)
+            ),
+        )
+    )
+    return finish(chart, footer_lines(con, WAITS + CROSSINGS, lang), lang)
+
+
 @dataclass(frozen=True)
 class ChartSpec:
     """A chart: its builder, the sources it needs, whether `port` or `border` changes it."""
@@ -727,4 +896,6 @@ CHARTS: dict[str, ChartSpec] = {
     "trade_per_truck": ChartSpec(trade_per_truck, TRADE + CROSSINGS, per_port=True),
     "priority_sectors": ChartSpec(priority_sectors, TRADE, per_port=True),
     "priority_sectors_by_port": ChartSpec(priority_sectors_by_port, TRADE),
+    "wait_by_hour": ChartSpec(wait_by_hour, WAITS, per_port=True, per_border=True),
+    "truck_idle": ChartSpec(truck_idle, WAITS + CROSSINGS, per_port=True, per_border=True),
 }

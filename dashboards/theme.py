@@ -45,7 +45,7 @@ def vintage(con: duckdb.DuckDBPyConnection, source: str, lang: str) -> Vintage:
     return Vintage(
         publisher=publisher,
         title=title,
-        latest_month=month_label(latest.year, latest.month, lang),
+        latest_month=month_label(latest.year, latest.month, lang) if latest else "–",
         refreshed=refreshed.strftime("%Y-%m-%d"),
     )
 
