@@ -23,7 +23,7 @@ from flows.settings import Settings
 from flows.sources import WAIT_TIMES, Feed
 from flows.version import code_version
 from transforms.errors import ParseError
-from transforms.wait_times import crossings, latest_readings, parse_profile, parse_snapshot
+from transforms.wait_times import PROFILE_LAYOUTS, crossings, latest_readings, parse_profile, parse_snapshot
 from warehouse import wait_history
 
 
@@ -177,7 +177,7 @@ def backfill(settings: Settings, path: Path, port_number: str) -> tuple[int, int
         )
     if not path.is_file():
         raise SourceError(f"{path}: no such file")
-    target = Target(WAIT_TIMES.name, f"history:{port_number}", str(path), "csv")
+    target = Target(WAIT_TIMES.name, f"history:{port_number}", str(path), "csv", PROFILE_LAYOUTS)
     fetched = fetch_source(target, settings.raw_dir, mirror_file=path)
     label = f"{WAIT_TIMES.name} history {path} for port {port_number} (kept at {fetched.path})"
     profile = parse_profile(Path(fetched.path), port_number, label)

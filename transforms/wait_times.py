@@ -457,8 +457,8 @@ def parse_profile(path: Path, port_number: str, label: str) -> Profile:
     typed = typed.with_columns(pl.coalesce(reasons).alias("reason"))
     key = ["bwt_month", "bwt_day", "bwt_hour"]
     typed = typed.with_columns(
-        pl.when(pl.col("reason").is_null() & pl.struct(key).is_duplicated())
-        .then(pl.lit("month/day/hour repeated (rule: unique_slot)"))
+        pl.when(pl.col("reason").is_null() & ~pl.struct(key).is_first_distinct())
+        .then(pl.lit("month/day/hour repeated; the first row is kept (rule: unique_slot)"))
         .otherwise(pl.col("reason"))
         .alias("reason")
     )

@@ -1,0 +1,407 @@
+"""CBP wait times: the parsers on hand-made and real snapshots, the history store's once-per-reading
+rule, the collector flow over HTTP (JSON, RSS fallback), the backfill loader, and the warehouse marts,
+indicators and charts a refresh builds from the history."""
+
+from __future__ import annotations
+
+import json
+import random
+import tarfile
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pytest
+
+from flows.errors import SourceError
+from flows.settings import Settings
+from flows.wait_times import backfill, collect_once, collect_wait_times, import_snapshots
+from tests.conftest import FIXTURES, SHARED_DATA, Reply
+from transforms.errors import ParseError, SchemaDriftError
+from transforms.wait_times import crossings, latest_readings, parse_bwtnew, parse_rss, parse_snapshot
+from warehouse import wait_history
+
+WAITS = FIXTURES / "wait_times"
+SNAPS = WAITS / "snapshots"
+STAGED = SHARED_DATA / "cbp_wait_times"
+requires_waits = pytest.mark.skipif(
+    not STAGED.is_dir(), reason=f"staged CBP wait-time data not found at {STAGED} (a fresh clone has none)"
+)
+JSON_PATH = "/api/bwtnew"
+RSS_PATH = "/api/bwtrss/getAllPortsRss/Mexico"
+
+
+def history(settings: Settings, sql: str) -> list[tuple]:
+    con = duckdb.connect(str(settings.wait_history), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def test_rss_lanes_become_readings_with_local_and_utc_times() -> None:
+    snap = parse_rss((SNAPS / "rss_1.xml").read_bytes(), "rss_1.xml")
+    assert snap.feed == "rss"
+    assert snap.taken_at == datetime(2020, 2, 10, 15, 5)  # pubDate says EST: US Eastern wall clock
+    rows = (
+        snap.readings.sort("port_number", "vehicle_type", "lane_type")
+        .select(
+            "port_number",
+            "vehicle_type",
+            "lane_type",
+            "observed_local",
+            "tz_abbrev",
+            "observed_utc",
+            "delay_minutes",
+            "lanes_open",
+            "max_lanes",
+            "status",
+        )
+        .rows()
+    )
+    assert rows == [
+        # "At Noon CST" after a 9:05 CST snapshot is yesterday's noon, not today's
+        (
+            "230401",
+            "pedestrian",
+            "standard",
+            datetime(2020, 2, 9, 12),
+            "CST",
+            datetime(2020, 2, 9, 18),
+            15,
+            1,
+            2,
+            "delay",
+        ),
+        (
+            "230404",
+            "commercial",
+            "fast",
+            datetime(2020, 2, 10, 9),
+            "CST",
+            datetime(2020, 2, 10, 15),
+            12,
+            2,
+            8,
+            "delay",
+        ),
+        (
+            "230404",
+            "commercial",
+            "standard",
+            datetime(2020, 2, 10, 9),
+            "CST",
+            datetime(2020, 2, 10, 15),
+            30,
+            4,
+            8,
+            "delay",
+        ),
+        (
+            "230404",
+            "passenger",
+            "standard",
+            datetime(2020, 2, 10, 9),
+            "CST",
+            datetime(2020, 2, 10, 15),
+            20,
+            3,
+            4,
+            "delay",
+        ),
+    ]
+    assert snap.no_reading == {"n/a": 1, "lanes closed": 1, "update pending": 1}
+    assert sorted(snap.rejects["rule"].to_list()) == ["known_crossing", "lane_text"]
+    reasons = " | ".join(snap.rejects["reason"].to_list())
+    assert "item 'Nowhere - Test Bridge': no such crossing in transforms/bwt_crossings.csv" in reasons
+    assert "'At sometime 5 min'" in reasons and "Laredo - Bridge I" in reasons
+
+
+def test_json_lanes_become_readings_and_closed_lanes_do_not() -> None:
+    snap = parse_bwtnew((SNAPS / "json_1.json").read_bytes(), "json_1.json")
+    assert snap.taken_at == datetime(2020, 2, 10, 16, 20)
+    assert snap.ports == 2
+    assert snap.readings.select(
+        "port_number", "lane_type", "observed_utc", "delay_minutes", "status"
+    ).rows() == [
+        ("250401", "standard", datetime(2020, 2, 10, 16), 60, "delay"),
+        ("250401", "ready", datetime(2020, 2, 10, 16), 0, "no delay"),
+    ]
+    assert snap.readings["crossing"].to_list() == ["San Ysidro", "San Ysidro"]
+    assert snap.no_reading == {"n/a": 10, "lanes closed": 1, "update pending": 1}
+    assert snap.rejects.height == 0
+
+
+def test_a_feed_in_neither_layout_is_named_with_its_rule(tmp_path) -> None:
+    page = tmp_path / "page.html"
+    page.write_text("<html><body>Service unavailable</body></html>")
+    with pytest.raises(
+        ParseError, match=r"page.html: expected <rss><channel>, found <html> \(rule: rss_layout\)"
+    ):
+        parse_snapshot(page, "page.html")
+    text = tmp_path / "x.txt"
+    text.write_text("port,wait\n")
+    with pytest.raises(ParseError, match=r"rule: feed_layout"):
+        parse_snapshot(text, "x.txt")
+    with pytest.raises(ParseError, match=r"rule: is_json"):
+        parse_bwtnew(b"[{", "cut.json")
+
+
+def test_every_crossing_maps_to_a_known_bts_port_or_says_none() -> None:
+    table = crossings()
+    assert len(table) == 76
+    assert table["535501"].port_code == "2301" and table["535501"].title == "Brownsville - B&M"
+    assert table["230404"].port_code == "2304" and table["250301"].port_code == "2507"
+    assert [n for n, c in table.items() if c.port_code is None] == ["l24501"]
+
+
+@requires_waits
+def test_the_json_sample_yields_a_reading_for_every_open_lane() -> None:
+    raw = json.loads((STAGED / "bwtnew_sample.json").read_bytes())
+    expected = {
+        (port["port_number"], group, lane, int(entry["delay_minutes"]), int(entry["lanes_open"]))
+        for port in raw
+        for group, lanes in port.items()
+        if group.endswith("_lanes")
+        for lane, entry in lanes.items()
+        if isinstance(entry, dict) and entry["operational_status"] in ("delay", "no delay")
+    }
+    snap = parse_snapshot(STAGED / "bwtnew_sample.json", "bwtnew_sample.json")
+    assert snap.ports == 76 and {p["border"] for p in raw} == {"Mexican Border", "Canadian Border"}
+    assert snap.readings.height == len(expected) == 190
+    assert snap.rejects.height == 0
+    groups = {
+        "commercial": "commercial_vehicle_lanes",
+        "passenger": "passenger_vehicle_lanes",
+        "pedestrian": "pedestrian_lanes",
+    }
+    lanes = {
+        "standard": "standard_lanes",
+        "fast": "FAST_lanes",
+        "sentri": "NEXUS_SENTRI_lanes",
+        "ready": "ready_lanes",
+    }
+    got = {
+        (
+            r["port_number"],
+            groups[r["vehicle_type"]],
+            lanes[r["lane_type"]],
+            r["delay_minutes"],
+            r["lanes_open"],
+        )
+        for r in snap.readings.iter_rows(named=True)
+    }
+    assert got == expected
+    assert snap.readings["port_number"].n_unique() == len(
+        {p["port_number"] for p in raw if any(k[0] == p["port_number"] for k in expected)}
+    )
+
+
+def test_the_store_keeps_each_reading_once_whatever_the_order(hled_home) -> None:
+    settings = Settings.from_env()
+    hled_home.mkdir(parents=True)
+    names = ["rss_1.xml", "rss_2.xml", "json_1.json", "rss_3.xml"]
+    first = import_snapshots(settings, SNAPS)
+    assert sorted((Path(r.url).name.split("#")[1], r.readings, r.new_readings) for r in first) == [
+        ("json_1.json", 2, 2),
+        ("rss_1.xml", 4, 4),
+        ("rss_2.xml", 3, 2),
+        ("rss_3.xml", 1, 1),
+    ]
+    assert history(settings, "SELECT count(*) FROM readings") == [(9,)]
+    assert history(settings, "SELECT count(*), list(DISTINCT rule ORDER BY rule) FROM rejects") == [
+        (2, ["known_crossing", "lane_text"])
+    ]
+    again = import_snapshots(settings, SNAPS)
+    assert {r.status for r in again} == {"already collected"} and sum(r.new_readings for r in again) == 0
+    assert history(settings, "SELECT count(*) FROM readings") == [(9,)]
+
+    shuffled = Settings.from_env({"HLED_HOME": str(hled_home / "other")})
+    shuffled.home.mkdir(parents=True)
+    order = names[:]
+    random.Random(7).shuffle(order)
+    for name in order:
+        import_snapshots(shuffled, SNAPS / name)
+    key = (
+        "SELECT port_number, vehicle_type, lane_type, observed_utc, delay_minutes, first_seen_utc "
+        "FROM readings ORDER BY ALL"
+    )
+    assert history(shuffled, key) == history(settings, key)
+    # the corrected 9:00 passenger reading: two versions stored, the later one wins in the warehouse
+    latest = latest_readings(
+        pl.read_parquet(wait_history.export(settings.wait_history, hled_home / "x").readings)
+    )
+    corrected = latest.filter((pl.col("vehicle_type") == "passenger") & (pl.col("port_number") == "230404"))
+    assert corrected.select("delay_minutes", "versions").rows() == [(25, 2)]
+    assert latest.height == 8
+
+
+def _publish(publisher, json_reply: Reply, rss_reply: Reply | None, monkeypatch) -> None:
+    monkeypatch.setenv("HLED_URL_CBP_WAIT_TIMES", publisher.url(JSON_PATH))
+    monkeypatch.setenv("HLED_URL_CBP_WAIT_TIMES_RSS", publisher.url(RSS_PATH))
+    publisher.queue(JSON_PATH, json_reply)
+    if rss_reply is not None:
+        publisher.queue(RSS_PATH, rss_reply)
+
+
+def test_collector_flow_takes_the_json_feed_once_per_change(
+    prefect_server, publisher, hled_home, monkeypatch
+) -> None:
+    _publish(publisher, Reply(200, (SNAPS / "json_1.json").read_bytes()), None, monkeypatch)
+    result = collect_wait_times()
+    assert (result.feed, result.status, result.readings, result.new_readings) == (
+        "bwtnew",
+        "downloaded",
+        2,
+        2,
+    )
+    assert result.lanes_without_reading == 12 and result.fallback_reason is None
+    again = collect_wait_times()
+    assert (again.status, again.new_readings) == ("unchanged", 0)
+    settings = Settings.from_env()
+    assert history(settings, "SELECT count(*) FROM readings") == [(2,)]
+    assert history(settings, "SELECT count(*), sum(new_readings) FROM snapshots") == [(1, 2)]
+    kept = list((settings.raw_dir / "cbp_wait_times").glob("*.json"))
+    assert len(kept) == 1 and kept[0].read_bytes() == (SNAPS / "json_1.json").read_bytes()
+
+
+def test_collector_falls_back_to_the_rss_layout(prefect_server, publisher, hled_home, monkeypatch) -> None:
+    page = Reply(200, b"<html><body>Maintenance</body></html>", {"Content-Type": "text/html"})
+    _publish(publisher, page, Reply(200, (SNAPS / "rss_1.xml").read_bytes()), monkeypatch)
+    result = collect_wait_times()
+    assert (result.feed, result.new_readings, result.rejected) == ("rss", 4, 2)
+    assert "not a JSON document (rule: is_json)" in result.fallback_reason
+    assert "quarantine" in result.fallback_reason  # the page that came instead is kept
+
+
+def test_collector_names_both_failures_when_nothing_arrives(hled_home, publisher, monkeypatch) -> None:
+    _publish(publisher, Reply(404), Reply(404), monkeypatch)
+    with pytest.raises(SourceError) as caught:
+        collect_once(Settings.from_env())
+    message = str(caught.value)
+    assert "cbp_wait_times: neither layout could be collected" in message
+    assert f"{JSON_PATH} answered HTTP 404 (rule: http_ok)" in message
+    assert f"{RSS_PATH} answered HTTP 404 (rule: http_ok)" in message
+
+
+@requires_waits
+@pytest.mark.slow
+def test_replaying_the_brownsville_snapshots_stores_every_distinct_reading_once(
+    publisher, hled_home, monkeypatch
+) -> None:
+    """The 424 real RSS snapshots served one after the other in time order, through the collector's
+    fallback path; checked against the third-party parse of the same snapshots."""
+    with tarfile.open(STAGED / "brownsville_rss_snapshots.tar.gz") as archive:
+        members = sorted((m for m in archive.getmembers() if m.isfile()), key=lambda m: m.name)
+        snapshots = [archive.extractfile(m).read() for m in members]
+    assert len(snapshots) == 424
+    monkeypatch.setenv("HLED_URL_CBP_WAIT_TIMES", publisher.url(JSON_PATH))
+    monkeypatch.setenv("HLED_URL_CBP_WAIT_TIMES_RSS", publisher.url(RSS_PATH))
+    settings = Settings.from_env()
+    new = 0
+    for body in snapshots:
+        publisher.replies[RSS_PATH] = [Reply(200, body)]
+        result = collect_once(settings)
+        assert result.feed == "rss" and result.rejected == 0
+        new += result.new_readings
+
+    third_party = pl.read_csv(STAGED / "brownsville_bwt_rss_snapshots_2026-08.csv", infer_schema_length=0)
+    distinct = (
+        third_party.filter(pl.col("raw").str.starts_with("At"))
+        .select("port_crossing", "section", "lane_type", "report_date", "raw")
+        .unique()
+    )
+    assert new == distinct.height == 2439
+    stored = history(
+        settings,
+        """SELECT crossing, vehicle_type, lane_type, strftime(observed_local, '%-m/%-d/%Y %H:%M'),
+                  delay_minutes, lanes_open
+           FROM readings""",
+    )
+    assert len(stored) == len(set(stored)) == 2439
+    sections = {
+        "Passenger Vehicles": "passenger",
+        "Pedestrian": "pedestrian",
+        "Commercial Vehicles": "commercial",
+    }
+    lanes = {
+        "General Lanes": "standard",
+        "Sentri Lanes": "sentri",
+        "Ready Lanes": "ready",
+        "Fast Lanes": "fast",
+    }
+
+    def clock(text: str) -> str:
+        return {"Noon": "12:00", "Midnight": "00:00"}.get(text) or datetime.strptime(
+            text, "%I:%M %p"
+        ).strftime("%H:%M")
+
+    parsed = distinct.with_columns(
+        pl.col("raw").str.extract(r"^At (\d+:\d+ [ap]m|Noon|Midnight) ").alias("clock"),
+        pl.col("raw").str.extract(r"(\d+) min delay").cast(pl.Int32).alias("delay"),
+        pl.col("raw").str.extract(r"(\d+) lane\(s\)").cast(pl.Int32).alias("lanes"),
+    )
+    # CBP's "Date:" line is the update's own date, so date + clock is the reading's local time
+    expected = {
+        (
+            r["port_crossing"],
+            sections[r["section"]],
+            lanes[r["lane_type"]],
+            f"{r['report_date']} {clock(r['clock'])}",
+            r["delay"],
+            r["lanes"],
+        )
+        for r in parsed.iter_rows(named=True)
+    }
+    assert set(stored) == expected
+    # a second pass over the same snapshots adds nothing
+    for body in snapshots[:20]:
+        publisher.replies[RSS_PATH] = [Reply(200, body)]
+        assert collect_once(settings).new_readings == 0
+    assert history(settings, "SELECT count(*), count(DISTINCT sha256) FROM snapshots") == [(424, 424)]
+
+
+def test_backfill_loads_a_historical_export_and_keeps_bad_rows_with_reasons(hled_home, tmp_path) -> None:
+    settings = Settings.from_env()
+    loaded, rejected, dropped = backfill(settings, WAITS / "profile_bad.csv", "250401")
+    # 2 good rows x 5 lane columns with data (the commercial ones are all 0: no such lanes)
+    assert (loaded, rejected, dropped) == (10, 3, ["cv_time_avg", "xcv_time_avg"])
+    assert history(settings, "SELECT line, rule, reason FROM rejects ORDER BY line") == [
+        (4, "range", "bwt_hour outside 0-23 (rule: range)"),
+        (5, "integer", "pv_time_avg is not a whole number (rule: integer)"),
+        (6, "unique_slot", "month/day/hour repeated; the first row is kept (rule: unique_slot)"),
+    ]
+    assert history(
+        settings, "SELECT hour_of_day, avg_wait_minutes FROM profiles WHERE lane_type = 'sentri' ORDER BY 1"
+    ) == [(0, 5), (1, 5)]
+    with pytest.raises(SourceError, match="--port 2504: not a CBP wait-time port number"):
+        backfill(settings, WAITS / "profile_bad.csv", "2504")
+    with pytest.raises(SourceError, match=r"not CSV \(rule: is_csv\).*kept at .*quarantine"):
+        backfill(settings, SNAPS / "rss_1.xml", "250401")
+    renamed = tmp_path / "renamed.csv"
+    renamed.write_text((WAITS / "profile_bad.csv").read_text().replace("pv_time_avg", "pv_avg", 1))
+    with pytest.raises(SchemaDriftError, match=r"rule: known_header.*missing columns \['pv_time_avg'\]"):
+        backfill(settings, renamed, "250401")
+
+
+@requires_waits
+def test_backfill_of_the_san_ysidro_export(hled_home) -> None:
+    settings = Settings.from_env()
+    path = STAGED / "san_ysidro_historical_waittimes_hourly_avg.csv"
+    assert backfill(settings, path, "250401") == (5 * 2016, 0, ["cv_time_avg", "xcv_time_avg"])
+    source = pl.read_csv(path)
+    expected = source.filter(
+        (pl.col("bwt_month") == 7) & (pl.col("bwt_day") == 5) & (pl.col("bwt_hour") == 14)
+    )
+    assert history(
+        settings,
+        """SELECT lane_type, avg_wait_minutes FROM profiles WHERE vehicle_type = 'passenger'
+           AND month_of_year = 7 AND day_of_week = 5 AND hour_of_day = 14 ORDER BY 1""",
+    ) == sorted(
+        [
+            ("standard", expected["pv_time_avg"][0]),
+            ("sentri", expected["xpv_time_avg"][0]),
+            ("ready", expected["pv_ready_lanes_time_avg"][0]),
+        ]
+    )
