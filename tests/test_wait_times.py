@@ -7,14 +7,16 @@ from __future__ import annotations
 import json
 import random
 import tarfile
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
 import polars as pl
 import pytest
 
+from dashboards.export import export_charts
 from flows.errors import SourceError
+from flows.refresh import refresh
 from flows.settings import Settings
 from flows.wait_times import backfill, collect_once, collect_wait_times, import_snapshots
 from tests.conftest import FIXTURES, SHARED_DATA, Reply
@@ -405,3 +407,163 @@ def test_backfill_of_the_san_ysidro_export(hled_home) -> None:
             ("ready", expected["pv_ready_lanes_time_avg"][0]),
         ]
     )
+
+
+@pytest.fixture
+def waits_warehouse(prefect_server, publisher, hled_home, monkeypatch) -> Settings:
+    """A published warehouse from the hand-made crossings and the hand-made wait-time snapshots."""
+    monkeypatch.setenv("HLED_URL_BTS_CROSSINGS", publisher.url("/crossings.csv"))
+    monkeypatch.setenv("HLED_MAX_REJECT_SHARE", "0.1")
+    monkeypatch.setenv("HLED_CHARTS", "0")
+    publisher.queue("/crossings.csv", Reply(200, (FIXTURES / "crossings_current.csv").read_bytes()))
+    settings = Settings.from_env()
+    settings.home.mkdir(parents=True)
+    import_snapshots(settings, SNAPS)
+    backfill(settings, WAITS / "profile_bad.csv", "250401")
+    assert refresh().status == "published"
+    return settings
+
+
+def warehouse(settings: Settings, sql: str) -> list[tuple]:
+    con = duckdb.connect(str(settings.warehouse_path), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def test_refresh_publishes_wait_marts_and_the_idle_estimate(waits_warehouse) -> None:
+    s = waits_warehouse
+    assert warehouse(s, "SELECT count(*), sum(delay_minutes), max(versions) FROM core.fact_wait_times") == [
+        (8, 30 + 12 + 25 + 15 + 50 + 60 + 0 + 20, 2)
+    ]
+    assert warehouse(
+        s,
+        """SELECT hour_of_day, basis, observations, median_wait_minutes, p90_wait_minutes
+           FROM marts.wait_times_port_hour
+           WHERE port_number = '230404' AND vehicle_type = 'commercial' AND lane_type = 'standard'
+           ORDER BY 1""",
+    ) == [(9, "readings", 1, 30.0, 30.0), (10, "readings", 1, 50.0, 50.0), (13, "readings", 1, 20.0, 20.0)]
+    # the backfilled averages sit beside the readings, marked as such: hours 0 and 1 of January, day 0
+    assert warehouse(
+        s,
+        """SELECT hour_of_day, observations, median_wait_minutes FROM marts.wait_times_port_hour
+           WHERE basis = 'historical_average' AND lane_type = 'standard' AND vehicle_type = 'passenger'""",
+    ) == [(0, 1, 33.0), (1, 1, 23.0)]
+    # month mart: waits next to the whole port's inbound count where BTS has the month
+    assert warehouse(
+        s,
+        """SELECT month, lane_type, observations, median_wait_minutes, inbound_measure, port_inbound
+           FROM marts.wait_times_port_month WHERE port_number = '230404' AND vehicle_type = 'commercial'
+           ORDER BY 1, 2""",
+    ) == [
+        (date(2020, 2, 1), "fast", 1, 12.0, "trucks", 99),
+        (date(2020, 2, 1), "standard", 2, 40.0, "trucks", 99),
+        (date(2021, 1, 1), "standard", 1, 20.0, "trucks", None),
+    ]
+    # idle: Feb 2020 commercial waits 30, 50 and 12 (median 30) x 99 trucks; Jan 2021 is not published,
+    # so January 2020's 120 trucks stand in
+    factor = 0.49 * 10.21
+    idle = warehouse(
+        s,
+        """SELECT month, median_commercial_wait_minutes, trucks, trucks_month, idle_truck_hours,
+                  kg_co2_per_idle_hour, idle_co2_tonnes, is_estimate
+           FROM marts.truck_idle WHERE port_code = '2304' ORDER BY month""",
+    )
+    assert idle == [
+        (
+            date(2020, 2, 1),
+            30.0,
+            99,
+            date(2020, 2, 1),
+            49.5,
+            pytest.approx(factor),
+            round(49.5 * factor / 1000, 2),
+            True,
+        ),
+        (
+            date(2021, 1, 1),
+            20.0,
+            120,
+            date(2020, 1, 1),
+            40.0,
+            pytest.approx(factor),
+            round(40 * factor / 1000, 2),
+            True,
+        ),
+    ]
+    assert warehouse(s, "SELECT factor_source FROM marts.truck_idle LIMIT 1")[0][0].startswith(
+        "idle fuel use of a diesel combination truck"
+    )
+    catalog = dict(
+        warehouse(
+            s,
+            """SELECT indicator_id, status || ' ' || mart_table FROM marts.indicator_catalog
+               WHERE indicator_id IN
+                 ('commercial_wait_minutes', 'truck_idle_hours', 'truck_idle_emissions')""",
+        )
+    )
+    assert catalog == {
+        "commercial_wait_minutes": "computed marts.wait_times_port_hour",
+        "truck_idle_hours": "computed marts.truck_idle",
+        "truck_idle_emissions": "computed marts.truck_idle",
+    }
+    assert warehouse(
+        s, "SELECT first_month, latest_month FROM marts.data_vintage WHERE source = 'cbp_wait_times'"
+    ) == [(date(2020, 2, 1), date(2021, 1, 1))]
+    assert warehouse(
+        s,
+        "SELECT count(*), list(DISTINCT rule ORDER BY rule) FROM meta.rejects "
+        "WHERE source = 'cbp_wait_times'",
+    ) == [(5, ["integer", "known_crossing", "lane_text", "range", "unique_slot"])]
+    assert warehouse(
+        s,
+        "SELECT file_key, rows_loaded, fetch_status FROM meta.source_files WHERE source = 'cbp_wait_times'",
+    ) == [("history", 8 + 10, "4 snapshots collected")]
+    assert warehouse(
+        s, "SELECT count(*) FROM meta.validations WHERE source = 'cbp_wait_times' AND success"
+    ) == [(12,)]
+
+
+def test_a_refresh_republishes_only_when_the_history_changed(waits_warehouse, publisher, monkeypatch) -> None:
+    assert refresh().status == "unchanged"
+    monkeypatch.setenv("HLED_URL_CBP_WAIT_TIMES", publisher.url(JSON_PATH))
+    body = (SNAPS / "json_1.json").read_text().replace('"60"', '"75"').replace("08:00 am", "09:00 am")
+    publisher.queue(JSON_PATH, Reply(200, body.replace("At 8:00 am PST", "At 9:00 am PST").encode()))
+    assert collect_once(Settings.from_env()).new_readings == 2
+    assert refresh().status == "published"
+    assert warehouse(waits_warehouse, "SELECT count(*), max(delay_minutes) FROM core.fact_wait_times") == [
+        (10, 75)
+    ]
+
+
+def test_wait_charts_export_from_the_warehouse(waits_warehouse) -> None:
+    report = export_charts(
+        waits_warehouse.warehouse_path, waits_warehouse.exports_dir, "en", only=["wait_by_hour", "truck_idle"]
+    )
+    assert not report.failed and not report.skipped
+    spec = json.loads((waits_warehouse.exports_dir / "en" / "wait_by_hour.json").read_text())
+    values = next(iter(spec["datasets"].values()))
+    assert {(v["series"], v["hour_of_day"], v["median_wait_minutes"]) for v in values} == {
+        ("Laredo - World Trade Bridge", 9, 30.0),
+        ("Laredo - World Trade Bridge", 10, 50.0),
+        ("Laredo - World Trade Bridge", 13, 20.0),
+    }
+    idle = json.loads((waits_warehouse.exports_dir / "en" / "truck_idle.json").read_text())
+    rows = next(iter(idle["datasets"].values()))
+    assert sorted((r["port"], r["idle_truck_hours"]) for r in rows) == [
+        ("Laredo (2304)", 40.0),
+        ("Laredo (2304)", 49.5),
+    ]
+    port = export_charts(
+        waits_warehouse.warehouse_path, waits_warehouse.exports_dir, "es", port="2304", only=["wait_by_hour"]
+    )
+    assert not port.failed
+    spec = json.loads((waits_warehouse.exports_dir / "es" / "wait_by_hour_2304.json").read_text())
+    assert spec["vconcat"][0]["title"]["text"] == "Espera en la línea por hora del día: Laredo (2304)"
+    series = {v["series"] for v in next(iter(spec["datasets"].values()))}
+    assert series == {
+        "Laredo - World Trade Bridge · comercial",
+        "Laredo - World Trade Bridge · vehículos particulares",
+        "Laredo - Bridge I · peatones",
+    }
