@@ -177,7 +177,16 @@ def test_catalog_has_every_declaration_and_each_points_at_real_columns(wh) -> No
 def test_indicator_docs_are_generated_from_the_declarations() -> None:
     committed = (ROOT / "docs" / "indicators.md").read_text()
     assert committed == render_markdown(), "docs/indicators.md is stale: run `hled docs`"
-    assert "### empty_truck_share" in committed and "Needs:" in committed
+    assert "### empty_truck_share" in committed and "Needs:" not in committed  # every indicator computed
+    # the emissions estimate states its factor and where it comes from
+    emissions = committed.split("### truck_idle_emissions")[1].split("###")[0]
+    assert (
+        "5.00 kg CO2 per truck-hour" in emissions
+        and "0.49 gal/h" in emissions
+        and "10.21 kg CO2/gal" in emissions
+    )
+    assert "Fact of the Week #861" in emissions and "GHG Emission Factors Hub" in emissions
+    assert "(estimate)" in emissions
 
 
 def test_empty_warehouse_has_catalog_rows_and_empty_indicator_tables() -> None:

@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
+import polars as pl
 import pytest
 
 from dashboards.charts import CHARTS
@@ -178,8 +179,55 @@ def real_mirror_warehouse(prefect_server, tmp_path_factory):
         env.setenv("HLED_MIRROR", str(SHARED_DATA))
         env.setenv("HLED_CHARTS", "0")
         from flows.refresh import refresh
+        from flows.settings import Settings
+        from flows.wait_times import backfill, import_snapshots
 
+        settings = Settings.from_env()
+        settings.home.mkdir(parents=True)
+        waits = SHARED_DATA / "cbp_wait_times"
+        import_snapshots(settings, waits / "brownsville_rss_snapshots.tar.gz")
+        backfill(settings, waits / "san_ysidro_historical_waittimes_hourly_avg.csv", "250401")
         yield home, refresh()
+
+
+def test_mirror_refresh_publishes_the_collected_wait_times(real_mirror_warehouse) -> None:
+    """The README's quick start with wait times: 424 Brownsville RSS snapshots and the San Ysidro export."""
+    home, summary = real_mirror_warehouse
+    assert summary.rows["cbp_wait_times"] == 2423 + 5 * 2016  # lane updates (16 corrected twice) + averages
+    assert q(home, "SELECT count(*), sum(versions) FROM core.fact_wait_times") == [(2423, 2439)]
+    assert q(
+        home,
+        "SELECT DISTINCT port_code, border FROM marts.wait_times_port_hour WHERE basis = 'readings'",
+    ) == [("2301", "US-Mexico")]
+    # Brownsville's commercial crossings are Los Indios and Veterans International; August 2026 only
+    assert q(
+        home,
+        """SELECT crossing, count(*), min(month), max(month) FROM marts.wait_times_port_month
+           WHERE vehicle_type = 'commercial' GROUP BY 1 ORDER BY 1""",
+    ) == [
+        ("Brownsville - Los Indios", 1, date(2026, 8, 1), date(2026, 8, 1)),
+        ("Brownsville - Veterans International", 2, date(2026, 8, 1), date(2026, 8, 1)),
+    ]
+    # August 2026 is not published by BTS: August 2024's trucks at Brownsville stand in
+    idle = q(home, "SELECT month, trucks_month, trucks, is_estimate FROM marts.truck_idle")
+    august_2024 = q(
+        home,
+        "SELECT value FROM core.fact_crossings WHERE port_code = '2301' AND measure = 'trucks' "
+        "AND month = DATE '2024-08-01'",
+    )[0][0]
+    assert idle == [(date(2026, 8, 1), date(2024, 8, 1), august_2024, True)]
+    # the San Ysidro averages: 5 lanes with data x 24 hours, each hour's median over 12 months x 7 days
+    assert q(home, "SELECT count(*) FROM marts.wait_times_port_hour WHERE basis = 'historical_average'") == [
+        (5 * 24,)
+    ]
+    export = pl.read_csv(SHARED_DATA / "cbp_wait_times" / "san_ysidro_historical_waittimes_hourly_avg.csv")
+    expected = export.filter(pl.col("bwt_hour") == 15)["pv_time_avg"].median()
+    assert q(
+        home,
+        """SELECT observations, median_wait_minutes FROM marts.wait_times_port_hour
+           WHERE basis = 'historical_average' AND vehicle_type = 'passenger' AND lane_type = 'standard'
+             AND hour_of_day = 15""",
+    ) == [(84, expected)]
 
 
 def test_mirror_refresh_loads_crossings_and_all_transborder_files(real_mirror_warehouse) -> None:
