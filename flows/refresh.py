@@ -458,7 +458,7 @@ def _wait_source_file(run_id: str, waits: WaitInputs, settings: Settings) -> pl.
                 "path": str(settings.wait_history),
                 "sha256": export.fingerprint,
                 "bytes": settings.wait_history.stat().st_size,
-                "fetched_at": datetime.now(UTC),
+                "fetched_at": export.last_collected or datetime.now(UTC),
                 "fetch_status": f"{export.snapshots} snapshots collected",
                 "layout": "bwt_history",
                 "rows_read": export.reading_count + export.profile_count,

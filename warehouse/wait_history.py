@@ -50,6 +50,7 @@ class HistoryExport:
     profile_count: int
     reject_count: int
     snapshots: int
+    last_collected: datetime | None  # newest snapshot or export added (UTC)
 
 
 @contextmanager
@@ -229,9 +230,19 @@ def export(store: Path, folder: Path) -> HistoryExport | None:
             """SELECT (SELECT count(*) FROM readings), (SELECT count(*) FROM profiles),
                       (SELECT count(*) FROM rejects), (SELECT count(*) FROM snapshots),
                       (SELECT coalesce(sum(hash(r)), 0) FROM readings r),
-                      (SELECT coalesce(sum(hash(p)), 0) FROM profiles p)""",
+                      (SELECT coalesce(sum(hash(p)), 0) FROM profiles p),
+                      greatest((SELECT max(collected_at) FROM snapshots),
+                               (SELECT max(loaded_at) FROM profile_files))""",
         )[0]
-    digest = hashlib.sha256(repr(counts[:3] + counts[4:]).encode()).hexdigest()  # not the snapshot count
+    digest = hashlib.sha256(repr(counts[:3] + counts[4:6]).encode()).hexdigest()  # content only
     return HistoryExport(
-        out["readings"], out["profiles"], out["rejects"], digest, counts[0], counts[1], counts[2], counts[3]
+        out["readings"],
+        out["profiles"],
+        out["rejects"],
+        digest,
+        counts[0],
+        counts[1],
+        counts[2],
+        counts[3],
+        counts[6].replace(tzinfo=UTC) if counts[6] else None,
     )
