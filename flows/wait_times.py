@@ -155,7 +155,10 @@ def import_snapshots(settings: Settings, path: Path, feed: Feed = WAIT_TIMES) ->
         raise SourceError(f"{path}: no such file or folder of wait-time snapshots")
     results = []
     for name, data in _archived(path):
-        with tempfile.NamedTemporaryFile(dir=settings.home, suffix=".snapshot", delete=False) as tmp:
+        folder = settings.raw_dir / feed.name
+        folder.mkdir(parents=True, exist_ok=True)
+        # named like a partial download, so a killed import leaves nothing the next refresh keeps
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".partial-import-", delete=False) as tmp:
             tmp.write(data)
         try:
             kind = "json" if data.lstrip()[:1] == b"[" else "rss"
