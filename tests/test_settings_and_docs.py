@@ -73,12 +73,19 @@ def test_nightly_deployment_has_the_configured_cron_and_timezone() -> None:
     assert schedule.schedule.timezone == "America/Mexico_City"
 
 
-def test_prefect_yaml_deploys_the_refresh_flow_nightly() -> None:
+def test_prefect_yaml_deploys_the_refresh_nightly_and_the_collector_every_15_minutes() -> None:
     import yaml
 
+    from flows.deployment import wait_times_deployment
+
     config = yaml.safe_load(Path(ROOT / "prefect.yaml").read_text())
-    (deployment,) = config["deployments"]
+    deployment, collector = config["deployments"]
     assert deployment["entrypoint"] == "flows/refresh.py:refresh"
     (schedule,) = deployment["schedules"]
     assert schedule["cron"] == "0 6 * * *"
     assert deployment["work_pool"]["name"]
+    assert collector["entrypoint"] == "flows/wait_times.py:collect_wait_times"
+    assert collector["schedules"] == [{"interval": 900}]
+    assert collector["work_pool"]["name"] == deployment["work_pool"]["name"]
+    served = wait_times_deployment(Settings.from_env({}).wait_times_every)
+    assert served.name == "wait-times" and served.schedules[0].schedule.interval.total_seconds() == 900
