@@ -199,13 +199,13 @@ def test_mirror_refresh_publishes_the_collected_wait_times(real_mirror_warehouse
         home,
         "SELECT DISTINCT port_code, border FROM marts.wait_times_port_hour WHERE basis = 'readings'",
     ) == [("2301", "US-Mexico")]
-    # Brownsville's commercial crossings are Los Indios and Veterans International; August 2026 only
+    # Brownsville's commercial crossings (standard and FAST lanes) are Los Indios and Veterans International
     assert q(
         home,
         """SELECT crossing, count(*), min(month), max(month) FROM marts.wait_times_port_month
            WHERE vehicle_type = 'commercial' GROUP BY 1 ORDER BY 1""",
     ) == [
-        ("Brownsville - Los Indios", 1, date(2026, 8, 1), date(2026, 8, 1)),
+        ("Brownsville - Los Indios", 2, date(2026, 8, 1), date(2026, 8, 1)),
         ("Brownsville - Veterans International", 2, date(2026, 8, 1), date(2026, 8, 1)),
     ]
     # August 2026 is not published by BTS: August 2024's trucks at Brownsville stand in
