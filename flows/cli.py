@@ -347,6 +347,9 @@ def waits_collect() -> None:
         _waits_failed("wait-time collection", exc)
     if result.fallback_reason:
         out.print(f"bwtnew JSON failed, RSS used instead: {result.fallback_reason}")
+    if result.status == "unchanged":
+        out.print(f"{result.feed} from {result.url}: unchanged since the last collection, nothing new")
+        return
     out.print(
         f"{result.feed} ({result.status}) from {result.url}: {result.ports} ports, "
         f"{result.readings} readings, {result.new_readings} new, "

@@ -178,3 +178,30 @@ def test_first_refresh_on_a_fresh_machine(tmp_path) -> None:
     assert result.returncode == 0, result.stderr[-3000:]
     assert "refresh published" in result.stdout
     assert (home / "warehouse.duckdb").exists() and (home / "prefect").is_dir()
+
+
+def test_waits_commands_collect_import_and_backfill(cli_env, hled_home, tmp_path) -> None:
+    """`hled waits …` as an operator runs them: from a mirror, twice, then an archive and an export."""
+    waits = FIXTURES / "wait_times"
+    mirror = tmp_path / "mirror" / "cbp_wait_times"
+    mirror.mkdir(parents=True)
+    (mirror / "bwtnew_sample.json").write_bytes((waits / "snapshots" / "json_1.json").read_bytes())
+    cli_env["HLED_MIRROR"] = str(tmp_path / "mirror")
+    first = run_hled(["waits", "collect"], cli_env)
+    assert first.returncode == 0, first.stderr
+    assert (
+        "bwtnew (mirror)" in first.stdout and "2 readings, 2 new, 12 lanes without a reading" in first.stdout
+    )
+    second = run_hled(["waits", "collect"], cli_env)
+    assert "unchanged since the last collection, nothing new" in second.stdout
+    imported = run_hled(["waits", "import", str(waits / "snapshots")], cli_env)
+    assert imported.returncode == 0, imported.stderr
+    # json_1.json was already collected from the mirror: its readings are not stored twice
+    assert "4 snapshots (1 already collected): 10 readings, 7 new, 2 rejected" in " ".join(
+        imported.stdout.split()
+    )
+    bad = run_hled(["waits", "backfill", str(waits / "profile_bad.csv"), "--port", "9999"], cli_env)
+    assert bad.returncode == 1
+    assert bad.stderr.strip().splitlines()[-1].startswith("wait-time backfill failed: --port 9999: not a CBP")
+    ok = run_hled(["waits", "backfill", str(waits / "profile_bad.csv"), "--port", "250401"], cli_env)
+    assert "10 hourly averages loaded for 250401, 3 rows rejected" in " ".join(ok.stdout.split())
