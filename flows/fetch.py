@@ -156,12 +156,11 @@ def check_content(path: Path, target: Target) -> None:
 
 
 def _extension(tmp: Path, kind: str) -> str:
-    if kind in ("zip", "xls", "json"):
+    if kind in ("zip", "xls"):
         return f".{kind}"
-    if kind == "rss":
-        return ".xml"
-    with tmp.open("rb") as fh:
-        return ".csv.gz" if fh.read(2) == b"\x1f\x8b" else ".csv"
+    base = {"json": ".json", "rss": ".xml"}.get(kind, ".csv")
+    with tmp.open("rb") as fh:  # a gzip-encoded answer is kept as it came
+        return f"{base}.gz" if fh.read(2) == b"\x1f\x8b" else base
 
 
 def _quarantine(tmp: Path, raw_dir: Path, target: Target, tag: str, meta: dict, error: str) -> Path:

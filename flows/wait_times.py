@@ -4,6 +4,7 @@ hourly-average exports (backfill)."""
 
 from __future__ import annotations
 
+import gzip
 import os
 import tarfile
 import tempfile
@@ -161,7 +162,8 @@ def import_snapshots(settings: Settings, path: Path, feed: Feed = WAIT_TIMES) ->
         with tempfile.NamedTemporaryFile(dir=folder, prefix=".partial-import-", delete=False) as tmp:
             tmp.write(data)
         try:
-            kind = "json" if data.lstrip()[:1] == b"[" else "rss"
+            text = gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data
+            kind = "json" if text.lstrip()[:1] == b"[" else "rss"
             target = Target(feed.name, "import", f"{path}#{name}", kind)
             fetched = fetch_source(target, settings.raw_dir, mirror_file=Path(tmp.name))
             fetched = Fetched(**{**fetched.__dict__, "url": f"{path}#{name}"})

@@ -4,6 +4,7 @@ indicators and charts a refresh builds from the history."""
 
 from __future__ import annotations
 
+import gzip
 import json
 import random
 import tarfile
@@ -266,6 +267,16 @@ def test_collector_flow_takes_the_json_feed_once_per_change(
     assert history(settings, "SELECT count(*), sum(new_readings) FROM snapshots") == [(1, 2)]
     kept = list((settings.raw_dir / "cbp_wait_times").glob("*.json"))
     assert len(kept) == 1 and kept[0].read_bytes() == (SNAPS / "json_1.json").read_bytes()
+
+
+def test_a_gzip_encoded_feed_is_kept_compressed_and_read(hled_home, publisher, monkeypatch) -> None:
+    body = (SNAPS / "json_1.json").read_bytes()
+    _publish(publisher, Reply(200, gzip.compress(body), {"Content-Encoding": "gzip"}), None, monkeypatch)
+    settings = Settings.from_env()
+    result = collect_once(settings)
+    assert (result.feed, result.new_readings) == ("bwtnew", 2)
+    (kept,) = (settings.raw_dir / "cbp_wait_times").glob("*.json.gz")
+    assert gzip.decompress(kept.read_bytes()) == body and kept.stat().st_size < len(body) / 3
 
 
 def test_collector_falls_back_to_the_rss_layout(prefect_server, publisher, hled_home, monkeypatch) -> None:

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 import polars as pl
 
 from transforms.errors import ParseError
-from transforms.rawfile import REJECT_SCHEMA, match_layout, read_text_csv
+from transforms.rawfile import REJECT_SCHEMA, match_layout, read_bytes, read_text_csv
 
 VEHICLES = ("commercial", "passenger", "pedestrian")
 LANES = ("standard", "fast", "sentri", "ready")
@@ -385,7 +385,7 @@ def parse_rss(data: bytes, label: str) -> Snapshot:
 
 def parse_snapshot(path: Path, label: str) -> Snapshot:
     """Parse a stored feed response, JSON or RSS, told apart by its first character."""
-    data = path.read_bytes()
+    data = read_bytes(path)  # kept gzip-encoded when the server sent it so
     head = data.lstrip()[:1]
     if head == b"[":
         return parse_bwtnew(data, label)
