@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from transforms.wait_times import LANES, VEHICLES
+from transforms.wait_times import LANES, MAX_LANES, MAX_WAIT_MINUTES, VEHICLES
 
-MAX_WAIT_MINUTES = 24 * 60  # CBP reports minutes to the booth; a day or more is a broken reading
 FIRST_DAY = datetime(2000, 1, 1)
 
 
@@ -33,7 +32,7 @@ def build_suite(today: date):
             gxe.ExpectColumnValuesToBeBetween(
                 column="delay_minutes", min_value=0, max_value=MAX_WAIT_MINUTES
             ),
-            gxe.ExpectColumnValuesToBeBetween(column="lanes_open", min_value=0, max_value=100),
+            gxe.ExpectColumnValuesToBeBetween(column="lanes_open", min_value=0, max_value=MAX_LANES),
             gxe.ExpectColumnValuesToBeBetween(column="observed_utc", min_value=FIRST_DAY, max_value=latest),
         ],
     )

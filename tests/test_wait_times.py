@@ -136,6 +136,24 @@ def test_json_lanes_become_readings_and_closed_lanes_do_not() -> None:
     assert snap.rejects.height == 0
 
 
+def test_implausible_waits_and_lane_counts_are_rejected_not_stored() -> None:
+    body = (SNAPS / "json_1.json").read_text().replace('"60"', '"1500"').replace('"5"', '"150"', 1)
+    snap = parse_bwtnew(body.encode(), "json_1.json")
+    assert snap.readings.height == 0
+    assert snap.rejects.select("rule", "reason").rows() == [
+        (
+            "delay_range",
+            "port 250401 (San Ysidro) passenger standard at 2020-02-10 08:00 PST: "
+            "1500 minutes is more than 1440",
+        ),
+        (
+            "lanes_range",
+            "port 250401 (San Ysidro) passenger ready at 2020-02-10 08:00 PST: "
+            "150 lanes open is more than 100",
+        ),
+    ]
+
+
 def test_a_feed_in_neither_layout_is_named_with_its_rule(tmp_path) -> None:
     page = tmp_path / "page.html"
     page.write_text("<html><body>Service unavailable</body></html>")

@@ -60,6 +60,8 @@ TZ_OFFSETS = {
     "AST": -4,
     "ADT": -3,
 }
+MAX_WAIT_MINUTES = 24 * 60  # CBP reports minutes to the booth; a day or more is a broken reading
+MAX_LANES = 100
 OPEN = ("delay", "no delay")  # lane statuses that carry a reading
 NO_READING = ("n/a", "lanes closed", "update pending")  # lane statuses that carry none
 # An update time more than this after the snapshot belongs to the day before (a feed's date can roll over
@@ -186,7 +188,19 @@ class _Collector:
         self.no_reading[status] = self.no_reading.get(status, 0) + 1
 
     def frames(self) -> tuple[pl.DataFrame, pl.DataFrame]:
-        readings = pl.DataFrame(self.rows, schema=READING_SCHEMA, orient="row")
+        kept = []
+        for row in self.rows:  # a reading out of any plausible range is refused here, not by the suite
+            port, crossing, _, vehicle, lane, local, tz, _, delay, lanes = row[:10]
+            where = f"port {port} ({crossing}) {vehicle} {lane} at {local:%Y-%m-%d %H:%M} {tz}"
+            if delay > MAX_WAIT_MINUTES:
+                self.reject(
+                    where, "delay_range", f"{delay} minutes is more than {MAX_WAIT_MINUTES}", str(row)
+                )
+            elif lanes > MAX_LANES:
+                self.reject(where, "lanes_range", f"{lanes} lanes open is more than {MAX_LANES}", str(row))
+            else:
+                kept.append(row)
+        readings = pl.DataFrame(kept, schema=READING_SCHEMA, orient="row")
         readings = readings.unique(
             ["port_number", "vehicle_type", "lane_type", "observed_utc", "delay_minutes", "lanes_open"],
             keep="first",
