@@ -21,6 +21,7 @@ from flows.refresh import refresh
 from flows.settings import Settings
 from flows.wait_times import backfill, collect_once, collect_wait_times, import_snapshots
 from tests.conftest import FIXTURES, SHARED_DATA, Reply
+from tests.handmade import build_handmade
 from transforms.errors import ParseError, SchemaDriftError
 from transforms.wait_times import crossings, latest_readings, parse_bwtnew, parse_rss, parse_snapshot
 from warehouse import wait_history
@@ -566,33 +567,26 @@ def test_a_refresh_republishes_only_when_the_history_changed(waits_warehouse, pu
     ]
 
 
-def test_wait_charts_export_from_the_warehouse(waits_warehouse) -> None:
-    report = export_charts(
-        waits_warehouse.warehouse_path, waits_warehouse.exports_dir, "en", only=["wait_by_hour", "truck_idle"]
-    )
+def test_wait_charts_export_from_the_warehouse(tmp_path) -> None:
+    """On the hand-made warehouse (tests/handmade.py): Laredo World Trade Bridge, 5 Dec 2022."""
+    path = build_handmade(tmp_path / "warehouse.duckdb")
+    report = export_charts(path, tmp_path / "exports", "en", only=["wait_by_hour", "truck_idle"])
     assert not report.failed and not report.skipped
-    spec = json.loads((waits_warehouse.exports_dir / "en" / "wait_by_hour.json").read_text())
+    spec = json.loads((tmp_path / "exports" / "en" / "wait_by_hour.json").read_text())
     values = next(iter(spec["datasets"].values()))
-    assert {(v["series"], v["hour_of_day"], v["median_wait_minutes"]) for v in values} == {
-        ("Laredo - World Trade Bridge", 9, 30.0),
-        ("Laredo - World Trade Bridge", 10, 50.0),
-        ("Laredo - World Trade Bridge", 13, 20.0),
-    }
-    idle = json.loads((waits_warehouse.exports_dir / "en" / "truck_idle.json").read_text())
-    rows = next(iter(idle["datasets"].values()))
-    assert sorted((r["port"], r["idle_truck_hours"]) for r in rows) == [
-        ("Laredo (2304)", 40.0),
-        ("Laredo (2304)", 49.5),
+    assert sorted((v["series"], v["hour_of_day"], v["median_wait_minutes"]) for v in values) == [
+        ("Laredo - World Trade Bridge", 8 + i, 10.0 * (i + 1)) for i in range(5)
     ]
-    port = export_charts(
-        waits_warehouse.warehouse_path, waits_warehouse.exports_dir, "es", port="2304", only=["wait_by_hour"]
-    )
+    idle = json.loads((tmp_path / "exports" / "en" / "truck_idle.json").read_text())
+    rows = next(iter(idle["datasets"].values()))
+    # December 2022: 1,500 trucks x median 30 minutes
+    assert [(r["port"], r["idle_truck_hours"], r["trucks"]) for r in rows] == [("Laredo (2304)", 750.0, 1500)]
+    port = export_charts(path, tmp_path / "exports", "es", port="2304", only=["wait_by_hour"])
     assert not port.failed
-    spec = json.loads((waits_warehouse.exports_dir / "es" / "wait_by_hour_2304.json").read_text())
+    spec = json.loads((tmp_path / "exports" / "es" / "wait_by_hour_2304.json").read_text())
     assert spec["vconcat"][0]["title"]["text"] == "Espera en la línea por hora del día: Laredo (2304)"
     series = {v["series"] for v in next(iter(spec["datasets"].values()))}
     assert series == {
         "Laredo - World Trade Bridge · comercial",
         "Laredo - World Trade Bridge · vehículos particulares",
-        "Laredo - Bridge I · peatones",
     }
