@@ -8,7 +8,7 @@ import gzip
 import os
 import tarfile
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -41,7 +41,6 @@ class Collected:
     lanes_without_reading: int = 0
     ports: int = 0
     fallback_reason: str | None = None
-    notes: list[str] = field(default_factory=list)
 
 
 def _target(feed: Feed, settings: Settings, fallback: bool) -> tuple[Target, Path | None]:
