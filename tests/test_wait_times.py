@@ -14,6 +14,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 import pytest
+from polars.testing import assert_frame_equal
 
 from dashboards.export import export_charts
 from flows.errors import SourceError
@@ -135,6 +136,102 @@ def test_json_lanes_become_readings_and_closed_lanes_do_not() -> None:
     assert snap.readings["crossing"].to_list() == ["San Ysidro", "San Ysidro"]
     assert snap.no_reading == {"n/a": 10, "lanes closed": 1, "update pending": 1}
     assert snap.rejects.height == 0
+
+
+# CBP's English lane statuses and Spanish text seen (or expected) in their place, in mixed case
+SPANISH = {
+    "delay": ["demora", "DEMORA", "Demora"],
+    "no delay": ["Sin demora", "sin DEMORA", " sin demora "],
+    "Lanes Closed": ["Carriles cerrados", "CARRILES CERRADOS"],
+    "N/A": ["N/D", "No disponible", "no disponible"],
+    "Update Pending": ["Actualización pendiente", "ACTUALIZACION PENDIENTE"],
+}
+UNKNOWN_STATUS = (
+    "unknown operational_status 'cerrado temporalmente' (known in English or Spanish: delay, no delay, "
+    "n/a, lanes closed, update pending, demora, sin demora, n/d, no disponible, carriles cerrados, "
+    "actualización pendiente)"
+)
+
+
+def _in_spanish(body: bytes, every: int = 1) -> tuple[bytes, int]:
+    """The bwtnew response with every `every`-th lane's operational_status in Spanish (the variants in
+    turn), and how many lanes were translated."""
+    ports = json.loads(body)
+    lanes = [
+        entry
+        for port in ports
+        for group in port.values()
+        if isinstance(group, dict)
+        for entry in group.values()
+        if isinstance(entry, dict) and entry.get("operational_status") in SPANISH
+    ]
+    chosen = lanes[::every]
+    for n, entry in enumerate(chosen):
+        variants = SPANISH[entry["operational_status"]]
+        entry["operational_status"] = variants[n % len(variants)]
+    return json.dumps(ports).encode(), len(chosen)
+
+
+def _same_snapshot(spanish, english) -> None:
+    assert_frame_equal(spanish.readings, english.readings)
+    assert spanish.no_reading == english.no_reading
+    assert_frame_equal(spanish.rejects, english.rejects)
+    assert (spanish.taken_at, spanish.ports) == (english.taken_at, english.ports)
+
+
+def test_spanish_lane_statuses_give_the_readings_of_the_english_feed() -> None:
+    body = (SNAPS / "json_1.json").read_bytes()
+    spanish_body, translated = _in_spanish(body)
+    assert translated == 14 and _in_spanish(spanish_body)[1] == 0  # no English status left
+    english = parse_bwtnew(body, "json_1.json")
+    spanish = parse_bwtnew(spanish_body, "json_1_es.json")
+    _same_snapshot(spanish, english)
+    # the stored status is the canonical English code
+    assert spanish.readings.select("lane_type", "delay_minutes", "lanes_open", "status").rows() == [
+        ("standard", 60, 20, "delay"),
+        ("ready", 0, 5, "no delay"),
+    ]
+    assert spanish.no_reading == {"n/a": 10, "lanes closed": 1, "update pending": 1}
+
+
+@requires_waits
+def test_the_json_sample_half_in_spanish_gives_the_same_readings() -> None:
+    body = (STAGED / "bwtnew_sample.json").read_bytes()
+    spanish_body, translated = _in_spanish(body, every=2)
+    assert translated == 266  # every other one of the 532 lanes with a status
+    english = parse_bwtnew(body, "bwtnew_sample.json")
+    spanish = parse_bwtnew(spanish_body, "bwtnew_sample_es.json")
+    _same_snapshot(spanish, english)
+    assert spanish.readings.height == 190 and spanish.rejects.height == 0
+
+
+def test_a_lane_status_unknown_in_both_languages_is_rejected() -> None:
+    ports = json.loads((SNAPS / "json_1.json").read_bytes())
+    ports[0]["passenger_vehicle_lanes"]["standard_lanes"]["operational_status"] = "cerrado temporalmente"
+    snap = parse_bwtnew(json.dumps(ports).encode(), "json_1.json")
+    assert snap.readings.select("lane_type", "status").rows() == [("ready", "no delay")]
+    assert snap.rejects.select("rule", "reason").rows() == [
+        ("lane_status", f"port 250401 (San Ysidro) passenger standard: {UNKNOWN_STATUS}")
+    ]
+    assert "cerrado temporalmente" in snap.rejects["raw"][0]
+
+
+def test_spanish_rss_lane_text_gives_the_readings_of_the_english_feed() -> None:
+    body = (SNAPS / "rss_1.xml").read_text()
+    spanish_body = (
+        body.replace(" min delay ", " min DEMORA ")
+        .replace("lane(s) open", "carril(es) abierto(s)")
+        .replace("Sentri Lanes:  N/A", "Sentri Lanes:  No disponible")
+        .replace("Lanes Closed", "Carriles Cerrados")
+        .replace("Update Pending", " actualización pendiente")
+    )
+    assert "delay" not in spanish_body and "lane(s)" not in spanish_body
+    english = parse_rss(body.encode(), "rss_1.xml")
+    spanish = parse_rss(spanish_body.encode(), "rss_1_es.xml")
+    assert spanish.readings.height == 4
+    assert_frame_equal(spanish.readings, english.readings)
+    assert spanish.no_reading == english.no_reading == {"n/a": 1, "lanes closed": 1, "update pending": 1}
+    assert_frame_equal(spanish.rejects.drop("raw"), english.rejects.drop("raw"))
 
 
 def test_implausible_waits_and_lane_counts_are_rejected_not_stored() -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 import re
+import unicodedata
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -64,6 +65,21 @@ MAX_WAIT_MINUTES = 24 * 60  # CBP reports minutes to the booth; a day or more is
 MAX_LANES = 100
 OPEN = ("delay", "no delay")  # lane statuses that carry a reading
 NO_READING = ("n/a", "lanes closed", "update pending")  # lane statuses that carry none
+# Lane status text as CBP prints it, in English or Spanish, -> the canonical (English) status stored.
+# Matched case-insensitively, ignoring accents and surrounding whitespace (see lane_status).
+LANE_STATUSES: dict[str, str] = {
+    "delay": "delay",
+    "no delay": "no delay",
+    "n/a": "n/a",
+    "lanes closed": "lanes closed",
+    "update pending": "update pending",
+    "demora": "delay",
+    "sin demora": "no delay",
+    "n/d": "n/a",
+    "no disponible": "n/a",
+    "carriles cerrados": "lanes closed",
+    "actualización pendiente": "update pending",
+}
 # An update time more than this after the snapshot belongs to the day before (a feed's date can roll over
 # before every lane has updated).
 FUTURE_SLACK = timedelta(minutes=90)
@@ -84,14 +100,35 @@ READING_SCHEMA: dict[str, pl.DataType] = {
     "max_lanes": pl.Int32(),
     "status": pl.String(),
 }
+# "At 4:00 pm CDT 60 min delay 2 lane(s) open", "... no delay ..."; in Spanish
+# "... 60 min demora 2 carril(es) abierto(s)", "... sin demora ...".
 LANE_TEXT = re.compile(
     r"^At\s+(?P<time>\d{1,2}:\d{2}\s*[ap]\.?m\.?|Noon|Midnight)\s+(?P<tz>[A-Z]{2,4})\s+"
-    r"(?:(?P<delay>\d+)\s*min\s+delay|(?P<nodelay>no delay))\s+(?P<lanes>\d+)\s*lane\(s\)\s+open$",
+    r"(?:(?P<delay>\d+)\s*min\s+(?:delay|demora)|(?P<nodelay>no delay|sin demora))\s+"
+    r"(?P<lanes>\d+)\s*(?:lane\(s\)\s+open|carril\(es\)\s+abierto\(s\))$",
     re.IGNORECASE,
 )
 UPDATE_TIME = re.compile(
     r"^At\s+(?P<time>\d{1,2}:\d{2}\s*[ap]\.?m\.?|Noon|Midnight)\s+(?P<tz>[A-Z]{2,4})$", re.IGNORECASE
 )
+
+
+def _fold(text: str) -> str:
+    """Lower case, accents dropped, inner whitespace collapsed: 'Actualización  Pendiente ' ->
+    'actualizacion pendiente'."""
+    bare = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return " ".join(bare.lower().split())
+
+
+_STATUS_BY_FOLD = {_fold(text): status for text, status in LANE_STATUSES.items()}
+KNOWN_STATUSES = ", ".join(LANE_STATUSES)
+
+
+def lane_status(text: str | None) -> str | None:
+    """The canonical status of a lane's status text in English or Spanish; '' for a blank one, None
+    for text that is known in neither language."""
+    folded = _fold(text or "")
+    return "" if folded == "" else _STATUS_BY_FOLD.get(folded)
 
 
 @dataclass(frozen=True)
@@ -215,7 +252,8 @@ def _int(value: str) -> int | None:
 
 
 def parse_bwtnew(data: bytes, label: str) -> Snapshot:
-    """The bwtnew JSON array: one reading per lane whose status is `delay` or `no delay`."""
+    """The bwtnew JSON array: one reading per lane whose status is `delay` or `no delay` (or the
+    Spanish text of it, see LANE_STATUSES)."""
     try:
         ports = json.loads(data)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
@@ -251,14 +289,18 @@ def parse_bwtnew(data: bytes, label: str) -> Snapshot:
                 entry = group.get(lane_key)
                 if not isinstance(entry, dict):
                     continue
-                status = (entry.get("operational_status") or "").strip().lower()
+                text = (entry.get("operational_status") or "").strip()
+                status = lane_status(text)
                 if status in NO_READING or (status == "" and not entry.get("update_time")):
                     out.closed(status or "blank")
                     continue
                 raw = json.dumps(entry, sort_keys=True)
                 lane_where = f"{where} {vehicle} {lane}"
                 if status not in OPEN:
-                    out.reject(lane_where, "lane_status", f"unknown operational_status {status!r}", raw)
+                    reason = (
+                        f"unknown operational_status {text!r} (known in English or Spanish: {KNOWN_STATUSES})"
+                    )
+                    out.reject(lane_where, "lane_status", reason, raw)
                     continue
                 stamp = UPDATE_TIME.match((entry.get("update_time") or "").strip())
                 delay, lanes = _int(entry.get("delay_minutes", "")), _int(entry.get("lanes_open", ""))
@@ -341,8 +383,9 @@ def _rss_item(item: ET.Element, taken_at: datetime | None, out: _Collector) -> N
                 out.reject(where, "lane_type", f"unknown lane type {found['lane']!r}", line)
                 continue
             value = found["value"].strip()
-            if value.lower() in NO_READING:
-                out.closed(value.lower())
+            status = lane_status(value)
+            if status in NO_READING:
+                out.closed(status)
                 continue
             reading = LANE_TEXT.match(value)
             if reading is None or reading["tz"].upper() not in TZ_OFFSETS:
