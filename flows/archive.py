@@ -12,7 +12,8 @@ import struct
 import tempfile
 import zipfile
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path, PurePosixPath
 
 from flows.errors import SourceError
@@ -54,6 +55,8 @@ class Extracted:
 
     files: dict[str, Path]
     ignored: tuple[str, ...]
+    members: dict[str, str] = field(default_factory=dict)  # base name -> the member's full name
+    written: dict[str, datetime] = field(default_factory=dict)  # base name -> the member's timestamp
 
 
 def _declared_size(info: zipfile.ZipInfo) -> int:
@@ -238,4 +241,17 @@ def extract_expected(
         except BaseException:
             remove_path(staging)
             raise
-    return Extracted(files={base: target_dir / base for base in wanted}, ignored=ignored)
+    return Extracted(
+        files={base: target_dir / base for base in wanted},
+        ignored=ignored,
+        members={base: info.filename for base, info in wanted.items()},
+        written={base: _timestamp(info) for base, info in wanted.items()},
+    )
+
+
+def _timestamp(info: zipfile.ZipInfo) -> datetime:
+    """When the member was written, as the ZIP records it (local time of the machine that zipped it)."""
+    try:
+        return datetime(*info.date_time)
+    except ValueError:  # a zeroed or impossible DOS date
+        return datetime(1980, 1, 1)

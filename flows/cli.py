@@ -94,6 +94,12 @@ def refresh(
     for name, status in summary.fetches.items():
         table.add_row(name, status, f"{summary.rows.get(name, 0):,}", f"{summary.rejects.get(name, 0):,}")
     out.print(table)
+    for notice in summary.notices:
+        out.print(f"[yellow]notice:[/yellow] {notice}", soft_wrap=True)
+    if summary.coverage_gaps:
+        out.print(
+            f"coverage gaps (months not published, see marts.coverage): {', '.join(summary.coverage_gaps)}"
+        )
     out.print(f"warehouse: {summary.warehouse}")
     if summary.charts_written:
         out.print(f"charts: {summary.charts_written} files under {settings.exports_dir}")

@@ -1,32 +1,40 @@
-"""Collecting a source's raw files: which files it has (one CSV, or TransBorder's monthly ZIPs or
-mirrored CSVs), fetched into the raw store and turned into parts, one CSV per table each."""
+"""Collecting a source's raw files: which files it has (one CSV, or TransBorder's ZIPs found on BTS's
+index page, dropped in the inbox, or mirrored CSVs), fetched into the raw store and turned into parts,
+one CSV per table and month."""
 
 from __future__ import annotations
 
-import csv
-import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from flows.archive import ArchiveError, extract_expected
 from flows.errors import SourceError
-from flows.fetch import Fetched, Target, fetch_source, file_sha256
+from flows.fetch import (
+    Fetched,
+    NotFoundError,
+    Target,
+    fetch_history,
+    fetch_source,
+    fetch_text,
+    record_unchanged,
+)
+from flows.logs import logger
+from flows.transborder_index import Listing, known_listing, manifest_listing, page_listing
+from flows.transborder_zips import Choice, MonthFile, choose, month_files, named_month
 
 if TYPE_CHECKING:
     from flows.settings import Settings
     from flows.sources import Source
 
-log = logging.getLogger(__name__)
-DEFAULT_TRANSBORDER_MANIFEST = Path(__file__).with_name("transborder_urls.csv")
 MONTHLY_FILE = re.compile(r"(dot[123])_(0[1-9]|1[0-2])(\d{2})\.csv(?:\.gz)?")  # annual dotN_YYYY excluded
 
 
 @dataclass(frozen=True)
 class Part:
     """One CSV ready to parse: its table, a stable key (e.g. dot1_0121), where it is, what it hashes to,
-    and the fetch that brought it (a CSV, or the ZIP it was extracted from)."""
+    the fetch that brought it (a CSV, or the ZIP it was extracted from) and its name inside that ZIP."""
 
     source: str
     table: str
@@ -34,47 +42,168 @@ class Part:
     path: str
     sha256: str
     fetched: Fetched
+    member: str | None = None
 
 
-def collect_single(source: Source, settings: Settings) -> list[Part]:
-    """A source published as one CSV (the crossings)."""
+@dataclass
+class Collection:
+    """What collecting a source produced: its parts, what the operator should be told (a fallback
+    used, a listed file missing), and the files left out because another had the same table-month."""
+
+    parts: list[Part]
+    notices: list[str] = field(default_factory=list)
+    choices: list[Choice] = field(default_factory=list)
+
+
+def collect_single(source: Source, settings: Settings) -> Collection:
+    """A source published as one file (the crossings CSV, the code workbook). When the source declares a
+    cheap change check (Socrata's rowsUpdatedAt) and it says nothing changed, nothing is downloaded."""
     (table,) = source.tables
     url = settings.url_for(source.name, source.url)
     target = Target(source.name, source.name, url, source.kind, source.tables[table].layouts)
+    mirror = source.mirror_file(settings.mirror)
+    version = None
+    if mirror is None and source.upstream_version is not None:
+        version = source.upstream_version(url, source.name, settings.http_policy())
+        previous = fetch_history(settings.raw_dir, source.name).get(source.name)
+        if version and previous and previous.url == url and previous.upstream_version == version:
+            logger().info(
+                "%s: the publisher's metadata says unchanged (%s); not downloaded", source.name, version
+            )
+            fetched = record_unchanged(settings.raw_dir, previous, "upstream_unchanged")
+            return Collection([Part(source.name, table, source.name, fetched.path, fetched.sha256, fetched)])
     fetched = fetch_source(
-        target,
-        settings.raw_dir,
-        mirror_file=source.mirror_file(settings.mirror),
-        timeout=settings.http_timeout,
+        target, settings.raw_dir, mirror_file=mirror, policy=settings.http_policy(), upstream_version=version
     )
-    return [Part(source.name, table, source.name, fetched.path, fetched.sha256, fetched)]
+    return Collection([Part(source.name, table, source.name, fetched.path, fetched.sha256, fetched)])
 
 
-def read_manifest(path: Path) -> list[tuple[int, int, str]]:
-    """(year, month, url) rows of a TransBorder manifest CSV with header year,month,url."""
-    rows = []
-    with path.open(newline="") as fh:
-        for number, row in enumerate(csv.DictReader(fh), start=2):
-            try:
-                year, month, url = int(row["year"]), int(row["month"]), row["url"].strip()
-            except (KeyError, TypeError, ValueError):
-                raise SourceError(
-                    f"{path}: line {number} is not year,month,url (rule: manifest_row)"
-                ) from None
-            if not 1 <= month <= 12 or not url:
-                raise SourceError(
-                    f"{path}: line {number} has month {month} / url {url!r} (rule: manifest_row)"
-                )
-            if any((year, month) == (y, m) for y, m, _ in rows):
-                raise SourceError(
-                    f"{path}: line {number} repeats {year}-{month:02d} (rule: manifest_unique_month)"
-                )
-            rows.append((year, month, url))
-    return rows
+def refused_hint(source: Source, settings: Settings) -> str:
+    """What a person can do when bts.gov refuses scripts: download in a browser, drop in the inbox."""
+    page = settings.url_for(source.name, source.url)
+    return (
+        f"bts.gov refuses scripted downloads at times: open {page} in a browser, download the ZIPs and put "
+        f"them in {settings.inbox / source.name}/; the next refresh takes them"
+    )
+
+
+def collect_transborder(source: Source, settings: Settings) -> Collection:
+    """TransBorder monthly dot1/dot2/dot3 from every month since HLED_TRANSBORDER_FROM: CSVs from the
+    mirror, or the ZIPs of the index page (or the fallback lists) and the inbox, split into months."""
+    if settings.mirror is not None:
+        return Collection(_transborder_from_mirror(source, settings))
+    log = logger()
+    notices: list[str] = []
+    listing = _listing(source, settings)
+    (log.warning if listing.origin == "known" else log.info)(
+        "%s: %d ZIPs from %s", source.name, len(listing.urls), listing.note
+    )
+    if listing.origin == "known":
+        notices.append(listing.note)
+    archives = _inbox(source, settings)
+    dropped = {Path(a.url).name.lower() for a in archives}
+    wanted = [u for u in listing.urls if Path(u).name.lower() not in dropped]
+    fetched, missing = _fetch_zips(source, settings, wanted)
+    notices += missing
+    extract_root = settings.raw_dir / source.name / "extracted"
+    files = [f for archive in archives + fetched for f in month_files(archive, extract_root, source.name)]
+    files, early = _from(files, settings.transborder_from)
+    if early:
+        log.info(
+            "%s: %d files before HLED_TRANSBORDER_FROM=%s left out",
+            source.name,
+            early,
+            settings.transborder_from,
+        )
+    kept, choices = choose(files)
+    for choice in choices:
+        log.info(
+            "%s %s: in %s (%s) and %s (%s): %s",
+            source.name,
+            choice.file_key,
+            choice.kept.archive.url,
+            choice.kept.member,
+            choice.dropped.archive.url,
+            choice.dropped.member,
+            choice.decision,
+        )
+    if not kept:
+        raise SourceError(
+            f"{source.name}: no monthly dot1/dot2/dot3 file from {settings.transborder_from:%Y-%m} on in "
+            f"{len(archives) + len(fetched)} ZIPs ({listing.note}) (rule: has_months)"
+        )
+    parts = [Part(source.name, f.table, f.key, str(f.path), f.sha256, f.archive, f.member) for f in kept]
+    return Collection(parts, notices, choices)
+
+
+def _listing(source: Source, settings: Settings) -> Listing:
+    """The fixed manifest if given, else the index page, else (page unreadable) the known URLs."""
+    if settings.transborder_manifest is not None:
+        return manifest_listing(settings.transborder_manifest, settings.transborder_from)
+    page = settings.url_for(source.name, source.url)
+    try:
+        return page_listing(
+            fetch_text(page, source.name, settings.http_policy()), page, settings.transborder_from
+        )
+    except SourceError as exc:
+        return known_listing(settings.transborder_from, str(exc))
+
+
+def _inbox(source: Source, settings: Settings) -> list[Fetched]:
+    """ZIPs a person put in HLED_HOME/inbox/<source>/, taken into the raw store like downloads (same
+    checks); they stay in the inbox, and a listed ZIP of the same file name is not downloaded."""
+    folder = settings.inbox / source.name
+    if not folder.is_dir():
+        return []
+    taken = []
+    for path in sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() == ".zip"):
+        target = Target(source.name, f"inbox:{path.name}", str(path), "zip")
+        taken.append(fetch_source(target, settings.raw_dir, mirror_file=path))
+    if taken:
+        logger().info("%s: took %d ZIPs from the inbox %s", source.name, len(taken), folder)
+    return taken
+
+
+def _fetch_zips(source: Source, settings: Settings, urls: list[str]) -> tuple[list[Fetched], list[str]]:
+    """Every listed ZIP: one held and checked within HLED_TRANSBORDER_RECHECK_DAYS is not requested at
+    all; others get a (conditional) request. A ZIP that is not there (404) is a coverage gap."""
+    log = logger()
+    held = fetch_history(settings.raw_dir, source.name)
+    fresh_after = datetime.now(UTC) - timedelta(days=settings.transborder_recheck_days)
+    hint = refused_hint(source, settings)
+    fetched: list[Fetched] = []
+    missing: list[str] = []
+    pending = []
+    for url in urls:
+        previous = held.get(url)
+        if previous is not None and datetime.fromisoformat(previous.fetched_at) >= fresh_after:
+            fetched.append(replace(previous, status="held", changed=False))
+        else:
+            pending.append(url)
+    if pending:
+        log.info(
+            "%s: %d ZIPs held and recently checked; requesting %d", source.name, len(fetched), len(pending)
+        )
+    for number, url in enumerate(pending, start=1):
+        target = Target(
+            source.name, url, url, "zip", refused_hint=hint, progress=f"file {number} of {len(pending)}"
+        )
+        try:
+            fetched.append(fetch_source(target, settings.raw_dir, policy=settings.http_policy()))
+        except NotFoundError:
+            note = f"{source.name}: listed ZIP {url} is not there (HTTP 404); its months are a coverage gap"
+            log.warning(note)
+            missing.append(note)
+    return fetched, missing
+
+
+def _from(files: list[MonthFile], first: date) -> tuple[list[MonthFile], int]:
+    kept = [f for f in files if f.month >= first]
+    return kept, len(files) - len(kept)
 
 
 def _unique_keys(source: Source, parts: list[Part]) -> list[Part]:
-    """Two files for the same table and month would be loaded twice: refuse instead."""
+    """Two mirrored files for the same table and month would be loaded twice: refuse instead."""
     seen: dict[str, str] = {}
     for part in parts:
         if part.key in seen:
@@ -86,34 +215,6 @@ def _unique_keys(source: Source, parts: list[Part]) -> list[Part]:
     return parts
 
 
-def collect_transborder(source: Source, settings: Settings) -> list[Part]:
-    """TransBorder monthly dot1/dot2/dot3: CSVs from the mirror, or one ZIP per month from the manifest."""
-    if settings.mirror is not None:
-        return _transborder_from_mirror(source, settings)
-    parts: list[Part] = []
-    manifest = settings.transborder_manifest or DEFAULT_TRANSBORDER_MANIFEST
-    for year, month, default_url in read_manifest(manifest):
-        key = f"{year}-{month:02d}"
-        fetched = fetch_source(
-            Target(source.name, key, default_url, "zip"), settings.raw_dir, timeout=settings.http_timeout
-        )
-        folder = settings.raw_dir / source.name / "extracted" / fetched.sha256[:16]
-        wanted = re.compile(rf"dot[123]_{month:02d}{year % 100:02d}\.csv")
-        try:
-            extracted = extract_expected(Path(fetched.path), folder, wanted)
-        except ArchiveError as exc:  # name the source, month and URL, not only the kept file
-            where = f"{source.name} {key} ZIP from {fetched.url}, kept at {exc.archive}"
-            raise ArchiveError(where, exc.rule, exc.detail) from None
-        if extracted.ignored:
-            log.info("%s %s: ignored ZIP members %s", source.name, key, ", ".join(extracted.ignored))
-        for name, path in sorted(extracted.files.items()):
-            table = name[:4]
-            parts.append(
-                Part(source.name, table, name.removesuffix(".csv"), str(path), file_sha256(path), fetched)
-            )
-    return _unique_keys(source, parts)
-
-
 def _transborder_from_mirror(source: Source, settings: Settings) -> list[Part]:
     assert settings.mirror is not None
     parts = []
@@ -121,13 +222,17 @@ def _transborder_from_mirror(source: Source, settings: Settings) -> list[Part]:
         match = MONTHLY_FILE.fullmatch(path.name.lower())
         if match is None:  # annual and year-to-date files repeat the monthly ones: not loaded
             continue
+        month = named_month(match.group(0).removesuffix(".gz"))
+        if month is None or month < settings.transborder_from:
+            continue
         table = match.group(1)
         key = f"{table}_{match.group(2)}{match.group(3)}"
         target = Target(source.name, key, str(path), "csv", source.tables[table].layouts)
-        fetched = fetch_source(target, settings.raw_dir, mirror_file=path, timeout=settings.http_timeout)
+        fetched = fetch_source(target, settings.raw_dir, mirror_file=path)
         parts.append(Part(source.name, table, key, fetched.path, fetched.sha256, fetched))
     if not parts:
         raise SourceError(
-            f"{source.name}: HLED_MIRROR={settings.mirror} has no transborder/YYYY/dotN_MMYY.csv files"
+            f"{source.name}: HLED_MIRROR={settings.mirror} has no transborder/YYYY/dotN_MMYY.csv files "
+            f"from {settings.transborder_from:%Y-%m} on"
         )
     return _unique_keys(source, parts)

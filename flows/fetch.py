@@ -8,6 +8,7 @@ import json
 import os
 import ssl
 import tempfile
+import time
 import zlib
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
@@ -18,16 +19,25 @@ from urllib.parse import unquote, urlparse
 import httpx
 
 from flows.errors import SourceError
+from flows.logs import logger
+from flows.polite import HttpPolicy, TransientFetchError, paced, request_headers, with_retries
 from transforms.errors import SchemaDriftError
 from transforms.rawfile import match_layout
 
+__all__ = ["TransientFetchError", "Target", "Fetched", "fetch_source", "last_fetch"]
+
 CHUNK = 1 << 20
-USER_AGENT = "hled-border-pipeline/0.1 (open-source US-Mexico border analytics)"
 HINT = "set HLED_MIRROR=DIR to refresh offline from a directory laid out like shared/data"
+PROGRESS_EVERY = 5.0  # seconds between progress lines of a long download
+DATA_KINDS = ("csv", "zip", "xls", "json", "rss")
 
 
-class TransientFetchError(SourceError):
-    """A failure worth retrying: timeout, connection error, 5xx, body cut off."""
+class NotFoundError(SourceError):
+    """The publisher answered 404: the file is not (or no longer) there. Not retried."""
+
+
+class NotDataError(TransientFetchError):
+    """An HTML page came where data was expected (a CDN's challenge or error page): a failed try."""
 
 
 @dataclass(frozen=True)
@@ -39,6 +49,8 @@ class Target:
     url: str
     kind: str = "csv"  # csv (header checked against `layouts`), zip, xls, json or rss
     layouts: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    refused_hint: str = HINT  # what to tell the user when the host refuses us (403) or sends HTML
+    progress: str = ""  # where this file stands in a batch, e.g. "file 3 of 12", for progress lines
 
     @property
     def label(self) -> str:
@@ -55,11 +67,12 @@ class Fetched:
     path: str
     sha256: str
     bytes: int
-    status: str  # downloaded | not_modified | unchanged | mirror
+    status: str  # downloaded | not_modified | unchanged | mirror | held | upstream_unchanged
     changed: bool
     etag: str | None
     last_modified: str | None
     fetched_at: str
+    upstream_version: str | None = None  # e.g. Socrata's rowsUpdatedAt when the file was fetched
 
 
 def manifest_path(raw_dir: Path, source: str) -> Path:
@@ -68,28 +81,7 @@ def manifest_path(raw_dir: Path, source: str) -> Path:
 
 def last_fetch(raw_dir: Path, source: str, key: str | None = None) -> Fetched | None:
     """The newest good manifest entry for `key` (default: the source) whose raw file is on disk."""
-    key = key or source
-    path = manifest_path(raw_dir, source)
-    if not path.exists():
-        return None
-    records = []
-    for line in path.read_text().splitlines():
-        try:
-            records.append(json.loads(line))
-        except json.JSONDecodeError:  # a line torn by a killed run
-            continue
-    refused = {r["sha256"] for r in records if r.get("status") == "rejected" and r.get("key", source) == key}
-    for record in reversed(records):
-        if (
-            record.get("status") == "rejected"
-            or record.get("key", source) != key
-            or record["sha256"] in refused
-        ):
-            continue
-        if Path(record["path"]).exists():
-            record.setdefault("key", source)
-            return Fetched(**{k: record[k] for k in Fetched.__dataclass_fields__})
-    return None
+    return fetch_history(raw_dir, source).get(key or source)
 
 
 def mark_rejected(raw_dir: Path, fetched: Fetched, reason: str) -> None:
@@ -140,9 +132,9 @@ def check_content(path: Path, target: Target) -> None:
         return
     if head.lstrip()[:1] == b"<":
         first = head.split(b"\n", 1)[0].decode("utf-8", errors="replace")[:80]
-        raise SourceError(
+        raise NotDataError(
             f"{label}: received an HTML/XML page, not {target.kind.upper()} (rule: is_{target.kind}); "
-            f"first line: {first!r}"
+            f"first line: {first!r}; {target.refused_hint}"
         )
     if target.kind == "zip":
         if head[:4] not in (b"PK\x03\x04", b"PK\x05\x06"):
@@ -210,9 +202,17 @@ def _copy_local(src: Path, tmp: Path) -> tuple[str, int]:
 
 
 def fetch_source(
-    target: Target, raw_dir: Path, *, mirror_file: Path | None = None, timeout: float = 60.0
+    target: Target,
+    raw_dir: Path,
+    *,
+    mirror_file: Path | None = None,
+    timeout: float = 60.0,
+    policy: HttpPolicy | None = None,
+    upstream_version: str | None = None,
 ) -> Fetched:
-    """Fetch `target` (or copy `mirror_file` / a file:// URL) into the raw store, conditionally."""
+    """Fetch `target` (or copy `mirror_file` / a file:// URL) into the raw store, conditionally.
+    Over HTTP, `policy` (default: one try, no pacing, `timeout`) sets retries, back-off and pacing;
+    `upstream_version` is recorded with the fetch (e.g. the publisher's "rows updated at")."""
     previous = last_fetch(raw_dir, target.source, target.key)
     if mirror_file is not None or target.url.startswith("file://"):
         src = mirror_file or Path(unquote(urlparse(target.url).path))
@@ -227,7 +227,13 @@ def fetch_source(
             )
         finally:
             tmp.unlink(missing_ok=True)
-    return _download(target, raw_dir, previous, timeout)
+    policy = policy or HttpPolicy(timeout=timeout)
+    return with_retries(
+        lambda: _download(target, raw_dir, previous, policy, upstream_version),
+        policy,
+        f"{target.source} {target.url}",
+        logger(),
+    )
 
 
 def _meta(target: Target, url: str, sha: str, size: int, etag: str | None, modified: str | None) -> dict:
@@ -255,6 +261,13 @@ def _finish(
     return fetched
 
 
+def record_unchanged(raw_dir: Path, previous: Fetched, status: str, **changes: str | None) -> Fetched:
+    """Log that a held file was confirmed without downloading it (304, or the publisher's metadata)."""
+    fetched = replace(previous, status=status, changed=False, fetched_at=_now(), **changes)
+    _append_manifest(raw_dir, previous.source, asdict(fetched))
+    return fetched
+
+
 @cache
 def _tls_context() -> ssl.SSLContext:
     """httpx's default TLS context, built once: loading the CA bundle costs ~30 ms a client, which
@@ -262,47 +275,75 @@ def _tls_context() -> ssl.SSLContext:
     return httpx.create_ssl_context()
 
 
-def _download(target: Target, raw_dir: Path, previous: Fetched | None, timeout: float) -> Fetched:
+def http_client(timeout: float) -> httpx.Client:
+    """An httpx client as every fetch uses it: redirects followed (at most 5), the shared TLS context."""
+    return httpx.Client(timeout=timeout, follow_redirects=True, max_redirects=5, verify=_tls_context())
+
+
+def _refused(target: Target, status: int) -> TransientFetchError:
+    hint = target.refused_hint if status == 403 else HINT
+    return TransientFetchError(
+        f"{target.source}: {target.url} answered HTTP {status} (rule: http_ok); {hint}"
+    )
+
+
+def _download(
+    target: Target,
+    raw_dir: Path,
+    previous: Fetched | None,
+    policy: HttpPolicy,
+    upstream_version: str | None,
+) -> Fetched:
+    """One try: a paced, conditional GET streamed to a temporary file, checked, then stored."""
     url, source = target.url, target.source
-    request_headers = {"User-Agent": USER_AGENT, "Accept": "text/csv, application/zip, */*"}
+    request_headers_ = {**request_headers(url), "Accept": "text/csv, application/zip, */*"}
     if previous is not None and previous.url == url:
         if previous.etag:
-            request_headers["If-None-Match"] = previous.etag
+            request_headers_["If-None-Match"] = previous.etag
         if previous.last_modified:
-            request_headers["If-Modified-Since"] = previous.last_modified
+            request_headers_["If-Modified-Since"] = previous.last_modified
     tmp = _temp_file(raw_dir, source)
+    paced(url, policy.pacing)
     try:
         with (
-            httpx.Client(
-                timeout=timeout, follow_redirects=True, max_redirects=5, verify=_tls_context()
-            ) as client,
-            client.stream("GET", url, headers=request_headers) as response,
+            http_client(policy.timeout) as client,
+            client.stream("GET", url, headers=request_headers_) as response,
         ):
             status = response.status_code
             if status == 304 and previous is not None:
-                fetched = Fetched(
-                    **{**asdict(previous), "status": "not_modified", "changed": False, "fetched_at": _now()}
-                )
-                _append_manifest(raw_dir, source, asdict(fetched))
-                return fetched
-            if status >= 500 or status == 429:
-                raise TransientFetchError(f"{source}: {url} answered HTTP {status} (rule: http_ok); {HINT}")
+                version = {"upstream_version": upstream_version} if upstream_version else {}
+                return record_unchanged(raw_dir, previous, "not_modified", **version)
+            if status >= 500 or status in (403, 429):
+                raise _refused(target, status)
+            if status == 404:
+                raise NotFoundError(f"{source}: {url} answered HTTP 404 (rule: http_ok); {HINT}")
             if status != 200:
                 raise SourceError(f"{source}: {url} answered HTTP {status} (rule: http_ok); {HINT}")
             digest = hashlib.sha256()
             size = 0
             keep_encoded = response.headers.get("Content-Encoding", "").lower() == "gzip"
+            expected = response.headers.get("Content-Length")
+            started = last_note = time.monotonic()
             with tmp.open("wb") as out:
                 for chunk in response.iter_raw(CHUNK) if keep_encoded else response.iter_bytes(CHUNK):
                     digest.update(chunk)
                     size += len(chunk)
                     out.write(chunk)
-            expected = response.headers.get("Content-Length")
+                    if time.monotonic() - last_note >= PROGRESS_EVERY:
+                        last_note = time.monotonic()
+                        _progress(target, size, expected, last_note - started, done=False)
             identity = "Content-Encoding" not in response.headers or keep_encoded
             if expected is not None and identity and int(expected) != size:
                 raise TransientFetchError(
                     f"{source}: {url} body cut off: {size:,} of {int(expected):,} bytes "
                     "(rule: content_length)"
+                )
+            content_type = response.headers.get("Content-Type", "").lower()
+            if content_type.startswith("text/html") and target.kind in DATA_KINDS:
+                raise NotDataError(
+                    f"{source}: {url} answered an HTML page (Content-Type {content_type}) where "
+                    f"{target.kind.upper()} was expected, e.g. a CDN challenge (rule: is_{target.kind}); "
+                    f"{target.refused_hint}"
                 )
             meta = _meta(
                 target,
@@ -312,11 +353,15 @@ def _download(target: Target, raw_dir: Path, previous: Fetched | None, timeout: 
                 response.headers.get("ETag"),
                 response.headers.get("Last-Modified"),
             )
-            return _finish(tmp, raw_dir, target, meta, previous, "downloaded")
+            meta["upstream_version"] = upstream_version
+            fetched = _finish(tmp, raw_dir, target, meta, previous, "downloaded")
+            if target.progress:
+                _progress(target, size, expected, time.monotonic() - started, done=True)
+            return fetched
     except httpx.TooManyRedirects:
         raise SourceError(f"{source}: {url} redirects in a loop (rule: redirects)") from None
     except TransientFetchError as exc:
-        raise TransientFetchError(_keep_partial(tmp, raw_dir, target, str(exc))) from None
+        raise type(exc)(_keep_partial(tmp, raw_dir, target, str(exc))) from None
     except httpx.RemoteProtocolError as exc:
         rule = "content_length" if "complete message body" in str(exc) else "transfer_complete"
         message = f"{source}: {url} body cut off ({exc}) (rule: {rule}); {HINT}"
@@ -333,6 +378,77 @@ def _download(target: Target, raw_dir: Path, previous: Fetched | None, timeout: 
         ) from None
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def _progress(target: Target, size: int, expected: str | None, seconds: float, *, done: bool) -> None:
+    """One progress line: which file of the batch, bytes so far (of the total when known), rate."""
+    total = f" of {int(expected) / 1e6:,.1f} MB" if expected and expected.isdigit() and not done else ""
+    rate = size / 1e6 / seconds if seconds > 0 else 0.0
+    verb = "downloaded" if done else "downloading"
+    where = f" ({target.progress})" if target.progress else ""
+    logger().info(
+        "%s %s%s: %s MB%s in %.1f s (%.1f MB/s)",
+        verb,
+        target.url,
+        where,
+        f"{size / 1e6:,.1f}",
+        total,
+        seconds,
+        rate,
+    )
+
+
+def fetch_text(url: str, source: str, policy: HttpPolicy, *, accept: str = "text/html") -> str:
+    """A small text document (an index page, a metadata record), with the same manners and retries as
+    a file; a file:// URL is read from disk. Not kept: it lists files, it is not data."""
+    if url.startswith("file://"):
+        path = Path(unquote(urlparse(url).path))
+        try:
+            return path.read_text(encoding="utf-8", errors="replace")
+        except OSError as exc:
+            raise SourceError(f"{source}: cannot read {path} ({exc}) (rule: reachable)") from None
+
+    def once() -> str:
+        paced(url, policy.pacing)
+        try:
+            with http_client(policy.timeout) as client:
+                response = client.get(url, headers={**request_headers(url), "Accept": accept})
+        except httpx.TooManyRedirects:
+            raise SourceError(f"{source}: {url} redirects in a loop (rule: redirects)") from None
+        except httpx.TransportError as exc:
+            raise TransientFetchError(
+                f"{source}: cannot read {url} ({type(exc).__name__}: {exc}) (rule: reachable)"
+            ) from None
+        if response.status_code >= 500 or response.status_code in (403, 429):
+            raise TransientFetchError(f"{source}: {url} answered HTTP {response.status_code} (rule: http_ok)")
+        if response.status_code != 200:
+            raise SourceError(f"{source}: {url} answered HTTP {response.status_code} (rule: http_ok)")
+        return response.text
+
+    return with_retries(once, policy, f"{source} {url}", logger())
+
+
+def fetch_history(raw_dir: Path, source: str) -> dict[str, Fetched]:
+    """The newest good fetch of every key of a source whose raw file is on disk, from one read of
+    its manifest (a source with a hundred files asks this once, not a hundred times)."""
+    path = manifest_path(raw_dir, source)
+    if not path.exists():
+        return {}
+    records = []
+    for line in path.read_text().splitlines():
+        try:
+            records.append(json.loads(line))
+        except json.JSONDecodeError:  # a line torn by a killed run
+            continue
+    refused = {(r.get("key", source), r["sha256"]) for r in records if r.get("status") == "rejected"}
+    newest: dict[str, Fetched] = {}
+    for record in reversed(records):
+        key = record.setdefault("key", source)
+        if key in newest or record.get("status") == "rejected" or (key, record["sha256"]) in refused:
+            continue
+        if Path(record["path"]).exists():
+            newest[key] = Fetched(**{k: record[k] for k in Fetched.__dataclass_fields__ if k in record})
+    return newest
 
 
 def file_sha256(path: Path) -> str:

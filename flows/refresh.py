@@ -22,12 +22,14 @@ from prefect.cache_policies import NO_CACHE
 
 from expectations.runner import FILE_COLUMN, ValidationFailed, failure_message, validate_frame
 from expectations.transborder import cross_table_mismatches, table_totals
-from flows.collect import Part
-from flows.fetch import TransientFetchError, mark_rejected
+from flows.collect import Collection, Part
+from flows.fetch import mark_rejected
 from flows.leftovers import BUILT_NAME, clean_leftovers
+from flows.polite import PACING
 from flows.runlog import append_run, mark_killed_runs, read_runs, refresh_lock
 from flows.settings import Settings
 from flows.sources import FEEDS, SOURCES, WAIT_TIMES, Source
+from flows.transborder_zips import Choice
 from flows.version import code_version
 from flows.wait_times import WaitInputs, wait_history_task
 from transforms.crossings import measure_dimension, port_dimension
@@ -74,30 +76,21 @@ class RunSummary:
     fetches: dict[str, str] = field(default_factory=dict)
     parsed: dict[str, int] = field(default_factory=dict)
     coverage_gaps: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)  # what the operator should know: a fallback used, …
     warehouse: str = ""
     charts_written: int = 0
     charts_failed: dict[str, str] = field(default_factory=dict)
     revisions: dict[str, int] = field(default_factory=dict)  # values revised in months already published
 
 
-def _retry_transient(task, task_run, state) -> bool:
-    """Retry only failures that may pass: timeouts, connection errors, 5xx, cut-off bodies."""
-    try:
-        state.result()
-    except TransientFetchError:
-        return True
-    except Exception:
-        return False
-    return False
-
-
-@task(name="fetch", retry_condition_fn=_retry_transient, cache_policy=NO_CACHE)
-def fetch_task(source: Source, settings: Settings) -> list[Part]:
-    """Fetch every file of a source (conditional requests; unchanged files are not downloaded)."""
+@task(name="fetch", cache_policy=NO_CACHE)
+def fetch_task(source: Source, settings: Settings) -> Collection:
+    """Fetch every file of a source (each request paced and retried on its own; files held or
+    unchanged upstream are not downloaded)."""
     log = get_run_logger()
-    parts = source.collect(source, settings)
-    log.info("%s: %d files (%s)", source.name, len(parts), _fetch_status(parts))
-    return parts
+    collection = source.collect(source, settings)
+    log.info("%s: %d files (%s)", source.name, len(collection.parts), _fetch_status(collection.parts))
+    return collection
 
 
 def file_label(part: Part) -> str:
@@ -279,6 +272,9 @@ def validate_task(
                 f"{source.name}: tables disagree on total value for {mismatches.height} "
                 f"month/country/direction groups (rule: cross_table_totals); first: {first}"
             )
+        on_hand = set(totals["month"].to_list())
+        span = pl.date_range(min(on_hand), max(on_hand), "1mo", eager=True).to_list() if on_hand else []
+        gaps += [f"all tables {month:%Y-%m}" for month in span if month not in on_hand]
         for table in source.tables:
             if table not in totals.columns:
                 continue
@@ -347,6 +343,7 @@ def build_task(
     validations: dict[str, list[dict]],
     settings: Settings,
     waits: WaitInputs | None = None,
+    choices: list[Choice] | None = None,
 ) -> tuple[str, dict[str, int], dict[str, int]]:
     log = get_run_logger()
     this_run = pl.DataFrame(
@@ -387,6 +384,7 @@ def build_task(
                 "rows_loaded": p.rows_clean,
                 "rows_rejected": p.rows_rejected,
                 "parse_status": "reused" if p.reused else "parsed",
+                "archive_member": part.member,
             }
             for name in parsed
             for part, p in zip(parts[name], parsed[name], strict=True)
@@ -435,6 +433,7 @@ def build_task(
             validations=validation_rows,
             rejects=rejects,
             run_id=run_id,
+            file_choices=_choice_rows(run_id, choices or []),
         ),
         previous=settings.warehouse_path if settings.warehouse_path.exists() else None,
     )
@@ -443,6 +442,29 @@ def build_task(
     for source, n in revisions.items():
         log.info("%s: %d values changed in months already published (meta.revisions)", source, n)
     return str(target), counts, revisions
+
+
+def _choice_rows(run_id: str, choices: list[Choice]) -> pl.DataFrame:
+    """meta.file_choices: each table-month found in several files, which was loaded and why."""
+    return pl.DataFrame(
+        [
+            {
+                "run_id": run_id,
+                "source": c.kept.archive.source,
+                "file_key": c.file_key,
+                "decision": c.decision,
+                "kept_url": c.kept.archive.url,
+                "kept_member": c.kept.member,
+                "kept_sha256": c.kept.sha256,
+                "kept_written": c.kept.published,
+                "dropped_url": c.dropped.archive.url,
+                "dropped_member": c.dropped.member,
+                "dropped_sha256": c.dropped.sha256,
+                "dropped_written": c.dropped.published,
+            }
+            for c in choices
+        ]
+    )
 
 
 def _wait_source_file(run_id: str, waits: WaitInputs, settings: Settings) -> pl.DataFrame:
@@ -538,6 +560,8 @@ def _summary_markdown(summary: RunSummary) -> str:
         )
     if summary.coverage_gaps:
         lines += ["", "Coverage gaps: " + ", ".join(summary.coverage_gaps)]
+    if summary.notices:
+        lines += ["", "Notices:", *[f"- {n}" for n in summary.notices]]
     if summary.status == "published":
         revised = ", ".join(f"{k} {v:,}" for k, v in summary.revisions.items()) or "none"
         lines += ["", f"Values revised in months already published (meta.revisions): {revised}"]
@@ -547,10 +571,12 @@ def _summary_markdown(summary: RunSummary) -> str:
 
 
 def _fetch_status(parts: list[Part]) -> str:
+    """How the source's downloads went, counted per fetched file (a ZIP holding many parts counts once)."""
+    fetches = {(p.fetched.key, p.fetched.url): p.fetched.status for p in parts}
     counts: dict[str, int] = {}
-    for part in parts:
-        counts[part.fetched.status] = counts.get(part.fetched.status, 0) + 1
-    return ", ".join(f"{n} {s}" if len(parts) > 1 else s for s, n in counts.items())
+    for status in fetches.values():
+        counts[status] = counts.get(status, 0) + 1
+    return ", ".join(f"{n} {s}" if len(fetches) > 1 else s for s, n in counts.items())
 
 
 @flow(name="refresh")
@@ -572,6 +598,7 @@ def refresh(force: bool = False) -> RunSummary:
             "started; a run left in this state was killed",
         )
         published_now = False
+        PACING.waited = 0.0
         try:
             leftovers = clean_leftovers(settings.raw_dir, settings.build_dir)
             if leftovers:
@@ -582,19 +609,19 @@ def refresh(force: bool = False) -> RunSummary:
             ):
                 log.warning("run %s never finished (killed); logged in %s", killed, settings.run_log)
             selected = {name: SOURCES[name] for name in settings.sources}
-            parts = {
-                name: fetch_task.with_options(
-                    retries=settings.http_retries, retry_delay_seconds=list(settings.retry_delays)
-                )(source, settings)
-                for name, source in selected.items()
-            }
+            collections = {name: fetch_task(source, settings) for name, source in selected.items()}
+            parts = {name: c.parts for name, c in collections.items()}
+            choices = [c for collection in collections.values() for c in collection.choices]
             waits = wait_history_task(settings)
             summary = RunSummary(
                 run_id=run_id,
                 status="unchanged",
                 warehouse=str(settings.warehouse_path),
                 fetches={k: _fetch_status(v) for k, v in parts.items()},
+                notices=[n for c in collections.values() for n in c.notices],
             )
+            if PACING.waited:
+                log.info("waited %.1f s in all for the publishers' pacing (HLED_HTTP_PACING)", PACING.waited)
             loaded = {name: {(p.key, p.sha256) for p in ps} for name, ps in parts.items()}
             if waits is not None:
                 loaded[WAIT_TIMES.name] = {("history", waits.export.fingerprint)}
@@ -629,7 +656,7 @@ def refresh(force: bool = False) -> RunSummary:
             if waits is not None:
                 validations[WAIT_TIMES.name] = waits.validations
             built, counts, summary.revisions = build_task(
-                run_id, started_at, parts, parsed, validations, settings, waits
+                run_id, started_at, parts, parsed, validations, settings, waits, choices
             )
             publish_task(built, settings)
             published_now = True

@@ -5,17 +5,32 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flows.errors import SettingsError
+
+if TYPE_CHECKING:
+    from flows.polite import HttpPolicy
 
 # name -> (default, help). The README's settings table is written from this.
 KNOWN: dict[str, tuple[str, str]] = {
     "HLED_HOME": ("./data", "where raw downloads, the build area, the warehouse and exports live"),
     "HLED_MIRROR": ("", "a directory laid out like shared/data that replaces the network"),
     "HLED_HTTP_TIMEOUT": ("60", "seconds before a stalled HTTP connection or read is abandoned"),
-    "HLED_HTTP_RETRIES": ("3", "retries of a fetch after a timeout or a 5xx answer"),
-    "HLED_RETRY_DELAYS": ("2,5,15", "seconds to wait before each retry (comma-separated)"),
+    "HLED_HTTP_RETRIES": (
+        "3",
+        "retries of each HTTP request after a timeout, a 403/429/5xx answer or an HTML page in place of data",
+    ),
+    "HLED_RETRY_DELAYS": (
+        "3,9,27",
+        "seconds to wait before each retry (comma-separated; up to half as much again is added at random)",
+    ),
+    "HLED_HTTP_PACING": (
+        "3",
+        "least seconds between two requests to the same host (bts.gov refuses hurried scripts)",
+    ),
     "HLED_MAX_REJECT_SHARE": ("0.01", "largest share of a file's rows that may be rejected"),
     "HLED_MIN_ROW_RATIO": ("0.9", "a new load must have at least this share of the last one's rows"),
     "HLED_CRON": ("0 6 * * *", "schedule of the nightly refresh served by `hled serve`"),
@@ -26,7 +41,12 @@ KNOWN: dict[str, tuple[str, str]] = {
     "HLED_WAIT_TIMES_EVERY": ("15", "minutes between CBP wait-time collections served by `hled serve`"),
     "HLED_TRANSBORDER_MANIFEST": (
         "",
-        "CSV of year,month,url for TransBorder ZIPs (default: the built-in list)",
+        "CSV of year,month,url: a fixed list of TransBorder ZIPs used instead of the index page",
+    ),
+    "HLED_TRANSBORDER_FROM": ("2018-01", "first TransBorder month loaded (YYYY-MM)"),
+    "HLED_TRANSBORDER_RECHECK_DAYS": (
+        "30",
+        "days a TransBorder ZIP already held is trusted before it is checked again (conditional request)",
     ),
 }
 URL_PREFIX = "HLED_URL_"  # HLED_URL_<SOURCE> overrides a source's publisher URL
@@ -50,6 +70,9 @@ class Settings:
     sources: tuple[str, ...] = ()
     transborder_manifest: Path | None = None
     wait_times_every: float = 15.0
+    http_pacing: float = 3.0
+    transborder_from: date = date(2018, 1, 1)
+    transborder_recheck_days: float = 30.0
     url_overrides: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -103,6 +126,13 @@ class Settings:
         if manifest and not Path(manifest).expanduser().is_file():
             raise SettingsError(f"HLED_TRANSBORDER_MANIFEST={manifest}: no such file")
         mirror = get("HLED_MIRROR")
+        first_month = get("HLED_TRANSBORDER_FROM")
+        try:
+            transborder_from = datetime.strptime(first_month, "%Y-%m").date()
+        except ValueError:
+            raise SettingsError(
+                f"HLED_TRANSBORDER_FROM={first_month!r} is not a month like 2018-01"
+            ) from None
         settings = cls(
             home=Path(get("HLED_HOME")).expanduser().resolve(),
             mirror=Path(mirror).expanduser().resolve() if mirror else None,
@@ -119,7 +149,12 @@ class Settings:
             transborder_manifest=Path(manifest).expanduser().resolve() if manifest else None,
             url_overrides=overrides,
             wait_times_every=float(number("HLED_WAIT_TIMES_EVERY", float)),
+            http_pacing=float(number("HLED_HTTP_PACING", float)),
+            transborder_from=transborder_from,
+            transborder_recheck_days=float(number("HLED_TRANSBORDER_RECHECK_DAYS", float)),
         )
+        if settings.http_pacing < 0 or settings.transborder_recheck_days < 0:
+            raise SettingsError("HLED_HTTP_PACING and HLED_TRANSBORDER_RECHECK_DAYS must not be negative")
         if settings.wait_times_every <= 0:
             raise SettingsError(
                 f"HLED_WAIT_TIMES_EVERY={get('HLED_WAIT_TIMES_EVERY')!r} must be more than 0 minutes"
@@ -157,6 +192,22 @@ class Settings:
     def wait_history(self) -> Path:
         """The collected wait-times history (appended by `hled waits`, copied into each build)."""
         return self.home / "wait_times" / "history.duckdb"
+
+    @property
+    def inbox(self) -> Path:
+        """Where a person drops files downloaded in a browser; the next refresh takes them."""
+        return self.home / "inbox"
+
+    def http_policy(self) -> HttpPolicy:
+        """How every request to a publisher is made: timeout, retries, back-off and pacing."""
+        from flows.polite import HttpPolicy
+
+        return HttpPolicy(
+            timeout=self.http_timeout,
+            retries=self.http_retries,
+            delays=self.retry_delays,
+            pacing=self.http_pacing,
+        )
 
     @property
     def run_log(self) -> Path:

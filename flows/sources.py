@@ -14,6 +14,7 @@ from expectations import schedule_d as schedule_d_suite
 from expectations import transborder as transborder_suite
 from flows.collect import collect_single, collect_transborder
 from flows.errors import SourceError
+from flows.socrata import rows_updated_at
 from transforms import crossings, schedule_d, transborder
 
 
@@ -38,8 +39,10 @@ class Source:
     url: str
     mirror_paths: tuple[str, ...]  # relative to HLED_MIRROR, first existing one wins (single-file sources)
     tables: dict[str, Table]
-    collect: Callable[..., list]  # (source, settings) -> list[Part]
+    collect: Callable[..., Any]  # (source, settings) -> Collection
     kind: str = "csv"  # what a single-file source downloads: csv or xls
+    # (url, source name, HttpPolicy) -> the publisher's version of the data, asked before downloading
+    upstream_version: Callable[..., str | None] | None = None
 
     def mirror_file(self, mirror: Path | None) -> Path | None:
         """The file standing in for the publisher inside a mirror directory, if any."""
@@ -75,6 +78,7 @@ BTS_CROSSINGS = Source(
         )
     },
     collect=collect_single,
+    upstream_version=rows_updated_at,
 )
 
 TRANSBORDER = Source(

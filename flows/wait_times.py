@@ -91,7 +91,7 @@ def collect_once(settings: Settings, feed: Feed = WAIT_TIMES) -> Collected:
     for fallback in (False, True):
         target, local = _target(feed, settings, fallback)
         try:
-            fetched = fetch_source(target, settings.raw_dir, mirror_file=local, timeout=settings.http_timeout)
+            fetched = fetch_source(target, settings.raw_dir, mirror_file=local, policy=settings.http_policy())
             label = f"{feed.name} {target.key} {fetched.url} (kept at {fetched.path})"
             if not fetched.changed and wait_history.snapshot_known(settings.wait_history, fetched.sha256):
                 result = Collected("rss" if fallback else "bwtnew", fetched.url, "unchanged")
@@ -116,9 +116,7 @@ def collect_wait_times() -> Collected:
     """Take one snapshot of CBP's current wait times and append the readings not stored yet."""
     settings = Settings.from_env()
     log = get_run_logger()
-    result = collect_task.with_options(
-        retries=settings.http_retries, retry_delay_seconds=list(settings.retry_delays)
-    )(settings)
+    result = collect_task(settings)
     if result.fallback_reason:
         log.warning("bwtnew JSON failed (%s); collected the RSS layout instead", result.fallback_reason)
     log.info(

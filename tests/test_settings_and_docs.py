@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from datetime import date
+
 import pytest
 
 from flows.errors import SettingsError
@@ -19,7 +21,21 @@ def test_defaults_work_out_of_the_box(tmp_path, monkeypatch) -> None:
     assert settings.warehouse_path == tmp_path / "data" / "warehouse.duckdb"
     assert settings.mirror is None
     assert (settings.cron, settings.timezone, settings.snapshots) == ("0 6 * * *", "America/Chicago", 7)
-    assert settings.retry_delays == (2.0, 5.0, 15.0)
+    assert settings.retry_delays == (3.0, 9.0, 27.0)
+    assert (settings.http_pacing, settings.transborder_from) == (3.0, date(2018, 1, 1))
+    assert settings.transborder_recheck_days == 30.0
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"HLED_TRANSBORDER_FROM": "2018"}, "HLED_TRANSBORDER_FROM='2018' is not a month like 2018-01"),
+        ({"HLED_HTTP_PACING": "-1"}, "must not be negative"),
+    ],
+)
+def test_malformed_transborder_settings_are_refused(env: dict[str, str], message: str) -> None:
+    with pytest.raises(SettingsError, match=message):
+        Settings.from_env(env)
 
 
 def test_unknown_setting_is_refused_with_the_known_ones() -> None:

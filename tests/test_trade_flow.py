@@ -188,8 +188,14 @@ def test_monthly_zip_over_http(prefect_server, publisher, hled_home, monkeypatch
         ("dot2_0120", "dot2"),
         ("dot3_0120", "dot3"),
     ]
+    assert len(publisher.requests) == 1
+    assert refresh().status == "unchanged"
+    assert len(publisher.requests) == 1, "a ZIP held and checked within the recheck days is not requested"
+    monkeypatch.setenv("HLED_TRANSBORDER_RECHECK_DAYS", "0")
     assert refresh().status == "unchanged"
     assert publisher.requests[-1]["headers"]["If-None-Match"] == '"z1"'
+    assert publisher.requests[-1]["headers"]["User-Agent"].startswith("hled-border/")
+    assert publisher.requests[-1]["headers"]["Referer"] == publisher.url("/")
 
 
 def test_zip_slip_is_refused_and_nothing_escapes(

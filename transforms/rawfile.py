@@ -36,6 +36,12 @@ def read_bytes(path: Path) -> bytes:
     return data
 
 
+def read_head(path: Path, size: int = 64 * 1024) -> bytes:
+    """The first bytes of a plain CSV file, enough for its header line."""
+    with path.open("rb") as fh:
+        return fh.read(size)
+
+
 def first_line(data: bytes) -> str:
     """The header line as text, without BOM or line ending."""
     line = data.split(b"\n", 1)[0].decode("utf-8", errors="replace")

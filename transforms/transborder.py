@@ -5,11 +5,19 @@ Every code is read as text (leading zeros in DEPE and COMMODITY2); unreported we
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import polars as pl
 
-from transforms.rawfile import REJECT_SCHEMA, first_problem, match_layout, read_text_csv
+from transforms.rawfile import (
+    REJECT_SCHEMA,
+    first_line,
+    first_problem,
+    match_layout,
+    read_head,
+    read_text_csv,
+)
 from transforms.trade_codes import COUNTRIES, MODES, TRADE_TYPES, WEIGHT_REPORTED_FOR_EXPORTS
 
 _MEASURES = ("VALUE", "SHIPWT", "FREIGHT_CHARGES")
@@ -237,3 +245,43 @@ def extend_ports(
         pl.lit(False).alias("is_land_port"),
     )
     return pl.concat([crossing_ports, extra], how="diagonal_relaxed").sort("port_code")
+
+
+@dataclass(frozen=True)
+class Identity:
+    """What a TransBorder CSV holds, told by its header and its MONTH/YEAR values, not by its name."""
+
+    table: str | None  # dot1, dot2, dot3, or None when the header is no TransBorder table
+    layout: str | None  # monthly or annual
+    months: tuple[date, ...]  # distinct months of its rows (annual files: none)
+
+
+def identify(path: Path) -> Identity:
+    """Read the header and the MONTH/YEAR columns of a CSV (any name) to tell its table and months;
+    rows whose period cannot be read are left to the parser, which rejects them with their line."""
+    header = [c.strip() for c in first_line(read_head(path)).split(",")]
+    for table, layouts in LAYOUTS.items():
+        for layout, columns in layouts.items():
+            if tuple(header) == columns or sorted(header) == sorted(columns):
+                if layout != "monthly":
+                    return Identity(table, layout, ())
+                try:
+                    period_text = pl.read_csv(
+                        path, columns=["MONTH", "YEAR"], infer_schema=False, encoding="utf8-lossy"
+                    )
+                except pl.exceptions.PolarsError:  # the parser will say what is wrong, with the line
+                    return Identity(table, layout, ())
+                periods = (
+                    period_text.select(
+                        pl.date(
+                            pl.col("YEAR").str.strip_chars().cast(pl.Int32, strict=False),
+                            pl.col("MONTH").str.strip_chars().cast(pl.Int8, strict=False),
+                            1,
+                        ).alias("month")
+                    )
+                    .drop_nulls()
+                    .unique()
+                    .sort("month")
+                )
+                return Identity(table, layout, tuple(periods["month"].to_list()))
+    return Identity(None, None, ())

@@ -3,7 +3,7 @@ run metadata carried over from the previous file, then a checkpoint. Never touch
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
@@ -14,7 +14,7 @@ from warehouse import indicators
 from warehouse.db import connect, rows, run, scalar
 from warehouse.errors import WarehouseError
 
-META_TABLES = ("runs", "source_files", "validations", "rejects", "revisions")
+META_TABLES = ("runs", "source_files", "validations", "rejects", "revisions", "file_choices")
 # meta tables whose history is carried from one published file to the next
 HISTORY_TABLES = ("runs", "source_files", "validations", "revisions")
 REVISED_TABLES = ("fact_crossings", "fact_trade_port", "fact_trade_port_commodity")
@@ -30,6 +30,7 @@ class BuildInput:
     validations: pl.DataFrame
     rejects: pl.DataFrame
     run_id: str = "unknown"
+    file_choices: pl.DataFrame = field(default_factory=pl.DataFrame)
 
 
 def sql_files(folder: str) -> list[tuple[str, str]]:
@@ -186,7 +187,7 @@ def build_warehouse(target: Path, inputs: BuildInput, previous: Path | None) -> 
         _upsert_runs(con, inputs.runs)
         if previous is not None and previous.exists():
             counts["meta.revisions (this run)"] = _record_revisions(con, previous, inputs.run_id)
-        for table in ("source_files", "validations", "rejects"):
+        for table in ("source_files", "validations", "rejects", "file_choices"):
             frame: pl.DataFrame = getattr(inputs, table)
             if frame.height:
                 _load(con, f"meta.{table}", frame)

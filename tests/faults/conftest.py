@@ -165,6 +165,7 @@ def trade_zip_home(prefect_server, publisher, hled_home, monkeypatch, tmp_path) 
         "HLED_TRANSBORDER_MANIFEST": str(manifest),
         "HLED_SOURCES": "transborder",
         "HLED_CHARTS": "0",
+        "HLED_TRANSBORDER_RECHECK_DAYS": "0",  # every refresh asks again, so a changed ZIP is seen
     }.items():
         monkeypatch.setenv(key, value)
     for month in MONTHS:

@@ -59,7 +59,7 @@ def test_a_refused_zip_leaves_everything_as_it_was(
         p.name for p in (trade_zip_home.path / "raw" / "transborder" / "extracted").rglob("*")
     )
     outcome = hled_refresh()
-    trade_zip_home.check(BY_ID[case_id], outcome, "transborder 2020-01 ZIP from http://127.0.0.1", *fragments)
+    trade_zip_home.check(BY_ID[case_id], outcome, "transborder ZIP from http://127.0.0.1", *fragments)
     assert body in trade_zip_home.files("transborder", "*.zip").values(), "the refused ZIP is kept"
     assert "raw/transborder/" in outcome.error
     extracted_after = sorted(

@@ -32,12 +32,13 @@ CREATE TABLE meta.source_files (
     rows_read     BIGINT,
     rows_loaded   BIGINT,
     rows_rejected BIGINT,
-    parse_status  VARCHAR
+    parse_status  VARCHAR,
+    archive_member VARCHAR
 );
 COMMENT ON TABLE meta.source_files IS 'Raw files loaded by each published run: where they came from, their content hash and row counts';
 COMMENT ON COLUMN meta.source_files.run_id IS 'Run that loaded the file, joins meta.runs';
 COMMENT ON COLUMN meta.source_files.source IS 'Source name from the registry, e.g. bts_crossings';
-COMMENT ON COLUMN meta.source_files.file_key IS 'Which file of the source: the source name for single-file sources, dotN_MMYY for TransBorder';
+COMMENT ON COLUMN meta.source_files.file_key IS 'Which file of the source: the source name for single-file sources, dotN_MMYY for TransBorder (table and month as its rows say, whatever the file is called)';
 COMMENT ON COLUMN meta.source_files.trade_table IS 'Parser table of the file: crossings, dot1, dot2 or dot3';
 COMMENT ON COLUMN meta.source_files.url IS 'Publisher URL (or mirror path) the file came from';
 COMMENT ON COLUMN meta.source_files.path IS 'Where the raw file is kept under HLED_HOME/raw, named by its sha256';
@@ -46,11 +47,12 @@ COMMENT ON COLUMN meta.source_files.bytes IS 'Size of the raw file as received, 
 COMMENT ON COLUMN meta.source_files.etag IS 'HTTP ETag the publisher sent, used for the next conditional request';
 COMMENT ON COLUMN meta.source_files.last_modified IS 'HTTP Last-Modified the publisher sent';
 COMMENT ON COLUMN meta.source_files.fetched_at IS 'When the file was fetched or last confirmed unchanged (UTC)';
-COMMENT ON COLUMN meta.source_files.fetch_status IS 'downloaded, mirror (copied from HLED_MIRROR), not_modified (HTTP 304) or unchanged (same content hash)';
+COMMENT ON COLUMN meta.source_files.fetch_status IS 'downloaded, mirror (copied from HLED_MIRROR or taken from the inbox), not_modified (HTTP 304), unchanged (same content hash), held (a ZIP already held and checked within HLED_TRANSBORDER_RECHECK_DAYS: not requested) or upstream_unchanged (the publisher''s metadata said the rows had not changed: not downloaded)';
 COMMENT ON COLUMN meta.source_files.layout IS 'Which published layout of the file the parser recognised';
 COMMENT ON COLUMN meta.source_files.rows_read IS 'Data rows in the raw file';
 COMMENT ON COLUMN meta.source_files.rows_loaded IS 'Rows loaded into the core fact after rejects and duplicate collapsing';
 COMMENT ON COLUMN meta.source_files.rows_rejected IS 'Rows kept out of the fact; see meta.rejects for each with its reason';
+COMMENT ON COLUMN meta.source_files.archive_member IS 'For a file taken out of a ZIP (TransBorder): its name inside the ZIP whose URL is in url; NULL otherwise';
 COMMENT ON COLUMN meta.source_files.parse_status IS 'parsed (read in this run) or reused (same bytes and code as an earlier run: its parse was reused)';
 
 CREATE TABLE meta.validations (
@@ -116,3 +118,31 @@ COMMENT ON COLUMN meta.revisions.old_value IS 'Value in the previously published
 COMMENT ON COLUMN meta.revisions.new_value IS 'Value in this build (NULL: the key disappeared)';
 COMMENT ON COLUMN meta.revisions.change IS 'new_value - old_value (NULL when either is missing)';
 COMMENT ON COLUMN meta.revisions.code_changed IS 'True when this build ran other code than the previous one: then a change may come from parsing or rules, not only from the publisher';
+
+CREATE TABLE meta.file_choices (
+    run_id          VARCHAR NOT NULL,
+    source          VARCHAR NOT NULL,
+    file_key        VARCHAR NOT NULL,
+    decision        VARCHAR NOT NULL,
+    kept_url        VARCHAR NOT NULL,
+    kept_member     VARCHAR,
+    kept_sha256     VARCHAR NOT NULL,
+    kept_written    TIMESTAMP,
+    dropped_url     VARCHAR NOT NULL,
+    dropped_member  VARCHAR,
+    dropped_sha256  VARCHAR NOT NULL,
+    dropped_written TIMESTAMP
+);
+COMMENT ON TABLE meta.file_choices IS 'The same table and month found in more than one file (e.g. July 2021 in its own TransBorder ZIP and in July-to-Dec-2021.zip): which file this build loaded, which it left out, and why';
+COMMENT ON COLUMN meta.file_choices.run_id IS 'Run whose build made the choice, joins meta.runs';
+COMMENT ON COLUMN meta.file_choices.source IS 'Source name from the registry';
+COMMENT ON COLUMN meta.file_choices.file_key IS 'Table and month, dotN_MMYY, as in meta.source_files.file_key';
+COMMENT ON COLUMN meta.file_choices.decision IS 'identical content: loaded once; or different content: the newer publication wins (the ZIP whose members were written last; on a tie, the later URL)';
+COMMENT ON COLUMN meta.file_choices.kept_url IS 'URL (or inbox path) of the ZIP whose file was loaded';
+COMMENT ON COLUMN meta.file_choices.kept_member IS 'Name of the loaded file inside that ZIP';
+COMMENT ON COLUMN meta.file_choices.kept_sha256 IS 'SHA-256 of the loaded file';
+COMMENT ON COLUMN meta.file_choices.kept_written IS 'Newest member timestamp of the loaded file''s ZIP (when BTS made it; the ZIP''s local time)';
+COMMENT ON COLUMN meta.file_choices.dropped_url IS 'URL (or inbox path) of the ZIP whose copy was left out';
+COMMENT ON COLUMN meta.file_choices.dropped_member IS 'Name of the left-out file inside that ZIP';
+COMMENT ON COLUMN meta.file_choices.dropped_sha256 IS 'SHA-256 of the left-out file (equal to kept_sha256 when identical)';
+COMMENT ON COLUMN meta.file_choices.dropped_written IS 'Newest member timestamp of the left-out file''s ZIP';

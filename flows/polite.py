@@ -1,0 +1,120 @@
+"""How every request to a publisher is made: a User-Agent that names the project and its URL, a
+Referer, at least `pacing` seconds between two requests to the same host (failed ones included), and
+retries of what may pass (timeouts, 403/429/5xx, a CDN's HTML challenge) with exponential back-off and
+jitter. bts.gov's CDN refuses scripts that are anonymous or hurried (see shared/PUBLISHERS.md)."""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from importlib import metadata
+from typing import TypeVar
+from urllib.parse import urlsplit
+
+from flows.errors import SourceError
+
+T = TypeVar("T")
+JITTER = 0.5  # up to this share of a back-off delay is added at random, so retries do not march in step
+
+
+class TransientFetchError(SourceError):
+    """A failure worth retrying: timeout, connection error, 403/429/5xx, body cut off, a challenge page."""
+
+
+@cache
+def user_agent() -> str:
+    """`hled-border/<version> (+<project URL>)`, from the package metadata (declared once, in pyproject)."""
+    try:
+        meta = metadata.metadata("hled-border")
+        version = meta["Version"]
+        urls = dict(u.split(", ", 1) for u in meta.get_all("Project-URL") or [])
+        home = urls.get("Homepage", "")
+    except metadata.PackageNotFoundError:
+        version, home = "dev", ""
+    contact = f"+{home}; " if home else ""
+    return f"hled-border/{version} ({contact}open-source US-Mexico border analytics)"
+
+
+def request_headers(url: str) -> dict[str, str]:
+    """Headers every request carries: who we are, and the site's own front page as Referer."""
+    parts = urlsplit(url)
+    return {"User-Agent": user_agent(), "Referer": f"{parts.scheme}://{parts.netloc}/"}
+
+
+@dataclass(frozen=True)
+class HttpPolicy:
+    """Timeout, retries, back-off and pacing for requests; the default makes one unpaced try."""
+
+    timeout: float = 60.0
+    retries: int = 0
+    delays: tuple[float, ...] = (0.0,)
+    pacing: float = 0.0
+
+    def backoff(self, retry: int) -> float:
+        """Seconds before retry number `retry` (0-based): the configured delay plus random jitter."""
+        base = self.delays[min(retry, len(self.delays) - 1)] if self.delays else 0.0
+        return base * (1 + random.uniform(0, JITTER))
+
+
+_turns: dict[str, float] = {}
+_turns_lock = threading.Lock()
+
+
+def wait_turn(url: str, pacing: float) -> float:
+    """Block until `pacing` seconds have passed since the last request to this URL's host started
+    (in this process); returns the seconds waited. Reserving the slot under a lock keeps threads apart."""
+    if pacing <= 0:
+        return 0.0
+    host = urlsplit(url).netloc.lower()
+    with _turns_lock:
+        now = time.monotonic()
+        start = max(now, _turns.get(host, float("-inf")) + pacing)
+        _turns[host] = start
+    waited = start - now
+    if waited > 0:
+        time.sleep(waited)
+    return waited
+
+
+@dataclass
+class PacingClock:
+    """Seconds spent waiting for a turn, summed for the run's report (the pacing's share of a refresh)."""
+
+    waited: float = 0.0
+
+
+PACING = PacingClock()
+
+
+def paced(url: str, pacing: float) -> None:
+    """Wait for this host's turn and count the wait."""
+    PACING.waited += wait_turn(url, pacing)
+
+
+def with_retries(
+    call: Callable[[], T], policy: HttpPolicy, what: str, log: logging.Logger | logging.LoggerAdapter
+) -> T:
+    """Run `call` until it succeeds, retrying TransientFetchError up to `policy.retries` times with
+    back-off; the last failure is raised as it came."""
+    for attempt in range(policy.retries + 1):
+        try:
+            return call()
+        except TransientFetchError as exc:
+            if attempt == policy.retries:
+                raise
+            delay = policy.backoff(attempt)
+            log.warning(
+                "%s: try %d of %d failed (%s); next try in %.1f s",
+                what,
+                attempt + 1,
+                policy.retries + 1,
+                exc,
+                delay,
+            )
+            time.sleep(delay)
+    raise AssertionError("unreachable")  # the loop either returns or raises
