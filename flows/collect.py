@@ -9,12 +9,14 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from flows.errors import SourceError
 from flows.fetch import (
     Fetched,
     NotFoundError,
     Target,
+    TransientFetchError,
     fetch_history,
     fetch_source,
     fetch_text,
@@ -103,7 +105,7 @@ def collect_transborder(source: Source, settings: Settings) -> Collection:
     archives = _inbox(source, settings)
     dropped = {Path(a.url).name.lower() for a in archives}
     wanted = [u for u in listing.urls if Path(u).name.lower() not in dropped]
-    fetched, missing = _fetch_zips(source, settings, wanted)
+    fetched, missing = _fetch_zips(source, settings, listing, wanted)
     notices += missing
     extract_root = settings.raw_dir / source.name / "extracted"
     files = [f for archive in archives + fetched for f in month_files(archive, extract_root, source.name)]
@@ -130,7 +132,8 @@ def collect_transborder(source: Source, settings: Settings) -> Collection:
     if not kept:
         raise SourceError(
             f"{source.name}: no monthly dot1/dot2/dot3 file from {settings.transborder_from:%Y-%m} on in "
-            f"{len(archives) + len(fetched)} ZIPs ({listing.note}) (rule: has_months)"
+            f"{len(archives) + len(fetched)} ZIPs ({listing.note}; {'; '.join(missing) or 'none refused'}) "
+            f"(rule: has_months); {refused_hint(source, settings)}"
         )
     parts = [Part(source.name, f.table, f.key, str(f.path), f.sha256, f.archive, f.member) for f in kept]
     return Collection(parts, notices, choices)
@@ -146,7 +149,7 @@ def _listing(source: Source, settings: Settings) -> Listing:
             fetch_text(page, source.name, settings.http_policy()), page, settings.transborder_from
         )
     except SourceError as exc:
-        return known_listing(settings.transborder_from, str(exc))
+        return known_listing(settings.transborder_from, str(exc), page)
 
 
 def _inbox(source: Source, settings: Settings) -> list[Fetched]:
@@ -164,15 +167,19 @@ def _inbox(source: Source, settings: Settings) -> list[Fetched]:
     return taken
 
 
-def _fetch_zips(source: Source, settings: Settings, urls: list[str]) -> tuple[list[Fetched], list[str]]:
+def _fetch_zips(
+    source: Source, settings: Settings, listing: Listing, urls: list[str]
+) -> tuple[list[Fetched], list[str]]:
     """Every listed ZIP: one held and checked within HLED_TRANSBORDER_RECHECK_DAYS is not requested at
-    all; others get a (conditional) request. A ZIP that is not there (404) is a coverage gap."""
+    all; others get a (conditional) request. A ZIP that is not there (404) is a coverage gap. Once a
+    host refuses (403/429/5xx or challenge pages after every retry) it is not asked again this run:
+    held copies stand in, and new ZIPs the page lists stop the run with a way around (the inbox)."""
     log = logger()
     held = fetch_history(settings.raw_dir, source.name)
     fresh_after = datetime.now(UTC) - timedelta(days=settings.transborder_recheck_days)
     hint = refused_hint(source, settings)
     fetched: list[Fetched] = []
-    missing: list[str] = []
+    notices: list[str] = []
     pending = []
     for url in urls:
         previous = held.get(url)
@@ -184,17 +191,42 @@ def _fetch_zips(source: Source, settings: Settings, urls: list[str]) -> tuple[li
         log.info(
             "%s: %d ZIPs held and recently checked; requesting %d", source.name, len(fetched), len(pending)
         )
+    refused: dict[str, str] = {}  # host -> why
+    unfetched: list[str] = []
     for number, url in enumerate(pending, start=1):
-        target = Target(
-            source.name, url, url, "zip", refused_hint=hint, progress=f"file {number} of {len(pending)}"
-        )
-        try:
-            fetched.append(fetch_source(target, settings.raw_dir, policy=settings.http_policy()))
-        except NotFoundError:
-            note = f"{source.name}: listed ZIP {url} is not there (HTTP 404); its months are a coverage gap"
-            log.warning(note)
-            missing.append(note)
-    return fetched, missing
+        host = urlsplit(url).netloc
+        previous = held.get(url)
+        if host not in refused:
+            target = Target(
+                source.name, url, url, "zip", refused_hint=hint, progress=f"file {number} of {len(pending)}"
+            )
+            try:
+                fetched.append(fetch_source(target, settings.raw_dir, policy=settings.http_policy()))
+                continue
+            except NotFoundError:
+                note = (
+                    f"{source.name}: listed ZIP {url} is not there (HTTP 404); its months are a coverage gap"
+                )
+                log.warning(note)
+                notices.append(note)
+                continue
+            except TransientFetchError as exc:
+                refused[host] = str(exc)
+                log.warning("%s: %s refuses or fails; not asked again this run", source.name, host)
+        if previous is not None:
+            fetched.append(replace(previous, status="held", changed=False))
+            log.warning("%s: could not check %s again; its held copy is used", source.name, url)
+        else:
+            unfetched.append(url)
+    if unfetched:
+        why = "; ".join(refused.values())
+        shown = ", ".join(unfetched[:5]) + (f" and {len(unfetched) - 5} more" if len(unfetched) > 5 else "")
+        message = f"{source.name}: {len(unfetched)} ZIPs could not be downloaded ({shown}): {why}"
+        if listing.origin != "known":  # the publisher lists them: loading without them would lose months
+            raise SourceError(f"{message}; {hint}" if hint not in message else message)
+        notices.append(f"{message}; their months are not loaded")
+        log.warning(notices[-1])
+    return fetched, notices
 
 
 def _from(files: list[MonthFile], first: date) -> tuple[list[MonthFile], int]:

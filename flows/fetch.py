@@ -303,9 +303,9 @@ def _download(
         if previous.last_modified:
             request_headers_["If-Modified-Since"] = previous.last_modified
     tmp = _temp_file(raw_dir, source)
-    paced(url, policy.pacing)
     try:
         with (
+            paced(url, policy.pacing),
             http_client(policy.timeout) as client,
             client.stream("GET", url, headers=request_headers_) as response,
         ):
@@ -409,9 +409,8 @@ def fetch_text(url: str, source: str, policy: HttpPolicy, *, accept: str = "text
             raise SourceError(f"{source}: cannot read {path} ({exc}) (rule: reachable)") from None
 
     def once() -> str:
-        paced(url, policy.pacing)
         try:
-            with http_client(policy.timeout) as client:
+            with paced(url, policy.pacing), http_client(policy.timeout) as client:
                 response = client.get(url, headers={**request_headers(url), "Accept": accept})
         except httpx.TooManyRedirects:
             raise SourceError(f"{source}: {url} redirects in a loop (rule: redirects)") from None

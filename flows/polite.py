@@ -9,7 +9,8 @@ import logging
 import random
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from importlib import metadata
@@ -61,26 +62,6 @@ class HttpPolicy:
         return base * (1 + random.uniform(0, JITTER))
 
 
-_turns: dict[str, float] = {}
-_turns_lock = threading.Lock()
-
-
-def wait_turn(url: str, pacing: float) -> float:
-    """Block until `pacing` seconds have passed since the last request to this URL's host started
-    (in this process); returns the seconds waited. Reserving the slot under a lock keeps threads apart."""
-    if pacing <= 0:
-        return 0.0
-    host = urlsplit(url).netloc.lower()
-    with _turns_lock:
-        now = time.monotonic()
-        start = max(now, _turns.get(host, float("-inf")) + pacing)
-        _turns[host] = start
-    waited = start - now
-    if waited > 0:
-        time.sleep(waited)
-    return waited
-
-
 @dataclass
 class PacingClock:
     """Seconds spent waiting for a turn, summed for the run's report (the pacing's share of a refresh)."""
@@ -89,11 +70,31 @@ class PacingClock:
 
 
 PACING = PacingClock()
+_last_end: dict[str, float] = {}
+_host_locks: dict[str, threading.Lock] = {}
+_registry_lock = threading.Lock()
 
 
-def paced(url: str, pacing: float) -> None:
-    """Wait for this host's turn and count the wait."""
-    PACING.waited += wait_turn(url, pacing)
+@contextmanager
+def paced(url: str, pacing: float) -> Iterator[None]:
+    """Hold this host's turn for one request: start it at least `pacing` seconds after the previous
+    request to the host (in this process) ended, failed ones included, and one at a time. Counting from
+    the end, not the start, keeps the gap whatever delays the sending."""
+    if pacing <= 0:
+        yield
+        return
+    host = urlsplit(url).netloc.lower()
+    with _registry_lock:
+        lock = _host_locks.setdefault(host, threading.Lock())
+    with lock:
+        wait = _last_end.get(host, float("-inf")) + pacing - time.monotonic()
+        if wait > 0:
+            time.sleep(wait)
+            PACING.waited += wait
+        try:
+            yield
+        finally:
+            _last_end[host] = time.monotonic()
 
 
 def with_retries(

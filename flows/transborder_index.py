@@ -118,9 +118,10 @@ def page_listing(html: str, page_url: str, first: date) -> Listing:
     return Listing(tuple(u for u in links if in_range(u, first)), "page", f"the index page {page_url}")
 
 
-def known_listing(first: date, why: str) -> Listing:
-    """The fallback when the page cannot be read: the project's own table of known URLs."""
-    urls = tuple(u for u in known_zips() if in_range(u, first))
+def known_listing(first: date, why: str, page_url: str) -> Listing:
+    """The fallback when the page cannot be read: the project's own table of known URLs, on the index
+    page's host (the same as the table's unless HLED_URL_TRANSBORDER points elsewhere, e.g. a proxy)."""
+    urls = tuple(urljoin(page_url, urlsplit(u).path) for u in known_zips() if in_range(u, first))
     return Listing(
         urls,
         "known",
