@@ -97,10 +97,8 @@ def refresh(
     for notice in summary.notices:
         out.print(f"[yellow]notice:[/yellow] {notice}", soft_wrap=True)
     if summary.coverage_gaps:
-        out.print(
-            f"coverage gaps (months not published, see marts.coverage): {', '.join(summary.coverage_gaps)}"
-        )
-    out.print(f"warehouse: {summary.warehouse}")
+        out.print(f"coverage gaps (see marts.coverage): {', '.join(summary.coverage_gaps)}", soft_wrap=True)
+    out.print(f"warehouse: {summary.warehouse}", soft_wrap=True)
     if summary.charts_written:
         out.print(f"charts: {summary.charts_written} files under {settings.exports_dir}")
 

@@ -161,7 +161,7 @@ def _inbox(source: Source, settings: Settings) -> list[Fetched]:
     taken = []
     for path in sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() == ".zip"):
         target = Target(source.name, f"inbox:{path.name}", str(path), "zip")
-        taken.append(fetch_source(target, settings.raw_dir, mirror_file=path))
+        taken.append(fetch_source(target, settings.raw_dir, mirror_file=path, local_status="inbox"))
     if taken:
         logger().info("%s: took %d ZIPs from the inbox %s", source.name, len(taken), folder)
     return taken

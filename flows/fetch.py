@@ -67,7 +67,7 @@ class Fetched:
     path: str
     sha256: str
     bytes: int
-    status: str  # downloaded | not_modified | unchanged | mirror | held | upstream_unchanged
+    status: str  # downloaded | not_modified | unchanged | mirror | inbox | held | upstream_unchanged
     changed: bool
     etag: str | None
     last_modified: str | None
@@ -209,10 +209,12 @@ def fetch_source(
     timeout: float = 60.0,
     policy: HttpPolicy | None = None,
     upstream_version: str | None = None,
+    local_status: str = "mirror",
 ) -> Fetched:
     """Fetch `target` (or copy `mirror_file` / a file:// URL) into the raw store, conditionally.
     Over HTTP, `policy` (default: one try, no pacing, `timeout`) sets retries, back-off and pacing;
-    `upstream_version` is recorded with the fetch (e.g. the publisher's "rows updated at")."""
+    `upstream_version` is recorded with the fetch (e.g. the publisher's "rows updated at"); a local copy
+    is recorded with `local_status` (mirror, or inbox for a file a person dropped)."""
     previous = last_fetch(raw_dir, target.source, target.key)
     if mirror_file is not None or target.url.startswith("file://"):
         src = mirror_file or Path(unquote(urlparse(target.url).path))
@@ -223,7 +225,7 @@ def fetch_source(
             sha, size = _copy_local(src, tmp)
             local = replace(target, url=str(src))  # messages name the file that was read
             return _finish(
-                tmp, raw_dir, local, _meta(local, str(src), sha, size, None, None), previous, "mirror"
+                tmp, raw_dir, local, _meta(local, str(src), sha, size, None, None), previous, local_status
             )
         finally:
             tmp.unlink(missing_ok=True)

@@ -33,6 +33,8 @@ from pathlib import Path
 from typing import ClassVar, Literal
 from urllib.parse import unquote, urlsplit
 
+HAND_MADE = Path(__file__).resolve().parent / "fixtures" / "transborder" / "2020"
+AMOUNTS = ("VALUE", "SHIPWT", "FREIGHT_CHARGES")
 INDEX_PATH = "/topics/transborder-raw-data"
 RAW_PREFIX = "/sites/bts.dot.gov/files/transborder-raw/"
 DEFAULT_CLIENT_AGENTS = ("python-httpx/", "python-requests/", "Python-urllib/", "curl/", "Wget/")
@@ -445,6 +447,7 @@ class BtsReplica(RequestLog):
     refuse_all: bool = False
     page_status: int = 200
     broken: set[str] = field(default_factory=set)  # listed on the page, but the file answers 404
+    refused: set[str] = field(default_factory=set)  # paths the CDN answers 403 whatever the client does
     requests: list[RequestRecord] = field(default_factory=list)
     files: dict[str, PublishedZip] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -503,7 +506,7 @@ class BtsReplica(RequestLog):
             gap = None if self._last_start is None else started - self._last_start
             self._last_start = started
         path = unquote(urlsplit(target).path)
-        if self.cdn_refuses(headers, gap):
+        if self.cdn_refuses(headers, gap) or path in self.refused:
             return self.denied(path)
         if method == "GET" and path in self.challenge:
             with self.lock:
@@ -1050,3 +1053,30 @@ def publish_all(replica: BtsReplica, zips: list[StagedZip], absolute_every: int 
         absolute = absolute_every > 0 and i % absolute_every == absolute_every - 1
         link: LinkStyle = "absolute" if absolute else "relative"
         replica.publish(staged.url_path, staged.path, staged.published, link=link, text=staged.label)
+
+
+# --------------------------------------------------------------------------- hand-made months
+
+
+def month_csv(table: int, year: int, month: int, scale: int = 1, freight_bump: int = 0) -> bytes:
+    """The January 2020 fixture of `table` moved to another month, amounts times `scale` (the three
+    tables stay in agreement); `freight_bump` changes dot1's freight only (content differs, totals agree)."""
+    rows = list(csv.DictReader(io.StringIO((HAND_MADE / f"dot{table}_0120.csv").read_text())))
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\r\n")
+    writer.writeheader()
+    for row in rows:
+        row.update({k: str(int(row[k]) * scale) for k in AMOUNTS})
+        if table == 1 and freight_bump:
+            row["FREIGHT_CHARGES"] = str(int(row["FREIGHT_CHARGES"]) + freight_bump)
+        row.update({"MONTH": f"{month:02d}", "YEAR": str(year)})
+        writer.writerow(row)
+    return out.getvalue().encode()
+
+
+def members(year: int, month: int, folder: str, **kwargs: int) -> dict[str, bytes]:
+    """The three monthly files of a month in `folder/`, named as BTS names them."""
+    return {
+        f"{folder}/dot{t}_{month:02d}{year % 100:02d}.csv": month_csv(t, year, month, **kwargs)
+        for t in (1, 2, 3)
+    }

@@ -5,8 +5,6 @@ its own slow test in test_real_data.py."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 
@@ -14,36 +12,9 @@ import duckdb
 import pytest
 
 from flows.refresh import refresh
-from tests.conftest import FIXTURES
-from tests.replica import RAW_PREFIX, BtsReplica, mac_junk, monthly_zip, serve_bts
+from tests.replica import RAW_PREFIX, BtsReplica, mac_junk, members, month_csv, monthly_zip, serve_bts
 
-TRADE = FIXTURES / "transborder" / "2020"
-AMOUNTS = ("VALUE", "SHIPWT", "FREIGHT_CHARGES")
 PACING = 0.1  # the replica refuses requests closer than this; the client keeps a little more
-
-
-def month_csv(table: int, year: int, month: int, scale: int = 1, freight_bump: int = 0) -> bytes:
-    """The January 2020 fixture of `table` moved to another month, amounts times `scale` (the three
-    tables stay in agreement); `freight_bump` changes dot1's freight only (content differs, totals agree)."""
-    rows = list(csv.DictReader(io.StringIO((TRADE / f"dot{table}_0120.csv").read_text())))
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\r\n")
-    writer.writeheader()
-    for row in rows:
-        row.update({k: str(int(row[k]) * scale) for k in AMOUNTS})
-        if table == 1 and freight_bump:
-            row["FREIGHT_CHARGES"] = str(int(row["FREIGHT_CHARGES"]) + freight_bump)
-        row.update({"MONTH": f"{month:02d}", "YEAR": str(year)})
-        writer.writerow(row)
-    return out.getvalue().encode()
-
-
-def members(year: int, month: int, folder: str, **kwargs: int) -> dict[str, bytes]:
-    """The three monthly files of a month in `folder/`, named as BTS names them."""
-    return {
-        f"{folder}/dot{t}_{month:02d}{year % 100:02d}.csv": month_csv(t, year, month, **kwargs)
-        for t in (1, 2, 3)
-    }
 
 
 def zip_url(year: int, name: str) -> str:

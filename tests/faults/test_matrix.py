@@ -37,6 +37,14 @@ REQUIRED = {
         "huge_line",
     },
     "archive": {"zip_slip", "zip_bomb", "zip_corrupt", "zip_no_csvs"},
+    "publisher": {
+        "cdn_blocks_new_zip",
+        "cdn_refuses_everything",
+        "inbox_drop",
+        "challenge_page",
+        "month_missing",
+        "month_in_two_zips",
+    },
     "process": {"sigkill_build", "sigkill_publish", "concurrent", "analyst_reader"},
     "idempotence": {"idempotent"},
 }
