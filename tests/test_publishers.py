@@ -12,7 +12,17 @@ import duckdb
 import pytest
 
 from flows.refresh import refresh
-from tests.replica import RAW_PREFIX, BtsReplica, mac_junk, members, month_csv, monthly_zip, serve_bts
+from tests.conftest import FIXTURES
+from tests.replica import (
+    RAW_PREFIX,
+    BtsReplica,
+    mac_junk,
+    members,
+    month_csv,
+    monthly_zip,
+    serve_bts,
+    serve_socrata,
+)
 
 PACING = 0.1  # the replica refuses requests closer than this; the client keeps a little more
 
@@ -194,3 +204,40 @@ def test_a_month_posted_later_arrives_the_next_night_alone(bts: BtsReplica, hled
         (date(2020, 3, 1), False),
         (date(2020, 4, 1), True),
     ]
+
+
+def test_the_crossings_csv_is_downloaded_only_when_socrata_says_the_rows_changed(
+    prefect_server, hled_home, monkeypatch
+) -> None:
+    good = (FIXTURES / "crossings_current.csv").read_bytes()
+    with serve_socrata() as socrata:
+        socrata.set_csv(good, 1_700_000_000)
+        monkeypatch.setenv("HLED_URL_BTS_CROSSINGS", socrata.csv_url)
+        monkeypatch.setenv("HLED_MAX_REJECT_SHARE", "0.15")  # the fixture has one conflicting duplicate
+        monkeypatch.setenv("HLED_CHARTS", "0")
+        assert refresh().status == "published"
+        assert len(socrata.downloads()) == 1
+
+        second = refresh()
+        assert (second.status, second.fetches) == ("unchanged", {"bts_crossings": "upstream_unchanged"})
+        assert len(socrata.downloads()) == 1, "rowsUpdatedAt unchanged: the CSV is not downloaded"
+
+        revised = good.replace(b"Feb 2020,Trucks,99,", b"Feb 2020,Trucks,140,")
+        assert revised != good
+        socrata.set_csv(revised, 1_700_086_400)
+        assert refresh().status == "published"
+        assert len(socrata.downloads()) == 2
+        assert q(
+            hled_home,
+            "SELECT value FROM core.fact_crossings WHERE port_code = '2304' AND month = '2020-02-01' "
+            "AND measure = 'trucks'",
+        ) == [(140,)]
+
+        socrata.metadata_status = 500
+        fourth = refresh()
+        assert len(socrata.downloads()) == 3, "metadata unreadable: the CSV is downloaded to compare"
+        assert (fourth.status, fourth.fetches) == ("unchanged", {"bts_crossings": "unchanged"})
+    assert {r.path for r in socrata.requests} == {
+        "/api/views/keg4-3bc2.json",
+        "/api/views/keg4-3bc2/rows.csv?accessType=DOWNLOAD",
+    }
