@@ -8,6 +8,7 @@ and the CSV export. The ZIP builders rebuild the staged TransBorder CSVs into ZI
 
 from __future__ import annotations
 
+import calendar
 import csv
 import gzip
 import hashlib
@@ -63,20 +64,7 @@ SAMPLE_CROSSINGS_CSV = (
 )
 SAMPLE_ROWS_UPDATED_AT = 1743782400  # 2025-04-04, about when Feb 2025 rows were loaded
 LinkStyle = Literal["relative", "absolute", "unlisted"]
-MONTH_NAMES = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
+MONTH_NAMES = tuple(calendar.month_name[1:])
 
 
 # --------------------------------------------------------------------------- request log

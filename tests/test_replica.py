@@ -16,6 +16,7 @@ import pytest
 
 from tests.conftest import SHARED_DATA, requires_shared
 from tests.replica import (
+    CROSSING_COLUMNS,
     INDEX_PATH,
     mac_junk,
     monthly_zip,
@@ -276,18 +277,7 @@ def test_socrata_metadata_carries_rows_updated_at():
         assert meta["name"] == "Border Crossing Entry Data"
         assert meta["rowsUpdatedAt"] == 1767225600
         assert meta["viewLastModified"] >= meta["rowsUpdatedAt"] > meta["createdAt"]
-        assert [c["name"] for c in meta["columns"]] == [
-            "Port Name",
-            "State",
-            "Port Code",
-            "Border",
-            "Date",
-            "Measure",
-            "Value",
-            "Latitude",
-            "Longitude",
-            "Point",
-        ]
+        assert [c["name"] for c in meta["columns"]] == list(CROSSING_COLUMNS)
         socrata.metadata_status = 500
         broken = httpx.get(socrata.metadata_url)
         assert broken.status_code == 500 and broken.json()["error"] is True

@@ -400,7 +400,10 @@ def test_collector_falls_back_to_the_rss_layout(prefect_server, publisher, hled_
     _publish(publisher, page, Reply(200, (SNAPS / "rss_1.xml").read_bytes()), monkeypatch)
     result = collect_wait_times()
     assert (result.feed, result.new_readings, result.rejected) == ("rss", 4, 2)
-    assert "not a JSON document (rule: is_json)" in result.fallback_reason
+    assert "answered an HTML page" in result.fallback_reason and "(rule: is_json)" in result.fallback_reason
+    assert len([r for r in publisher.requests if r["path"] == JSON_PATH]) == 4, (
+        "a failed try, retried 3 times"
+    )
     assert "quarantine" in result.fallback_reason  # the page that came instead is kept
 
 
@@ -412,6 +415,18 @@ def test_collector_names_both_failures_when_nothing_arrives(hled_home, publisher
     assert "cbp_wait_times: neither layout could be collected" in message
     assert f"{JSON_PATH} answered HTTP 404 (rule: http_ok)" in message
     assert f"{RSS_PATH} answered HTTP 404 (rule: http_ok)" in message
+
+
+def test_collector_is_polite_and_backs_off_on_429(hled_home, publisher, monkeypatch) -> None:
+    _publish(publisher, Reply(429, b"slow down", {"Retry-After": "1"}), None, monkeypatch)
+    publisher.queue(JSON_PATH, Reply(200, (SNAPS / "json_1.json").read_bytes()))
+    monkeypatch.setenv("HLED_HTTP_PACING", "0.2")
+    result = collect_once(Settings.from_env())
+    assert (result.feed, result.new_readings) == ("bwtnew", 2)
+    tries = [r for r in publisher.requests if r["path"] == JSON_PATH]
+    assert len(tries) == 2
+    assert all(r["headers"]["User-Agent"].startswith("hled-border/") for r in tries)
+    assert all(r["headers"]["Referer"] == publisher.url("/") for r in tries)
 
 
 @requires_waits

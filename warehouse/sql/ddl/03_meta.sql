@@ -47,7 +47,7 @@ COMMENT ON COLUMN meta.source_files.bytes IS 'Size of the raw file as received, 
 COMMENT ON COLUMN meta.source_files.etag IS 'HTTP ETag the publisher sent, used for the next conditional request';
 COMMENT ON COLUMN meta.source_files.last_modified IS 'HTTP Last-Modified the publisher sent';
 COMMENT ON COLUMN meta.source_files.fetched_at IS 'When the file was fetched or last confirmed unchanged (UTC)';
-COMMENT ON COLUMN meta.source_files.fetch_status IS 'downloaded, mirror (copied from HLED_MIRROR or taken from the inbox), not_modified (HTTP 304), unchanged (same content hash), held (a ZIP already held and checked within HLED_TRANSBORDER_RECHECK_DAYS: not requested) or upstream_unchanged (the publisher''s metadata said the rows had not changed: not downloaded)';
+COMMENT ON COLUMN meta.source_files.fetch_status IS 'downloaded, mirror (copied from HLED_MIRROR), inbox (a ZIP a person put in HLED_HOME/inbox/<source>/), not_modified (HTTP 304), unchanged (same content hash), held (a ZIP already held and checked within HLED_TRANSBORDER_RECHECK_DAYS: not requested) or upstream_unchanged (the publisher''s metadata said the rows had not changed: not downloaded)';
 COMMENT ON COLUMN meta.source_files.layout IS 'Which published layout of the file the parser recognised';
 COMMENT ON COLUMN meta.source_files.rows_read IS 'Data rows in the raw file';
 COMMENT ON COLUMN meta.source_files.rows_loaded IS 'Rows loaded into the core fact after rejects and duplicate collapsing';
