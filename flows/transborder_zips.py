@@ -5,20 +5,25 @@ several ZIPs loaded once (identical) or from the newer publication (different)."
 
 from __future__ import annotations
 
+import json
+import os
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 from pathlib import Path
 
 from flows.archive import ArchiveError, extract_expected
 from flows.fetch import Fetched, file_sha256
 from flows.logs import logger
+from flows.version import code_version
 from transforms.transborder import identify
 
 # every .csv member but Mac resource forks and the repeats that name themselves (ytd, annual)
 CANDIDATE = re.compile(r"(?!\._)(?!dot[123]_ytd_)(?!dot[123]_(?:19|20)\d\d\.csv$).+\.csv")
 REPEATS = re.compile(r"dot[123]_(?:ytd_\d{4}|(?:19|20)\d\d)\.csv")
 NAMED = re.compile(r"(dot[123])_(0[1-9]|1[0-2])(\d{2})\.csv")
+READ_RECORD = "months.json"  # beside a ZIP's extracted files: what was read from them
 IDENTICAL = "identical content: loaded once"
 NEWER = "different content: the newer publication wins"
 
@@ -60,10 +65,59 @@ def named_month(base: str) -> date | None:
     return date(year + (1900 if year >= 90 else 2000), int(match.group(2)), 1)
 
 
+@cache
+def _reading_code() -> str:
+    """Version of the code that opens ZIPs and reads months: a change re-reads every ZIP once."""
+    return code_version("flows", "transforms")
+
+
+def _remembered(fetched: Fetched, folder: Path) -> list[MonthFile] | None:
+    """What an earlier run read from this ZIP (same bytes, same code), if its files are still there."""
+    record = folder / READ_RECORD
+    if not record.exists():
+        return None
+    saved = json.loads(record.read_text())
+    if saved["code"] != _reading_code() or not all((folder / f["file"]).exists() for f in saved["files"]):
+        return None
+    return [
+        MonthFile(
+            f["table"],
+            date.fromisoformat(f["month"]),
+            folder / f["file"],
+            f["sha256"],
+            f["member"],
+            fetched,
+            datetime.fromisoformat(f["published"]),
+        )
+        for f in saved["files"]
+    ]
+
+
+def _remember(folder: Path, found: list[MonthFile]) -> None:
+    files = [
+        {
+            "table": f.table,
+            "month": f.month.isoformat(),
+            "file": f.path.name,
+            "sha256": f.sha256,
+            "member": f.member,
+            "published": f.published.isoformat(),
+        }
+        for f in found
+    ]
+    tmp = folder / f".{READ_RECORD}.tmp"
+    tmp.write_text(json.dumps({"code": _reading_code(), "files": files}))
+    os.replace(tmp, folder / READ_RECORD)
+
+
 def month_files(fetched: Fetched, extract_root: Path, source: str) -> list[MonthFile]:
-    """Every monthly dot1/dot2/dot3 file in one ZIP, each with the month its rows hold."""
+    """Every monthly dot1/dot2/dot3 file in one ZIP, each with the month its rows hold. A ZIP read
+    before (same bytes, same code) is not opened again: what was read is remembered beside its files."""
     log = logger()
     folder = extract_root / fetched.sha256[:16]
+    remembered = _remembered(fetched, folder)
+    if remembered is not None:
+        return remembered
     try:
         extracted = extract_expected(Path(fetched.path), folder, CANDIDATE)
     except ArchiveError as exc:  # name the source and URL, not only the kept file
@@ -119,6 +173,7 @@ def month_files(fetched: Fetched, extract_root: Path, source: str) -> list[Month
                 f"{month:%Y-%m}",
             )
         found.append(MonthFile(identity.table, month, path, file_sha256(path), member, fetched, published))
+    _remember(folder, found)
     return found
 
 
