@@ -20,11 +20,15 @@ import httpx
 
 from flows.errors import SourceError
 from flows.logs import logger
-from flows.polite import HttpPolicy, TransientFetchError, paced, request_headers, with_retries
+from flows.polite import (  # TransientFetchError: callers catch it from here, where it is raised
+    HttpPolicy,
+    TransientFetchError,
+    paced,
+    request_headers,
+    with_retries,
+)
 from transforms.errors import SchemaDriftError
 from transforms.rawfile import match_layout
-
-__all__ = ["TransientFetchError", "Target", "Fetched", "fetch_source", "last_fetch"]
 
 CHUNK = 1 << 20
 HINT = "set HLED_MIRROR=DIR to refresh offline from a directory laid out like shared/data"
