@@ -111,7 +111,7 @@ class Settings:
             delays = tuple(float(x) for x in get("HLED_RETRY_DELAYS").split(",") if x.strip())
         except ValueError:
             raise SettingsError(
-                f"HLED_RETRY_DELAYS={get('HLED_RETRY_DELAYS')!r} must be numbers like 2,5,15"
+                f"HLED_RETRY_DELAYS={get('HLED_RETRY_DELAYS')!r} must be numbers like 3,9,27"
             ) from None
         wanted = get("HLED_SOURCES")
         sources = (
