@@ -302,18 +302,18 @@ def _download(
 ) -> Fetched:
     """One try: a paced, conditional GET streamed to a temporary file, checked, then stored."""
     url, source = target.url, target.source
-    request_headers_ = {**request_headers(url), "Accept": "text/csv, application/zip, */*"}
+    headers = {**request_headers(url), "Accept": "text/csv, application/zip, */*"}
     if previous is not None and previous.url == url:
         if previous.etag:
-            request_headers_["If-None-Match"] = previous.etag
+            headers["If-None-Match"] = previous.etag
         if previous.last_modified:
-            request_headers_["If-Modified-Since"] = previous.last_modified
+            headers["If-Modified-Since"] = previous.last_modified
     tmp = _temp_file(raw_dir, source)
     try:
         with (
             paced(url, policy.pacing),
             http_client(policy.timeout) as client,
-            client.stream("GET", url, headers=request_headers_) as response,
+            client.stream("GET", url, headers=headers) as response,
         ):
             status = response.status_code
             if status == 304 and previous is not None:

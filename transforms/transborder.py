@@ -10,6 +10,7 @@ from pathlib import Path
 
 import polars as pl
 
+from transforms.errors import SchemaDriftError
 from transforms.rawfile import (
     REJECT_SCHEMA,
     first_line,
@@ -261,27 +262,29 @@ def identify(path: Path) -> Identity:
     rows whose period cannot be read are left to the parser, which rejects them with their line."""
     header = [c.strip() for c in first_line(read_head(path)).split(",")]
     for table, layouts in LAYOUTS.items():
-        for layout, columns in layouts.items():
-            if tuple(header) == columns or sorted(header) == sorted(columns):
-                if layout != "monthly":
-                    return Identity(table, layout, ())
-                try:
-                    period_text = pl.read_csv(
-                        path, columns=["MONTH", "YEAR"], infer_schema=False, encoding="utf8-lossy"
-                    )
-                except pl.exceptions.PolarsError:  # the parser will say what is wrong, with the line
-                    return Identity(table, layout, ())
-                periods = (
-                    period_text.select(
-                        pl.date(
-                            pl.col("YEAR").str.strip_chars().cast(pl.Int32, strict=False),
-                            pl.col("MONTH").str.strip_chars().cast(pl.Int8, strict=False),
-                            1,
-                        ).alias("month")
-                    )
-                    .drop_nulls()
-                    .unique()
-                    .sort("month")
-                )
-                return Identity(table, layout, tuple(periods["month"].to_list()))
+        try:
+            layout = match_layout(header, layouts, path.name)
+        except SchemaDriftError:
+            continue
+        if layout != "monthly":
+            return Identity(table, layout, ())
+        try:
+            period_text = pl.read_csv(
+                path, columns=["MONTH", "YEAR"], infer_schema=False, encoding="utf8-lossy"
+            )
+        except pl.exceptions.PolarsError:  # the parser will say what is wrong, with the line
+            return Identity(table, layout, ())
+        periods = (
+            period_text.select(
+                pl.date(
+                    pl.col("YEAR").str.strip_chars().cast(pl.Int32, strict=False),
+                    pl.col("MONTH").str.strip_chars().cast(pl.Int8, strict=False),
+                    1,
+                ).alias("month")
+            )
+            .drop_nulls()
+            .unique()
+            .sort("month")
+        )
+        return Identity(table, layout, tuple(periods["month"].to_list()))
     return Identity(None, None, ())
