@@ -5,6 +5,7 @@ trade type (they do in BTS's data); a month missing from a table is a coverage g
 from __future__ import annotations
 
 from datetime import date, datetime
+from pathlib import Path
 
 import polars as pl
 
@@ -81,3 +82,32 @@ def cross_table_mismatches(totals: pl.DataFrame) -> pl.DataFrame:
     tables = [c for c in totals.columns if c.startswith("dot")]
     present = [pl.col(t) for t in tables]
     return totals.filter(pl.max_horizontal(present) != pl.min_horizontal(present))
+
+
+def totals_rule(source: str, totals: dict[str, list[Path]]) -> list[str]:
+    """The cross-table rule over a source's parsed totals (Parquet per table): raises ValidationFailed
+    when the tables disagree; returns the coverage gaps ("all tables YYYY-MM", "dot2 YYYY-MM")."""
+    from expectations.runner import ValidationFailed
+
+    frames = {
+        table: pl.concat([pl.read_parquet(p) for p in paths]) for table, paths in totals.items() if paths
+    }
+    if not frames:
+        return []
+    merged = table_totals(frames)
+    mismatches = cross_table_mismatches(merged)
+    if mismatches.height:
+        first = mismatches.row(0, named=True)
+        raise ValidationFailed(
+            f"{source}: tables disagree on total value for {mismatches.height} "
+            f"month/country/direction groups (rule: cross_table_totals); first: {first}"
+        )
+    on_hand = set(merged["month"].to_list())
+    span = pl.date_range(min(on_hand), max(on_hand), "1mo", eager=True).to_list()
+    gaps = [f"all tables {month:%Y-%m}" for month in span if month not in on_hand]
+    for table in totals:
+        if table not in merged.columns:
+            continue
+        for month in merged.filter(pl.col(table).is_null())["month"].unique().sort().to_list():
+            gaps.append(f"{table} {month:%Y-%m}")
+    return gaps

@@ -101,6 +101,14 @@ def refresh(
     out.print(f"warehouse: {summary.warehouse}", soft_wrap=True)
     if summary.charts_written:
         out.print(f"charts: {summary.charts_written} files under {settings.exports_dir}")
+    for name, failure in summary.stale.items():  # the last lines, so a scheduler's mail shows them
+        err.print(
+            f"[red]stale:[/red] {name} failed at {failure.stage}; its last published data is kept "
+            f"(exit status {summary.exit_code}): {failure.message}",
+            soft_wrap=True,
+        )
+    if summary.exit_code:
+        raise typer.Exit(summary.exit_code)
 
 
 @app.command()

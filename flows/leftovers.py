@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flows.archive import remove_path
+from flows.cache import half_written
 from flows.fetch import prune_partials
 
 BUILT_NAME = "warehouse.duckdb.tmp"  # the build task's target inside the build directory
@@ -24,9 +25,12 @@ def clean_leftovers(raw_dir: Path, build_dir: Path) -> list[str]:
     staged = [*raw_dir.glob("*/extracted/.*.partial-*"), *raw_dir.glob("*/extracted/.*.old-*")]
     if staged:
         found.append(f"{len(staged)} half-extracted archives")
-    caches = list(build_dir.glob("parsed/*/*.tmp"))
+    caches = half_written(build_dir)
     if caches:
-        found.append(f"{len(caches)} half-written parse caches")
-    for path in [*built, *staged, *caches]:
+        found.append(f"{len(caches)} half-written caches")
+    old = [p for p in (build_dir / "parsed",) if p.exists()]  # the parse cache before build/cache
+    if old:
+        found.append("the parse cache of an earlier version (build/parsed)")
+    for path in [*built, *staged, *caches, *old]:
         remove_path(path)
     return found

@@ -1,5 +1,7 @@
-"""The source registry: each source declared once — publisher, how its files are collected, and per
-table the headers that prove a file is right, the parser, the GX suite and the core table it feeds."""
+"""The source registry: each source declared once — publisher, how its files are collected, per table
+the headers that prove a file is right, the parser, the GX suite and the core table it feeds, and what
+the build takes from it: its dimension tables, its share of core.dim_port, its totals rule, the months
+its chart footers report and the marts built from it. The flow and the build read only this."""
 
 from __future__ import annotations
 
@@ -9,13 +11,18 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+import polars as pl
+
 from expectations import crossings as crossings_suite
 from expectations import schedule_d as schedule_d_suite
 from expectations import transborder as transborder_suite
+from expectations.batches import SuiteSpec
 from flows.collect import collect_single, collect_transborder
 from flows.errors import SourceError
 from flows.socrata import rows_updated_at
-from transforms import crossings, schedule_d, transborder
+from transforms import crossings, schedule_d, trade_codes, transborder
+from transforms.parsed import Parser, ParseResult
+from transforms.wait_times import crossing_dimension
 
 
 @dataclass(frozen=True)
@@ -23,12 +30,25 @@ class Table:
     """One kind of file a source delivers and where its rows go."""
 
     layouts: dict[str, tuple[str, ...]]  # accepted headers by layout name
-    parse: Callable[[Path, str], Any]  # (path, label) -> object with clean, rejects, layout, rows_read
-    suite: Callable[..., Any]  # (previous_rows, min_row_ratio, today) -> GX ExpectationSuite
+    parse: Parser
+    suite: SuiteSpec
     core_table: str
-    # the suite also depends on the last published load and today's month (row count, month bound),
-    # so a file's validation is redone when those change; otherwise it holds for the file's bytes
-    history: bool = False
+
+
+@dataclass(frozen=True)
+class PortRole:
+    """A source's share of core.dim_port, which several sources build together: `land` ports (with names
+    and places), more port `codes`, or `names` for codes. `read` takes the clean Parquet of `tables`;
+    `published` is the SQL that gives the same from the published warehouse when the source is stale."""
+
+    kind: str
+    tables: tuple[str, ...]
+    read: Callable[[list[Path]], pl.DataFrame]
+    published: str
+
+
+def _no_dimensions() -> dict[str, pl.DataFrame]:
+    return {}
 
 
 @dataclass(frozen=True)
@@ -43,6 +63,20 @@ class Source:
     kind: str = "csv"  # what a single-file source downloads: csv or xls
     # (url, source name, HttpPolicy) -> the publisher's version of the data, asked before downloading
     upstream_version: Callable[..., str | None] | None = None
+    dimensions: Callable[[], dict[str, pl.DataFrame]] = _no_dimensions  # code-list tables it brings
+    ports: tuple[PortRole, ...] = ()
+    # (source, {table: totals Parquet files}) -> coverage gaps; raises ValidationFailed when tables disagree
+    totals_rule: Callable[[str, dict[str, list[Path]]], list[str]] | None = None
+    vintage: tuple[str, str] = ("", "month")  # core table and month expression the chart footers report
+    marts: tuple[str, ...] = ()  # marts built from it: a chart names its source through the marts it reads
+    extra_core_tables: tuple[str, ...] = ()  # core tables filled other than from `tables`
+    # a source not collected as files (the wait-times history) loads itself: (source, settings) -> SourceLoad
+    load: Callable[..., Any] | None = None
+
+    @property
+    def core_tables(self) -> tuple[str, ...]:
+        """Every core table this source fills (what is kept from the last published file when it fails)."""
+        return (*(t.core_table for t in self.tables.values()), *self.extra_core_tables)
 
     def mirror_file(self, mirror: Path | None) -> Path | None:
         """The file standing in for the publisher inside a mirror directory, if any."""
@@ -55,8 +89,26 @@ class Source:
         raise SourceError(f"{self.name}: HLED_MIRROR={mirror} has none of: {tried}")
 
 
-def _parse_trade(table: str, path: Path, label: str) -> transborder.ParsedTrade:
+def _parse_trade(table: str, path: Path, label: str) -> ParseResult:
     return transborder.parse_transborder(path, table, label)
+
+
+def _land_ports(paths: list[Path]) -> pl.DataFrame:
+    return crossings.port_dimension(pl.read_parquet(paths[0]))
+
+
+def _schedule_d_names(paths: list[Path]) -> pl.DataFrame:
+    return pl.read_parquet(paths[0]).select("port_code", "port_name")
+
+
+def _trade_dimensions() -> dict[str, pl.DataFrame]:
+    return {
+        "core.dim_mode": trade_codes.mode_dimension(),
+        "core.dim_commodity": trade_codes.commodity_dimension(),
+        "core.dim_trade_type": trade_codes.trade_type_dimension(),
+        "core.dim_country": trade_codes.country_dimension(),
+        "core.dim_region": trade_codes.region_dimension(),
+    }
 
 
 BTS_CROSSINGS = Source(
@@ -72,13 +124,24 @@ BTS_CROSSINGS = Source(
         "crossings": Table(
             layouts=crossings.LAYOUTS,
             parse=crossings.parse_crossings,
-            suite=crossings_suite.build_suite,
+            suite=SuiteSpec(crossings_suite.build_suite, history=True),
             core_table="core.fact_crossings",
-            history=True,
         )
     },
     collect=collect_single,
     upstream_version=rows_updated_at,
+    dimensions=lambda: {"core.dim_measure": crossings.measure_dimension()},
+    ports=(PortRole("land", ("crossings",), _land_ports, "SELECT * FROM core.dim_port WHERE is_land_port"),),
+    vintage=("core.fact_crossings", "month"),
+    marts=(
+        "port_month",
+        "port_group_month",
+        "trade_value_per_truck",
+        "truck_idle",
+        "hled_scorecard",
+        "port_concentration",
+        "people_flows",
+    ),
 )
 
 TRANSBORDER = Source(
@@ -91,7 +154,7 @@ TRANSBORDER = Source(
         table: Table(
             layouts=transborder.LAYOUTS[table],
             parse=partial(_parse_trade, table),
-            suite=partial(transborder_suite.build_suite, table),
+            suite=SuiteSpec(partial(transborder_suite.build_suite, table)),
             core_table=core,
         )
         for table, core in (
@@ -101,6 +164,27 @@ TRANSBORDER = Source(
         )
     },
     collect=collect_transborder,
+    dimensions=_trade_dimensions,
+    ports=(
+        PortRole(
+            "codes",
+            ("dot1", "dot3"),
+            transborder.trade_ports,
+            "SELECT port_code FROM core.fact_trade_port "
+            "UNION SELECT port_code FROM core.fact_trade_port_commodity",
+        ),
+    ),
+    totals_rule=transborder_suite.totals_rule,
+    vintage=("core.fact_trade_port", "month"),
+    marts=(
+        "trade_port_month",
+        "trade_value_per_truck",
+        "mode_share",
+        "priority_sector_trade",
+        "coverage",
+        "hled_scorecard",
+        "port_concentration",
+    ),
 )
 
 SCHEDULE_D = Source(
@@ -113,15 +197,27 @@ SCHEDULE_D = Source(
         "ports": Table(
             layouts=schedule_d.LAYOUTS,
             parse=schedule_d.parse_schedule_d,
-            suite=schedule_d_suite.build_suite,
+            suite=SuiteSpec(schedule_d_suite.build_suite),
             core_table="core.ref_schedule_d_port",
         )
     },
     collect=collect_single,
     kind="xls",
+    ports=(
+        PortRole(
+            "names",
+            ("ports",),
+            _schedule_d_names,
+            "SELECT port_code, port_name FROM core.ref_schedule_d_port",
+        ),
+    ),
 )
 
-SOURCES: dict[str, Source] = {s.name: s for s in (BTS_CROSSINGS, TRANSBORDER, SCHEDULE_D)}
+
+def _load_wait_history(source: Source, settings: Any) -> Any:
+    from flows.wait_times import load_wait_history  # the collector's module imports this registry
+
+    return load_wait_history(source, settings)
 
 
 @dataclass(frozen=True)
@@ -149,4 +245,20 @@ WAIT_TIMES = Feed(
     fallback_mirror_path="cbp_wait_times/brownsville_bwt_rss_sample_latest.xml",
 )
 FEEDS: dict[str, Feed] = {WAIT_TIMES.name: WAIT_TIMES}
+
+WAIT_HISTORY = Source(
+    name=WAIT_TIMES.name,
+    title=WAIT_TIMES.title,
+    publisher=WAIT_TIMES.publisher,
+    url=WAIT_TIMES.url,
+    mirror_paths=(),
+    tables={},
+    collect=collect_single,
+    dimensions=lambda: {"core.dim_wait_crossing": crossing_dimension()},
+    vintage=("core.fact_wait_times", "date_trunc('month', observed_local)::DATE"),
+    marts=("wait_times_port_hour", "wait_times_port_month", "truck_idle"),
+    extra_core_tables=("core.fact_wait_times", "core.fact_wait_time_profile"),
+    load=_load_wait_history,
+)
+SOURCES: dict[str, Source] = {s.name: s for s in (BTS_CROSSINGS, TRANSBORDER, SCHEDULE_D, WAIT_HISTORY)}
 URL_NAMES = frozenset({*SOURCES, *FEEDS, *(f.fallback_name for f in FEEDS.values())})  # HLED_URL_<NAME>

@@ -193,3 +193,20 @@ def choose(files: list[MonthFile]) -> tuple[list[MonthFile], list[Choice]]:
                 decision = IDENTICAL if other.sha256 == winner.sha256 else NEWER
                 choices.append(Choice(key, winner, other, decision))
     return kept, choices
+
+
+def choice_row(choice: Choice) -> dict:
+    """The meta.file_choices row of a choice (the run id is added by the run)."""
+    return {
+        "source": choice.kept.archive.source,
+        "file_key": choice.file_key,
+        "decision": choice.decision,
+        "kept_url": choice.kept.archive.url,
+        "kept_member": choice.kept.member,
+        "kept_sha256": choice.kept.sha256,
+        "kept_written": choice.kept.published,
+        "dropped_url": choice.dropped.archive.url,
+        "dropped_member": choice.dropped.member,
+        "dropped_sha256": choice.dropped.sha256,
+        "dropped_written": choice.dropped.published,
+    }

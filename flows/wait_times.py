@@ -9,7 +9,7 @@ import os
 import tarfile
 import tempfile
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import polars as pl
@@ -18,10 +18,12 @@ from prefect.cache_policies import NO_CACHE
 
 from expectations.runner import LINE_COLUMN, ValidationFailed, failure_message, validate_frame
 from expectations.wait_times import build_suite
+from flows.cache import StageCache, digest
 from flows.errors import SourceError
 from flows.fetch import Fetched, Target, fetch_source
+from flows.outcome import SourceLoad
 from flows.settings import Settings
-from flows.sources import WAIT_TIMES, Feed
+from flows.sources import WAIT_TIMES, Feed, Source
 from flows.version import code_version
 from transforms.errors import ParseError
 from transforms.wait_times import PROFILE_LAYOUTS, crossings, latest_readings, parse_profile, parse_snapshot
@@ -197,38 +199,29 @@ def backfill(settings: Settings, path: Path, port_number: str) -> tuple[int, int
     return loaded, profile.rejects.height, profile.dropped_lanes
 
 
-@dataclass(frozen=True)
-class WaitInputs:
-    """The wait-times history as one build loads it, validated."""
-
-    export: wait_history.HistoryExport
-    readings: pl.DataFrame
-    validations: list[dict]
-
-
 @task(name="wait times history", cache_policy=NO_CACHE)
-def wait_history_task(settings: Settings) -> WaitInputs | None:
-    """Copy the wait-times history for this build and validate its readings (GX), once per content."""
+def load_wait_history(source: Source, settings: Settings) -> SourceLoad:
+    """The refresh's load of the wait-times history: copy it for this build and validate its readings
+    (GX), once per content and code. An empty load when nothing was collected yet."""
     log = get_run_logger()
+    load = SourceLoad(source.name)
     export = wait_history.export(settings.wait_history, settings.build_dir / "wait_times")
     if export is None:
-        return None
+        return load
     readings = latest_readings(pl.read_parquet(export.readings))
-    validations: list[dict] = []
-    marker = export.readings.with_name(f"validated-{export.fingerprint[:16]}-{code_version('expectations')}")
-    if readings.height and not marker.exists():
+    cache = StageCache(settings.build_dir / "cache", "validate")
+    key = digest(export.fingerprint, code_version("expectations"))
+    if readings.height and not cache.marked(source.name, key):
         frame = readings.with_row_index(LINE_COLUMN, offset=1)
         report = validate_frame(
-            frame, build_suite(date.today()), settings.docs_dir / "data_docs", WAIT_TIMES.name
+            frame, build_suite(date.today()), settings.docs_dir / "data_docs", source.name
         )
         if not report.success:
             raise ValidationFailed(
-                failure_message(report, f"{WAIT_TIMES.name} history {settings.wait_history} (row = reading)")
+                failure_message(report, f"{source.name} history {settings.wait_history} (row = reading)")
             )
-        for old in export.readings.parent.glob("validated-*"):
-            old.unlink()
-        marker.touch()
-        validations = [{**r, "suite": report.suite, "source": WAIT_TIMES.name} for r in report.results]
+        cache.mark(source.name, key)
+        load.validations = [{**r, "suite": report.suite, "source": source.name} for r in report.results]
     log.info(
         "wait times history: %d readings (%d lane updates), %d profile rows, %d rejects, %d snapshots",
         export.reading_count,
@@ -237,4 +230,35 @@ def wait_history_task(settings: Settings) -> WaitInputs | None:
         export.reject_count,
         export.snapshots,
     )
-    return WaitInputs(export, readings, validations)
+    load.fetch = f"history of {export.snapshots} snapshots"
+    load.core = {"core.fact_wait_times": readings, "core.fact_wait_time_profile": export.profiles}
+    load.source_files = [
+        {
+            "source": source.name,
+            "file_key": "history",
+            "url": settings.url_for(source.name, source.url),
+            "path": str(settings.wait_history),
+            "sha256": export.fingerprint,
+            "bytes": settings.wait_history.stat().st_size,
+            "fetched_at": export.last_collected or datetime.now(UTC),
+            "fetch_status": f"{export.snapshots} snapshots collected",
+            "layout": "bwt_history",
+            "rows_read": export.reading_count + export.profile_count,
+            "rows_loaded": readings.height + export.profile_count,
+            "rows_rejected": export.reject_count,
+            "parse_status": "collected",
+        }
+    ]
+    load.rejects = [
+        pl.read_parquet(export.rejects).select(
+            pl.lit(source.name).alias("source"),
+            pl.col("file_sha256").alias("file"),
+            "line",
+            "rule",
+            "reason",
+            "raw",
+        )
+    ]
+    load.rows = readings.height + export.profile_count
+    load.rejected = export.reject_count
+    return load

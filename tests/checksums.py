@@ -40,3 +40,14 @@ def checksums(
         return found
     finally:
         con.close()
+
+
+# columns that say when and in what state a file was built, not what data it holds
+BUILD_STATE = {"refreshed_at", "status", "stale_since", "stale_reason"}
+
+
+def data_checksums(path: Path) -> dict[str, tuple[int, int]]:
+    """Checksums of the data an analyst reads (core and marts), leaving out when and in what state the
+    file was built: two files with equal results hold the same facts, dimensions and marts."""
+    found = checksums(path, {"*": BUILD_STATE})
+    return {k: v for k, v in found.items() if not k.startswith("meta.")}

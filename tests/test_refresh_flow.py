@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import duckdb
 import pytest
 
 from expectations.runner import ValidationFailed
-from flows.errors import SourceError
 from flows.fetch import NotDataError
 from flows.refresh import refresh
+from tests.checksums import data_checksums
 from tests.conftest import FIXTURES, Reply, sha256
 from transforms.errors import ParseError, SchemaDriftError
 
@@ -164,38 +165,46 @@ HTML = b"<html><head><title>Error</title></head><body>Service unavailable</body>
     ],
     ids=["truncated", "html", "renamed-column", "negative-value"],
 )
-def test_bad_input_fails_and_leaves_the_published_warehouse_untouched(
+def test_bad_input_marks_the_source_stale_and_keeps_its_published_data(
     prefect_server, served, hled_home, monkeypatch, body, error, rules
 ) -> None:
     monkeypatch.setenv("HLED_CHARTS", "0")
     served.queue(PATH, Reply(200, GOOD), Reply(200, body))
     assert refresh().status == "published"
     warehouse = hled_home / "warehouse.duckdb"
-    before = sha256(warehouse)
-    with pytest.raises(error) as info:
-        refresh()
-    message = str(info.value)
-    assert "bts_crossings" in message
+    before = data_checksums(warehouse)
+    summary = refresh()
+    assert summary.status == "published" and summary.exit_code == 3
+    failure = summary.stale["bts_crossings"]
+    assert failure.error == error.__name__
+    assert "bts_crossings" in failure.message
     for rule in rules:
-        assert rule in message
-    assert sha256(warehouse) == before
+        assert rule in failure.message
+    assert data_checksums(warehouse) == before, "nothing of the bad file is published"
     assert query(hled_home, "SELECT count(*) FROM core.fact_crossings") == [(16,)]
+    assert query(hled_home, "SELECT state, reason FROM meta.source_status") == [("stale", failure.message)]
     kept = [p.read_bytes() for p in (hled_home / "raw" / "bts_crossings").rglob("*.csv")]
     assert body in kept, "the bad download is kept for inspection"
     log = (hled_home / "runs.jsonl").read_text().splitlines()
-    assert '"status": "failed"' in log[-1] and error.__name__ in log[-1]
+    assert '"status": "published"' in log[-1] and "stale: bts_crossings" in log[-1]
 
 
 def test_unreachable_publisher_names_url_and_mirror(prefect_server, served, hled_home, monkeypatch) -> None:
     monkeypatch.setenv("HLED_CHARTS", "0")
     served.queue(PATH, Reply(200, GOOD))
     assert refresh().status == "published"
-    before = sha256(hled_home / "warehouse.duckdb")
+    before = data_checksums(hled_home / "warehouse.duckdb")
     monkeypatch.setenv("HLED_URL_BTS_CROSSINGS", "http://127.0.0.1:9/rows.csv")
     monkeypatch.setenv("HLED_HTTP_RETRIES", "1")
-    with pytest.raises(SourceError, match=r"cannot reach http://127.0.0.1:9/rows.csv.*HLED_MIRROR"):
-        refresh()
-    assert sha256(hled_home / "warehouse.duckdb") == before
+    failure = refresh().stale["bts_crossings"]
+    assert failure.error == "TransientFetchError"
+    assert re.search(r"cannot reach http://127.0.0.1:9/rows.csv.*HLED_MIRROR", failure.message)
+    assert (failure.stage, failure.rule, failure.file) == (
+        "fetch",
+        "reachable",
+        "http://127.0.0.1:9/rows.csv",
+    )
+    assert data_checksums(hled_home / "warehouse.duckdb") == before
 
 
 def test_a_file_that_failed_is_not_revalidated_by_its_etag(
@@ -209,10 +218,11 @@ def test_a_file_that_failed_is_not_revalidated_by_its_etag(
         Reply(200, GOOD, {"ETag": '"good"'}),
     )
     assert refresh().status == "published"
-    with pytest.raises(ParseError):
-        refresh()
-    assert refresh().status == "unchanged"
+    assert refresh().stale["bts_crossings"].rule == "file_complete"
+    recovered = refresh()
+    assert recovered.status == "published" and not recovered.stale, "a recovered source is published again"
     assert served.requests[-1]["headers"]["If-None-Match"] == '"good"'
+    assert query(hled_home, "SELECT state, stage FROM meta.source_status") == [("current", None)]
 
 
 def test_reused_parse_still_obeys_the_reject_budget(prefect_server, served, hled_home, monkeypatch) -> None:
@@ -220,8 +230,9 @@ def test_reused_parse_still_obeys_the_reject_budget(prefect_server, served, hled
     served.queue(PATH, Reply(200, GOOD))
     assert refresh().status == "published"
     monkeypatch.setenv("HLED_MAX_REJECT_SHARE", "0.01")
-    with pytest.raises(ParseError, match=r"1 of 18 rows rejected.*rule: reject_share"):
-        refresh(force=True)
+    failure = refresh(force=True).stale["bts_crossings"]
+    assert failure.error == "ParseError"
+    assert re.search(r"1 of 18 rows rejected.*rule: reject_share", failure.message)
 
 
 def test_second_refresh_at_once_is_refused_and_leftovers_are_cleaned(

@@ -3,11 +3,11 @@ one canonical frame of inbound crossings by port, month and measure, plus reject
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
 
+from transforms.parsed import ParseResult
 from transforms.rawfile import REJECT_SCHEMA, first_problem, match_layout, read_text_csv
 
 _BASE = ("Port Name", "State", "Port Code", "Border", "Date", "Measure", "Value")
@@ -132,16 +132,6 @@ def port_dimension(clean: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-@dataclass(frozen=True)
-class Parsed:
-    """A clean frame and the rows that were kept out of it, each with its line and reason."""
-
-    clean: pl.DataFrame
-    rejects: pl.DataFrame
-    layout: str
-    rows_read: int
-
-
 def _snake(col: str) -> pl.Expr:
     return pl.col(col).str.strip_chars().str.to_lowercase().str.replace_all(r"[^a-z0-9]+", "_")
 
@@ -168,7 +158,7 @@ def _point(col: str, index: int) -> pl.Expr:
     )
 
 
-def parse_crossings(path: Path, name: str | None = None) -> Parsed:
+def parse_crossings(path: Path, name: str | None = None) -> ParseResult:
     """Parse one raw crossings file; rows that cannot be typed become rejects with their line."""
     label = name or path.name
     raw = read_text_csv(path, label)
@@ -234,7 +224,7 @@ def parse_crossings(path: Path, name: str | None = None) -> Parsed:
     good = typed.filter(pl.col("_rule").is_null())
     clean, dup_rejects = _resolve_duplicates(good)
     rejects = pl.concat([bad, dup_rejects]).sort("line").cast(REJECT_SCHEMA)  # type: ignore[arg-type]
-    return Parsed(
+    return ParseResult(
         clean=clean.select(list(CLEAN_SCHEMA)).cast(CLEAN_SCHEMA).sort(KEY),  # type: ignore[arg-type]
         rejects=rejects,
         layout=layout,

@@ -4,12 +4,12 @@ trade of unknown port within a district."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
 
 from transforms.errors import ParseError, SchemaDriftError
+from transforms.parsed import ParseResult
 from transforms.rawfile import REJECT_SCHEMA
 
 SHEET = "Port"
@@ -21,14 +21,6 @@ CLEAN_SCHEMA: dict[str, pl.DataType] = {
     "district_name": pl.String(),
     "source_line": pl.Int64(),
 }
-
-
-@dataclass(frozen=True)
-class ParsedPorts:
-    clean: pl.DataFrame
-    rejects: pl.DataFrame
-    layout: str
-    rows_read: int
 
 
 def _code(value: object) -> str:
@@ -46,7 +38,7 @@ def _title(name: str) -> str:
     return name.strip().title()
 
 
-def parse_schedule_d(path: Path, name: str | None = None) -> ParsedPorts:
+def parse_schedule_d(path: Path, name: str | None = None) -> ParseResult:
     """Ports and districts from the workbook's Port sheet (row numbers are 1-based sheet rows)."""
     import xlrd
     import xlrd.compdoc
@@ -92,7 +84,7 @@ def parse_schedule_d(path: Path, name: str | None = None) -> ParsedPorts:
     clean = pl.DataFrame(rows, schema=CLEAN_SCHEMA, orient="row").unique(
         "port_code", keep="first", maintain_order=True
     )
-    return ParsedPorts(
+    return ParseResult(
         clean=clean,
         rejects=pl.DataFrame(rejects, schema=REJECT_SCHEMA, orient="row"),
         layout="codes_all_xls",

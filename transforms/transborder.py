@@ -11,6 +11,7 @@ from pathlib import Path
 import polars as pl
 
 from transforms.errors import SchemaDriftError
+from transforms.parsed import ParseResult
 from transforms.rawfile import (
     REJECT_SCHEMA,
     first_line,
@@ -90,17 +91,6 @@ _RAW_NAME = {
 _REQUIRED_CODES = {"port_code", "us_state", "commodity"}
 
 
-@dataclass(frozen=True)
-class ParsedTrade:
-    """A clean frame of one table and the rows kept out of it, each with its line and reason."""
-
-    table: str
-    clean: pl.DataFrame
-    rejects: pl.DataFrame
-    layout: str
-    rows_read: int
-
-
 def clean_schema(table: str) -> dict[str, pl.DataType]:
     """Column types of the clean frame of `table`."""
     schema: dict[str, pl.DataType] = {"month": pl.Date(), "year": pl.Int32()}
@@ -120,7 +110,7 @@ def _integer(col: str) -> pl.Expr:
     return pl.col(col).str.strip_chars().cast(pl.Int64, strict=False)
 
 
-def parse_transborder(path: Path, table: str, name: str | None = None) -> ParsedTrade:
+def parse_transborder(path: Path, table: str, name: str | None = None) -> ParseResult:
     """Parse one dot1/dot2/dot3 file (monthly or annual layout); rows whose numbers or period cannot
     be read, or that lack a required code, become rejects with their line."""
     label = name or path.name
@@ -207,8 +197,7 @@ def parse_transborder(path: Path, table: str, name: str | None = None) -> Parsed
     )
     schema = clean_schema(table)
     clean = typed.filter(pl.col("_rule").is_null()).select(list(schema)).cast(schema)  # type: ignore[arg-type]
-    return ParsedTrade(
-        table=table,
+    return ParseResult(
         clean=clean,
         rejects=rejects.cast(REJECT_SCHEMA),  # type: ignore[arg-type]
         layout=layout,

@@ -14,7 +14,7 @@ from warehouse import indicators
 from warehouse.db import connect, rows, run, scalar
 from warehouse.errors import WarehouseError
 
-META_TABLES = ("runs", "source_files", "validations", "rejects", "revisions", "file_choices")
+META_TABLES = ("runs", "source_files", "validations", "rejects", "revisions", "file_choices", "source_status")
 # meta tables whose history is carried from one published file to the next
 HISTORY_TABLES = ("runs", "source_files", "validations", "revisions")
 REVISED_TABLES = ("fact_crossings", "fact_trade_port", "fact_trade_port_commodity")
@@ -31,6 +31,9 @@ class BuildInput:
     rejects: pl.DataFrame
     run_id: str = "unknown"
     file_choices: pl.DataFrame = field(default_factory=pl.DataFrame)
+    source_status: pl.DataFrame = field(default_factory=pl.DataFrame)
+    kept_sources: tuple[str, ...] = ()  # stale sources: their rejects and file choices are carried over
+    vintages: list[str] = field(default_factory=list)  # INSERTs of marts.data_vintage, one per source
 
 
 def sql_files(folder: str) -> list[tuple[str, str]]:
@@ -93,24 +96,45 @@ def derive(con: duckdb.DuckDBPyConnection) -> None:
         raise WarehouseError(f"computing the indicators (warehouse/indicators.py) failed: {exc}") from exc
 
 
+def _shared_columns(con: duckdb.DuckDBPyConnection, table: str) -> str:
+    """The columns meta.`table` has both here and in the attached previous file, quoted, comma-separated."""
+    cols = rows(
+        con,
+        """SELECT n.column_name FROM duckdb_columns() n JOIN duckdb_columns() o
+           ON o.column_name = n.column_name
+           WHERE n.database_name = current_database() AND n.schema_name = 'meta'
+             AND n.table_name = ? AND o.database_name = 'prev'
+             AND o.schema_name = 'meta' AND o.table_name = ?""",
+        [table, table],
+    )
+    return ", ".join(f'"{c[0]}"' for c in cols)
+
+
 def _carry_history(con: duckdb.DuckDBPyConnection, previous: Path) -> None:
     """Copy run history from the last published file (only columns both versions know)."""
     run(con, "ATTACH ? AS prev (READ_ONLY)", [str(previous)])
     try:
         for table in HISTORY_TABLES:
-            cols = rows(
-                con,
-                """SELECT n.column_name FROM duckdb_columns() n JOIN duckdb_columns() o
-                   ON o.column_name = n.column_name
-                   WHERE n.database_name = current_database() AND n.schema_name = 'meta'
-                     AND n.table_name = ? AND o.database_name = 'prev'
-                     AND o.schema_name = 'meta' AND o.table_name = ?""",
-                [table, table],
-            )
-            if not cols:
-                continue
-            names = ", ".join(f'"{c[0]}"' for c in cols)
-            run(con, f"INSERT INTO meta.{table} ({names}) SELECT {names} FROM prev.meta.{table}")
+            names = _shared_columns(con, table)
+            if names:
+                run(con, f"INSERT INTO meta.{table} ({names}) SELECT {names} FROM prev.meta.{table}")
+    finally:
+        run(con, "DETACH prev")
+
+
+def _carry_kept(con: duckdb.DuckDBPyConnection, previous: Path, sources: tuple[str, ...]) -> None:
+    """A stale source's rejects and file choices, as the published file has them (its data is kept)."""
+    run(con, "ATTACH ? AS prev (READ_ONLY)", [str(previous)])
+    try:
+        for table in ("rejects", "file_choices"):
+            names = _shared_columns(con, table)
+            if names:
+                run(
+                    con,
+                    f"INSERT INTO meta.{table} ({names}) SELECT {names} FROM prev.meta.{table} "
+                    "WHERE source IN (SELECT unnest(?::VARCHAR[]))",
+                    [list(sources)],
+                )
     finally:
         run(con, "DETACH prev")
 
@@ -187,10 +211,17 @@ def build_warehouse(target: Path, inputs: BuildInput, previous: Path | None) -> 
         _upsert_runs(con, inputs.runs)
         if previous is not None and previous.exists():
             counts["meta.revisions (this run)"] = _record_revisions(con, previous, inputs.run_id)
-        for table in ("source_files", "validations", "rejects", "file_choices"):
+        for table in ("source_files", "validations", "rejects", "file_choices", "source_status"):
             frame: pl.DataFrame = getattr(inputs, table)
             if frame.height:
                 _load(con, f"meta.{table}", frame)
+        if inputs.kept_sources and previous is not None and previous.exists():
+            _carry_kept(con, previous, inputs.kept_sources)
+        for statement in inputs.vintages:
+            try:
+                run(con, statement)
+            except duckdb.Error as exc:
+                raise WarehouseError(f"marts.data_vintage failed: {exc}") from exc
         uncommented = missing_comments(con)
         if uncommented:
             raise WarehouseError(

@@ -91,7 +91,7 @@ def published_state(target: Path) -> dict[str, dict]:
                    SELECT s.source, max(r.started_at) AS started_at
                    FROM meta.source_files s JOIN meta.runs r USING (run_id) GROUP BY ALL)
                SELECT s.source, list((s.file_key, s.sha256)), sum(s.rows_loaded)::BIGINT,
-                      any_value(r.code_version)
+                      any_value(r.code_version), any_value(r.run_id)
                FROM meta.source_files s JOIN meta.runs r USING (run_id)
                JOIN latest l ON l.source = s.source AND l.started_at = r.started_at
                GROUP BY s.source""",
@@ -99,9 +99,31 @@ def published_state(target: Path) -> dict[str, dict]:
     finally:
         con.close()
     return {
-        source: {"files": {(k, sha) for k, sha in files}, "rows_loaded": loaded, "code_version": version}
-        for source, files, loaded, version in found
+        source: {
+            "files": {(k, sha) for k, sha in files},
+            "rows_loaded": loaded,
+            "code_version": version,
+            "run_id": run_id,
+        }
+        for source, files, loaded, version, run_id in found
     }
+
+
+def published_status(target: Path) -> dict[str, dict]:
+    """Per source, meta.source_status of the published file (empty before there was such a table)."""
+    if not target.exists():
+        return {}
+    con = connect(target, read_only=True)
+    try:
+        if not rows(
+            con, "SELECT 1 FROM duckdb_tables() WHERE schema_name = 'meta' AND table_name = 'source_status'"
+        ):
+            return {}
+        cur = con.execute("SELECT * FROM meta.source_status")
+        names = [d[0] for d in cur.description]
+        return {r[0]: dict(zip(names, r, strict=True)) for r in cur.fetchall()}
+    finally:
+        con.close()
 
 
 def published_run(target: Path) -> str | None:

@@ -15,7 +15,8 @@ import pytest
 import typer
 
 from flows import cli
-from tests.checksums import checksums
+from flows.outcome import EXIT_STALE
+from tests.checksums import checksums, data_checksums
 from tests.conftest import FIXTURES, FakePublisher, Reply, make_mirror, make_zip, sha256
 from tests.faults.matrix import Case
 
@@ -70,6 +71,7 @@ class Home:
     path: Path
     publisher: FakePublisher
     before: str = ""  # sha256 of the published warehouse before the fault
+    data_before: dict | None = None  # checksums of its core and marts tables
 
     @property
     def warehouse(self) -> Path:
@@ -79,6 +81,7 @@ class Home:
         first = hled_refresh()
         assert first.exit == 0, first.stderr
         self.before = sha256(self.warehouse)
+        self.data_before = data_checksums(self.warehouse)
 
     def files(self, source: str, pattern: str = "*") -> dict[Path, bytes]:
         folder = self.path / "raw" / source
@@ -88,8 +91,9 @@ class Home:
         return json.loads((self.path / "runs.jsonl").read_text().splitlines()[-1])
 
     def check(self, case: Case, outcome: Outcome, *fragments: str) -> None:
-        """What every case asserts: exit status, a one-line error naming source, file and rule, and
-        the published warehouse byte-for-byte unchanged (a failure) or opening with its tables."""
+        """What every case asserts: exit status; for a failed source (exit 3) a last line naming
+        source, file and rule, the data unchanged and the source marked stale; for a failed run (exit 1)
+        the published warehouse byte-for-byte unchanged; else the new warehouse published."""
         assert outcome.exit == case.exit, outcome.stderr[-2000:]
         if case.exit == 0:
             assert "refresh published" in outcome.stdout, outcome.stdout
@@ -97,6 +101,17 @@ class Home:
             assert query(self.warehouse, "SELECT count(*) FROM meta.runs WHERE status = 'published'") == [
                 (2,)
             ]
+            return
+        if case.exit == EXIT_STALE:  # the source failed: its last published data is kept, marked stale
+            assert outcome.error.startswith("stale:"), outcome.stderr[-2000:]
+            for fragment in (case.rule, *fragments):
+                assert fragment in outcome.error, f"{fragment!r} not in {outcome.error!r}"
+            assert data_checksums(self.warehouse) == self.data_before, "published data changed"
+            stale = query(
+                self.warehouse, "SELECT source, rule, reason FROM meta.source_status WHERE state = 'stale'"
+            )
+            assert len(stale) == 1 and stale[0][0] in outcome.error and stale[0][2] in outcome.error, stale
+            assert self.last_run()["status"] == "published" and "stale: " in self.last_run()["message"]
             return
         assert outcome.error.startswith("refresh failed:"), outcome.stderr[-2000:]
         for fragment in (case.rule, *fragments):

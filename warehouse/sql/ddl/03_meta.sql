@@ -146,3 +146,25 @@ COMMENT ON COLUMN meta.file_choices.dropped_url IS 'URL (or inbox path) of the Z
 COMMENT ON COLUMN meta.file_choices.dropped_member IS 'Name of the left-out file inside that ZIP';
 COMMENT ON COLUMN meta.file_choices.dropped_sha256 IS 'SHA-256 of the left-out file (equal to kept_sha256 when identical)';
 COMMENT ON COLUMN meta.file_choices.dropped_written IS 'Newest member timestamp of the left-out file''s ZIP';
+
+CREATE TABLE meta.source_status (
+    source      VARCHAR PRIMARY KEY,
+    state       VARCHAR NOT NULL,
+    since       TIMESTAMPTZ,
+    data_run_id VARCHAR,
+    stage       VARCHAR,
+    rule        VARCHAR,
+    file        VARCHAR,
+    reason      VARCHAR,
+    checked_run_id VARCHAR NOT NULL
+);
+COMMENT ON TABLE meta.source_status IS 'Per source, as of the run that built this file: current (its data came in this run or is unchanged) or stale (its last refresh failed, so the data of its last good run is kept unchanged), since when and why';
+COMMENT ON COLUMN meta.source_status.source IS 'Source name from the registry, joins core.dim_source';
+COMMENT ON COLUMN meta.source_status.state IS 'current, stale (last good data kept) or missing (failed and nothing was ever published for it)';
+COMMENT ON COLUMN meta.source_status.since IS 'current: when the run that loaded its data started; stale/missing: when the first failed run in a row started';
+COMMENT ON COLUMN meta.source_status.data_run_id IS 'The run whose files of this source are loaded (joins meta.source_files.run_id)';
+COMMENT ON COLUMN meta.source_status.stage IS 'Where the last refresh failed: fetch, parse or validate (NULL when current)';
+COMMENT ON COLUMN meta.source_status.rule IS 'The rule the failure names, e.g. http_ok, file_complete, expect_column_values_to_not_be_null (NULL when current or none named)';
+COMMENT ON COLUMN meta.source_status.file IS 'The file or URL the failure is about, when it names one';
+COMMENT ON COLUMN meta.source_status.reason IS 'The error of the run that first failed, as the operator saw it';
+COMMENT ON COLUMN meta.source_status.checked_run_id IS 'The run that built this file and set this status';

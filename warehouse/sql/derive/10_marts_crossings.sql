@@ -104,8 +104,3 @@ COMMENT ON COLUMN marts.port_group_month.t12m_months IS 'How many of those 12 mo
 COMMENT ON COLUMN marts.port_group_month.value_2019 IS 'Value in the same calendar month of 2019';
 COMMENT ON COLUMN marts.port_group_month.index_2019 IS 'Recovery index: value / value_2019 x 100 (NULL when 2019 is missing or 0)';
 
-INSERT INTO marts.data_vintage
-SELECT s.source, s.title, s.publisher, min(f.month), max(f.month), current_timestamp
-FROM core.dim_source s, core.fact_crossings f
-WHERE s.source = 'bts_crossings'
-GROUP BY ALL;

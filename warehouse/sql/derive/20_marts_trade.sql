@@ -93,11 +93,6 @@ FROM months m CROSS JOIN tables t
 LEFT JOIN present p ON p.month = m.month AND p.trade_table = t.trade_table
 ORDER BY m.month, t.trade_table;
 
-INSERT INTO marts.data_vintage
-SELECT s.source, s.title, s.publisher, min(f.month), max(f.month), current_timestamp
-FROM core.dim_source s, core.fact_trade_port f
-WHERE s.source = 'transborder'
-GROUP BY ALL;
 
 COMMENT ON TABLE marts.trade_port_month IS 'US trade with Mexico and Canada per port, month, mode, direction and partner (from TransBorder dot1)';
 COMMENT ON COLUMN marts.trade_port_month.port_code IS 'Schedule D port code, joins core.dim_port';

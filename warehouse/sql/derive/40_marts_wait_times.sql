@@ -118,11 +118,3 @@ COMMENT ON COLUMN marts.truck_idle.idle_co2_tonnes IS 'idle_truck_hours x kg_co2
 COMMENT ON COLUMN marts.truck_idle.is_estimate IS 'Always true: these are modelled, not measured';
 COMMENT ON COLUMN marts.truck_idle.factor_source IS 'Source of the emission factor';
 
-INSERT INTO marts.data_vintage
-SELECT s.source, s.title, s.publisher,
-       (SELECT min(date_trunc('month', observed_local))::DATE FROM core.fact_wait_times),
-       (SELECT max(date_trunc('month', observed_local))::DATE FROM core.fact_wait_times),
-       current_timestamp
-FROM core.dim_source s
-WHERE s.source = 'cbp_wait_times'
-  AND (EXISTS (SELECT 1 FROM core.fact_wait_times) OR EXISTS (SELECT 1 FROM core.fact_wait_time_profile));

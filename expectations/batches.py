@@ -1,0 +1,119 @@
+"""Validating a source's parsed files: each table's files run through its GX suite in batches (GX's
+cost is per run, not per row), once per content, code and suite inputs (the stage cache remembers a
+pass), then the source's totals rule across its tables."""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import gc
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from expectations.runner import FILE_COLUMN, ValidationFailed, failure_message, validate_frame
+from flows.cache import StageCache, digest
+from transforms.parsed import ParsedFile
+
+BATCH_ROWS = 1_500_000  # files are validated together up to this many rows
+
+
+@dataclass(frozen=True)
+class SuiteSpec:
+    """One table's suite: how to build it, and whether it reads the last published load (row-count and
+    month bounds), so that a pass is redone when those inputs change."""
+
+    build: Callable[..., Any]  # (previous_rows, min_row_ratio, today) -> GX ExpectationSuite
+    history: bool = False
+
+
+@dataclass
+class Validated:
+    """What validating a source gave: the rows for meta.validations, and its coverage gaps."""
+
+    rows: list[dict]
+    gaps: list[str]
+
+
+def release_memory() -> None:
+    """Hand the heap a GX batch freed back to the OS: glibc keeps it otherwise, and the build that
+    follows would add its memory on top (measured: 2.4 GiB peak without this)."""
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to trim
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
+def validate_files(
+    source: str,
+    suites: dict[str, SuiteSpec],
+    files: list[ParsedFile],
+    labels: dict[str, str],
+    cache: StageCache,
+    suite_inputs: list,
+    previous_rows: int | None,
+    min_row_ratio: float,
+    docs_dir: Path,
+    on_reject: Callable[[str, str], None],
+    totals_rule: Callable[[str, dict[str, list[Path]]], list[str]] | None = None,
+) -> Validated:
+    """Validate the files not validated before with these inputs; a failure names each bad row as
+    file:line, calls `on_reject(file_key, message)` for each file it blames and raises
+    ValidationFailed. `labels` name each file (by key) in messages."""
+    rows: list[dict] = []
+    for table, spec in suites.items():
+        inputs = (
+            [*suite_inputs, previous_rows, min_row_ratio, f"{date.today():%Y-%m}"]
+            if spec.history
+            else suite_inputs
+        )
+        key = digest(*inputs)
+        pending = [p for p in files if p.table == table and not cache.marked(_item(p), key)]
+        batch: list[ParsedFile] = []
+        for parsed in pending:
+            batch.append(parsed)
+            if sum(p.rows_clean for p in batch) >= BATCH_ROWS or parsed is pending[-1]:
+                suite = spec.build(previous_rows, min_row_ratio, date.today())
+                rows += _validate_batch(source, table, suite, batch, labels, docs_dir, on_reject)
+                for p in batch:
+                    cache.mark(_item(p), key)
+                batch = []
+                release_memory()
+    gaps: list[str] = []
+    if totals_rule is not None:
+        gaps = totals_rule(source, {t: [Path(p.totals_path) for p in files if p.table == t] for t in suites})
+    return Validated(rows, gaps)
+
+
+def _item(parsed: ParsedFile) -> str:
+    """A pass is recorded per parse (its cache folder names source, file and content)."""
+    return Path(parsed.clean_path).parent.name
+
+
+def _validate_batch(
+    source: str,
+    table: str,
+    suite: Any,
+    batch: list[ParsedFile],
+    labels: dict[str, str],
+    docs_dir: Path,
+    on_reject: Callable[[str, str], None],
+) -> list[dict]:
+    """One GX run over several files of one table."""
+    frames = [pl.read_parquet(p.clean_path) for p in batch]
+    if len(batch) > 1:  # rows are then named file:line
+        frames = [
+            f.with_columns(pl.lit(p.key).alias(FILE_COLUMN)) for f, p in zip(frames, batch, strict=True)
+        ]
+    report = validate_frame(pl.concat(frames), suite, docs_dir, f"{source}_{table}")
+    if not report.success:
+        label = labels[batch[0].key] if len(batch) == 1 else f"{source}: {len(batch)} {table} files"
+        message = failure_message(report, label)
+        for p in batch:
+            if len(batch) == 1 or f"{p.key}:" in message:
+                on_reject(p.key, message)
+        raise ValidationFailed(message)
+    return [{**r, "suite": report.suite, "source": source} for r in report.results]

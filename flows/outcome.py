@@ -1,0 +1,91 @@
+"""Typed run state: what loading one source gave (or why it failed), and what the run did."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from flows.collect import Part
+from flows.transborder_zips import Choice
+from transforms.parsed import ParsedFile
+
+# exit status of `hled refresh` when it finished but some source is stale (its last good data kept)
+EXIT_STALE = 3
+
+
+@dataclass(frozen=True)
+class SourceFailure:
+    """Why a source could not be loaded this run: the stage, the one-line error, the rule it names
+    and the file (or URL) it is about."""
+
+    stage: str  # fetch | parse | validate
+    message: str
+    rule: str | None = None
+    file: str | None = None
+    error: str = ""  # the exception's type, e.g. ParseError
+
+    @classmethod
+    def from_error(cls, stage: str, exc: BaseException, file: str | None = None) -> SourceFailure:
+        text = str(exc)
+        found = re.search(r"rule: (\w+)", text) or re.search(r"\b(expect_\w+|Expect\w+)", text)
+        return cls(stage, text, found.group(1) if found else None, file, type(exc).__name__)
+
+
+@dataclass
+class SourceLoad:
+    """One source this run: fetched, parsed and validated on its own. With `failure` set, nothing of it
+    is loaded from this run: the build keeps the source's last published data instead (`kept`)."""
+
+    name: str
+    fetch: str = ""  # how fetching went, e.g. "161 mirror"
+    parts: list[Part] = field(default_factory=list)
+    parsed: list[ParsedFile] = field(default_factory=list)
+    validations: list[dict] = field(default_factory=list)
+    gaps: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    choices: list[Choice] = field(default_factory=list)
+    failure: SourceFailure | None = None
+    # what the build loads: core table -> frame or Parquet file(s); meta rows of this source
+    core: dict[str, pl.DataFrame | Path | list[Path]] = field(default_factory=dict)
+    ports: dict[str, pl.DataFrame] = field(default_factory=dict)  # share of core.dim_port by role
+    source_files: list[dict] = field(default_factory=list)
+    rejects: list[pl.DataFrame] = field(default_factory=list)
+    rows: int = 0
+    rejected: int = 0
+    newly_parsed: int = 0
+    kept: bool = False  # a failed source whose last published data the build keeps
+
+    @property
+    def files(self) -> set[tuple[str, str]]:
+        """(file key, sha256) of what it loaded: compared with the published warehouse's."""
+        return {(r["file_key"], r["sha256"]) for r in self.source_files}
+
+    @property
+    def loaded(self) -> bool:
+        return self.failure is None and bool(self.source_files)
+
+
+@dataclass
+class RunSummary:
+    """What a refresh did, for the command line, the run log and the Prefect artifact."""
+
+    run_id: str
+    status: str  # published | unchanged
+    rows: dict[str, int] = field(default_factory=dict)
+    rejects: dict[str, int] = field(default_factory=dict)
+    fetches: dict[str, str] = field(default_factory=dict)
+    parsed: dict[str, int] = field(default_factory=dict)
+    coverage_gaps: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)  # what the operator should know: a fallback used, …
+    stale: dict[str, SourceFailure] = field(default_factory=dict)  # sources whose last good data is kept
+    warehouse: str = ""
+    charts_written: int = 0
+    charts_failed: dict[str, str] = field(default_factory=dict)
+    revisions: dict[str, int] = field(default_factory=dict)  # values revised in months already published
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_STALE if self.stale else 0

@@ -1,0 +1,255 @@
+"""One refresh run's bookkeeping, around the stages: the lock, the run log, what an interrupted run left,
+what the published warehouse holds, the rows of meta.runs / meta.source_status this run writes, the
+Prefect artifact, and the record of a failure."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import polars as pl
+from prefect import get_run_logger
+from prefect.artifacts import create_markdown_artifact
+
+from flows.leftovers import clean_leftovers
+from flows.outcome import RunSummary, SourceLoad
+from flows.runlog import append_run, mark_killed_runs, read_runs, refresh_lock
+from flows.settings import Settings
+from flows.sources import Source
+from flows.transborder_zips import choice_row
+from flows.version import code_version
+from warehouse.assemble import core_inputs, vintage_sql
+from warehouse.build import BuildInput
+from warehouse.publish import published_run, published_state, published_status
+
+
+class ChartsFailed(RuntimeError):
+    """The warehouse was published but some charts could not be exported; they are named."""
+
+
+@dataclass
+class RefreshRun:
+    """A refresh in progress: its id and start, and what the published warehouse held when it began."""
+
+    settings: Settings
+    run_id: str
+    started_at: datetime
+    published: dict[str, dict] = field(default_factory=dict)  # per source: files, rows, code version
+    status: dict[str, dict] = field(default_factory=dict)  # per source: meta.source_status as published
+    published_now: bool = False
+
+    def record(self, status: str, message: str) -> None:
+        append_run(
+            self.settings.run_log,
+            self.run_id,
+            self.started_at,
+            datetime.now(UTC),
+            status,
+            code_version(),
+            message,
+        )
+
+    def unchanged(self, loads: list[SourceLoad]) -> bool:
+        """Nothing to publish: every source loaded the files the published warehouse holds, by the same
+        code, and every failed source is already marked so there."""
+        for load in loads:
+            before = self.status.get(load.name, {}).get("state", "current")
+            if load.failure is not None:
+                if before == "current":
+                    return False
+            elif before != "current" or (load.files and load.name not in self.published):
+                return False
+        loaded = {ld.name: ld.files for ld in loads if ld.failure is None and ld.files}
+        kept = {ld.name for ld in loads if ld.failure is not None}
+        return set(self.published) - kept == set(loaded) and all(
+            self.published[name]["files"] == files and self.published[name]["code_version"] == code_version()
+            for name, files in loaded.items()
+        )
+
+    def source_status(self, loads: list[SourceLoad]) -> pl.DataFrame:
+        """meta.source_status of the file this run builds: current, stale (last good data kept) or
+        missing, with since when (the first failed run in a row) and tonight's reason."""
+        out = []
+        for load in loads:
+            before = self.status.get(load.name, {})
+            if load.failure is None:
+                if not load.source_files:
+                    continue
+                out.append(
+                    {
+                        "source": load.name,
+                        "state": "current",
+                        "since": self.started_at,
+                        "data_run_id": self.run_id,
+                    }
+                )
+                continue
+            failing_before = before.get("state") in ("stale", "missing")
+            out.append(
+                {
+                    "source": load.name,
+                    "state": "stale" if load.kept else "missing",
+                    "since": before["since"] if failing_before else self.started_at,
+                    "data_run_id": before.get("data_run_id")
+                    or self.published.get(load.name, {}).get("run_id"),
+                    "stage": load.failure.stage,
+                    "rule": load.failure.rule,
+                    "file": load.failure.file,
+                    "reason": load.failure.message,
+                }
+            )
+        frame = pl.DataFrame(
+            out,
+            schema={
+                "source": pl.String,
+                "state": pl.String,
+                "since": pl.Datetime("us", "UTC"),
+                "data_run_id": pl.String,
+                "stage": pl.String,
+                "rule": pl.String,
+                "file": pl.String,
+                "reason": pl.String,
+            },
+        )
+        return frame.with_columns(pl.lit(self.run_id).alias("checked_run_id"))
+
+    def build_input(self, sources: dict[str, Source], loads: list[SourceLoad]) -> BuildInput:
+        """Everything the build loads: the core tables as the registry assembles them from the loads
+        (a stale source's from the published file), and this run's meta rows."""
+        run_id = self.run_id
+        return BuildInput(
+            tables=core_inputs(sources, loads),
+            runs=self.runs(loads),
+            source_files=pl.DataFrame([{"run_id": run_id, **row} for ld in loads for row in ld.source_files]),
+            validations=pl.DataFrame(
+                [{"run_id": run_id, **row} for ld in loads for row in ld.validations],
+                schema_overrides={"unexpected_count": pl.Int64},
+            ),
+            rejects=pl.concat(
+                [f.with_columns(pl.lit(run_id).alias("run_id")) for ld in loads for f in ld.rejects],
+                how="diagonal_relaxed",
+            )
+            if any(ld.rejects for ld in loads)
+            else pl.DataFrame(),
+            run_id=run_id,
+            file_choices=pl.DataFrame(
+                [{"run_id": run_id, **choice_row(c)} for ld in loads for c in ld.choices]
+            ),
+            source_status=self.source_status(loads),
+            kept_sources=tuple(ld.name for ld in loads if ld.kept),
+            vintages=[vintage_sql(sources[ld.name]) for ld in loads if ld.core],
+        )
+
+    def runs(self, loads: list[SourceLoad]) -> pl.DataFrame:
+        """meta.runs: the run log so far plus this run, as published."""
+        message = "; ".join(
+            f"{ld.name}: {ld.rows:,} rows, {ld.rejected:,} rejected" for ld in loads if ld.failure is None
+        )
+        stale = [ld.name for ld in loads if ld.failure is not None]
+        if stale:
+            message += f"; stale: {', '.join(stale)}"
+        this_run = pl.DataFrame(
+            [
+                {
+                    "run_id": self.run_id,
+                    "started_at": self.started_at,
+                    "finished_at": datetime.now(UTC),
+                    "status": "published",
+                    "code_version": code_version(),
+                    "message": message,
+                }
+            ]
+        )
+        history = read_runs(self.settings.run_log).filter(pl.col("run_id") != self.run_id)
+        return pl.concat([history, this_run.cast(history.schema)])
+
+
+def _current_run_id() -> str:
+    from prefect.runtime import flow_run
+
+    return str(flow_run.id or uuid.uuid4())
+
+
+@contextmanager
+def refresh_run(settings: Settings) -> Iterator[RefreshRun]:
+    """Hold the refresh lock, log the run as running (a line left so was killed), clean what a killed
+    run left, and read what is published; a failure is logged with why, and said in the artifact."""
+    log = get_run_logger()
+    run = RefreshRun(settings, _current_run_id(), datetime.now(UTC))
+    with refresh_lock(settings.home):
+        append_run(
+            settings.run_log,
+            run.run_id,
+            run.started_at,
+            run.started_at,
+            "running",
+            code_version(),
+            "started; a run left in this state was killed",
+        )
+        try:
+            leftovers = clean_leftovers(settings.raw_dir, settings.build_dir)
+            if leftovers:
+                log.warning("removed what an interrupted run left: %s", "; ".join(leftovers))
+            run.published = published_state(settings.warehouse_path)
+            run.status = published_status(settings.warehouse_path)
+            for killed in mark_killed_runs(
+                settings.run_log, run.run_id, code_version(), published_run(settings.warehouse_path)
+            ):
+                log.warning("run %s never finished (killed); logged in %s", killed, settings.run_log)
+            yield run
+        except ChartsFailed:
+            raise  # the run was recorded as published: the warehouse is fine, the exports are not
+        except BaseException as exc:  # killed runs keep their "running" line; everything else says why
+            if isinstance(exc, Exception):
+                outcome = (
+                    "The new warehouse was published before the failure."
+                    if run.published_now
+                    else "Nothing was published; the previous warehouse stays."
+                )
+                try:
+                    create_markdown_artifact(
+                        f"# Refresh {run.run_id}: failed\n\n{outcome}\n\n"
+                        f"```\n{type(exc).__name__}: {exc}\n```",
+                        key="refresh-summary",
+                    )
+                except Exception:  # the artifact must not hide the failure it reports
+                    log.warning("could not record the failure artifact")
+            run.record("failed", f"{type(exc).__name__}: {exc}")
+            raise
+
+
+def summary_markdown(summary: RunSummary) -> str:
+    """The refresh-summary artifact: per source how it went, gaps, notices, stale sources, revisions."""
+    lines = [
+        f"# Refresh {summary.run_id}: {summary.status}",
+        "",
+        "| source | fetch | files parsed | rows loaded | rejected |",
+        "|---|---|---:|---:|---:|",
+    ]
+    for name, status in summary.fetches.items():
+        lines.append(
+            f"| {name} | {status} | {summary.parsed.get(name, 0)} | {summary.rows.get(name, 0):,} | "
+            f"{summary.rejects.get(name, 0):,} |"
+        )
+    if summary.stale:
+        lines += ["", "Stale sources (their last published data is kept; exit status 3):"]
+        lines += [f"- {name}: failed at {f.stage}: {f.message}" for name, f in summary.stale.items()]
+    if summary.coverage_gaps:
+        lines += ["", "Coverage gaps: " + ", ".join(summary.coverage_gaps)]
+    if summary.notices:
+        lines += ["", "Notices:", *[f"- {n}" for n in summary.notices]]
+    if summary.status == "published":
+        revised = ", ".join(f"{k} {v:,}" for k, v in summary.revisions.items()) or "none"
+        lines += ["", f"Values revised in months already published (meta.revisions): {revised}"]
+    if summary.charts_failed:
+        lines += ["", "Charts that failed: " + ", ".join(summary.charts_failed)]
+    return "\n".join(lines)
+
+
+def raise_for_charts(summary: RunSummary) -> None:
+    if summary.charts_failed:
+        names = "; ".join(f"{k}: {v}" for k, v in summary.charts_failed.items())
+        raise ChartsFailed(f"warehouse published, but {len(summary.charts_failed)} charts failed: {names}")

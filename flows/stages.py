@@ -1,0 +1,288 @@
+"""The refresh's stages as Prefect tasks, each calling its stage's own code: load one source (fetch, parse,
+validate — on its own, so one source's failure is recorded and the others go on), keep a failed source's
+last published data, build, publish, export charts."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from pathlib import Path
+
+import httpx
+import polars as pl
+from prefect import get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+
+from expectations.batches import Validated, validate_files
+from expectations.runner import ValidationFailed
+from flows.cache import StageCache, digest
+from flows.collect import Collection, Part
+from flows.errors import SourceError
+from flows.fetch import mark_rejected
+from flows.leftovers import BUILT_NAME
+from flows.outcome import SourceFailure, SourceLoad
+from flows.settings import Settings
+from flows.sources import Source
+from flows.version import code_version
+from transforms.errors import ParseError, SchemaDriftError
+from transforms.parsed import ParsedFile, parse_cached
+from warehouse.assemble import published_inputs
+from warehouse.build import BuildInput, build_warehouse, revision_counts
+from warehouse.errors import WarehouseError
+from warehouse.publish import publish
+
+# what a source's own trouble raises (unreachable, refused, a bad file, a broken rule): that source is
+# marked stale and the run goes on; anything else is a fault of the run and stops it
+SOURCE_TROUBLE = (
+    SourceError,
+    ParseError,
+    SchemaDriftError,
+    ValidationFailed,
+    WarehouseError,
+    httpx.HTTPError,
+    OSError,
+)
+
+
+def file_label(part: Part) -> str:
+    """How messages name a file: source, key (e.g. dot1_0120), where it came from, where it is kept."""
+    key = "" if part.key == part.source else f" {part.key}"
+    return f"{part.source}{key} file {part.fetched.url} (kept at {part.path})"
+
+
+def fetch_status(parts: list[Part]) -> str:
+    """How the source's downloads went, counted per fetched file (a ZIP holding many parts counts once)."""
+    fetches = {(p.fetched.key, p.fetched.url): p.fetched.status for p in parts}
+    counts: dict[str, int] = {}
+    for status in fetches.values():
+        counts[status] = counts.get(status, 0) + 1
+    return ", ".join(f"{n} {s}" if len(fetches) > 1 else s for s, n in counts.items())
+
+
+@task(name="fetch", cache_policy=NO_CACHE)
+def fetch_task(source: Source, settings: Settings) -> Collection:
+    """Fetch every file of a source (each request paced and retried on its own; files held or
+    unchanged upstream are not downloaded)."""
+    collection = source.collect(source, settings)
+    get_run_logger().info(
+        "%s: %d files (%s)", source.name, len(collection.parts), fetch_status(collection.parts)
+    )
+    return collection
+
+
+@task(name="parse", cache_policy=NO_CACHE)
+def parse_task(source: Source, parts: list[Part], settings: Settings) -> list[ParsedFile]:
+    """Parse each file, or reuse the Parquet of an earlier parse of the same bytes by the same code."""
+    log = get_run_logger()
+    cache = StageCache(settings.build_dir / "cache", "parse")
+    code = code_version("transforms")
+    parsed = []
+    for part in parts:
+        try:
+            parsed.append(
+                parse_cached(
+                    cache,
+                    source.tables[part.table].parse,
+                    source.name,
+                    part.table,
+                    part.key,
+                    Path(part.path),
+                    digest(part.sha256, code),
+                    file_label(part),
+                    settings.max_reject_share,
+                )
+            )
+        except (ParseError, SchemaDriftError) as exc:
+            mark_rejected(settings.raw_dir, part.fetched, str(exc))
+            raise
+    for p in parsed:
+        if not p.reused:
+            log.info(
+                "%s: parsed %s (%s layout): %s rows, %s clean, %s rejected",
+                source.name,
+                p.key,
+                p.layout,
+                f"{p.rows_read:,}",
+                f"{p.rows_clean:,}",
+                f"{p.rows_rejected:,}",
+            )
+    reused = sum(p.reused for p in parsed)
+    if reused:
+        log.info("%s: %d unchanged files not parsed again (same content and code)", source.name, reused)
+    return parsed
+
+
+@task(name="validate", cache_policy=NO_CACHE)
+def validate_task(
+    source: Source, parts: list[Part], parsed: list[ParsedFile], previous_rows: int | None, settings: Settings
+) -> Validated:
+    """Validate the files not yet validated (same bytes, code and suite inputs pass once), in batches per
+    table, then the source's totals rule across its tables."""
+    log = get_run_logger()
+    by_key = {part.key: part for part in parts}
+    validated = validate_files(
+        source.name,
+        {table: spec.suite for table, spec in source.tables.items()},
+        parsed,
+        labels={key: file_label(part) for key, part in by_key.items()},
+        cache=StageCache(settings.build_dir / "cache", "validate"),
+        suite_inputs=[code_version("expectations")],
+        previous_rows=previous_rows,
+        min_row_ratio=settings.min_row_ratio,
+        docs_dir=settings.docs_dir / "data_docs",
+        on_reject=lambda key, message: mark_rejected(settings.raw_dir, by_key[key].fetched, message),
+        totals_rule=source.totals_rule,
+    )
+    for gap in validated.gaps:
+        log.warning(
+            "%s coverage gap: %s is missing (totals over that month are incomplete)", source.name, gap
+        )
+    return validated
+
+
+def _file_row(part: Part, parsed: ParsedFile) -> dict:
+    """The meta.source_files row of one parsed file (the run id is added by the build)."""
+    return {
+        "source": part.source,
+        "file_key": part.key,
+        "trade_table": part.table,
+        "url": part.fetched.url,
+        "path": part.path,
+        "sha256": part.sha256,
+        "bytes": Path(part.path).stat().st_size,
+        "etag": part.fetched.etag,
+        "last_modified": part.fetched.last_modified,
+        "fetched_at": datetime.fromisoformat(part.fetched.fetched_at),
+        "fetch_status": part.fetched.status,
+        "layout": parsed.layout,
+        "rows_read": parsed.rows_read,
+        "rows_loaded": parsed.rows_clean,
+        "rows_rejected": parsed.rows_rejected,
+        "parse_status": "reused" if parsed.reused else "parsed",
+        "archive_member": part.member,
+    }
+
+
+def _load_files(source: Source, settings: Settings, previous_rows: int | None, load: SourceLoad) -> None:
+    """Fetch, parse and validate a source published as files, filling `load` as each stage passes."""
+    collection = fetch_task(source, settings)
+    load.parts, load.notices, load.choices = collection.parts, collection.notices, collection.choices
+    load.fetch = fetch_status(collection.parts)
+    load.parsed = parse_task(source, load.parts, settings)
+    validated = validate_task(source, load.parts, load.parsed, previous_rows, settings)
+    load.validations, load.gaps = validated.rows, validated.gaps
+    for table, spec in source.tables.items():
+        load.core[spec.core_table] = [Path(p.clean_path) for p in load.parsed if p.table == table]
+    for role in source.ports:
+        paths = [Path(p.clean_path) for p in load.parsed if p.table in role.tables]
+        if paths:
+            load.ports[role.kind] = role.read(paths)
+    load.source_files = [_file_row(part, p) for part, p in zip(load.parts, load.parsed, strict=True)]
+    load.rejects = [
+        pl.read_parquet(p.rejects_path).with_columns(
+            pl.lit(source.name).alias("source"), pl.lit(p.raw_path).alias("file")
+        )
+        for p in load.parsed
+    ]
+    load.rows = sum(p.rows_clean for p in load.parsed)
+    load.rejected = sum(p.rows_rejected for p in load.parsed)
+    load.newly_parsed = sum(not p.reused for p in load.parsed)
+
+
+def _failed_file(message: str) -> str | None:
+    """The file or URL a source error message is about (messages name it as `kept at …` or a URL)."""
+    found = re.search(r"kept at ([^)]+)\)", message) or re.search(r"(https?://[^\s;,)]+)", message)
+    return found.group(1) if found else None
+
+
+def load_source(source: Source, settings: Settings, previous_rows: int | None) -> SourceLoad:
+    """Fetch -> parse -> validate one source. Its own trouble is caught and recorded in the result
+    (failure: stage, message, rule, file), so the other sources go on; other errors stop the run."""
+    log = get_run_logger()
+    load = SourceLoad(source.name)
+    try:
+        if source.load is not None:
+            load = source.load(source, settings)
+        else:
+            _load_files(source, settings, previous_rows, load)
+    except SOURCE_TROUBLE as exc:
+        stage = "validate" if load.parsed else "parse" if load.parts else "fetch"
+        if isinstance(exc, ValidationFailed):
+            stage = "validate"
+        load.failure = SourceFailure.from_error(stage, exc, _failed_file(str(exc)))
+        load.fetch = load.fetch or "failed"
+        log.error("%s failed at %s; its last published data is kept: %s", source.name, stage, exc)
+    return load
+
+
+def keep_published(load: SourceLoad, source: Source, settings: Settings) -> SourceLoad:
+    """A failed source stands in with its last published data (its core tables and share of the ports,
+    read from the published warehouse); without a published warehouse there is nothing to keep."""
+    if not settings.warehouse_path.exists():
+        return load
+    folder = settings.build_dir / "kept" / source.name
+    load.core, load.ports = published_inputs(
+        settings.warehouse_path,
+        source.core_tables,
+        {role.kind: role.published for role in source.ports},
+        folder,
+    )
+    load.kept = bool(load.core)
+    load.source_files, load.rejects, load.validations, load.parsed = [], [], [], []
+    return load
+
+
+@task(name="build", cache_policy=NO_CACHE)
+def build_task(inputs: BuildInput, settings: Settings) -> tuple[str, dict[str, int], dict[str, int]]:
+    """Build the new warehouse file beside the published one; returns its path, row counts and the
+    values revised in months already published, per source."""
+    log = get_run_logger()
+    target = settings.build_dir / BUILT_NAME
+    counts = build_warehouse(
+        target, inputs, previous=settings.warehouse_path if settings.warehouse_path.exists() else None
+    )
+    log.info("built %s: %s", target, ", ".join(f"{k} {v:,}" for k, v in counts.items()))
+    revisions = revision_counts(target, inputs.run_id)
+    for source, n in revisions.items():
+        log.info("%s: %d values changed in months already published (meta.revisions)", source, n)
+    return str(target), counts, revisions
+
+
+@task(name="publish", cache_policy=NO_CACHE)
+def publish_task(built: str, settings: Settings) -> str:
+    snapshot = publish(Path(built), settings.warehouse_path, settings.snapshots_dir, settings.snapshots)
+    get_run_logger().info(
+        "published %s%s", settings.warehouse_path, f" (previous kept as {snapshot})" if snapshot else ""
+    )
+    return str(settings.warehouse_path)
+
+
+@task(name="charts", cache_policy=NO_CACHE)
+def charts_task(settings: Settings) -> tuple[int, dict[str, str]]:
+    """Export every chart in both languages; returns how many files were written and which failed."""
+    from dashboards.export import export_charts
+
+    log = get_run_logger()
+    written, failed, skipped = 0, {}, {}
+    for lang in ("en", "es"):
+        report = export_charts(settings.warehouse_path, settings.exports_dir, lang)
+        written += len(report.written)
+        failed.update({f"{name} ({lang})": why for name, why in report.failed.items()})
+        skipped.update({f"{name} ({lang})": why for name, why in report.skipped.items()})
+    log.info("exported %d chart files under %s", written, settings.exports_dir)
+    for name, why in skipped.items():  # a source left out by HLED_SOURCES is expected; no data is not
+        (log.info if why.startswith("source not loaded") else log.warning)("chart %s skipped: %s", name, why)
+    for name, why in failed.items():
+        log.error("chart %s failed: %s", name, why)
+    return written, failed
+
+
+def charts_stale(settings: Settings) -> bool:
+    """Exports missing or older than the published warehouse (a night that skipped or failed them)."""
+    if not settings.warehouse_path.exists():
+        return False
+    from dashboards.export import COMPLETE_MARKER
+
+    built = settings.warehouse_path.stat().st_mtime
+    markers = [settings.exports_dir / lang / COMPLETE_MARKER for lang in ("en", "es")]
+    return any(not m.exists() or m.stat().st_mtime < built for m in markers)

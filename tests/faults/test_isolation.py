@@ -1,0 +1,120 @@
+"""Isolation: one source failing does not hold the others back. Crossings over HTTP and TransBorder ZIPs
+over HTTP are published first; then bts.gov refuses the crossings while TransBorder brings a revision,
+two nights running, until the crossings answer again."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.checksums import data_checksums
+from tests.conftest import Reply, sha256
+from tests.faults.conftest import (
+    CROSSINGS_PATH,
+    GOOD,
+    MONTHS,
+    TRADE,
+    Home,
+    hled_refresh,
+    make_zip,
+    month_zip,
+    query,
+    zip_path,
+)
+from tests.faults.matrix import BY_ID
+
+REVISED_CROSSINGS = GOOD.replace(b"Feb 2020,Trucks,99,", b"Feb 2020,Trucks,140,")
+FIRST_ROW = b"1,TX,2304,5,NL,,2010,1000,0,10,1,X,01,2020"
+FREIGHT = "SELECT sum(freight_usd) FROM core.fact_trade_port WHERE month = '2020-01-01'"
+TRUCKS = (
+    "SELECT value FROM core.fact_crossings "
+    "WHERE port_code = '2304' AND month = '2020-02-01' AND measure = 'trucks'"
+)
+SINCE = "SELECT since FROM meta.source_status WHERE source = 'bts_crossings'"
+
+
+def _revised_january() -> bytes:
+    """January's ZIP with one dot1 row's freight revised 10 -> 17 (totals of value unchanged)."""
+    members = {}
+    for n in ("dot1_0120.csv", "dot2_0120.csv", "dot3_0120.csv"):
+        body = (TRADE / "2020" / n).read_bytes()
+        members[f"Jan2020/{n}"] = body.replace(FIRST_ROW, FIRST_ROW.replace(b",0,10,1,", b",0,17,1,"))
+    return make_zip(members)
+
+
+@pytest.fixture
+def both(prefect_server, publisher, hled_home, monkeypatch, tmp_path) -> Home:
+    manifest = tmp_path / "manifest.csv"
+    manifest.write_text(
+        "year,month,url\n" + "".join(f"2020,{m},{publisher.url(zip_path(m))}\n" for m in MONTHS)
+    )
+    for key, value in {
+        "HLED_URL_BTS_CROSSINGS": publisher.url(CROSSINGS_PATH),
+        "HLED_TRANSBORDER_MANIFEST": str(manifest),
+        "HLED_SOURCES": "bts_crossings,transborder",
+        "HLED_MAX_REJECT_SHARE": "0.5",
+        "HLED_CHARTS": "0",
+        "HLED_TRANSBORDER_RECHECK_DAYS": "0",
+        "HLED_HTTP_RETRIES": "1",
+    }.items():
+        monkeypatch.setenv(key, value)
+    publisher.queue(CROSSINGS_PATH, Reply(200, GOOD, {"ETag": '"good"'}))
+    for month in MONTHS:
+        publisher.queue(zip_path(month), Reply(200, month_zip(month), {"ETag": f'"m{month}"'}))
+    home = Home(hled_home, publisher)
+    home.publish_baseline()
+    publisher.replies[CROSSINGS_PATH].clear()
+    publisher.queue(CROSSINGS_PATH, Reply(403, b"Access Denied"))
+    return home
+
+
+def _status(home: Home) -> list[tuple]:
+    return query(home.warehouse, "SELECT source, state, rule FROM meta.source_status ORDER BY 1")
+
+
+def test_a_refused_source_does_not_hold_back_a_revision(both: Home) -> None:
+    crossings_before = query(both.warehouse, "SELECT count(*), sum(value) FROM core.fact_crossings")
+    freight_before = query(both.warehouse, FREIGHT)[0][0]
+    both.publisher.replies[zip_path(1)].clear()
+    both.publisher.queue(zip_path(1), Reply(200, _revised_january(), {"ETag": '"revised"'}))
+    outcome = hled_refresh()
+    case = BY_ID["refused_while_other_revised"]
+    assert outcome.exit == case.exit, outcome.stderr[-2000:]
+    assert outcome.error.startswith("stale: bts_crossings") and case.rule in outcome.error
+    assert "HTTP 403" in outcome.error and CROSSINGS_PATH in outcome.error
+    assert query(both.warehouse, FREIGHT) == [(freight_before + 7,)], "the revision is published"
+    assert query(both.warehouse, "SELECT count(*), sum(value) FROM core.fact_crossings") == crossings_before
+    assert _status(both) == [("bts_crossings", "stale", "http_ok"), ("transborder", "current", None)]
+    # trade per truck: the new trade values over the kept truck counts
+    assert query(
+        both.warehouse, "SELECT count(*) FROM marts.trade_value_per_truck WHERE inbound_trucks IS NOT NULL"
+    ) != [(0,)]
+    vintage = query(
+        both.warehouse, "SELECT source, status, stale_since IS NOT NULL FROM marts.data_vintage ORDER BY 1"
+    )
+    assert vintage == [("bts_crossings", "stale", True), ("transborder", "current", False)]
+
+
+def test_a_source_stale_two_nights_then_recovering(both: Home) -> None:
+    first = hled_refresh()
+    assert first.exit == BY_ID["stale_two_nights"].exit and BY_ID["stale_two_nights"].rule in first.error
+    since = query(both.warehouse, SINCE)
+    published = sha256(both.warehouse)
+    data = data_checksums(both.warehouse)
+    assert data == both.data_before
+
+    second = hled_refresh()
+    assert second.exit == 3 and second.error.startswith("stale: bts_crossings")
+    assert sha256(both.warehouse) == published, "nothing new: the second night publishes nothing"
+    assert (
+        query(both.warehouse, "SELECT since FROM meta.source_status WHERE source = 'bts_crossings'") == since
+    )
+    assert both.last_run()["status"] == "unchanged" and "stale: bts_crossings" in both.last_run()["message"]
+
+    both.publisher.replies[CROSSINGS_PATH].clear()
+    both.publisher.queue(CROSSINGS_PATH, Reply(200, REVISED_CROSSINGS, {"ETag": '"revised"'}))
+    third = hled_refresh()
+    assert third.exit == BY_ID["stale_recovers"].exit, third.stderr[-2000:]
+    assert "refresh published" in third.stdout
+    assert query(both.warehouse, TRUCKS) == [(140,)]
+    assert _status(both) == [("bts_crossings", "current", None), ("transborder", "current", None)]
+    assert query(both.warehouse, "SELECT DISTINCT status FROM marts.data_vintage") == [("current",)]

@@ -1,0 +1,105 @@
+"""What parsing yields: `ParseResult`, the one type every parser returns, and `ParsedFile`, a parse kept
+as Parquet in the stage cache, keyed by the file's bytes and the parsing code, so unchanged files are
+not parsed again (a chart or SQL change does not force a re-parse)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from flows.cache import StageCache
+from transforms.rawfile import check_reject_share
+
+FILES = ("clean", "rejects", "totals")
+
+
+@dataclass(frozen=True)
+class ParseResult:
+    """A clean frame and the rows kept out of it (each with line, rule and reason), the layout the
+    header matched and how many data rows the file had."""
+
+    clean: pl.DataFrame
+    rejects: pl.DataFrame
+    layout: str
+    rows_read: int
+
+
+Parser = Callable[[Path, str], ParseResult]  # (path, label naming the file in messages) -> result
+
+
+@dataclass(frozen=True)
+class ParsedFile:
+    """One raw file parsed: where its clean rows, rejects and value totals are kept, and its counts."""
+
+    source: str
+    table: str
+    key: str
+    raw_path: str
+    clean_path: str
+    rejects_path: str
+    totals_path: str
+    layout: str
+    rows_read: int
+    rows_clean: int
+    rows_rejected: int
+    reused: bool
+
+
+def _totals(clean: pl.DataFrame) -> pl.DataFrame:
+    """Value per month, partner and direction, for rules that compare a source's tables."""
+    if "value_usd" not in clean.columns:
+        return pl.DataFrame()
+    return clean.group_by("month", "country", "trade_type").agg(pl.col("value_usd").sum())
+
+
+def parse_cached(
+    cache: StageCache,
+    parse: Parser,
+    source: str,
+    table: str,
+    key: str,
+    raw: Path,
+    cache_key: str,
+    label: str,
+    max_reject_share: float,
+) -> ParsedFile:
+    """Parse `raw`, or reuse the Parquet of an earlier parse with the same `cache_key` (bytes and code);
+    either way the share of rejected rows is checked against today's limit."""
+    item = f"{source}-{key}"
+    meta = cache.get(item, cache_key)
+    reused = meta is not None
+    if meta is None:
+
+        def write(folder: Path) -> dict:
+            result = parse(raw, label)
+            check_reject_share(result.rejects, result.rows_read, max_reject_share, label)
+            result.clean.write_parquet(folder / "clean.parquet")
+            result.rejects.write_parquet(folder / "rejects.parquet")
+            _totals(result.clean).write_parquet(folder / "totals.parquet")
+            return {
+                "layout": result.layout,
+                "rows_read": result.rows_read,
+                "rows_clean": result.clean.height,
+                "rows_rejected": result.rejects.height,
+            }
+
+        meta = cache.put(item, cache_key, write)
+    folder = cache.folder(item, cache_key)
+    parsed = ParsedFile(
+        source=source,
+        table=table,
+        key=key,
+        raw_path=str(raw),
+        **{f"{name}_path": str(folder / f"{name}.parquet") for name in FILES},
+        layout=meta["layout"],
+        rows_read=meta["rows_read"],
+        rows_clean=meta["rows_clean"],
+        rows_rejected=meta["rows_rejected"],
+        reused=reused,
+    )
+    if reused:
+        check_reject_share(pl.read_parquet(parsed.rejects_path), parsed.rows_read, max_reject_share, label)
+    return parsed
