@@ -27,16 +27,12 @@ from dashboards.theme import (
     months_frame,
     order_by_total,
 )
-from transforms.trade_codes import PRIORITY_SECTORS
 from warehouse.db import frame as query_frame
 from warehouse.db import rows, scalar
 
 BORDERS = ("US-Mexico", "US-Canada")
-# a port group's label: "Laredo (2304)", or the group's own name for a declared group
-GROUP_LABEL = (
-    "CASE WHEN port_group = port_group_name THEN port_group ELSE port_group_name END"
-    " || CASE WHEN port_group SIMILAR TO '[0-9]{4}' THEN ' (' || port_group || ')' ELSE '' END"
-)
+# the group of the chosen port (none when no port is chosen)
+PORT_GROUP = "(SELECT port_group FROM marts.port WHERE port_code = ?)"
 CROSSINGS = ("bts_crossings",)
 TRADE = ("transborder",)
 
@@ -46,10 +42,15 @@ def _borders(border: str | None) -> list[str]:
 
 
 def _port_name(con: duckdb.DuckDBPyConnection, port: str) -> str:
-    found = rows(con, "SELECT any_value(port_name) FROM marts.port_month WHERE port_code = ?", [port])
-    if not found or found[0][0] is None:
+    found = rows(
+        con,
+        "SELECT port_label FROM marts.port WHERE port_code = ? "
+        "AND port_code IN (SELECT port_code FROM marts.port_month)",
+        [port],
+    )
+    if not found:
         raise NoData(f"port {port} has no crossings in the warehouse")
-    return f"{found[0][0]} ({port})"
+    return found[0][0]
 
 
 def border_trucks(
@@ -57,9 +58,9 @@ def border_trucks(
 ) -> alt.VConcatChart:
     """Monthly inbound trucks per border (or at one port's group) with the detected shocks marked."""
     if port:
-        group = rows(con, "SELECT port_group FROM core.dim_port_group WHERE port_code = ?", [port])
+        group = rows(con, "SELECT port_group FROM marts.port WHERE port_code = ?", [port])
         if not group:
-            raise NoData(f"port {port} is not in core.dim_port_group")
+            raise NoData(f"port {port} is not in marts.port")
         scope_sql = "SELECT port_group_name AS scope, month, value FROM marts.port_group_month "
         scope_sql += "WHERE port_group = ? AND measure = 'trucks' ORDER BY month"
         params: list = [group[0][0]]
@@ -139,13 +140,11 @@ def us_mexico_trucks(
     )
     chosen = [r[0] for r in ranked]
     if port:
-        chosen += [
-            r[0] for r in rows(con, "SELECT port_group FROM core.dim_port_group WHERE port_code = ?", [port])
-        ]
+        chosen += [r[0] for r in rows(con, "SELECT port_group FROM marts.port WHERE port_code = ?", [port])]
     other = text("other_ports", lang)
     frame = months_frame(
         con,
-        f"""SELECT month, CASE WHEN list_contains(?, port_group) THEN {GROUP_LABEL} ELSE ? END AS port,
+        """SELECT month, CASE WHEN list_contains(?, port_group) THEN port_group_label ELSE ? END AS port,
                   sum(value)::BIGINT AS trucks
            FROM marts.port_group_month WHERE border = ? AND measure = 'trucks'
            GROUP BY ALL ORDER BY month""",
@@ -182,11 +181,10 @@ def top_ports(
     latest = scalar(con, "SELECT max(month) FROM marts.port_group_month WHERE measure = 'trucks'")
     frame = query_frame(
         con,
-        f"""SELECT {GROUP_LABEL.replace("port_group", "p.port_group")} AS port, p.port_group, p.border,
-                  p.t12m_total AS trucks,
+        f"""SELECT p.port_group_label AS port, p.port_group, p.border, p.t12m_total AS trucks,
                   round(100.0 * (p.t12m_total - prev.t12m_total) / nullif(prev.t12m_total, 0), 1)
                       AS change_pct,
-                  p.port_group = (SELECT port_group FROM core.dim_port_group WHERE port_code = ?) AS chosen
+                  p.port_group = {PORT_GROUP} AS chosen
            FROM marts.port_group_month p
            LEFT JOIN marts.port_group_month prev ON prev.port_group = p.port_group AND prev.measure = 'trucks'
                 AND prev.month = p.month - INTERVAL 12 MONTH
@@ -245,16 +243,15 @@ def recovery_heatmap(
     border = border or "US-Mexico"
     frame = query_frame(
         con,
-        """WITH busiest AS (
+        f"""WITH busiest AS (
                SELECT scope FROM marts.people_flows
                WHERE grain = 'port_group' AND border = ? AND year(month) = 2019
-               GROUP BY scope ORDER BY sum(people_total) DESC LIMIT ?)
-           SELECT CASE WHEN scope = scope_name THEN scope ELSE scope_name || ' (' || scope || ')' END AS port,
-                  month, index_2019, people_total, people_2019
-           FROM marts.people_flows
+               GROUP BY scope ORDER BY sum(people_total) DESC LIMIT ?),
+           groups AS (SELECT DISTINCT port_group, port_group_label FROM marts.port)
+           SELECT g.port_group_label AS port, month, index_2019, people_total, people_2019
+           FROM marts.people_flows f JOIN groups g ON g.port_group = f.scope
            WHERE grain = 'port_group' AND month >= DATE '2020-01-01' AND index_2019 IS NOT NULL
-             AND (scope IN (SELECT scope FROM busiest)
-                  OR scope = (SELECT port_group FROM core.dim_port_group WHERE port_code = ?))
+             AND (scope IN (SELECT scope FROM busiest) OR scope = {PORT_GROUP})
            ORDER BY port, month""",
         [border, top, port or ""],
     )
@@ -320,10 +317,10 @@ def trade_per_truck(
         ranked.append(port)
     frame = months_frame(
         con,
-        """SELECT month, port_name || ' (' || port_code || ')' AS port,
+        """SELECT month, port_label AS port,
                   total_value_per_inbound_truck_usd / 1e3 AS per_truck_k, total_value_usd / 1e9 AS value_bn,
                   inbound_trucks
-           FROM marts.trade_value_per_truck
+           FROM marts.trade_value_per_truck JOIN marts.port USING (port_code)
            WHERE list_contains(?, port_code) AND inbound_trucks > 0 AND month >= DATE '2020-01-01'
            ORDER BY month""",
         [ranked],
@@ -359,12 +356,11 @@ def top_ports_truck_trade(
         raise NoData("no rows in marts.trade_value_per_truck (is the transborder source loaded?)")
     frame = months_frame(
         con,
-        """SELECT coalesce(port_name, port_code) || ' (' || port_code || ')' AS port,
-                  sum(total_value_usd) / 1e9 AS value_bn,
+        """SELECT port_label AS port, sum(total_value_usd) / 1e9 AS value_bn,
                   sum(total_value_usd) FILTER (WHERE inbound_trucks > 0) / nullif(sum(inbound_trucks), 0)
                       AS per_truck
-           FROM marts.trade_value_per_truck
-           WHERE month > ?::DATE - INTERVAL 12 MONTH AND port_code NOT LIKE '%X%'
+           FROM marts.trade_value_per_truck JOIN marts.port USING (port_code)
+           WHERE month > ?::DATE - INTERVAL 12 MONTH AND NOT is_district
            GROUP BY ALL ORDER BY value_bn DESC LIMIT ?""",
         [latest, top],
     )
@@ -451,11 +447,11 @@ def priority_sectors(
         con,
         f"""SELECT month, hled_sector_{lang} AS sector, sum(value_usd) / 1e9 AS value_bn
             FROM marts.priority_sector_trade
-            WHERE country = 'mexico' AND list_contains(?, hled_sector)
+            WHERE country = 'mexico' AND is_priority
               AND (?::VARCHAR IS NULL OR port_code = ?)
               AND month >= DATE '2020-01-01'
             GROUP BY ALL ORDER BY month""",
-        [list(PRIORITY_SECTORS), port, port],
+        [port, port],
         series="sector",
     )
     where = text("at_port", lang, port=port) if port else ""
@@ -485,16 +481,16 @@ def priority_sectors_by_port(
     frame = query_frame(
         con,
         f"""WITH recent AS (
-                SELECT coalesce(port_name, port_code) || ' (' || port_code || ')' AS port, port_code,
-                       hled_sector_{lang} AS sector, sum(value_usd) / 1e9 AS value_bn
-                FROM marts.priority_sector_trade
-                WHERE country = 'mexico' AND month > ?::DATE - INTERVAL 12 MONTH AND port_code NOT LIKE '%X%'
-                  AND list_contains(?, hled_sector)
+                SELECT port_label AS port, port_code, hled_sector_{lang} AS sector,
+                       sum(value_usd) / 1e9 AS value_bn
+                FROM marts.priority_sector_trade JOIN marts.port USING (port_code)
+                WHERE country = 'mexico' AND month > ?::DATE - INTERVAL 12 MONTH AND NOT is_district
+                  AND is_priority
                 GROUP BY ALL),
             ranked AS (SELECT port_code FROM recent GROUP BY port_code ORDER BY sum(value_bn) DESC LIMIT ?)
             SELECT port, sector, value_bn FROM recent
             WHERE port_code IN (SELECT port_code FROM ranked) OR port_code = ?""",
-        [latest, list(PRIORITY_SECTORS), top, port or ""],
+        [latest, top, port or ""],
     )
     order = order_by_total(frame, "sector", "value_bn")
     chart = (
@@ -728,14 +724,10 @@ def wait_by_hour(
         params.append(border)
     found = query_frame(
         con,
-        f"""WITH shown AS (  -- readings where there are any, historical averages only where there are none
-                SELECT *, min(CASE basis WHEN 'readings' THEN 0 ELSE 1 END)
-                          OVER (PARTITION BY port_number, vehicle_type) AS best
-                FROM marts.wait_times_port_hour WHERE {" AND ".join(where)})
-            SELECT crossing, vehicle_type, basis, hour_of_day, median_wait_minutes, p90_wait_minutes,
+        f"""SELECT crossing, vehicle_type, basis, hour_of_day, median_wait_minutes, p90_wait_minutes,
                    observations, first_day, last_day,
                    (sum(observations) OVER (PARTITION BY port_number, vehicle_type))::BIGINT AS weight
-            FROM shown WHERE (CASE basis WHEN 'readings' THEN 0 ELSE 1 END) = best""",
+            FROM marts.wait_times_port_hour WHERE preferred AND {" AND ".join(where)}""",
         params,
     )
     if found.height == 0:
@@ -820,13 +812,14 @@ def truck_idle(
         where.append("port_code = ?")
         params.append(port)
     if border:
-        where.append("border = ?")
+        where.append("t.border = ?")
         params.append(border)
     frame = query_frame(
         con,
-        f"""SELECT port_name || ' (' || port_code || ')' AS port, month, idle_truck_hours, idle_co2_tonnes,
-                   trucks, trucks_month, median_commercial_wait_minutes, kg_co2_per_idle_hour
-            FROM marts.truck_idle WHERE {" AND ".join(where)} ORDER BY month, port""",
+        f"""SELECT p.port_label AS port, month, idle_truck_hours, idle_co2_tonnes, trucks, trucks_month,
+                   median_commercial_wait_minutes, kg_co2_per_idle_hour
+            FROM marts.truck_idle t JOIN marts.port p USING (port_code)
+            WHERE {" AND ".join(where)} ORDER BY month, port""",
         params,
     )
     if frame.height == 0:

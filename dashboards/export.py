@@ -69,7 +69,7 @@ def export_charts(
     con = connect(warehouse, read_only=True)
     try:
         loaded = loaded_sources(con)
-        if port and not rows(con, "SELECT 1 FROM core.dim_port WHERE port_code = ?", [port]):
+        if port and not rows(con, "SELECT 1 FROM marts.port WHERE port_code = ?", [port]):
             raise ValueError(f"port {port!r} is not in core.dim_port (ports are 4-character codes like 2304)")
         for name, spec in CHARTS.items():
             if only and name not in only:

@@ -241,6 +241,12 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "Source: {publisher}, {title}. Data through {latest}; refreshed {refreshed}.",
         "es": "Fuente: {publisher}, {title}. Datos hasta {latest}; actualizado el {refreshed}.",
     },
+    "footer_stale": {
+        "en": "Source: {publisher}, {title}. Data through {latest}: the last good data, as its refresh "
+        "has failed since {since}.",
+        "es": "Fuente: {publisher}, {title}. Datos hasta {latest}: los últimos datos válidos, pues su "
+        "actualización falla desde el {since}.",
+    },
 }
 
 MONTHS = {

@@ -30,23 +30,26 @@ class Vintage:
     title: str
     latest_month: str
     refreshed: str
+    stale_since: str | None = None  # the source's last refresh failed: its data is as of this date
 
 
 def vintage(con: duckdb.DuckDBPyConnection, source: str, lang: str) -> Vintage:
     """Source and data vintage for a chart footer, read from marts.data_vintage."""
     found = rows(
         con,
-        "SELECT publisher, title, latest_month, refreshed_at FROM marts.data_vintage WHERE source = ?",
+        "SELECT publisher, title, latest_month, refreshed_at, stale_since FROM marts.data_vintage "
+        "WHERE source = ?",
         [source],
     )
     if not found:
         raise NoData(f"marts.data_vintage has no row for source {source!r}")
-    publisher, title, latest, refreshed = found[0]
+    publisher, title, latest, refreshed, stale_since = found[0]
     return Vintage(
         publisher=publisher,
         title=title,
         latest_month=month_label(latest.year, latest.month, lang) if latest else "–",
         refreshed=refreshed.strftime("%Y-%m-%d"),
+        stale_since=stale_since.strftime("%Y-%m-%d") if stale_since else None,
     )
 
 
@@ -58,8 +61,17 @@ def footer_lines(
     out = []
     for source in sources + tuple(s for s in optional if s in loaded):
         v = vintage(con, source, lang)
-        out.append(
-            text(
+        if v.stale_since:  # the source's last refresh failed: say how old its data is
+            line = text(
+                "footer_stale",
+                lang,
+                publisher=v.publisher,
+                title=v.title,
+                latest=v.latest_month,
+                since=v.stale_since,
+            )
+        else:
+            line = text(
                 "footer",
                 lang,
                 publisher=v.publisher,
@@ -67,7 +79,7 @@ def footer_lines(
                 latest=v.latest_month,
                 refreshed=v.refreshed,
             )
-        )
+        out.append(line)
     return out
 
 

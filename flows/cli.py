@@ -237,11 +237,12 @@ def status() -> None:
         f"warehouse {state.path} ({state.bytes / 1e6:,.1f} MB), "
         f"built {built} by run {state.last_published_run}"
     )
-    table = Table("source", "dataset", "latest month", "files", "fetched", "hours ago")
+    table = Table("source", "state", "dataset", "latest month", "files", "fetched", "hours ago")
     for s in state.sources:
         age = age_hours(s.last_fetched)
         table.add_row(
             s.source,
+            s.state if s.state == "current" else f"[red]{s.state}[/red]",
             s.title,
             s.latest_month or "-",
             str(s.files),
@@ -249,6 +250,13 @@ def status() -> None:
             f"{age:,.1f}" if age is not None else "-",
         )
     out.print(table)
+    for s in state.sources:
+        if s.state != "current":
+            since = f"{s.since:%Y-%m-%d %H:%M} UTC" if s.since else "unknown"
+            out.print(
+                f"[red]{s.source} is {s.state}[/red] since {since}: its last good data is kept. {s.reason}",
+                soft_wrap=True,
+            )
 
 
 @app.command()

@@ -63,7 +63,7 @@ def hled_home(tmp_path, monkeypatch) -> Path:
     monkeypatch.setenv("HLED_RETRY_DELAYS", "0.05")
     monkeypatch.setenv("HLED_HTTP_PACING", "0")  # the replica tests that check pacing set their own
     monkeypatch.setenv("HLED_HTTP_TIMEOUT", "5")
-    monkeypatch.setenv("HLED_SOURCES", "bts_crossings")  # trade tests opt in
+    monkeypatch.setenv("HLED_SOURCES", "bts_crossings,cbp_wait_times")  # trade tests opt in
     return home
 
 

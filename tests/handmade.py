@@ -9,9 +9,11 @@ from pathlib import Path
 
 import polars as pl
 
+from flows.sources import SOURCES
 from transforms.crossings import measure_dimension
 from transforms.trade_codes import commodity_dimension, mode_dimension
 from transforms.wait_times import crossing_dimension
+from warehouse.assemble import vintage_sql
 from warehouse.build import BuildInput, build_warehouse
 from warehouse.indicators import emission_factor_frame
 
@@ -152,6 +154,7 @@ def build_handmade(
         validations=pl.DataFrame(),
         rejects=pl.DataFrame(),
         run_id=run_id,
+        vintages=[vintage_sql(s) for s in SOURCES.values() if s.name in set(sources["source"])],
     )
     build_warehouse(path, inputs, previous)
     return path

@@ -12,6 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.checksums import data_checksums
 from tests.conftest import FIXTURES, make_mirror, sha256
 
 HLED = [sys.executable, "-m", "flows.cli"]
@@ -70,12 +71,16 @@ def test_refresh_from_a_mirror_then_a_drifted_file_fails_cleanly(cli_env, hled_h
 
     drifted = mirror / "bts_border_crossing" / "Border_Crossing_Entry_Data.csv"
     drifted.write_bytes(drifted.read_bytes().replace(b",Value,", b",Amount,", 1))
+    before = data_checksums(warehouse)
     bad = run_hled(["refresh"], cli_env)
-    assert bad.returncode == 1
+    assert bad.returncode == 3, "published, with a stale source"
     last = bad.stderr.strip().splitlines()[-1]
-    assert last.startswith("refresh failed:")
+    assert last.startswith("stale: bts_crossings failed at fetch; its last published data is kept")
     assert "Border_Crossing_Entry_Data.csv" in last and "missing columns ['Value']" in last
-    assert sha256(warehouse) == before
+    assert data_checksums(warehouse) == before
+    status = run_hled(["status"], cli_env)
+    assert status.returncode == 0
+    assert "bts_crossings is stale since" in status.stdout and "missing columns ['Value']" in status.stdout
 
 
 def test_charts_without_a_warehouse_says_what_to_do(hled_home) -> None:

@@ -11,7 +11,7 @@ import pytest
 
 from tests.handmade import build_handmade
 from transforms.trade_codes import hled_sector
-from warehouse.db import connect, rows
+from warehouse.db import connect, rows, run
 from warehouse.dictionary import empty_warehouse
 from warehouse.indicators import INDICATORS, PILLARS, render_markdown
 
@@ -44,6 +44,58 @@ def test_port_groups_keep_el_paso_continuous(wh) -> None:
         "SELECT index_2019 FROM marts.port_month WHERE port_code = '2402' AND measure = 'trucks' "
         "AND month = '2021-03-01'"
     ) == [(60.0,)]
+
+
+def test_marts_name_the_ports_and_their_groups(wh) -> None:
+    """marts.port is where charts look a port up: its group and the labels they show."""
+    el_paso = "El Paso area (El Paso + Ysleta)"
+    assert wh(
+        "SELECT port_code, port_label, port_group, port_group_label, is_district FROM marts.port ORDER BY 1"
+    ) == [
+        ("0901", "Buffalo (0901)", "0901", "Buffalo (0901)", False),
+        ("2304", "Laredo (2304)", "2304", "Laredo (2304)", False),
+        ("2401", "Ysleta (2401)", "EL_PASO_AREA", el_paso, False),
+        ("2402", "El Paso (2402)", "EL_PASO_AREA", el_paso, False),
+    ]
+    assert wh("SELECT DISTINCT port_group, port_group_label FROM marts.port_group_month ORDER BY 1") == [
+        ("0901", "Buffalo (0901)"),
+        ("2304", "Laredo (2304)"),
+        ("EL_PASO_AREA", el_paso),
+    ]
+    # the HLED priority sectors are flagged in the mart (charts do not keep their own list)
+    assert wh("SELECT DISTINCT hled_sector, is_priority FROM marts.priority_sector_trade ORDER BY 1") == [
+        ("pharmaceuticals", True),
+        ("semiconductors_ict", True),
+    ]
+
+
+def test_month_comparisons_macro_is_the_one_year_over_year_rule() -> None:
+    """The macro every monthly mart uses: a year earlier, trailing 12 months, a base year; a key with a
+    NULL part matches nothing, as a join on the key's columns would not."""
+    con = empty_warehouse()
+    try:
+        run(
+            con,
+            """CREATE TEMP TABLE s AS SELECT * FROM (VALUES
+                   (['a'], DATE '2019-03-01', 50), (['a'], DATE '2020-02-01', 0),
+                   (['a'], DATE '2020-03-01', 100), (['a'], DATE '2021-02-01', 10),
+                   (['a'], DATE '2021-03-01', 150),
+                   ([NULL], DATE '2020-03-01', 7), ([NULL], DATE '2021-03-01', 8)
+               ) t(series_key, month, value)""",
+        )
+        got = rows(
+            con,
+            """SELECT series_key[1], month, value_prev_year, yoy_change, yoy_pct, t12m_total, t12m_months,
+                      value_base, index_base
+               FROM month_comparisons('s', 2019) WHERE year(month) = 2021 ORDER BY 1, 2""",
+        )
+    finally:
+        con.close()
+    assert got == [
+        ("a", date(2021, 2, 1), 0, 10, None, 110, 2, None, None),  # no change in percent from 0
+        ("a", date(2021, 3, 1), 100, 50, 50.0, 160, 2, 50, 300.0),
+        (None, date(2021, 3, 1), None, None, None, 8, 1, None, None),
+    ]
 
 
 def test_border_volumes_year_over_year_and_trailing_totals(wh) -> None:

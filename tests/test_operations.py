@@ -16,6 +16,7 @@ import pytest
 
 from flows.refresh import refresh
 from tests.conftest import FIXTURES, make_mirror
+from warehouse.errors import WarehouseError
 
 ROOT = Path(__file__).resolve().parent.parent
 HLED = [sys.executable, "-m", "flows.cli"]
@@ -139,7 +140,16 @@ def test_each_run_leaves_an_artifact_with_rows_revisions_or_the_error(mirrored, 
     assert "Values revised in months already published (meta.revisions): none" in summary
     crossings = mirrored / "bts_border_crossing" / "Border_Crossing_Entry_Data.csv"
     crossings.write_bytes(crossings.read_bytes().replace(b"Measure,Value", b"Measure,Count", 1))
-    with pytest.raises(Exception, match="Value"):
-        refresh()
+    assert refresh().exit_code == 3
+    stale = latest_summary_artifact()
+    assert "Stale sources (their last published data is kept; exit status 3):" in stale
+    assert "- bts_crossings: failed at fetch:" in stale and "missing columns ['Value']" in stale
+    writer = duckdb.connect(str(hled_home / "warehouse.duckdb"))  # a writer holding the published file
+    try:
+        with pytest.raises(WarehouseError, match="cannot be opened read-only"):
+            refresh()
+    finally:
+        writer.close()
     failed = latest_summary_artifact()
     assert "failed" in failed and "Nothing was published; the previous warehouse stays." in failed
+    assert "WarehouseError: published warehouse" in failed

@@ -20,6 +20,9 @@ class SourceStatus:
     latest_month: str | None
     last_fetched: datetime | None
     files: int
+    state: str = "current"  # or stale: its last refresh failed and the data of an earlier run is kept
+    since: datetime | None = None  # stale since (the first failed run in a row)
+    reason: str | None = None
 
 
 @dataclass
@@ -50,15 +53,40 @@ def status(path: Path) -> WarehouseStatus:
             "SELECT run_id, finished_at FROM meta.runs WHERE status = 'published' "
             "ORDER BY finished_at DESC LIMIT 1",
         )
-        sources = [
-            SourceStatus(source, title, latest.strftime("%Y-%m") if latest else None, fetched, files)
-            for source, title, latest, fetched, files in rows(
+        has_status = bool(
+            rows(
                 con,
-                """SELECT v.source, v.title, v.latest_month, max(f.fetched_at), count(DISTINCT f.file_key)
+                "SELECT 1 FROM duckdb_tables() WHERE schema_name = 'meta' AND table_name = 'source_status'",
+            )
+        )
+        status_join = (
+            "LEFT JOIN meta.source_status st ON st.source = v.source"
+            if has_status
+            else "LEFT JOIN (SELECT NULL AS source, NULL AS state, NULL AS since, NULL AS reason, "
+            "NULL AS data_run_id) st ON false"
+        )
+        sources = [
+            SourceStatus(
+                source,
+                title,
+                latest.strftime("%Y-%m") if latest else None,
+                fetched,
+                files,
+                state,
+                since,
+                reason,
+            )
+            for source, title, latest, fetched, files, state, since, reason in rows(
+                con,
+                f"""SELECT v.source, v.title, v.latest_month, max(f.fetched_at), count(DISTINCT f.file_key),
+                          coalesce(st.state, 'current'), CASE WHEN st.state <> 'current' THEN st.since END,
+                          CASE WHEN st.state <> 'current' THEN st.reason END
                    FROM marts.data_vintage v
+                   {status_join}
                    LEFT JOIN meta.source_files f ON f.source = v.source
-                        AND f.run_id = (SELECT run_id FROM meta.runs WHERE status = 'published'
-                                        ORDER BY finished_at DESC LIMIT 1)
+                        AND f.run_id = coalesce(st.data_run_id,
+                            (SELECT run_id FROM meta.runs WHERE status = 'published'
+                             ORDER BY finished_at DESC LIMIT 1))
                    GROUP BY ALL ORDER BY v.source""",
             )
         ]

@@ -13,6 +13,13 @@ from transforms import shocks
 from warehouse.db import frame, run
 
 SCORECARD_SCOPE = "US-Mexico"
+# The indicators' constants, declared once: the scorecard SQL, the formulas in the catalog and the
+# COMMENTs that quote them (table_comments()) are written from these and from the shock method's
+# constants in transforms/shocks.py.
+PRE_PANDEMIC_YEAR = 2019  # the recovery baseline
+RELAUNCH_YEAR = 2021  # the HLED relaunch
+WINDOW_MONTHS = 12  # the scorecard's windows: calendar years and the latest months on hand
+MAX_CONTAINERS_PER_TRUCK = 1.1  # empty-truck share: above it a port counts containers differently
 
 
 @dataclass(frozen=True)
@@ -39,7 +46,7 @@ PILLARS: dict[str, Pillar] = {
             "recovery",
             "Trade and traffic back above pre-pandemic levels",
             "Comercio y tránsito por encima de los niveles prepandemia",
-            "Recover from the pandemic: trade and crossings back above their 2019 levels.",
+            f"Recover from the pandemic: trade and crossings back above their {PRE_PANDEMIC_YEAR} levels.",
         ),
         Pillar(
             "supply_chains",
@@ -213,14 +220,15 @@ INDICATORS: tuple[Indicator, ...] = (
     ),
     Indicator(
         "recovery_index_2019",
-        "Recovery index against 2019",
-        "Índice de recuperación frente a 2019",
+        f"Recovery index against {PRE_PANDEMIC_YEAR}",
+        f"Índice de recuperación frente a {PRE_PANDEMIC_YEAR}",
         "recovery",
         "Crossings back above their pre-pandemic level.",
         PORT_MONTH_GRAIN,
-        "index, same month of 2019 = 100",
+        f"index, same month of {PRE_PANDEMIC_YEAR} = 100",
         "higher",
-        "value / value in the same calendar month of 2019 x 100. By construction every 2019 month is 100.",
+        f"value / value in the same calendar month of {PRE_PANDEMIC_YEAR} x 100. By construction every "
+        f"{PRE_PANDEMIC_YEAR} month is 100.",
         "marts.border_month",
         ("value_2019", "index_2019"),
         CROSSINGS_SQL,
@@ -237,7 +245,7 @@ INDICATORS: tuple[Indicator, ...] = (
         "Inbound empty truck containers / (loaded + empty truck containers) x 100. Caveat: from 2023 "
         "several US-Mexico ports report more loaded containers than trucks, which lowers the share at "
         "that reporting change (containers_per_truck shows it); the scorecard uses only months with at "
-        "most 1.1 containers per truck, so its latest window ends before the change.",
+        f"most {MAX_CONTAINERS_PER_TRUCK} containers per truck, so its latest window ends before the change.",
         "marts.empty_truck_share",
         ("loaded_containers", "empty_containers", "empty_share_pct", "containers_per_truck"),
         INDICATOR_SQL,
@@ -246,7 +254,8 @@ INDICATORS: tuple[Indicator, ...] = (
                 "Empty-truck share",
                 "Proporción de camiones vacíos",
                 "SELECT month, empty_share_pct AS value FROM marts.empty_truck_share "
-                f"WHERE grain = 'border' AND scope = '{SCORECARD_SCOPE}' AND containers_per_truck <= 1.1",
+                f"WHERE grain = 'border' AND scope = '{SCORECARD_SCOPE}' "
+                f"AND containers_per_truck <= {MAX_CONTAINERS_PER_TRUCK}",
                 "mean",
             ),
         ),
@@ -281,12 +290,13 @@ INDICATORS: tuple[Indicator, ...] = (
         "US trade with the partner",
         "Comercio de EE. UU. con el socio",
         "recovery",
-        "Trade back above pre-pandemic levels and growing after the 2021 relaunch.",
+        f"Trade back above pre-pandemic levels and growing after the {RELAUNCH_YEAR} relaunch.",
         "border x month (US-Mexico, US-Canada)",
         "US dollars (current)",
         "higher",
         "Exports + imports with Mexico (or Canada) through all US ports and modes (TransBorder dot1), with "
-        "year-over-year change, trailing 12-month total and indices against the same month of 2019 and 2021.",
+        "year-over-year change, trailing 12-month total and indices against the same month of "
+        f"{PRE_PANDEMIC_YEAR} and {RELAUNCH_YEAR}.",
         "marts.trade_border_month",
         ("value_usd", "yoy_pct", "t12m_total", "index_2019", "index_2021"),
         INDICATOR_SQL,
@@ -344,11 +354,11 @@ INDICATORS: tuple[Indicator, ...] = (
         "supply_chains",
         "Resilient supply chains for semiconductors and ICT, medical devices and pharmaceuticals.",
         "port x partner x HLED sector x month",
-        "US dollars (current); index, same month of 2021 = 100",
+        f"US dollars (current); index, same month of {RELAUNCH_YEAR} = 100",
         "higher",
         "Exports + imports of the HS chapters tagged with the sector (core.dim_commodity) through the port "
-        "(TransBorder dot3), with year-over-year change and an index against the same month of 2021, the "
-        "HLED relaunch.",
+        "(TransBorder dot3), with year-over-year change and an index against the same month of "
+        f"{RELAUNCH_YEAR}, the HLED relaunch.",
         "marts.priority_sector_trade",
         ("value_usd", "yoy_pct", "index_2021"),
         TRADE_SQL,
@@ -424,7 +434,7 @@ INDICATORS: tuple[Indicator, ...] = (
         "people per month",
         "higher",
         "Inbound pedestrians + personal-vehicle passengers + bus passengers + train passengers, with "
-        "year-over-year change, trailing 12-month total and the 2019 recovery index.",
+        f"year-over-year change, trailing 12-month total and the {PRE_PANDEMIC_YEAR} recovery index.",
         "marts.people_flows",
         ("people_total", "yoy_pct", "t12m_total", "index_2019"),
         INDICATOR_SQL,
@@ -538,7 +548,7 @@ def catalog_frame() -> pl.DataFrame:
 
 
 def scorecard_sql() -> str:
-    """One SELECT over every headline series: 2019, 2021 and the latest 12 months, judged by direction."""
+    """One SELECT over every headline series: the base years and the latest months, judged by direction."""
     parts = []
     for order, (indicator, headline) in enumerate((i, h) for i in INDICATORS for h in i.headlines):
         pillar = PILLARS[indicator.pillar]
@@ -552,17 +562,38 @@ def scorecard_sql() -> str:
             f"FROM ({headline.sql}) s WHERE s.value IS NOT NULL"
         )
     series = "\nUNION ALL\n".join(parts)
-    LATEST = "s.month BETWEEN l.latest_month - INTERVAL 11 MONTH AND l.latest_month"  # noqa: N806
+    years = (PRE_PANDEMIC_YEAR, RELAUNCH_YEAR)
+    back = f"INTERVAL {WINDOW_MONTHS - 1} MONTH"
+    windows = {str(y): f"year(s.month) = {y}" for y in years}
+    windows["latest"] = f"s.month BETWEEN l.latest_month - {back} AND l.latest_month"
+    aggregates = ",\n           ".join(
+        f"count(*) FILTER (WHERE {w}) AS months_{k}, sum(value) FILTER (WHERE {w}) AS sum_{k}, "
+        f"avg(value) FILTER (WHERE {w}) AS avg_{k}"
+        for k, w in windows.items()
+    )
+    values = ",\n           ".join(
+        f"CASE WHEN months_{k} = {WINDOW_MONTHS} THEN CASE agg WHEN 'sum' THEN sum_{k} ELSE avg_{k} END END "
+        f"AS v{k}"
+        for k in windows
+    )
+    baselines = ", ".join(f"round(v{y}, 2) AS value_{y}, months_{y}" for y in years)
+    changes = ",\n       ".join(
+        f"""round(vlatest - v{y}, 2) AS change_vs_{y},
+       CASE WHEN v{y} <> 0 THEN round(100.0 * (vlatest - v{y}) / abs(v{y}), 2) END AS change_vs_{y}_pct,
+       CASE WHEN better = 'neither' OR vlatest = v{y} THEN NULL
+            WHEN better = 'higher' THEN vlatest > v{y} ELSE vlatest < v{y} END AS right_way_vs_{y}"""
+        for y in years
+    )
     return f"""
 WITH series AS ({series}),
-complete AS (  -- months ending a 12-month window with every month on hand
+complete AS (  -- months ending a {WINDOW_MONTHS}-month window with every month on hand
     SELECT ord, month,
-           count(*) OVER (PARTITION BY ord ORDER BY month
-                          RANGE BETWEEN INTERVAL 11 MONTH PRECEDING AND CURRENT ROW) AS months
+           count(*) OVER (PARTITION BY ord ORDER BY month RANGE BETWEEN {back} PRECEDING AND CURRENT ROW)
+               AS months
     FROM series
 ),
 latest AS (
-    SELECT ord, coalesce(max(month) FILTER (WHERE months = 12), max(month)) AS latest_month
+    SELECT ord, coalesce(max(month) FILTER (WHERE months = {WINDOW_MONTHS}), max(month)) AS latest_month
     FROM complete GROUP BY ord
 ),
 windows AS (
@@ -571,39 +602,22 @@ windows AS (
            any_value(headline_en) AS headline_en, any_value(headline_es) AS headline_es,
            any_value(unit) AS unit, any_value(better) AS better, any_value(agg) AS agg,
            any_value(l.latest_month) AS latest_month,
-           count(*) FILTER (WHERE year(s.month) = 2019) AS months_2019,
-           sum(value) FILTER (WHERE year(s.month) = 2019) AS sum_2019,
-           avg(value) FILTER (WHERE year(s.month) = 2019) AS avg_2019,
-           count(*) FILTER (WHERE year(s.month) = 2021) AS months_2021,
-           sum(value) FILTER (WHERE year(s.month) = 2021) AS sum_2021,
-           avg(value) FILTER (WHERE year(s.month) = 2021) AS avg_2021,
-           count(*) FILTER (WHERE {LATEST}) AS months_latest,
-           sum(value) FILTER (WHERE {LATEST}) AS sum_latest,
-           avg(value) FILTER (WHERE {LATEST}) AS avg_latest
+           {aggregates}
     FROM series s JOIN latest l USING (ord)
     GROUP BY s.ord
 ),
 valued AS (
     SELECT *,
-           CASE WHEN months_2019 = 12 THEN CASE agg WHEN 'sum' THEN sum_2019 ELSE avg_2019 END END AS v2019,
-           CASE WHEN months_2021 = 12 THEN CASE agg WHEN 'sum' THEN sum_2021 ELSE avg_2021 END END AS v2021,
-           CASE WHEN months_latest = 12 THEN CASE agg WHEN 'sum' THEN sum_latest ELSE avg_latest END END
-               AS vlatest
+           {values}
     FROM windows
 )
 SELECT pillar, pillar_en, pillar_es, indicator_id, headline_en, headline_es,
        '{SCORECARD_SCOPE}' AS scope, unit, better,
-       CASE agg WHEN 'sum' THEN '12-month total' ELSE '12-month average' END AS aggregate,
-       round(v2019, 2) AS value_2019, months_2019, round(v2021, 2) AS value_2021, months_2021,
+       CASE agg WHEN 'sum' THEN '{WINDOW_MONTHS}-month total' ELSE '{WINDOW_MONTHS}-month average' END
+           AS aggregate,
+       {baselines},
        latest_month, round(vlatest, 2) AS latest_value, months_latest,
-       round(vlatest - v2019, 2) AS change_vs_2019,
-       CASE WHEN v2019 <> 0 THEN round(100.0 * (vlatest - v2019) / abs(v2019), 2) END AS change_vs_2019_pct,
-       CASE WHEN better = 'neither' OR vlatest = v2019 THEN NULL
-            WHEN better = 'higher' THEN vlatest > v2019 ELSE vlatest < v2019 END AS right_way_vs_2019,
-       round(vlatest - v2021, 2) AS change_vs_2021,
-       CASE WHEN v2021 <> 0 THEN round(100.0 * (vlatest - v2021) / abs(v2021), 2) END AS change_vs_2021_pct,
-       CASE WHEN better = 'neither' OR vlatest = v2021 THEN NULL
-            WHEN better = 'higher' THEN vlatest > v2021 ELSE vlatest < v2021 END AS right_way_vs_2021
+       {changes}
 FROM valued
 ORDER BY ord
 """
@@ -620,6 +634,54 @@ WHERE measure IN ({", ".join(f"'{m}'" for m in SHOCK_MEASURES)}) AND border IS N
 """
 
 
+def table_comments() -> dict[str, str]:
+    """The COMMENTs of marts.shocks and marts.hled_scorecard that quote a constant (a threshold, a base
+    year, a window length), written from the declarations above and transforms/shocks.py; the other
+    comments of those tables are in warehouse/sql/ddl/05_indicators.sql."""
+    w = WINDOW_MONTHS
+    comments = {
+        "marts.shocks.first_month": "First month of the shock: the value fell at least "
+        f"{shocks.MIN_DROP * 100:g} % and {shocks.Z:g} robust standard deviations below what the series' "
+        "seasonal pattern and trend predicted",
+        "marts.shocks.recovered_month": f"First of {shocks.RECOVERY_MONTHS} consecutive months back at "
+        f"{shocks.RECOVERY_SHARE * 100:g} % of the pre-shock level of their calendar months; NULL while it "
+        "has not recovered",
+        "marts.shocks.status": "recovered; ongoing (not recovered by the latest month of the data); "
+        f"not_recovered (not back within {shocks.MAX_EPISODE_MONTHS} months: the episode was closed so later "
+        "shocks can be seen, and a later recovery is still recorded); series_ended (the series stopped "
+        "reporting before recovering)",
+        "marts.hled_scorecard": "HLED scorecard: per pillar, the headline indicators for the "
+        f"{SCORECARD_SCOPE} border over the latest complete {w} months against calendar {PRE_PANDEMIC_YEAR} "
+        f"(pre-pandemic) and {RELAUNCH_YEAR} (HLED relaunch), and whether each moves the right way. A value "
+        f"is NULL when its {w} months are not all on hand",
+        "marts.hled_scorecard.aggregate": f"{w}-month total (sum of the monthly values) or {w}-month average "
+        "(mean of the monthly values)",
+        "marts.hled_scorecard.latest_month": f"End of the latest window: the latest month that ends {w} "
+        "consecutive months on hand (the latest month with data when there is none)",
+        "marts.hled_scorecard.latest_value": f"The aggregate over the {w} months ending latest_month; NULL "
+        f"unless all {w} are on hand",
+    }
+    card = "marts.hled_scorecard"
+    for year in (PRE_PANDEMIC_YEAR, RELAUNCH_YEAR):
+        comments |= {
+            f"{card}.value_{year}": f"The aggregate over January-December {year}; NULL unless all {w} months "
+            "are on hand",
+            f"{card}.months_{year}": f"Months of {year} on hand",
+            f"{card}.change_vs_{year}": f"latest_value - value_{year}, in the unit",
+            f"{card}.change_vs_{year}_pct": f"Change against {year} in percent of value_{year}",
+            f"{card}.right_way_vs_{year}": f"True when the change against {year} goes the better way; NULL "
+            "when there is no change to judge or no better direction",
+        }
+    return comments
+
+
+def _comment(con: duckdb.DuckDBPyConnection) -> None:
+    for target, text in table_comments().items():
+        kind = "TABLE" if target.count(".") == 1 else "COLUMN"
+        quoted = text.replace("'", "''")
+        run(con, f"COMMENT ON {kind} {target} IS '{quoted}'")
+
+
 def _insert(con: duckdb.DuckDBPyConnection, table: str, data: pl.DataFrame, select: str) -> None:
     con.register("_rows", data.to_arrow())
     try:
@@ -629,7 +691,8 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, data: pl.DataFrame, sele
 
 
 def compute(con: duckdb.DuckDBPyConnection) -> None:
-    """Fill marts.shocks, marts.indicator_catalog and marts.hled_scorecard (after the SQL marts)."""
+    """Fill marts.shocks, marts.indicator_catalog and marts.hled_scorecard (after the SQL marts) and
+    write their comments that quote the constants."""
     found = shocks.detect_shocks(frame(con, SHOCK_INPUT_SQL))
     _insert(
         con,
@@ -644,6 +707,7 @@ def compute(con: duckdb.DuckDBPyConnection) -> None:
     )
     _insert(con, "marts.indicator_catalog", catalog_frame(), "SELECT * FROM _rows")
     run(con, f"INSERT INTO marts.hled_scorecard BY NAME {scorecard_sql()}")
+    _comment(con)
 
 
 def render_markdown() -> str:
@@ -707,13 +771,14 @@ def render_markdown() -> str:
 
 
 SCORECARD_TEXT = f"""Each headline series is a monthly {SCORECARD_SCOPE} series. It is combined over
-12 months (a total for counts and dollars, an average for shares, ratios and indices) for calendar
-2019 (pre-pandemic), calendar 2021 (the HLED relaunch) and the latest 12 consecutive months on
-hand. A value is NULL unless all 12 of its months are on hand (the TransBorder data staged for
-development has only January 2015 before 2020, so its 2019 baselines are NULL, and dot3 lacks
-March 2024, so the priority-sector window ends in February 2024). Rows can therefore end in
-different months; `latest_month` says which. `right_way_vs_2019` / `right_way_vs_2021` say whether
-the change goes the better way. Dollar values are current dollars, not adjusted for inflation."""
+{WINDOW_MONTHS} months (a total for counts and dollars, an average for shares, ratios and indices)
+for calendar {PRE_PANDEMIC_YEAR} (pre-pandemic), calendar {RELAUNCH_YEAR} (the HLED relaunch) and the
+latest {WINDOW_MONTHS} consecutive months on hand. A value is NULL unless all {WINDOW_MONTHS} of its
+months are on hand (the TransBorder data staged for development has only January 2015 before 2020,
+so its {PRE_PANDEMIC_YEAR} baselines are NULL, and dot3 lacks March 2024, so the priority-sector
+window ends in February 2024). Rows can therefore end in different months; `latest_month` says
+which. `right_way_vs_{PRE_PANDEMIC_YEAR}` / `right_way_vs_{RELAUNCH_YEAR}` say whether the change
+goes the better way. Dollar values are current dollars, not adjusted for inflation."""
 
 PORT_GROUP_TEXT = """Ports that BTS split or merged are grouped in `core.dim_port_group` so long series stay
 continuous; the groups are declared in `warehouse/sql/derive/06_port_groups.sql`. Today one group:

@@ -8,7 +8,18 @@ from tests.faults.conftest import Home, hled_refresh, query
 from tests.faults.matrix import BY_ID
 
 # what differs by run and by home, by design: ids, times, and where files were kept
-BY_RUN = {"*": {"run_id", "started_at", "finished_at", "fetched_at", "refreshed_at"}}
+BY_RUN = {
+    "*": {
+        "run_id",
+        "started_at",
+        "finished_at",
+        "fetched_at",
+        "refreshed_at",
+        "since",
+        "data_run_id",
+        "checked_run_id",
+    }
+}
 BY_HOME = {"*": BY_RUN["*"] | {"path", "file", "fetch_status", "parse_status"}}
 
 

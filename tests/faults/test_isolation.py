@@ -4,8 +4,10 @@ two nights running, until the crossings answer again."""
 
 from __future__ import annotations
 
+import duckdb
 import pytest
 
+from dashboards.theme import footer_lines
 from tests.checksums import data_checksums
 from tests.conftest import Reply, sha256
 from tests.faults.conftest import (
@@ -92,6 +94,17 @@ def test_a_refused_source_does_not_hold_back_a_revision(both: Home) -> None:
         both.warehouse, "SELECT source, status, stale_since IS NOT NULL FROM marts.data_vintage ORDER BY 1"
     )
     assert vintage == [("bts_crossings", "stale", True), ("transborder", "current", False)]
+    con = duckdb.connect(str(both.warehouse), read_only=True)
+    try:
+        crossings_line, trade_line = footer_lines(con, ("bts_crossings", "transborder"), "en")
+        spanish = footer_lines(con, ("bts_crossings",), "es")[0]
+    finally:
+        con.close()
+    assert (
+        "Data through February 2020: the last good data, as its refresh has failed since 20" in crossings_line
+    )
+    assert "refreshed" in trade_line and "failed" not in trade_line
+    assert "falla desde el 20" in spanish
 
 
 def test_a_source_stale_two_nights_then_recovering(both: Home) -> None:

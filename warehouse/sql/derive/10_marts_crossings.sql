@@ -1,38 +1,22 @@
 -- Crossings marts: port and border level, month by month, with the comparisons analysts ask first.
 -- One series per port and per border; the comparisons are computed once for both grains.
 CREATE TEMP TABLE crossing_series AS
-SELECT 'port' AS grain, port_code AS scope, month, measure, value, 1 AS ports_reporting
-FROM core.fact_crossings
-UNION ALL
-SELECT 'border', p.border, c.month, c.measure, sum(c.value)::BIGINT, count(*)
-FROM core.fact_crossings c JOIN core.dim_port p USING (port_code)
-GROUP BY ALL
-UNION ALL
-SELECT 'port_group', g.port_group, c.month, c.measure, sum(c.value)::BIGINT, count(*)
-FROM core.fact_crossings c JOIN core.dim_port_group g USING (port_code)
-GROUP BY ALL;
+SELECT [grain, scope, measure] AS series_key, * FROM (
+    SELECT 'port' AS grain, port_code AS scope, month, measure, value, 1 AS ports_reporting
+    FROM core.fact_crossings
+    UNION ALL
+    SELECT 'border', p.border, c.month, c.measure, sum(c.value)::BIGINT, count(*)
+    FROM core.fact_crossings c JOIN core.dim_port p USING (port_code)
+    GROUP BY ALL
+    UNION ALL
+    SELECT 'port_group', g.port_group, c.month, c.measure, sum(c.value)::BIGINT, count(*)
+    FROM core.fact_crossings c JOIN core.dim_port_group g USING (port_code)
+    GROUP BY ALL
+);
 
 CREATE TEMP TABLE crossing_compared AS
-SELECT
-    s.*,
-    prev.value AS value_prev_year,
-    s.value - prev.value AS yoy_change,
-    CASE WHEN prev.value > 0 THEN round(100.0 * (s.value - prev.value) / prev.value, 2) END AS yoy_pct,
-    (sum(s.value) OVER t12)::BIGINT AS t12m_total,
-    count(*) OVER t12 AS t12m_months,
-    base.value AS value_2019,
-    CASE WHEN base.value > 0 THEN round(100.0 * s.value / base.value, 2) END AS index_2019
-FROM crossing_series s
-LEFT JOIN crossing_series prev
-    ON prev.grain = s.grain AND prev.scope = s.scope AND prev.measure = s.measure
-   AND prev.month = s.month - INTERVAL 12 MONTH
-LEFT JOIN crossing_series base
-    ON base.grain = s.grain AND base.scope = s.scope AND base.measure = s.measure
-   AND base.month = make_date(2019, month(s.month), 1)
-WINDOW t12 AS (
-    PARTITION BY s.grain, s.scope, s.measure ORDER BY s.month
-    RANGE BETWEEN INTERVAL 11 MONTH PRECEDING AND CURRENT ROW
-);
+SELECT * RENAME (value_base AS value_2019, index_base AS index_2019)
+FROM month_comparisons('crossing_series', 2019);
 
 CREATE TABLE marts.port_month AS
 SELECT c.scope AS port_code, p.port_name, p.state, p.border, c.month, c.measure, c.value,
@@ -50,10 +34,12 @@ WHERE grain = 'border'
 ORDER BY border, measure, month;
 
 CREATE TABLE marts.port_group_month AS
-SELECT c.scope AS port_group, g.port_group_name, g.border, c.month, c.measure, c.value, c.ports_reporting,
-       c.value_prev_year, c.yoy_change, c.yoy_pct, c.t12m_total, c.t12m_months, c.value_2019, c.index_2019
+SELECT c.scope AS port_group, g.port_group_name, g.port_group_label, g.border, c.month, c.measure, c.value,
+       c.ports_reporting, c.value_prev_year, c.yoy_change, c.yoy_pct, c.t12m_total, c.t12m_months,
+       c.value_2019, c.index_2019
 FROM crossing_compared c
-JOIN (SELECT DISTINCT port_group, port_group_name, border FROM core.dim_port_group) g ON g.port_group = c.scope
+JOIN (SELECT DISTINCT port_group, port_group_name, port_group_label, border FROM marts.port) g
+    ON g.port_group = c.scope
 WHERE c.grain = 'port_group'
 ORDER BY port_group, measure, month;
 
@@ -91,6 +77,7 @@ COMMENT ON COLUMN marts.border_month.ports_reporting IS 'How many ports reported
 COMMENT ON TABLE marts.port_group_month IS 'Crossings per port group (core.dim_port_group), month and measure: continuous long series where ports were split or merged (El Paso + Ysleta), with year-over-year change, trailing 12-month total and the 2019 recovery index';
 COMMENT ON COLUMN marts.port_group_month.port_group IS 'Port group, joins core.dim_port_group (a port code for a group of one)';
 COMMENT ON COLUMN marts.port_group_month.port_group_name IS 'Group name';
+COMMENT ON COLUMN marts.port_group_month.port_group_label IS 'Group label as charts show it, see marts.port';
 COMMENT ON COLUMN marts.port_group_month.border IS 'US-Mexico or US-Canada';
 COMMENT ON COLUMN marts.port_group_month.month IS 'First day of the month';
 COMMENT ON COLUMN marts.port_group_month.measure IS 'What is counted, joins core.dim_measure';

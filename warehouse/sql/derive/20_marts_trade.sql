@@ -45,36 +45,30 @@ SELECT CASE b.country WHEN 'mexico' THEN 'US-Mexico' ELSE 'US-Canada' END AS bor
 FROM by_mode b LEFT JOIN core.dim_mode m USING (mode)
 ORDER BY b.country, b.month, b.mode;
 
+CREATE TEMP TABLE sector_series AS
+SELECT [t.port_code, t.country, d.hled_sector] AS series_key, t.port_code, t.country, t.month, d.hled_sector,
+       sum(t.value_usd)::BIGINT AS value,
+       sum(t.value_usd) FILTER (WHERE t.trade_type = 'export')::BIGINT AS export_value_usd,
+       sum(t.value_usd) FILTER (WHERE t.trade_type = 'import')::BIGINT AS import_value_usd
+FROM core.fact_trade_port_commodity t JOIN core.dim_commodity d USING (commodity)
+GROUP BY ALL;
+
 CREATE TABLE marts.priority_sector_trade AS
-WITH s AS (
-    SELECT t.port_code, t.country, t.month, d.hled_sector,
-           sum(t.value_usd)::BIGINT AS value_usd,
-           sum(t.value_usd) FILTER (WHERE t.trade_type = 'export')::BIGINT AS export_value_usd,
-           sum(t.value_usd) FILTER (WHERE t.trade_type = 'import')::BIGINT AS import_value_usd
-    FROM core.fact_trade_port_commodity t JOIN core.dim_commodity d USING (commodity)
-    GROUP BY ALL
-)
 SELECT s.port_code, p.port_name, s.country, s.month, s.hled_sector,
        (SELECT any_value(hled_sector_en) FROM core.dim_commodity d WHERE d.hled_sector = s.hled_sector)
            AS hled_sector_en,
        (SELECT any_value(hled_sector_es) FROM core.dim_commodity d WHERE d.hled_sector = s.hled_sector)
            AS hled_sector_es,
-       s.value_usd, coalesce(s.export_value_usd, 0) AS export_value_usd,
+       (SELECT any_value(is_priority) FROM core.dim_commodity d WHERE d.hled_sector = s.hled_sector)
+           AS is_priority,
+       s.value AS value_usd, coalesce(s.export_value_usd, 0) AS export_value_usd,
        coalesce(s.import_value_usd, 0) AS import_value_usd,
-       prev.value_usd AS value_prev_year,
-       CASE WHEN prev.value_usd > 0 THEN round(100.0 * (s.value_usd - prev.value_usd) / prev.value_usd, 2) END
-           AS yoy_pct,
-       base.value_usd AS value_2021,
-       CASE WHEN base.value_usd > 0 THEN round(100.0 * s.value_usd / base.value_usd, 2) END AS index_2021
-FROM s
+       s.value_prev_year, s.yoy_pct,
+       s.value_base AS value_2021, s.index_base AS index_2021
+FROM month_comparisons('sector_series', 2021) s
 LEFT JOIN core.dim_port p USING (port_code)
-LEFT JOIN s AS prev
-    ON prev.port_code = s.port_code AND prev.country = s.country AND prev.hled_sector = s.hled_sector
-   AND prev.month = s.month - INTERVAL 12 MONTH
-LEFT JOIN s AS base
-    ON base.port_code = s.port_code AND base.country = s.country AND base.hled_sector = s.hled_sector
-   AND base.month = make_date(2021, month(s.month), 1)
 ORDER BY s.port_code, s.country, s.hled_sector, s.month;
+DROP TABLE sector_series;
 
 CREATE TABLE marts.coverage AS
 WITH present AS (
@@ -134,6 +128,7 @@ COMMENT ON COLUMN marts.priority_sector_trade.month IS 'First day of the month';
 COMMENT ON COLUMN marts.priority_sector_trade.hled_sector IS 'HLED sector, see core.dim_commodity';
 COMMENT ON COLUMN marts.priority_sector_trade.hled_sector_en IS 'HLED sector label in English';
 COMMENT ON COLUMN marts.priority_sector_trade.hled_sector_es IS 'HLED sector label in Spanish';
+COMMENT ON COLUMN marts.priority_sector_trade.is_priority IS 'True for the supply chains HLED names (core.dim_commodity.is_priority): semiconductors & ICT, medical devices, pharmaceuticals';
 COMMENT ON COLUMN marts.priority_sector_trade.value_usd IS 'Exports plus imports, US dollars';
 COMMENT ON COLUMN marts.priority_sector_trade.export_value_usd IS 'US exports, US dollars';
 COMMENT ON COLUMN marts.priority_sector_trade.import_value_usd IS 'US imports, US dollars';

@@ -49,42 +49,32 @@ WITH by_port AS (
     WHERE c.measure IN ('pedestrians', 'personal_vehicle_passengers', 'bus_passengers', 'train_passengers')
     GROUP BY ALL
 )
-SELECT 'port' AS grain, port_code AS scope, port_name AS scope_name, border, month,
-       pedestrians, pv, bus, train
-FROM by_port
-UNION ALL
-SELECT 'port_group', g.port_group, g.port_group_name, g.border, b.month,
-       sum(b.pedestrians), sum(b.pv), sum(b.bus), sum(b.train)
-FROM by_port b JOIN core.dim_port_group g USING (port_code) GROUP BY ALL
-UNION ALL
-SELECT 'border', border, border, border, month, sum(pedestrians), sum(pv), sum(bus), sum(train)
-FROM by_port GROUP BY ALL;
+SELECT [grain, scope] AS series_key, *, pedestrians + pv + bus + train AS value FROM (
+    SELECT 'port' AS grain, port_code AS scope, port_name AS scope_name, border, month,
+           pedestrians, pv, bus, train
+    FROM by_port
+    UNION ALL
+    SELECT 'port_group', g.port_group, g.port_group_name, g.border, b.month,
+           sum(b.pedestrians), sum(b.pv), sum(b.bus), sum(b.train)
+    FROM by_port b JOIN core.dim_port_group g USING (port_code) GROUP BY ALL
+    UNION ALL
+    SELECT 'border', border, border, border, month, sum(pedestrians), sum(pv), sum(bus), sum(train)
+    FROM by_port GROUP BY ALL
+);
 
 CREATE TABLE marts.people_flows AS
-SELECT s.grain, s.scope, s.scope_name, s.border, s.month,
-       s.pedestrians::BIGINT AS pedestrians,
-       s.pv::BIGINT AS personal_vehicle_passengers,
-       s.bus::BIGINT AS bus_passengers,
-       s.train::BIGINT AS train_passengers,
-       (s.pedestrians + s.pv + s.bus + s.train)::BIGINT AS people_total,
-       (prev.pedestrians + prev.pv + prev.bus + prev.train)::BIGINT AS people_prev_year,
-       CASE WHEN prev.pedestrians + prev.pv + prev.bus + prev.train > 0
-            THEN round(100.0 * ((s.pedestrians + s.pv + s.bus + s.train)
-                                - (prev.pedestrians + prev.pv + prev.bus + prev.train))
-                       / (prev.pedestrians + prev.pv + prev.bus + prev.train), 2) END AS yoy_pct,
-       (sum(s.pedestrians + s.pv + s.bus + s.train) OVER t12)::BIGINT AS t12m_total,
-       count(*) OVER t12 AS t12m_months,
-       (base.pedestrians + base.pv + base.bus + base.train)::BIGINT AS people_2019,
-       CASE WHEN base.pedestrians + base.pv + base.bus + base.train > 0
-            THEN round(100.0 * (s.pedestrians + s.pv + s.bus + s.train)
-                       / (base.pedestrians + base.pv + base.bus + base.train), 2) END AS index_2019
-FROM people_series s
-LEFT JOIN people_series prev
-    ON prev.grain = s.grain AND prev.scope = s.scope AND prev.month = s.month - INTERVAL 12 MONTH
-LEFT JOIN people_series base
-    ON base.grain = s.grain AND base.scope = s.scope AND base.month = make_date(2019, month(s.month), 1)
-WINDOW t12 AS (PARTITION BY s.grain, s.scope ORDER BY s.month RANGE BETWEEN INTERVAL 11 MONTH PRECEDING AND CURRENT ROW)
-ORDER BY s.grain, s.scope, s.month;
+SELECT grain, scope, scope_name, border, month,
+       pedestrians::BIGINT AS pedestrians,
+       pv::BIGINT AS personal_vehicle_passengers,
+       bus::BIGINT AS bus_passengers,
+       train::BIGINT AS train_passengers,
+       value::BIGINT AS people_total,
+       value_prev_year::BIGINT AS people_prev_year,
+       yoy_pct, t12m_total, t12m_months,
+       value_base::BIGINT AS people_2019,
+       index_base AS index_2019
+FROM month_comparisons('people_series', 2019)
+ORDER BY grain, scope, month;
 DROP TABLE people_series;
 
 CREATE TABLE marts.port_concentration AS
@@ -114,29 +104,22 @@ GROUP BY ALL
 ORDER BY basis, border, month;
 
 CREATE TEMP TABLE trade_border_series AS
-SELECT CASE country WHEN 'mexico' THEN 'US-Mexico' ELSE 'US-Canada' END AS border, country, month,
+SELECT [country] AS series_key, CASE country WHEN 'mexico' THEN 'US-Mexico' ELSE 'US-Canada' END AS border,
+       country, month,
        coalesce(sum(value_usd) FILTER (WHERE trade_type = 'export'), 0) AS exports,
        coalesce(sum(value_usd) FILTER (WHERE trade_type = 'import'), 0) AS imports,
-       sum(value_usd) AS total
+       sum(value_usd) AS value
 FROM core.fact_trade_port
 GROUP BY ALL;
 
 CREATE TABLE marts.trade_border_month AS
 SELECT s.border, s.country, s.month,
-       s.exports::BIGINT AS export_value_usd, s.imports::BIGINT AS import_value_usd, s.total::BIGINT AS value_usd,
-       prev.total::BIGINT AS value_prev_year,
-       CASE WHEN prev.total > 0 THEN round(100.0 * (s.total - prev.total) / prev.total, 2) END AS yoy_pct,
-       (sum(s.total) OVER t12)::BIGINT AS t12m_total,
-       count(*) OVER t12 AS t12m_months,
-       b19.total::BIGINT AS value_2019,
-       CASE WHEN b19.total > 0 THEN round(100.0 * s.total / b19.total, 2) END AS index_2019,
-       b21.total::BIGINT AS value_2021,
-       CASE WHEN b21.total > 0 THEN round(100.0 * s.total / b21.total, 2) END AS index_2021
-FROM trade_border_series s
-LEFT JOIN trade_border_series prev ON prev.country = s.country AND prev.month = s.month - INTERVAL 12 MONTH
-LEFT JOIN trade_border_series b19 ON b19.country = s.country AND b19.month = make_date(2019, month(s.month), 1)
-LEFT JOIN trade_border_series b21 ON b21.country = s.country AND b21.month = make_date(2021, month(s.month), 1)
-WINDOW t12 AS (PARTITION BY s.country ORDER BY s.month RANGE BETWEEN INTERVAL 11 MONTH PRECEDING AND CURRENT ROW)
+       s.exports::BIGINT AS export_value_usd, s.imports::BIGINT AS import_value_usd, s.value::BIGINT AS value_usd,
+       s.value_prev_year::BIGINT AS value_prev_year, s.yoy_pct, s.t12m_total, s.t12m_months,
+       s.value_base::BIGINT AS value_2019, s.index_base AS index_2019,
+       r.value_base::BIGINT AS value_2021, r.index_base AS index_2021
+FROM month_comparisons('trade_border_series', 2019) s
+JOIN month_comparisons('trade_border_series', 2021) r USING (country, month)
 ORDER BY s.country, s.month;
 DROP TABLE trade_border_series;
 

@@ -1,22 +1,27 @@
 -- Wait-time marts: CBP's reported waits by crossing, lane and hour of day, by month next to the
 -- month's inbound crossings, and the truck idle-time estimate. Empty when no wait times were collected.
 CREATE TABLE marts.wait_times_port_hour AS
-SELECT w.port_number, coalesce(c.crossing, any_value(w.crossing)) AS crossing, c.port_code,
-       coalesce(c.border, any_value(w.border)) AS border, w.vehicle_type, w.lane_type,
-       hour(w.observed_local) AS hour_of_day, 'readings' AS basis,
-       count(*) AS observations,
-       median(w.delay_minutes)::DOUBLE AS median_wait_minutes,
-       round(quantile_cont(w.delay_minutes, 0.9), 1) AS p90_wait_minutes,
-       round(avg(w.delay_minutes), 1) AS mean_wait_minutes,
-       min(w.observed_local)::DATE AS first_day, max(w.observed_local)::DATE AS last_day
-FROM core.fact_wait_times w LEFT JOIN core.dim_wait_crossing c USING (port_number)
-GROUP BY w.port_number, c.crossing, c.port_code, c.border, w.vehicle_type, w.lane_type, hour(w.observed_local)
-UNION ALL
-SELECT p.port_number, c.crossing, c.port_code, c.border, p.vehicle_type, p.lane_type, p.hour_of_day,
-       'historical_average', count(*), median(p.avg_wait_minutes)::DOUBLE,
-       round(quantile_cont(p.avg_wait_minutes, 0.9), 1), round(avg(p.avg_wait_minutes), 1), NULL, NULL
-FROM core.fact_wait_time_profile p JOIN core.dim_wait_crossing c USING (port_number)
-GROUP BY ALL
+SELECT *,  -- readings where the crossing has any for the vehicle type and lane, else historical averages
+       basis = 'readings'
+       OR NOT bool_or(basis = 'readings') OVER (PARTITION BY port_number, vehicle_type, lane_type) AS preferred
+FROM (
+    SELECT w.port_number, coalesce(c.crossing, any_value(w.crossing)) AS crossing, c.port_code,
+           coalesce(c.border, any_value(w.border)) AS border, w.vehicle_type, w.lane_type,
+           hour(w.observed_local) AS hour_of_day, 'readings' AS basis,
+           count(*) AS observations,
+           median(w.delay_minutes)::DOUBLE AS median_wait_minutes,
+           round(quantile_cont(w.delay_minutes, 0.9), 1) AS p90_wait_minutes,
+           round(avg(w.delay_minutes), 1) AS mean_wait_minutes,
+           min(w.observed_local)::DATE AS first_day, max(w.observed_local)::DATE AS last_day
+    FROM core.fact_wait_times w LEFT JOIN core.dim_wait_crossing c USING (port_number)
+    GROUP BY w.port_number, c.crossing, c.port_code, c.border, w.vehicle_type, w.lane_type, hour(w.observed_local)
+    UNION ALL
+    SELECT p.port_number, c.crossing, c.port_code, c.border, p.vehicle_type, p.lane_type, p.hour_of_day,
+           'historical_average', count(*), median(p.avg_wait_minutes)::DOUBLE,
+           round(quantile_cont(p.avg_wait_minutes, 0.9), 1), round(avg(p.avg_wait_minutes), 1), NULL, NULL
+    FROM core.fact_wait_time_profile p JOIN core.dim_wait_crossing c USING (port_number)
+    GROUP BY ALL
+)
 ORDER BY ALL;
 COMMENT ON TABLE marts.wait_times_port_hour IS 'Wait by crossing, lane and hour of day: from collected readings (basis readings) and from CBP historical averages loaded by backfill (basis historical_average, kept apart: an average of averages is not a reading)';
 COMMENT ON COLUMN marts.wait_times_port_hour.port_number IS 'CBP wait-time port number, joins core.dim_wait_crossing';
@@ -33,6 +38,7 @@ COMMENT ON COLUMN marts.wait_times_port_hour.p90_wait_minutes IS '90th percentil
 COMMENT ON COLUMN marts.wait_times_port_hour.mean_wait_minutes IS 'Mean wait, minutes';
 COMMENT ON COLUMN marts.wait_times_port_hour.first_day IS 'First local day with a reading (NULL for historical averages)';
 COMMENT ON COLUMN marts.wait_times_port_hour.last_day IS 'Last local day with a reading (NULL for historical averages)';
+COMMENT ON COLUMN marts.wait_times_port_hour.preferred IS 'True for the basis to show: readings where the crossing has any for this vehicle type and lane, historical averages only where it has none (the two are never mixed in one series)';
 
 CREATE TABLE marts.wait_times_port_month AS
 WITH waits AS (
