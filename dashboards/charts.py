@@ -33,8 +33,18 @@ from warehouse.db import rows, scalar
 BORDERS = ("US-Mexico", "US-Canada")
 # the group of the chosen port (none when no port is chosen)
 PORT_GROUP = "(SELECT port_group FROM marts.port WHERE port_code = ?)"
-CROSSINGS = ("bts_crossings",)
-TRADE = ("transborder",)
+
+
+# the marts each chart draws: its footer names their sources, and it is skipped when one is not loaded
+GROUP_MONTHS = ("port_group_month",)
+PEOPLE = ("people_flows",)
+TRADE_PER_TRUCK = ("trade_value_per_truck",)
+MODE_SHARE = ("mode_share",)
+SECTORS = ("priority_sector_trade",)
+CONCENTRATION = ("port_concentration",)
+SCORECARD = ("hled_scorecard",)
+WAIT_HOURS = ("wait_times_port_hour",)
+IDLE = ("truck_idle",)
 
 
 def _borders(border: str | None) -> list[str]:
@@ -116,7 +126,7 @@ def border_trucks(
             ],
         )
     )
-    return finish(alt.layer(lines, marks), footer_lines(con, CROSSINGS, lang), lang)
+    return finish(alt.layer(lines, marks), footer_lines(con, GROUP_MONTHS, lang), lang)
 
 
 def us_mexico_trucks(
@@ -167,7 +177,7 @@ def us_mexico_trucks(
         ),
         lang,
     )
-    return finish(chart, footer_lines(con, CROSSINGS, lang), lang)
+    return finish(chart, footer_lines(con, GROUP_MONTHS, lang), lang)
 
 
 def top_ports(
@@ -229,7 +239,7 @@ def top_ports(
             ),
         )
     )
-    return finish(chart, footer_lines(con, CROSSINGS, lang), lang)
+    return finish(chart, footer_lines(con, GROUP_MONTHS, lang), lang)
 
 
 def recovery_heatmap(
@@ -293,7 +303,7 @@ def recovery_heatmap(
             ),
         )
     )
-    return finish(chart, footer_lines(con, CROSSINGS, lang), lang)
+    return finish(chart, footer_lines(con, PEOPLE, lang), lang)
 
 
 def trade_per_truck(
@@ -340,7 +350,7 @@ def trade_per_truck(
             alt.Tooltip("inbound_trucks:Q", title=text("trucks_value", lang), format=",.0f"),
         ),
     )
-    return finish(chart, footer_lines(con, TRADE + CROSSINGS, lang), lang)
+    return finish(chart, footer_lines(con, TRADE_PER_TRUCK, lang), lang)
 
 
 def top_ports_truck_trade(
@@ -387,7 +397,7 @@ def top_ports_truck_trade(
             ),
         )
     )
-    return finish(chart, footer_lines(con, TRADE + CROSSINGS, lang), lang)
+    return finish(chart, footer_lines(con, TRADE_PER_TRUCK, lang), lang)
 
 
 def _modes(con: duckdb.DuckDBPyConnection, lang: str, border: str | None, share: bool) -> alt.VConcatChart:
@@ -422,7 +432,7 @@ def _modes(con: duckdb.DuckDBPyConnection, lang: str, border: str | None, share:
             ),
         ),
     )
-    return finish(chart, footer_lines(con, TRADE, lang), lang)
+    return finish(chart, footer_lines(con, MODE_SHARE, lang), lang)
 
 
 def trade_by_mode(
@@ -464,7 +474,7 @@ def priority_sectors(
         lang,
         points=True,
     )
-    return finish(chart, footer_lines(con, TRADE, lang), lang)
+    return finish(chart, footer_lines(con, SECTORS, lang), lang)
 
 
 def priority_sectors_by_port(
@@ -522,7 +532,7 @@ def priority_sectors_by_port(
             ),
         )
     )
-    return finish(chart, footer_lines(con, TRADE, lang), lang)
+    return finish(chart, footer_lines(con, SECTORS, lang), lang)
 
 
 def port_concentration(
@@ -556,7 +566,7 @@ def port_concentration(
             alt.Tooltip("top_share_pct:Q", title=text("top_share", lang), format=",.1f"),
         ),
     )
-    return finish(chart, footer_lines(con, CROSSINGS, lang, optional=TRADE), lang)
+    return finish(chart, footer_lines(con, CONCENTRATION, lang), lang)
 
 
 PEOPLE_COLUMNS = ("personal_vehicle_passengers", "pedestrians", "bus_passengers", "train_passengers")
@@ -608,7 +618,7 @@ def people_flows(
             title=alt.Title(text("people_title", lang, scope=scope), subtitle=text("people_subtitle", lang)),
         )
     )
-    return finish(chart, footer_lines(con, CROSSINGS, lang), lang)
+    return finish(chart, footer_lines(con, PEOPLE, lang), lang)
 
 
 def scorecard(
@@ -694,10 +704,9 @@ def scorecard(
         height=HEIGHT,
         title=alt.Title(text("scorecard_title", lang), subtitle=text("scorecard_subtitle", lang)),
     )
-    return finish(chart, footer_lines(con, CROSSINGS, lang, optional=TRADE), lang)
+    return finish(chart, footer_lines(con, SCORECARD, lang), lang)
 
 
-WAITS = ("cbp_wait_times",)
 MAX_WAIT_SERIES = 6
 
 
@@ -800,7 +809,7 @@ def wait_by_hour(
             ),
         )
     )
-    return finish(chart, footer_lines(con, WAITS, lang), lang)
+    return finish(chart, footer_lines(con, WAIT_HOURS, lang), lang)
 
 
 def truck_idle(
@@ -860,35 +869,36 @@ def truck_idle(
             ),
         )
     )
-    return finish(chart, footer_lines(con, WAITS + CROSSINGS, lang), lang)
+    return finish(chart, footer_lines(con, IDLE, lang), lang)
 
 
 @dataclass(frozen=True)
 class ChartSpec:
-    """A chart: its builder, the sources it needs, whether `port` or `border` changes it."""
+    """A chart: its builder, the marts it draws (its sources follow from them), whether `port` or
+    `border` changes it."""
 
     builder: Callable[..., alt.TopLevelMixin]
-    sources: tuple[str, ...]
+    marts: tuple[str, ...]
     per_port: bool = False
     per_border: bool = False
 
 
 # name -> chart. The export step and the dashboard page iterate this: adding a chart is adding a line.
-# A chart whose sources are not all loaded (HLED_SOURCES) is skipped, not failed.
+# A chart whose marts need a source that is not loaded (HLED_SOURCES) is skipped, not failed.
 CHARTS: dict[str, ChartSpec] = {
-    "scorecard": ChartSpec(scorecard, CROSSINGS),
-    "border_trucks": ChartSpec(border_trucks, CROSSINGS, per_port=True, per_border=True),
-    "us_mexico_trucks": ChartSpec(us_mexico_trucks, CROSSINGS, per_port=True, per_border=True),
-    "top_ports": ChartSpec(top_ports, CROSSINGS, per_port=True, per_border=True),
-    "recovery_heatmap": ChartSpec(recovery_heatmap, CROSSINGS, per_border=True),
-    "people_flows": ChartSpec(people_flows, CROSSINGS, per_port=True, per_border=True),
-    "port_concentration": ChartSpec(port_concentration, CROSSINGS, per_border=True),
-    "trade_by_mode": ChartSpec(trade_by_mode, TRADE, per_border=True),
-    "mode_share": ChartSpec(mode_share, TRADE, per_border=True),
-    "top_ports_truck_trade": ChartSpec(top_ports_truck_trade, TRADE + CROSSINGS),
-    "trade_per_truck": ChartSpec(trade_per_truck, TRADE + CROSSINGS, per_port=True),
-    "priority_sectors": ChartSpec(priority_sectors, TRADE, per_port=True),
-    "priority_sectors_by_port": ChartSpec(priority_sectors_by_port, TRADE),
-    "wait_by_hour": ChartSpec(wait_by_hour, WAITS, per_port=True, per_border=True),
-    "truck_idle": ChartSpec(truck_idle, WAITS + CROSSINGS, per_port=True, per_border=True),
+    "scorecard": ChartSpec(scorecard, SCORECARD),
+    "border_trucks": ChartSpec(border_trucks, GROUP_MONTHS, per_port=True, per_border=True),
+    "us_mexico_trucks": ChartSpec(us_mexico_trucks, GROUP_MONTHS, per_port=True, per_border=True),
+    "top_ports": ChartSpec(top_ports, GROUP_MONTHS, per_port=True, per_border=True),
+    "recovery_heatmap": ChartSpec(recovery_heatmap, PEOPLE, per_border=True),
+    "people_flows": ChartSpec(people_flows, PEOPLE, per_port=True, per_border=True),
+    "port_concentration": ChartSpec(port_concentration, CONCENTRATION, per_border=True),
+    "trade_by_mode": ChartSpec(trade_by_mode, MODE_SHARE, per_border=True),
+    "mode_share": ChartSpec(mode_share, MODE_SHARE, per_border=True),
+    "top_ports_truck_trade": ChartSpec(top_ports_truck_trade, TRADE_PER_TRUCK),
+    "trade_per_truck": ChartSpec(trade_per_truck, TRADE_PER_TRUCK, per_port=True),
+    "priority_sectors": ChartSpec(priority_sectors, SECTORS, per_port=True),
+    "priority_sectors_by_port": ChartSpec(priority_sectors_by_port, SECTORS),
+    "wait_by_hour": ChartSpec(wait_by_hour, WAIT_HOURS, per_port=True, per_border=True),
+    "truck_idle": ChartSpec(truck_idle, IDLE, per_port=True, per_border=True),
 }

@@ -8,12 +8,10 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import duckdb
-
 from dashboards.charts import BORDERS, CHARTS
 from dashboards.labels import LANGS
 from dashboards.page import write_page
-from dashboards.theme import NoData
+from dashboards.theme import NoData, chart_sources
 from warehouse.db import connect, rows
 
 FORMATS = ("html", "png", "svg", "json")
@@ -27,11 +25,6 @@ class ExportReport:
     failed: dict[str, str] = field(default_factory=dict)
     skipped: dict[str, str] = field(default_factory=dict)
     page: Path | None = None
-
-
-def loaded_sources(con: duckdb.DuckDBPyConnection) -> set[str]:
-    """Sources with data in this warehouse (a chart needing another one is skipped)."""
-    return {r[0] for r in rows(con, "SELECT source FROM marts.data_vintage")}
 
 
 def _write(chart, target: Path, stem: str) -> list[Path]:
@@ -68,7 +61,6 @@ def export_charts(
     report = ExportReport()
     con = connect(warehouse, read_only=True)
     try:
-        loaded = loaded_sources(con)
         if port and not rows(con, "SELECT 1 FROM marts.port WHERE port_code = ?", [port]):
             raise ValueError(f"port {port!r} is not in core.dim_port (ports are 4-character codes like 2304)")
         for name, spec in CHARTS.items():
@@ -76,7 +68,7 @@ def export_charts(
                 continue
             if (port and not spec.per_port) or (border and not spec.per_border):
                 continue  # the option would not change this chart: no file named as if it did
-            missing = [s for s in spec.sources if s not in loaded]
+            missing = chart_sources(con, spec.marts)[1]
             if missing:
                 report.skipped[name] = f"source not loaded: {', '.join(missing)}"
                 continue

@@ -53,33 +53,33 @@ def vintage(con: duckdb.DuckDBPyConnection, source: str, lang: str) -> Vintage:
     )
 
 
-def footer_lines(
-    con: duckdb.DuckDBPyConnection, sources: tuple[str, ...], lang: str, optional: tuple[str, ...] = ()
-) -> list[str]:
-    """One footer line per source the chart draws on (`optional` ones only when loaded)."""
-    loaded = {r[0] for r in rows(con, "SELECT source FROM marts.data_vintage")}
+def chart_sources(con: duckdb.DuckDBPyConnection, marts: tuple[str, ...]) -> tuple[list[str], list[str]]:
+    """The sources a chart drawn from `marts` rests on, in registry order: those loaded in this
+    warehouse, and required ones that are not (the chart is then left out)."""
+    found = rows(
+        con,
+        """SELECT m.source, bool_or(m.required), v.source IS NOT NULL
+           FROM marts.mart_sources m LEFT JOIN marts.data_vintage v USING (source)
+           WHERE list_contains(?, m.mart) GROUP BY m.source, v.source ORDER BY min(m.ordinal)""",
+        [list(marts)],
+    )
+    return [s for s, _, loaded in found if loaded], [
+        s for s, required, loaded in found if required and not loaded
+    ]
+
+
+def footer_lines(con: duckdb.DuckDBPyConnection, marts: tuple[str, ...], lang: str) -> list[str]:
+    """One footer line per loaded source the chart's marts are built from; a stale source says so."""
     out = []
-    for source in sources + tuple(s for s in optional if s in loaded):
+    for source in chart_sources(con, marts)[0]:
         v = vintage(con, source, lang)
+        values = {"publisher": v.publisher, "title": v.title, "latest": v.latest_month}
         if v.stale_since:  # the source's last refresh failed: say how old its data is
-            line = text(
-                "footer_stale",
-                lang,
-                publisher=v.publisher,
-                title=v.title,
-                latest=v.latest_month,
-                since=v.stale_since,
-            )
+            out.append(text("footer_stale", lang, since=v.stale_since, **values))
         else:
-            line = text(
-                "footer",
-                lang,
-                publisher=v.publisher,
-                title=v.title,
-                latest=v.latest_month,
-                refreshed=v.refreshed,
-            )
-        out.append(line)
+            out.append(text("footer", lang, refreshed=v.refreshed, **values))
+    if not out:
+        raise NoData(f"no source of {', '.join(marts)} is loaded")
     return out
 
 

@@ -68,7 +68,10 @@ class Source:
     # (source, {table: totals Parquet files}) -> coverage gaps; raises ValidationFailed when tables disagree
     totals_rule: Callable[[str, dict[str, list[Path]]], list[str]] | None = None
     vintage: tuple[str, str] = ("", "month")  # core table and month expression the chart footers report
-    marts: tuple[str, ...] = ()  # marts built from it: a chart names its source through the marts it reads
+    # marts that need it, and marts that use it when it is loaded: a chart's footer and whether it can be
+    # drawn follow from the marts it reads (marts.mart_sources), so no chart names a source
+    marts: tuple[str, ...] = ()
+    optional_marts: tuple[str, ...] = ()
     extra_core_tables: tuple[str, ...] = ()  # core tables filled other than from `tables`
     # a source not collected as files (the wait-times history) loads itself: (source, settings) -> SourceLoad
     load: Callable[..., Any] | None = None
@@ -135,13 +138,17 @@ BTS_CROSSINGS = Source(
     vintage=("core.fact_crossings", "month"),
     marts=(
         "port_month",
+        "border_month",
         "port_group_month",
+        "empty_truck_share",
+        "people_flows",
+        "port_concentration",
+        "hled_scorecard",
+        "shocks",
         "trade_value_per_truck",
         "truck_idle",
-        "hled_scorecard",
-        "port_concentration",
-        "people_flows",
     ),
+    optional_marts=("wait_times_port_month",),
 )
 
 TRANSBORDER = Source(
@@ -182,9 +189,9 @@ TRANSBORDER = Source(
         "mode_share",
         "priority_sector_trade",
         "coverage",
-        "hled_scorecard",
-        "port_concentration",
+        "trade_border_month",
     ),
+    optional_marts=("port_concentration", "hled_scorecard", "shocks"),
 )
 
 SCHEDULE_D = Source(

@@ -13,7 +13,7 @@ from flows.sources import SOURCES
 from transforms.crossings import measure_dimension
 from transforms.trade_codes import commodity_dimension, mode_dimension
 from transforms.wait_times import crossing_dimension
-from warehouse.assemble import vintage_sql
+from warehouse.assemble import mart_sources, vintage_sql
 from warehouse.build import BuildInput, build_warehouse
 from warehouse.indicators import emission_factor_frame
 
@@ -139,6 +139,7 @@ def build_handmade(
             "core.dim_wait_crossing": crossing_dimension(),
             "core.fact_wait_times": wait_readings(),
             "core.ref_emission_factor": emission_factor_frame(),
+            "marts.mart_sources": mart_sources(SOURCES),
         },
         runs=pl.DataFrame(
             {

@@ -59,6 +59,20 @@ def _dim_port(loads: list[SourceLoad]) -> pl.DataFrame | None:
     return extend_ports(land if land is not None else empty, codes, names)
 
 
+def mart_sources(sources: dict[str, Source]) -> pl.DataFrame:
+    """marts.mart_sources: for each mart, the sources it is built from, as the registry declares."""
+    return pl.DataFrame(
+        [
+            (mart, s.name, required, ordinal)
+            for ordinal, s in enumerate(sources.values())
+            for required, marts in ((True, s.marts), (False, s.optional_marts))
+            for mart in marts
+        ],
+        schema={"mart": pl.String, "source": pl.String, "required": pl.Boolean, "ordinal": pl.Int32},
+        orient="row",
+    )
+
+
 def core_inputs(sources: dict[str, Source], loads: list[SourceLoad]) -> dict[str, Data]:
     """Frames or Parquet files for each core table, from the loads that passed or are kept."""
     tables: dict[str, Data] = {
@@ -68,6 +82,7 @@ def core_inputs(sources: dict[str, Source], loads: list[SourceLoad]) -> dict[str
             orient="row",
         ),
         "core.ref_emission_factor": emission_factor_frame(),
+        "marts.mart_sources": mart_sources(sources),
     }
     usable = [ld for ld in loads if ld.core]
     for load in usable:

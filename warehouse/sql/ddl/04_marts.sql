@@ -20,3 +20,16 @@ COMMENT ON COLUMN marts.data_vintage.refreshed_at IS 'When this warehouse was bu
 COMMENT ON COLUMN marts.data_vintage.status IS 'current, or stale: the last refresh of this source failed and its last good data is kept (see meta.source_status)';
 COMMENT ON COLUMN marts.data_vintage.stale_since IS 'When the first failed refresh in a row started (NULL when current)';
 COMMENT ON COLUMN marts.data_vintage.stale_reason IS 'Why it is stale: the error of that refresh (NULL when current)';
+
+CREATE TABLE marts.mart_sources (
+    mart     VARCHAR NOT NULL,
+    source   VARCHAR NOT NULL,
+    required BOOLEAN NOT NULL,
+    ordinal  INTEGER NOT NULL,
+    PRIMARY KEY (mart, source)
+);
+COMMENT ON TABLE marts.mart_sources IS 'Which sources each mart is built from (from the source registry): a chart names its sources in its footer, and is left out when a required one is not loaded, through the marts it reads';
+COMMENT ON COLUMN marts.mart_sources.mart IS 'Mart table name in schema marts, e.g. port_month';
+COMMENT ON COLUMN marts.mart_sources.source IS 'Source name, joins marts.data_vintage and core.dim_source';
+COMMENT ON COLUMN marts.mart_sources.required IS 'True when the mart needs the source; false when it uses it only when loaded';
+COMMENT ON COLUMN marts.mart_sources.ordinal IS 'The source''s place in the registry (footers list sources in this order)';
