@@ -140,7 +140,8 @@ class RefreshRun:
             ),
             source_status=self.source_status(loads),
             kept_sources=tuple(ld.name for ld in loads if ld.kept),
-            vintages=[vintage_sql(sources[ld.name]) for ld in loads if ld.core],
+            vintages=[vintage_sql(sources[ld.name]) for ld in loads if ld.core and sources[ld.name].vintage],
+            revised=[r for s in sources.values() for r in s.revisions],
         )
 
     def runs(self, loads: list[SourceLoad]) -> pl.DataFrame:

@@ -23,6 +23,7 @@ from flows.socrata import rows_updated_at
 from transforms import crossings, schedule_d, trade_codes, transborder
 from transforms.parsed import Parser, ParseResult
 from transforms.wait_times import crossing_dimension
+from warehouse.build import Revised
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,8 @@ class Source:
     ports: tuple[PortRole, ...] = ()
     # (source, {table: totals Parquet files}) -> coverage gaps; raises ValidationFailed when tables disagree
     totals_rule: Callable[[str, dict[str, list[Path]]], list[str]] | None = None
-    vintage: tuple[str, str] = ("", "month")  # core table and month expression the chart footers report
+    # core table and month expression chart footers report (None: no footer, e.g. a code workbook)
+    vintage: tuple[str, str] | None = None
     # marts that need it, and marts that use it when it is loaded: a chart's footer and whether it can be
     # drawn follow from the marts it reads (marts.mart_sources), so no chart names a source
     marts: tuple[str, ...] = ()
@@ -75,6 +77,11 @@ class Source:
     extra_core_tables: tuple[str, ...] = ()  # core tables filled other than from `tables`
     # a source not collected as files (the wait-times history) loads itself: (source, settings) -> SourceLoad
     load: Callable[..., Any] | None = None
+    revised: tuple[tuple[str, str, str], ...] = ()  # (fact table, item SQL, value SQL) compared on publish
+
+    @property
+    def revisions(self) -> list[Revised]:
+        return [Revised(self.name, table, item, value) for table, item, value in self.revised]
 
     @property
     def core_tables(self) -> tuple[str, ...]:
@@ -136,6 +143,7 @@ BTS_CROSSINGS = Source(
     dimensions=lambda: {"core.dim_measure": crossings.measure_dimension()},
     ports=(PortRole("land", ("crossings",), _land_ports, "SELECT * FROM core.dim_port WHERE is_land_port"),),
     vintage=("core.fact_crossings", "month"),
+    revised=(("core.fact_crossings", "measure", "value::DOUBLE"),),
     marts=(
         "port_month",
         "border_month",
@@ -183,6 +191,14 @@ TRANSBORDER = Source(
     ),
     totals_rule=transborder_suite.totals_rule,
     vintage=("core.fact_trade_port", "month"),
+    revised=(
+        ("core.fact_trade_port", "trade_type || '/' || country || '/' || mode", "sum(value_usd)::DOUBLE"),
+        (
+            "core.fact_trade_port_commodity",
+            "trade_type || '/' || country || '/' || commodity",
+            "sum(value_usd)::DOUBLE",
+        ),
+    ),
     marts=(
         "trade_port_month",
         "trade_value_per_truck",

@@ -155,7 +155,8 @@ def build_handmade(
         validations=pl.DataFrame(),
         rejects=pl.DataFrame(),
         run_id=run_id,
-        vintages=[vintage_sql(s) for s in SOURCES.values() if s.name in set(sources["source"])],
+        vintages=[vintage_sql(s) for s in SOURCES.values() if s.vintage and s.name in set(sources["source"])],
+        revised=[r for s in SOURCES.values() for r in s.revisions],
     )
     build_warehouse(path, inputs, previous)
     return path

@@ -98,6 +98,8 @@ def core_inputs(sources: dict[str, Source], loads: list[SourceLoad]) -> dict[str
 def vintage_sql(source: Source) -> str:
     """The marts.data_vintage row of a source: its months from the core table its registry entry names,
     present when any of its core tables has rows."""
+    if source.vintage is None:
+        raise ValueError(f"{source.name} declares no vintage (its data feeds no chart footer)")
     table, month = source.vintage
     present = " OR ".join(f"EXISTS (SELECT 1 FROM {t})" for t in source.core_tables)
     return f"""INSERT INTO marts.data_vintage

@@ -17,7 +17,26 @@ from warehouse.errors import WarehouseError
 META_TABLES = ("runs", "source_files", "validations", "rejects", "revisions", "file_choices", "source_status")
 # meta tables whose history is carried from one published file to the next
 HISTORY_TABLES = ("runs", "source_files", "validations", "revisions")
-REVISED_TABLES = ("fact_crossings", "fact_trade_port", "fact_trade_port_commodity")
+
+
+@dataclass(frozen=True)
+class Revised:
+    """A fact table compared with the previously published file (meta.revisions): what names one value
+    (`item`, beside port and month) and the value compared, as SQL over the table's columns."""
+
+    source: str
+    table: str
+    item: str
+    value: str
+
+    def keys_sql(self, side: str) -> str:
+        """This table's values on one side: `new` (this build) or `old` (the attached previous file)."""
+        prefix = "prev." if side == "old" else ""
+        return (
+            f"SELECT '{self.source}' AS source, '{self.table}' AS fact_table, port_code, month, "
+            f"{self.item} AS item, {self.value} AS value, '{side}' AS side "
+            f"FROM {prefix}{self.table} GROUP BY ALL"
+        )
 
 
 @dataclass
@@ -34,6 +53,7 @@ class BuildInput:
     source_status: pl.DataFrame = field(default_factory=pl.DataFrame)
     kept_sources: tuple[str, ...] = ()  # stale sources: their rejects and file choices are carried over
     vintages: list[str] = field(default_factory=list)  # INSERTs of marts.data_vintage, one per source
+    revised: list[Revised] = field(default_factory=list)  # fact tables compared with the previous file
 
 
 def sql_files(folder: str) -> list[tuple[str, str]]:
@@ -139,19 +159,22 @@ def _carry_kept(con: duckdb.DuckDBPyConnection, previous: Path, sources: tuple[s
         run(con, "DETACH prev")
 
 
-def _record_revisions(con: duckdb.DuckDBPyConnection, previous: Path, run_id: str) -> int:
+def _record_revisions(
+    con: duckdb.DuckDBPyConnection, previous: Path, run_id: str, revised: list[Revised]
+) -> int:
     """Compare the new facts with the previously published file; returns how many values changed."""
     run(con, "ATTACH ? AS prev (READ_ONLY)", [str(previous)])
     try:
         present = {
-            r[0]
+            f"core.{r[0]}"
             for r in rows(
                 con,
                 "SELECT table_name FROM duckdb_tables() "
                 "WHERE database_name = 'prev' AND schema_name = 'core'",
             )
         }
-        if not set(REVISED_TABLES) <= present:  # a warehouse from before these tables: nothing to compare
+        compared = [r for r in revised if r.table in present]  # a file from before a table: not compared
+        if not compared:
             return 0
         before = scalar(
             con,
@@ -164,6 +187,8 @@ def _record_revisions(con: duckdb.DuckDBPyConnection, previous: Path, run_id: st
             "CREATE TEMP TABLE this_run AS SELECT ?::VARCHAR AS run_id, ?::BOOLEAN AS code_changed",
             [run_id, before is not None and now is not None and before != now],
         )
+        keys = "\nUNION ALL\n".join(r.keys_sql(side) for r in compared for side in ("new", "old"))
+        run(con, f"CREATE TEMP TABLE revision_keys AS {keys}")
         _run_sql(con, "revisions")
         run(con, "DROP TABLE this_run")
     finally:
@@ -210,7 +235,9 @@ def build_warehouse(target: Path, inputs: BuildInput, previous: Path | None) -> 
             _carry_history(con, previous)
         _upsert_runs(con, inputs.runs)
         if previous is not None and previous.exists():
-            counts["meta.revisions (this run)"] = _record_revisions(con, previous, inputs.run_id)
+            counts["meta.revisions (this run)"] = _record_revisions(
+                con, previous, inputs.run_id, inputs.revised
+            )
         for table in ("source_files", "validations", "rejects", "file_choices", "source_status"):
             frame: pl.DataFrame = getattr(inputs, table)
             if frame.height:

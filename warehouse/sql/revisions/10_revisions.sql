@@ -1,32 +1,9 @@
 -- Values revised against the previously published warehouse (attached as `prev`). A fact table is
 -- compared only when both files have rows in it (a source not loaded this time is not "deleted"),
 -- and only over months both files have (new months are not revisions; a month missing from this
--- build is a coverage gap, not thousands of deletions). this_run(run_id, code_changed) comes from
--- the build.
-CREATE TEMP TABLE revision_keys AS
-SELECT 'bts_crossings' AS source, 'core.fact_crossings' AS fact_table, port_code, month, measure AS item,
-       value::DOUBLE AS value, 'new' AS side
-FROM core.fact_crossings
-UNION ALL
-SELECT 'bts_crossings', 'core.fact_crossings', port_code, month, measure, value::DOUBLE, 'old'
-FROM prev.core.fact_crossings
-UNION ALL
-SELECT 'transborder', 'core.fact_trade_port', port_code, month, trade_type || '/' || country || '/' || mode,
-       sum(value_usd)::DOUBLE, 'new'
-FROM core.fact_trade_port GROUP BY ALL
-UNION ALL
-SELECT 'transborder', 'core.fact_trade_port', port_code, month, trade_type || '/' || country || '/' || mode,
-       sum(value_usd)::DOUBLE, 'old'
-FROM prev.core.fact_trade_port GROUP BY ALL
-UNION ALL
-SELECT 'transborder', 'core.fact_trade_port_commodity', port_code, month,
-       trade_type || '/' || country || '/' || commodity, sum(value_usd)::DOUBLE, 'new'
-FROM core.fact_trade_port_commodity GROUP BY ALL
-UNION ALL
-SELECT 'transborder', 'core.fact_trade_port_commodity', port_code, month,
-       trade_type || '/' || country || '/' || commodity, sum(value_usd)::DOUBLE, 'old'
-FROM prev.core.fact_trade_port_commodity GROUP BY ALL;
-
+-- build is a coverage gap, not thousands of deletions). this_run(run_id, code_changed) and
+-- revision_keys (each compared table's values, new and old, as the source registry declares them)
+-- come from the build.
 INSERT INTO meta.revisions
 WITH compared AS (  -- tables with rows on both sides, and the previous file's months
     SELECT fact_table FROM revision_keys GROUP BY fact_table
