@@ -23,6 +23,7 @@ from flows.transborder_zips import choice_row
 from flows.version import code_version
 from warehouse.assemble import core_inputs, vintage_sql
 from warehouse.build import BuildInput
+from warehouse.meta import meta_frame, meta_rows
 from warehouse.publish import published_run, published_state, published_status
 
 
@@ -101,20 +102,7 @@ class RefreshRun:
                     "reason": load.failure.message,
                 }
             )
-        frame = pl.DataFrame(
-            out,
-            schema={
-                "source": pl.String,
-                "state": pl.String,
-                "since": pl.Datetime("us", "UTC"),
-                "data_run_id": pl.String,
-                "stage": pl.String,
-                "rule": pl.String,
-                "file": pl.String,
-                "reason": pl.String,
-            },
-        )
-        return frame.with_columns(pl.lit(self.run_id).alias("checked_run_id"))
+        return meta_rows("source_status", [{**row, "checked_run_id": self.run_id} for row in out])
 
     def build_input(self, sources: dict[str, Source], loads: list[SourceLoad]) -> BuildInput:
         """Everything the build loads: the core tables as the registry assembles them from the loads
@@ -123,20 +111,24 @@ class RefreshRun:
         return BuildInput(
             tables=core_inputs(sources, loads),
             runs=self.runs(loads),
-            source_files=pl.DataFrame([{"run_id": run_id, **row} for ld in loads for row in ld.source_files]),
-            validations=pl.DataFrame(
-                [{"run_id": run_id, **row} for ld in loads for row in ld.validations],
-                schema_overrides={"unexpected_count": pl.Int64},
+            source_files=meta_rows(
+                "source_files", [{"run_id": run_id, **r} for ld in loads for r in ld.source_files]
             ),
-            rejects=pl.concat(
-                [f.with_columns(pl.lit(run_id).alias("run_id")) for ld in loads for f in ld.rejects],
-                how="diagonal_relaxed",
+            validations=meta_rows(
+                "validations", [{"run_id": run_id, **r} for ld in loads for r in ld.validations]
+            ),
+            rejects=meta_frame(
+                "rejects",
+                pl.concat(
+                    [f.with_columns(pl.lit(run_id).alias("run_id")) for ld in loads for f in ld.rejects],
+                    how="diagonal_relaxed",
+                ),
             )
             if any(ld.rejects for ld in loads)
-            else pl.DataFrame(),
+            else meta_rows("rejects", []),
             run_id=run_id,
-            file_choices=pl.DataFrame(
-                [{"run_id": run_id, **choice_row(c)} for ld in loads for c in ld.choices]
+            file_choices=meta_rows(
+                "file_choices", [{"run_id": run_id, **choice_row(c)} for ld in loads for c in ld.choices]
             ),
             source_status=self.source_status(loads),
             kept_sources=tuple(ld.name for ld in loads if ld.kept),
@@ -152,7 +144,8 @@ class RefreshRun:
         stale = [ld.name for ld in loads if ld.failure is not None]
         if stale:
             message += f"; stale: {', '.join(stale)}"
-        this_run = pl.DataFrame(
+        this_run = meta_rows(
+            "runs",
             [
                 {
                     "run_id": self.run_id,
@@ -162,10 +155,10 @@ class RefreshRun:
                     "code_version": code_version(),
                     "message": message,
                 }
-            ]
+            ],
         )
         history = read_runs(self.settings.run_log).filter(pl.col("run_id") != self.run_id)
-        return pl.concat([history, this_run.cast(history.schema)])
+        return pl.concat([history, this_run])
 
 
 def _current_run_id() -> str:

@@ -13,14 +13,9 @@ from pathlib import Path
 
 import polars as pl
 
-RUN_SCHEMA = {
-    "run_id": pl.String(),
-    "started_at": pl.Datetime("us", "UTC"),
-    "finished_at": pl.Datetime("us", "UTC"),
-    "status": pl.String(),
-    "code_version": pl.String(),
-    "message": pl.String(),
-}
+from warehouse.meta import meta_schema
+
+RUN_SCHEMA = meta_schema("runs")  # meta.runs, declared in its DDL
 
 
 class RefreshBusy(RuntimeError):
