@@ -92,7 +92,10 @@ def refresh(
     for col in ("source", "fetch", "rows loaded", "rejected"):
         table.add_column(col)
     for name, status in summary.fetches.items():
-        table.add_row(name, status, f"{summary.rows.get(name, 0):,}", f"{summary.rejects.get(name, 0):,}")
+        if name in summary.stale:  # nothing of it loaded this run: its last published rows are kept
+            table.add_row(name, f"{status}; failed at {summary.stale[name].stage}", "kept (stale)", "-")
+        else:
+            table.add_row(name, status, f"{summary.rows.get(name, 0):,}", f"{summary.rejects.get(name, 0):,}")
     out.print(table)
     for notice in summary.notices:
         out.print(f"[yellow]notice:[/yellow] {notice}", soft_wrap=True)

@@ -52,10 +52,6 @@ def refresh(force: bool = False) -> RunSummary:
 
 def _summary(run: RefreshRun, loads: list[SourceLoad]) -> RunSummary:
     """What the loads say before anything is built: fetches, gaps, notices and the stale sources."""
-    for load in loads:
-        if load.failure is not None:
-            state = "stale" if load.name in run.published else "missing (never published)"
-            load.notices.append(f"{load.name} is {state}: {load.failure.message}")
     return RunSummary(
         run_id=run.run_id,
         status="unchanged",
