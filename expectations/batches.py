@@ -16,7 +16,7 @@ from typing import Any
 import polars as pl
 
 from expectations.runner import FILE_COLUMN, ValidationFailed, failure_message, validate_frame
-from flows.cache import StageCache, digest
+from transforms.cache import StageCache, digest
 from transforms.parsed import ParsedFile
 
 BATCH_ROWS = 1_500_000  # files are validated together up to this many rows

@@ -7,8 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from flows.archive import remove_path
-from flows.cache import half_written
 from flows.fetch import prune_partials
+from transforms.cache import half_written
 
 BUILT_NAME = "warehouse.duckdb.tmp"  # the build task's target inside the build directory
 

@@ -20,6 +20,7 @@ from expectations.batches import SuiteSpec
 from flows.collect import collect_single, collect_transborder
 from flows.errors import SourceError
 from flows.socrata import rows_updated_at
+from flows.wait_history_load import load_wait_history
 from transforms import crossings, schedule_d, trade_codes, transborder
 from transforms.parsed import Parser, ParseResult
 from transforms.wait_times import crossing_dimension
@@ -237,12 +238,6 @@ SCHEDULE_D = Source(
 )
 
 
-def _load_wait_history(source: Source, settings: Any) -> Any:
-    from flows.wait_times import load_wait_history  # the collector's module imports this registry
-
-    return load_wait_history(source, settings)
-
-
 @dataclass(frozen=True)
 class Feed:
     """A live feed collected on its own schedule into a history (not fetched by the refresh)."""
@@ -281,7 +276,7 @@ WAIT_HISTORY = Source(
     vintage=("core.fact_wait_times", "date_trunc('month', observed_local)::DATE"),
     marts=("wait_times_port_hour", "wait_times_port_month", "truck_idle"),
     extra_core_tables=("core.fact_wait_times", "core.fact_wait_time_profile"),
-    load=_load_wait_history,
+    load=load_wait_history,
 )
 SOURCES: dict[str, Source] = {s.name: s for s in (BTS_CROSSINGS, TRANSBORDER, SCHEDULE_D, WAIT_HISTORY)}
 URL_NAMES = frozenset({*SOURCES, *FEEDS, *(f.fallback_name for f in FEEDS.values())})  # HLED_URL_<NAME>

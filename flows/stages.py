@@ -15,7 +15,6 @@ from prefect.cache_policies import NO_CACHE
 
 from expectations.batches import Validated, validate_files
 from expectations.runner import ValidationFailed
-from flows.cache import StageCache, digest
 from flows.collect import Collection, Part
 from flows.errors import SourceError
 from flows.fetch import mark_rejected
@@ -24,6 +23,7 @@ from flows.outcome import SourceFailure, SourceLoad
 from flows.settings import Settings
 from flows.sources import Source
 from flows.version import code_version
+from transforms.cache import StageCache, digest
 from transforms.errors import ParseError, SchemaDriftError
 from transforms.parsed import ParsedFile, parse_cached
 from warehouse.assemble import published_inputs

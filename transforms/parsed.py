@@ -10,7 +10,7 @@ from pathlib import Path
 
 import polars as pl
 
-from flows.cache import StageCache
+from transforms.cache import StageCache
 from transforms.rawfile import check_reject_share
 
 FILES = ("clean", "rejects", "totals")

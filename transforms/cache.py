@@ -1,5 +1,6 @@
-"""The one cache every stage uses: a folder per (stage, item, inputs) under HLED_HOME/build/cache, written
-whole (in a temporary folder, then renamed) or not at all, with a meta.json saying what it holds.
+"""The one cache every stage uses (it sits in the lowest layer, so each may): a folder per (stage,
+item, inputs) under HLED_HOME/build/cache, written whole (in a temporary folder, then renamed) or
+not at all, with a meta.json saying what it holds.
 
 Why not Prefect's task cache: what a stage keeps is a folder of Parquet files, not a return value, and
 whether it is still there must be checked on every run (a cleaned build folder is a miss, not a hit on
