@@ -38,6 +38,9 @@ def refresh(force: bool = False) -> RunSummary:
                 summary.charts_written, summary.charts_failed = charts_task(settings)
             return _finish(run, summary, "no source changed")
         loads = [keep_published(ld, SOURCES[ld.name], settings) if ld.failure else ld for ld in loads]
+        if not any(ld.core for ld in loads):  # every source failed and none was ever published
+            log.error("no source could be loaded, and none was published before: nothing to publish")
+            return _finish(run, summary, "nothing to publish")
         built, _, summary.revisions = build_task(run.build_input(SOURCES, loads), settings)
         publish_task(built, settings)
         run.published_now = True

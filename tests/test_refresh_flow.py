@@ -207,6 +207,19 @@ def test_unreachable_publisher_names_url_and_mirror(prefect_server, served, hled
     assert data_checksums(hled_home / "warehouse.duckdb") == before
 
 
+def test_a_first_run_whose_only_source_fails_publishes_nothing(
+    prefect_server, served, hled_home, monkeypatch
+) -> None:
+    monkeypatch.setenv("HLED_CHARTS", "0")
+    served.queue(PATH, Reply(200, CUT))
+    summary = refresh()
+    assert (summary.status, summary.exit_code) == ("unchanged", 3)
+    assert summary.stale["bts_crossings"].rule == "file_complete"
+    assert not (hled_home / "warehouse.duckdb").exists(), "an empty warehouse is not published"
+    log = (hled_home / "runs.jsonl").read_text().splitlines()
+    assert "nothing to publish; stale: bts_crossings (file_complete)" in log[-1]
+
+
 def test_a_file_that_failed_is_not_revalidated_by_its_etag(
     prefect_server, served, hled_home, monkeypatch
 ) -> None:
