@@ -3,6 +3,7 @@ that works out of the box. Unknown `HLED_*` variables are refused, so a typo nev
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -48,6 +49,19 @@ KNOWN: dict[str, tuple[str, str]] = {
         "30",
         "days a TransBorder ZIP already held is trusted before it is checked again (conditional request)",
     ),
+}
+# numeric settings: (lowest, highest, whether the lowest itself is allowed); NaN and infinity never are
+INF = math.inf
+RANGES: dict[str, tuple[float, float, bool]] = {
+    "HLED_HTTP_TIMEOUT": (0, INF, False),
+    "HLED_HTTP_RETRIES": (0, 100, True),
+    "HLED_HTTP_PACING": (0, INF, True),
+    # above 1 an all-garbage file could pass; below 0 nothing could be rejected at all
+    "HLED_MAX_REJECT_SHARE": (0, 1, True),
+    "HLED_MIN_ROW_RATIO": (0, 1, True),
+    "HLED_SNAPSHOTS": (0, 1000, True),
+    "HLED_WAIT_TIMES_EVERY": (0, INF, False),
+    "HLED_TRANSBORDER_RECHECK_DAYS": (0, INF, True),
 }
 URL_PREFIX = "HLED_URL_"  # HLED_URL_<SOURCE> overrides a source's publisher URL
 
@@ -103,16 +117,29 @@ class Settings:
 
         def number(key: str, kind: type) -> float | int:
             try:
-                return kind(get(key))
+                value = kind(get(key))
             except ValueError:
                 raise SettingsError(f"{key}={get(key)!r} is not a valid {kind.__name__}") from None
+            low, high, low_included = RANGES[key]
+            if not math.isfinite(value) or value > high or value < low or (value == low and not low_included):
+                if math.isfinite(high):
+                    rule = f"be {'between' if low_included else 'more than'} {low:g} and {high:g}"
+                else:
+                    rule = "not be negative" if low_included and low == 0 else f"be more than {low:g}"
+                raise SettingsError(f"{key}={get(key)!r} is out of range: it must {rule}, and finite")
+            return value
 
         try:
             delays = tuple(float(x) for x in get("HLED_RETRY_DELAYS").split(",") if x.strip())
         except ValueError:
+            delays = (math.nan,)
+        if not all(math.isfinite(d) and d >= 0 for d in delays):
             raise SettingsError(
-                f"HLED_RETRY_DELAYS={get('HLED_RETRY_DELAYS')!r} must be numbers like 3,9,27"
-            ) from None
+                f"HLED_RETRY_DELAYS={get('HLED_RETRY_DELAYS')!r} must be seconds of 0 or more, like 3,9,27"
+            )
+        home = Path(get("HLED_HOME")).expanduser().resolve()
+        if home.exists() and not home.is_dir():
+            raise SettingsError(f"HLED_HOME={get('HLED_HOME')!r} is a file, not a directory")
         wanted = get("HLED_SOURCES")
         sources = (
             tuple(SOURCES)
@@ -134,7 +161,7 @@ class Settings:
                 f"HLED_TRANSBORDER_FROM={first_month!r} is not a month like 2018-01"
             ) from None
         settings = cls(
-            home=Path(get("HLED_HOME")).expanduser().resolve(),
+            home=home,
             mirror=Path(mirror).expanduser().resolve() if mirror else None,
             http_timeout=float(number("HLED_HTTP_TIMEOUT", float)),
             http_retries=int(number("HLED_HTTP_RETRIES", int)),
@@ -153,12 +180,6 @@ class Settings:
             transborder_from=transborder_from,
             transborder_recheck_days=float(number("HLED_TRANSBORDER_RECHECK_DAYS", float)),
         )
-        if settings.http_pacing < 0 or settings.transborder_recheck_days < 0:
-            raise SettingsError("HLED_HTTP_PACING and HLED_TRANSBORDER_RECHECK_DAYS must not be negative")
-        if settings.wait_times_every <= 0:
-            raise SettingsError(
-                f"HLED_WAIT_TIMES_EVERY={get('HLED_WAIT_TIMES_EVERY')!r} must be more than 0 minutes"
-            )
         if settings.mirror is not None and not settings.mirror.is_dir():
             raise SettingsError(f"HLED_MIRROR={mirror}: no such directory")
         return settings

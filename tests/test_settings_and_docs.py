@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import re
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -104,3 +108,59 @@ def test_prefect_yaml_deploys_the_refresh_nightly_and_the_collector_every_15_min
     assert collector["work_pool"]["name"] == deployment["work_pool"]["name"]
     served = wait_times_deployment(Settings.from_env({}).wait_times_every)
     assert served.name == "wait-times" and served.schedules[0].schedule.interval.total_seconds() == 900
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        (
+            {"HLED_HTTP_TIMEOUT": "-1"},
+            "HLED_HTTP_TIMEOUT='-1' is out of range: it must be more than 0, and finite",
+        ),
+        ({"HLED_HTTP_TIMEOUT": "nan"}, "HLED_HTTP_TIMEOUT='nan' is out of range"),
+        (
+            {"HLED_HTTP_PACING": "inf"},
+            "HLED_HTTP_PACING='inf' is out of range: it must not be negative, and finite",
+        ),
+        ({"HLED_WAIT_TIMES_EVERY": "0"}, "HLED_WAIT_TIMES_EVERY='0' is out of range: it must be more than 0"),
+        (
+            {"HLED_MAX_REJECT_SHARE": "1.5"},
+            "HLED_MAX_REJECT_SHARE='1.5' is out of range: it must be between 0 and 1",
+        ),
+        (
+            {"HLED_MIN_ROW_RATIO": "-0.1"},
+            "HLED_MIN_ROW_RATIO='-0.1' is out of range: it must be between 0 and 1",
+        ),
+        ({"HLED_SNAPSHOTS": "-1"}, "HLED_SNAPSHOTS='-1' is out of range"),
+        ({"HLED_HTTP_RETRIES": "-2"}, "HLED_HTTP_RETRIES='-2' is out of range"),
+        ({"HLED_TRANSBORDER_RECHECK_DAYS": "-inf"}, "HLED_TRANSBORDER_RECHECK_DAYS='-inf' is out of range"),
+        ({"HLED_RETRY_DELAYS": "3,-9"}, "HLED_RETRY_DELAYS='3,-9' must be seconds of 0 or more"),
+        ({"HLED_RETRY_DELAYS": "3,nan"}, "HLED_RETRY_DELAYS='3,nan' must be seconds of 0 or more"),
+    ],
+)
+def test_settings_out_of_range_are_refused(env: dict[str, str], message: str) -> None:
+    with pytest.raises(SettingsError, match=re.escape(message)):
+        Settings.from_env(env)
+
+
+def test_a_home_that_is_a_file_is_refused_by_the_command_line(tmp_path) -> None:
+    """Through the real CLI: exit 2 and one line naming the setting, before anything runs."""
+    home = tmp_path / "home"
+    home.write_text("not a folder")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HLED_")}
+    for extra, expected in (
+        ({"HLED_HOME": str(home)}, f"HLED_HOME='{home}' is a file, not a directory"),
+        (
+            {"HLED_HOME": str(tmp_path / "ok"), "HLED_MAX_REJECT_SHARE": "2"},
+            "HLED_MAX_REJECT_SHARE='2' is out of range",
+        ),
+    ):
+        result = subprocess.run(
+            [sys.executable, "-m", "flows.cli", "refresh"],
+            env={**env, **extra},
+            capture_output=True,
+            text=True,
+        )
+        assert result.returncode == 2
+        lines = [line for line in result.stderr.splitlines() if line.strip()]
+        assert len(lines) == 1 and expected in lines[0], result.stderr

@@ -12,6 +12,7 @@ GROUPS = {
     "archive": "Archives (TransBorder monthly ZIP over HTTP)",
     "publisher": "bts.gov as it behaves (the replica in tests/replica.py: index page, CDN, ZIPs, inbox)",
     "isolation": "Isolation (crossings over HTTP and TransBorder ZIPs over HTTP, both published first)",
+    "operator": "Operator mistakes (settings, through `hled refresh`)",
     "process": "Process",
     "idempotence": "Idempotence",
 }
@@ -342,6 +343,15 @@ CASES: list[Case] = [
         "a stale source answers again with a revised file",
         0,
         "the revised value; the source current again",
+    ),
+    Case(
+        "settings_out_of_range",
+        "operator",
+        "`HLED_MAX_REJECT_SHARE=2`, a share below 0, a timeout of 0, NaN or infinity, `HLED_HOME` a file",
+        2,
+        "unchanged",
+        rule="out of range",
+        notes=["refused at start in one line naming the setting; nothing fetched"],
     ),
     Case(
         "sigkill_build",
