@@ -103,7 +103,7 @@ def _validate_batch(
     on_reject: Callable[[str, str], None],
 ) -> list[dict]:
     """One GX run over several files of one table."""
-    frames = [pl.read_parquet(p.clean_path) for p in batch]
+    frames = [pl.read_parquet(p.clean_path, glob=False) for p in batch]
     if len(batch) > 1:  # rows are then named file:line
         frames = [
             f.with_columns(pl.lit(p.key).alias(FILE_COLUMN)) for f, p in zip(frames, batch, strict=True)

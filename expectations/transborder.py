@@ -90,7 +90,9 @@ def totals_rule(source: str, totals: dict[str, list[Path]]) -> list[str]:
     from expectations.runner import ValidationFailed
 
     frames = {
-        table: pl.concat([pl.read_parquet(p) for p in paths]) for table, paths in totals.items() if paths
+        table: pl.concat([pl.read_parquet(p, glob=False) for p in paths])
+        for table, paths in totals.items()
+        if paths
     }
     if not frames:
         return []

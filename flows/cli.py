@@ -11,6 +11,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 app = typer.Typer(
     help="US–Mexico border throughput pipeline: BTS crossings into a validated DuckDB warehouse "
@@ -19,8 +20,15 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-err = Console(stderr=True)
-out = Console()
+# data (port names, file names, errors quoting them) may hold [brackets]: nothing printed is read as
+# markup; the few styled labels are passed as rich Text
+err = Console(stderr=True, markup=False)
+out = Console(markup=False)
+
+
+def _line(console: Console, label: str, message: object, style: str = "red") -> None:
+    """One line: a styled label, then the message as plain text."""
+    console.print(Text.assemble((label, style), " ", str(message)), soft_wrap=True)
 
 
 def _prefect_env(home: Path) -> None:
@@ -60,7 +68,7 @@ def _settings():
     try:
         return Settings.from_env()
     except SettingsError as exc:
-        err.print(f"[red]error:[/red] {exc}", soft_wrap=True)
+        _line(err, "error:", exc)
         raise typer.Exit(2) from None
 
 
@@ -79,13 +87,13 @@ def refresh(
     try:
         summary = refresh_flow(force=force)
     except _user_errors() as exc:
-        err.print(f"[red]refresh failed:[/red] {exc}", soft_wrap=True)
+        _line(err, "refresh failed:", exc)
         raise typer.Exit(1) from None
     except Exception as exc:  # anything unforeseen still ends as one actionable line
-        err.print(
-            f"[red]refresh failed:[/red] {type(exc).__name__}: {exc} "
-            f"(details in the log above and in {settings.run_log})",
-            soft_wrap=True,
+        _line(
+            err,
+            "refresh failed:",
+            f"{type(exc).__name__}: {exc} (details in the log above and in {settings.run_log})",
         )
         raise typer.Exit(1) from None
     table = Table(title=f"refresh {summary.status}")
@@ -98,17 +106,18 @@ def refresh(
             table.add_row(name, status, f"{summary.rows.get(name, 0):,}", f"{summary.rejects.get(name, 0):,}")
     out.print(table)
     for notice in summary.notices:
-        out.print(f"[yellow]notice:[/yellow] {notice}", soft_wrap=True)
+        _line(out, "notice:", notice, "yellow")
     if summary.coverage_gaps:
         out.print(f"coverage gaps (see marts.coverage): {', '.join(summary.coverage_gaps)}", soft_wrap=True)
     out.print(f"warehouse: {summary.warehouse}", soft_wrap=True)
     if summary.charts_written:
         out.print(f"charts: {summary.charts_written} files under {settings.exports_dir}")
     for name, failure in summary.stale.items():  # the last lines, so a scheduler's mail shows them
-        err.print(
-            f"[red]stale:[/red] {name} failed at {failure.stage}; its last published data is kept "
+        _line(
+            err,
+            "stale:",
+            f"{name} failed at {failure.stage}; its last published data is kept "
             f"(exit status {summary.exit_code}): {failure.message}",
-            soft_wrap=True,
         )
     if summary.exit_code:
         raise typer.Exit(summary.exit_code)
@@ -132,7 +141,7 @@ def serve(
     try:
         serve_refresh(cron or settings.cron, timezone or settings.timezone, settings.wait_times_every)
     except SettingsError as exc:
-        err.print(f"[red]error:[/red] {exc}", soft_wrap=True)
+        _line(err, "error:", exc)
         raise typer.Exit(2) from None
 
 
@@ -154,11 +163,7 @@ def charts(
     """
     settings = _settings()
     if not settings.warehouse_path.exists():
-        err.print(
-            f"[red]error:[/red] no published warehouse at {settings.warehouse_path}; "
-            "run `hled refresh` first",
-            soft_wrap=True,
-        )
+        _line(err, "error:", f"no published warehouse at {settings.warehouse_path}; run `hled refresh` first")
         raise typer.Exit(1)
     from dashboards.export import export_charts
 
@@ -167,7 +172,7 @@ def charts(
             settings.warehouse_path, settings.exports_dir, lang, port, only or None, border
         )
     except ValueError as exc:
-        err.print(f"[red]error:[/red] {exc}", soft_wrap=True)
+        _line(err, "error:", exc)
         raise typer.Exit(2) from None
     for path in report.written:
         out.print(str(path))
@@ -177,7 +182,7 @@ def charts(
         out.print(f"skipped {name}: {why}")
     if report.failed:
         for name, why in report.failed.items():
-            err.print(f"[red]chart {name} failed:[/red] {why}", soft_wrap=True)
+            _line(err, f"chart {name} failed:", why)
         raise typer.Exit(1)
 
 
@@ -205,7 +210,7 @@ def docs(
 
 
 def _warehouse_error(exc: Exception) -> None:
-    err.print(f"[red]error:[/red] {exc}", soft_wrap=True)
+    _line(err, "error:", exc)
     raise typer.Exit(2) from None
 
 
@@ -225,8 +230,11 @@ def status() -> None:
     if runs.height:
         last = runs.sort("started_at").row(-1, named=True)
         out.print(
-            f"last run {last['run_id']}: [bold]{last['status']}[/bold] "
-            f"at {last['started_at']:%Y-%m-%d %H:%M} UTC - {last['message']}",
+            Text.assemble(
+                f"last run {last['run_id']}: ",
+                (last["status"], "bold"),
+                f" at {last['started_at']:%Y-%m-%d %H:%M} UTC - {last['message']}",
+            ),
             soft_wrap=True,
         )
     else:
@@ -245,7 +253,7 @@ def status() -> None:
         age = age_hours(s.last_fetched)
         table.add_row(
             s.source,
-            s.state if s.state == "current" else f"[red]{s.state}[/red]",
+            Text(s.state, style="" if s.state == "current" else "red"),
             s.title,
             s.latest_month or "-",
             str(s.files),
@@ -256,10 +264,7 @@ def status() -> None:
     for s in state.sources:
         if s.state != "current":
             since = f"{s.since:%Y-%m-%d %H:%M} UTC" if s.since else "unknown"
-            out.print(
-                f"[red]{s.source} is {s.state}[/red] since {since}: its last good data is kept. {s.reason}",
-                soft_wrap=True,
-            )
+            _line(out, f"{s.source} is {s.state}", f"since {since}: its last good data is kept. {s.reason}")
 
 
 @app.command()
@@ -349,7 +354,7 @@ app.add_typer(waits, name="waits")
 
 
 def _waits_failed(what: str, exc: Exception) -> None:
-    err.print(f"[red]{what} failed:[/red] {exc}", soft_wrap=True)
+    _line(err, f"{what} failed:", exc)
     raise typer.Exit(1) from None
 
 

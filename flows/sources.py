@@ -105,11 +105,11 @@ def _parse_trade(table: str, path: Path, label: str) -> ParseResult:
 
 
 def _land_ports(paths: list[Path]) -> pl.DataFrame:
-    return crossings.port_dimension(pl.read_parquet(paths[0]))
+    return crossings.port_dimension(pl.read_parquet(paths[0], glob=False))
 
 
 def _schedule_d_names(paths: list[Path]) -> pl.DataFrame:
-    return pl.read_parquet(paths[0]).select("port_code", "port_name")
+    return pl.read_parquet(paths[0], glob=False).select("port_code", "port_name")
 
 
 def _trade_dimensions() -> dict[str, pl.DataFrame]:

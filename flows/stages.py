@@ -179,7 +179,7 @@ def _load_files(source: Source, settings: Settings, previous_rows: int | None, l
             load.ports[role.kind] = role.read(paths)
     load.source_files = [_file_row(part, p) for part, p in zip(load.parts, load.parsed, strict=True)]
     load.rejects = [
-        pl.read_parquet(p.rejects_path).with_columns(
+        pl.read_parquet(p.rejects_path, glob=False).with_columns(
             pl.lit(source.name).alias("source"), pl.lit(p.raw_path).alias("file")
         )
         for p in load.parsed

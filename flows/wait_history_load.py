@@ -32,7 +32,7 @@ def load_wait_history(source: Source, settings: Settings) -> SourceLoad:
     export = wait_history.export(settings.wait_history, settings.build_dir / "wait_times")
     if export is None:
         return load
-    readings = latest_readings(pl.read_parquet(export.readings))
+    readings = latest_readings(pl.read_parquet(export.readings, glob=False))
     cache = StageCache(settings.build_dir / "cache", "validate")
     key = digest(export.fingerprint, code_version("expectations"))
     if readings.height and not cache.marked(source.name, key):
@@ -74,7 +74,7 @@ def load_wait_history(source: Source, settings: Settings) -> SourceLoad:
         }
     ]
     load.rejects = [
-        pl.read_parquet(export.rejects).select(
+        pl.read_parquet(export.rejects, glob=False).select(
             pl.lit(source.name).alias("source"),
             pl.col("file_sha256").alias("file"),
             "line",

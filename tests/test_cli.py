@@ -210,3 +210,19 @@ def test_waits_commands_collect_import_and_backfill(cli_env, hled_home, tmp_path
     assert bad.stderr.strip().splitlines()[-1].startswith("wait-time backfill failed: --port 9999: not a CBP")
     ok = run_hled(["waits", "backfill", str(waits / "profile_bad.csv"), "--port", "250401"], cli_env)
     assert "10 hourly averages loaded for 250401, 3 rows rejected" in " ".join(ok.stdout.split())
+
+
+def test_text_with_brackets_is_printed_as_it_is(hled_home, tmp_path) -> None:
+    """Data and messages are plain text, never console markup: `[/x]` once ended in a traceback and
+    `[bold]` vanished from what was printed."""
+    from tests.handmade import build_handmade
+
+    build_handmade(hled_home / "warehouse.duckdb")
+    env = {**os.environ, "HLED_HOME": str(hled_home)}
+    shown = run_hled(["sql", "SELECT '[bold]Laredo[/bold] [/x]' AS port_name"], env)
+    assert shown.returncode == 0, shown.stderr
+    assert "[bold]Laredo[/bold] [/x]" in shown.stdout
+    bad = run_hled(["sql", "SELECT * FROM marts.[no_such]"], env)
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr
+    lines = [line for line in bad.stderr.splitlines() if line.strip()]
+    assert len(lines) >= 1 and lines[0].startswith("error: query failed:") and "[no_such]" in bad.stderr

@@ -101,5 +101,7 @@ def parse_cached(
         reused=reused,
     )
     if reused:
-        check_reject_share(pl.read_parquet(parsed.rejects_path), parsed.rows_read, max_reject_share, label)
+        check_reject_share(
+            pl.read_parquet(parsed.rejects_path, glob=False), parsed.rows_read, max_reject_share, label
+        )
     return parsed

@@ -210,7 +210,7 @@ def trade_ports(clean_paths: list[Path]) -> pl.DataFrame:
     if not clean_paths:
         return pl.DataFrame(schema={"port_code": pl.String})
     return (
-        pl.concat([pl.scan_parquet(str(p)).select("port_code") for p in clean_paths])
+        pl.concat([pl.scan_parquet(str(p), glob=False).select("port_code") for p in clean_paths])
         .unique()
         .sort("port_code")
         .collect()
@@ -259,7 +259,7 @@ def identify(path: Path) -> Identity:
             return Identity(table, layout, ())
         try:
             period_text = pl.read_csv(
-                path, columns=["MONTH", "YEAR"], infer_schema=False, encoding="utf8-lossy"
+                path, columns=["MONTH", "YEAR"], infer_schema=False, encoding="utf8-lossy", glob=False
             )
         except pl.exceptions.PolarsError:  # the parser will say what is wrong, with the line
             return Identity(table, layout, ())

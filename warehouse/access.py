@@ -9,7 +9,7 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse.db import rows
+from warehouse.db import literal, rows
 from warehouse.errors import WarehouseError
 
 
@@ -128,8 +128,7 @@ def export_parquet(path: Path, folder: Path) -> list[Path]:
         for table in tables:
             target = folder / f"marts.{table}.parquet"
             partial = folder / f".marts.{table}.parquet.partial"
-            quoted = str(partial).replace("'", "''")
-            con.execute(f"COPY marts.{table} TO '{quoted}' (FORMAT parquet)").fetchall()
+            con.execute(f"COPY marts.{table} TO {literal(partial)} (FORMAT parquet)").fetchall()
             partial.replace(target)
             written.append(target)
     finally:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import polars as pl
 
 from transforms.transborder import extend_ports
-from warehouse.db import connect, frame, rows, run
+from warehouse.db import connect, frame, literal, rows, run
 from warehouse.indicators import emission_factor_frame
 
 if TYPE_CHECKING:
@@ -36,7 +36,7 @@ def published_inputs(
             if table not in present or not rows(con, f"SELECT 1 FROM {table} LIMIT 1"):
                 continue
             path = folder / f"{table}.parquet"
-            run(con, f"COPY (SELECT * FROM {table}) TO '{path}' (FORMAT parquet)")
+            run(con, f"COPY (SELECT * FROM {table}) TO {literal(path)} (FORMAT parquet)")
             core[table] = path
         ports = {kind: frame(con, sql) for kind, sql in port_queries.items() if core}
     finally:

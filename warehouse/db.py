@@ -31,6 +31,12 @@ def frame(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) 
     return pl.from_arrow(con.sql(sql, params=params or None).to_arrow_table())
 
 
+def literal(text: object) -> str:
+    """`text` as a quoted SQL string literal, for the few places DuckDB takes no parameter (COPY ... TO,
+    COMMENT ON): a quote in a path or a comment stays text."""
+    return "'" + str(text).replace("'", "''") + "'"
+
+
 def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """Open a warehouse file with the progress bar off (it would litter logs)."""
     con = duckdb.connect(str(path), read_only=read_only)

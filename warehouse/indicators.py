@@ -10,7 +10,7 @@ import duckdb
 import polars as pl
 
 from transforms import shocks
-from warehouse.db import frame, run
+from warehouse.db import frame, literal, run
 
 SCORECARD_SCOPE = "US-Mexico"
 # The indicators' constants, declared once: the scorecard SQL, the formulas in the catalog and the
@@ -678,8 +678,7 @@ def table_comments() -> dict[str, str]:
 def _comment(con: duckdb.DuckDBPyConnection) -> None:
     for target, text in table_comments().items():
         kind = "TABLE" if target.count(".") == 1 else "COLUMN"
-        quoted = text.replace("'", "''")
-        run(con, f"COMMENT ON {kind} {target} IS '{quoted}'")
+        run(con, f"COMMENT ON {kind} {target} IS {literal(text)}")
 
 
 def _insert(con: duckdb.DuckDBPyConnection, table: str, data: pl.DataFrame, select: str) -> None:

@@ -17,7 +17,7 @@ import duckdb
 import polars as pl
 
 from warehouse.build import sql_files
-from warehouse.db import connect, rows, run, scalar
+from warehouse.db import connect, literal, rows, run, scalar
 from warehouse.errors import WarehouseError
 
 READING_KEY = ("port_number", "vehicle_type", "lane_type", "observed_utc", "delay_minutes", "lanes_open")
@@ -224,7 +224,7 @@ def export(store: Path, folder: Path) -> HistoryExport | None:
             "rejects": "SELECT * FROM rejects ORDER BY ALL",
         }
         for name, query in queries.items():
-            run(con, f"COPY ({query}) TO '{out[name]}' (FORMAT parquet)")
+            run(con, f"COPY ({query}) TO {literal(out[name])} (FORMAT parquet)")
         counts = rows(
             con,
             """SELECT (SELECT count(*) FROM readings), (SELECT count(*) FROM profiles),

@@ -354,6 +354,14 @@ CASES: list[Case] = [
         notes=["refused at start in one line naming the setting; nothing fetched"],
     ),
     Case(
+        "quote_in_home",
+        "operator",
+        "a quote and brackets in `HLED_HOME`, the mirror path and a port name (`Laredo [/x] 'quoted'`)",
+        0,
+        "the names as they are",
+        notes=["SQL takes paths as parameters or quoted literals; the console prints text, not markup"],
+    ),
+    Case(
         "sigkill_build",
         "process",
         "SIGKILL during the build",

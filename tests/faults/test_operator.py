@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+import typer
 
-from tests.conftest import sha256
-from tests.faults.conftest import Home, hled_refresh
+from flows import cli
+from tests.conftest import FIXTURES, make_mirror, sha256
+from tests.faults.conftest import Home, hled_refresh, query
 from tests.faults.matrix import BY_ID
 
 
@@ -31,3 +33,29 @@ def test_a_setting_out_of_range_is_refused_before_anything_runs(
     assert len(lines) == 1 and lines[0].startswith(f"error: {key}={value!r} is {case.rule}"), lines
     assert sha256(crossings_home.warehouse) == crossings_home.before
     assert len(crossings_home.publisher.requests) == requests, "nothing was fetched"
+
+
+def test_a_home_and_names_with_quotes_and_brackets(prefect_server, hled_home, monkeypatch, tmp_path) -> None:
+    """A quote or brackets in HLED_HOME or in the data: SQL is built with parameters or quoted literals,
+    the console prints text as it is; refresh, a stale source kept, and the Parquet export all work."""
+    case = BY_ID["quote_in_home"]
+    home = tmp_path / "o'brien [data] home"
+    monkeypatch.setenv("HLED_HOME", str(home))
+    monkeypatch.setenv("HLED_CHARTS", "0")
+    monkeypatch.setenv("HLED_MAX_REJECT_SHARE", "0.1")
+    mirror = make_mirror(tmp_path / "mirror's [copy]", FIXTURES / "crossings_current.csv")
+    monkeypatch.setenv("HLED_MIRROR", str(mirror))
+    assert hled_refresh().exit == 0
+    crossings = next(mirror.rglob("*.csv"))
+    crossings.write_bytes(crossings.read_bytes().replace(b"Laredo", b"Laredo [/x] 'quoted'"))
+    renamed = hled_refresh()
+    assert renamed.exit == case.exit and "refresh published" in renamed.stdout, renamed.stderr[-2000:]
+    crossings.write_bytes(b"Port Name,Value\n[/bold],1\n")
+    stale = hled_refresh()
+    assert stale.exit == 3 and stale.error.startswith("stale: bts_crossings"), stale.stderr[-2000:]
+    assert "o'brien [data] home" in stale.error, "the path is printed as it is"
+    out = tmp_path / "parquet's [out]"
+    exported = typer.main.get_command(cli.app).main(["export", "parquet", str(out)], standalone_mode=False)
+    assert (exported or 0) == 0 and (out / "marts.port_month.parquet").exists()
+    names = query(home / "warehouse.duckdb", "SELECT port_name FROM marts.port WHERE port_code = '2304'")
+    assert names == [("Laredo [/x] 'quoted'",)], "the data of the last good load is kept"
