@@ -12,7 +12,8 @@ from dashboards.charts import BORDERS, CHARTS
 from dashboards.labels import LANGS
 from dashboards.page import write_page
 from dashboards.theme import NoData, chart_sources
-from warehouse.db import connect, rows
+from warehouse.access import open_published
+from warehouse.db import rows
 
 FORMATS = ("html", "png", "svg", "json")
 COMPLETE_MARKER = ".complete"  # written after a full export in which no chart failed
@@ -59,7 +60,7 @@ def export_charts(
     target = out_dir / lang
     target.mkdir(parents=True, exist_ok=True)
     report = ExportReport()
-    con = connect(warehouse, read_only=True)
+    con = open_published(warehouse)
     try:
         if port and not rows(con, "SELECT 1 FROM marts.port WHERE port_code = ?", [port]):
             raise ValueError(f"port {port!r} is not in core.dim_port (ports are 4-character codes like 2304)")

@@ -166,6 +166,7 @@ def charts(
         _line(err, "error:", f"no published warehouse at {settings.warehouse_path}; run `hled refresh` first")
         raise typer.Exit(1)
     from dashboards.export import export_charts
+    from warehouse.errors import WarehouseError
 
     try:
         report = export_charts(
@@ -174,6 +175,9 @@ def charts(
     except ValueError as exc:
         _line(err, "error:", exc)
         raise typer.Exit(2) from None
+    except WarehouseError as exc:
+        _line(err, "error:", exc)
+        raise typer.Exit(1) from None
     for path in report.written:
         out.print(str(path))
     if report.page:

@@ -61,7 +61,7 @@ def _summary(run: RefreshRun, loads: list[SourceLoad]) -> RunSummary:
         warehouse=str(run.settings.warehouse_path),
         fetches={ld.name: ld.fetch for ld in loads if ld.fetch or ld.failure},
         coverage_gaps=[f"{ld.name} {gap}" for ld in loads for gap in ld.gaps],
-        notices=[n for ld in loads for n in ld.notices],
+        notices=[*run.notices, *(n for ld in loads for n in ld.notices)],
         stale={ld.name: ld.failure for ld in loads if ld.failure is not None},
     )
 

@@ -24,7 +24,7 @@ from flows.version import code_version
 from warehouse.assemble import core_inputs, vintage_sql
 from warehouse.build import BuildInput
 from warehouse.meta import meta_frame, meta_rows
-from warehouse.publish import published_run, published_state, published_status
+from warehouse.publish import published_run, published_state, published_status, recover
 
 
 class ChartsFailed(RuntimeError):
@@ -41,6 +41,7 @@ class RefreshRun:
     published: dict[str, dict] = field(default_factory=dict)  # per source: files, rows, code version
     status: dict[str, dict] = field(default_factory=dict)  # per source: meta.source_status as published
     published_now: bool = False
+    notices: list[str] = field(default_factory=list)  # what the run did that the operator should know
 
     def record(self, status: str, message: str) -> None:
         append_run(
@@ -187,6 +188,9 @@ def refresh_run(settings: Settings) -> Iterator[RefreshRun]:
             leftovers = clean_leftovers(settings.raw_dir, settings.build_dir)
             if leftovers:
                 log.warning("removed what an interrupted run left: %s", "; ".join(leftovers))
+            run.notices = recover(settings.warehouse_path, settings.snapshots_dir, settings.home / "damaged")
+            for notice in run.notices:
+                log.warning(notice)
             run.published = published_state(settings.warehouse_path)
             run.status = published_status(settings.warehouse_path)
             for killed in mark_killed_runs(

@@ -34,11 +34,17 @@ class WarehouseStatus:
     sources: list[SourceStatus]
 
 
-def _open(path: Path, files: bool = False) -> duckdb.DuckDBPyConnection:
+def open_published(path: Path, files: bool = False) -> duckdb.DuckDBPyConnection:
     """Read-only, times in UTC; without `files` a query cannot read or write files either."""
     if not path.exists():
         raise WarehouseError(f"no published warehouse at {path}; run `hled refresh` first")
-    con = duckdb.connect(str(path), read_only=True, config={"enable_external_access": files})
+    try:
+        con = duckdb.connect(str(path), read_only=True, config={"enable_external_access": files})
+    except duckdb.Error as exc:
+        raise WarehouseError(
+            f"the published warehouse {path} cannot be opened ({exc}); if it is damaged, `hled refresh` "
+            "sets it aside and restores the newest snapshot"
+        ) from None
     con.execute("SET TimeZone = 'UTC'").fetchall()
     con.execute("SET enable_progress_bar = false").fetchall()
     return con
@@ -46,7 +52,7 @@ def _open(path: Path, files: bool = False) -> duckdb.DuckDBPyConnection:
 
 def status(path: Path) -> WarehouseStatus:
     """Per source: the latest month of data and when its files were last fetched, from the file itself."""
-    con = _open(path)
+    con = open_published(path)
     try:
         published = rows(
             con,
@@ -98,7 +104,7 @@ def status(path: Path) -> WarehouseStatus:
 
 def query(path: Path, sql: str) -> tuple[list[str], list[tuple]]:
     """Run one query on a read-only connection; column names and rows."""
-    con = _open(path)
+    con = open_published(path)
     try:
         try:
             result = con.execute(sql)
@@ -114,7 +120,7 @@ def query(path: Path, sql: str) -> tuple[list[str], list[tuple]]:
 def export_parquet(path: Path, folder: Path) -> list[Path]:
     """Every marts table as `<folder>/marts.<table>.parquet` (written beside, then renamed into place)."""
     folder.mkdir(parents=True, exist_ok=True)
-    con = _open(path, files=True)
+    con = open_published(path, files=True)
     written = []
     try:
         tables = [

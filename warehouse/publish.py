@@ -4,6 +4,7 @@ look at the published file that the next refresh needs (what it loaded, from whi
 from __future__ import annotations
 
 import os
+import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -57,6 +58,41 @@ def publish(built: Path, target: Path, snapshots_dir: Path, keep: int) -> Path |
     _fsync_dir(target.parent)
     prune_snapshots(snapshots_dir, keep)
     return snapshot
+
+
+def damaged(path: Path) -> str | None:
+    """Why `path` is no readable warehouse (not a DuckDB file, cut short, lacking its tables); None
+    when it opens, or when only a writer's lock keeps it from opening (that is not damage)."""
+    try:
+        verify(path)
+    except WarehouseError as exc:
+        cause = exc.__cause__
+        if isinstance(cause, duckdb.ConnectionException) or "lock" in str(cause or "").lower():
+            return None
+        return str(cause or exc)
+    return None
+
+
+def recover(target: Path, snapshots_dir: Path, aside_dir: Path) -> list[str]:
+    """A published file that cannot be opened is set aside under `aside_dir` (kept for inspection) and
+    the newest snapshot that opens takes its place; returns what was done, for the operator."""
+    why = damaged(target) if target.exists() else None
+    if why is None:
+        return []
+    aside_dir.mkdir(parents=True, exist_ok=True)
+    aside = aside_dir / f"warehouse-{datetime.now(UTC):%Y%m%dT%H%M%S%fZ}.duckdb"
+    os.replace(target, aside)
+    if Path(f"{target}.wal").exists():
+        os.replace(Path(f"{target}.wal"), Path(f"{aside}.wal"))
+    done = [f"the published warehouse could not be opened ({why}); set aside as {aside}"]
+    for snapshot in list_snapshots(snapshots_dir):
+        if damaged(snapshot) is None:
+            partial = target.with_name(f".{target.name}.restoring")
+            shutil.copy2(snapshot, partial)
+            os.replace(partial, target)
+            _fsync_dir(target.parent)
+            return [*done, f"restored the newest snapshot that opens, {snapshot}, as the published warehouse"]
+    return [*done, "no snapshot opens: this refresh builds the warehouse anew"]
 
 
 def list_snapshots(snapshots_dir: Path) -> list[Path]:

@@ -39,17 +39,24 @@ class Outcome:
         return lines[-1] if lines else ""
 
 
-def hled_refresh(*args: str) -> Outcome:
-    """`hled refresh` through the real command line in this process: the console script's code path,
-    with the command's own stdout/stderr consoles captured (Prefect's log handlers keep theirs)."""
+def hled(*args: str) -> Outcome:
+    """An `hled` command through the real command line in this process: the console script's code
+    path, with the command's own stdout/stderr consoles captured (Prefect's log handlers keep theirs)."""
     stdout, stderr = io.StringIO(), io.StringIO()
     saved = cli.out.file, cli.err.file
     cli.out.file, cli.err.file = stdout, stderr
     try:
-        code = typer.main.get_command(cli.app).main(["refresh", *args], standalone_mode=False)
+        code = typer.main.get_command(cli.app).main(list(args), standalone_mode=False)
+    except typer.Exit as exc:  # raised where the command checks its settings, before it runs
+        code = exc.exit_code
     finally:
         cli.out.file, cli.err.file = saved
     return Outcome(code or 0, stdout.getvalue(), stderr.getvalue())
+
+
+def hled_refresh(*args: str) -> Outcome:
+    """`hled refresh` through the real command line in this process."""
+    return hled("refresh", *args)
 
 
 def query(path: Path, sql: str) -> list[tuple]:

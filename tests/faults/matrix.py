@@ -362,6 +362,19 @@ CASES: list[Case] = [
         notes=["SQL takes paths as parameters or quoted literals; the console prints text, not markup"],
     ),
     Case(
+        "damaged_warehouse",
+        "operator",
+        "the published `warehouse.duckdb` overwritten with garbage, then `hled status`, `hled charts`, "
+        "`hled refresh`",
+        0,
+        "the refreshed warehouse, built on the newest snapshot that opens",
+        "`HLED_HOME/damaged/`",
+        notes=[
+            "status and charts: one line each, no traceback",
+            "the refresh says what it set aside and restored",
+        ],
+    ),
+    Case(
         "sigkill_build",
         "process",
         "SIGKILL during the build",

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import pytest
-import typer
 
-from flows import cli
-from tests.conftest import FIXTURES, make_mirror, sha256
-from tests.faults.conftest import Home, hled_refresh, query
+from tests.conftest import FIXTURES, Reply, make_mirror, sha256
+from tests.faults.conftest import CROSSINGS_PATH, GOOD, Home, hled, hled_refresh, query
 from tests.faults.matrix import BY_ID
 
 
@@ -55,7 +53,32 @@ def test_a_home_and_names_with_quotes_and_brackets(prefect_server, hled_home, mo
     assert stale.exit == 3 and stale.error.startswith("stale: bts_crossings"), stale.stderr[-2000:]
     assert "o'brien [data] home" in stale.error, "the path is printed as it is"
     out = tmp_path / "parquet's [out]"
-    exported = typer.main.get_command(cli.app).main(["export", "parquet", str(out)], standalone_mode=False)
-    assert (exported or 0) == 0 and (out / "marts.port_month.parquet").exists()
+    assert hled("export", "parquet", str(out)).exit == 0 and (out / "marts.port_month.parquet").exists()
     names = query(home / "warehouse.duckdb", "SELECT port_name FROM marts.port WHERE port_code = '2304'")
     assert names == [("Laredo [/x] 'quoted'",)], "the data of the last good load is kept"
+
+
+def test_a_damaged_published_warehouse_is_set_aside_and_restored(crossings_home: Home, tmp_path) -> None:
+    case = BY_ID["damaged_warehouse"]
+    revised = GOOD.replace(b"Feb 2020,Trucks,99,", b"Feb 2020,Trucks,140,")
+    crossings_home.publisher.queue(CROSSINGS_PATH, Reply(200, revised, {"ETag": '"revised"'}))
+    assert hled_refresh().exit == 0  # the first warehouse is now a snapshot
+    garbage = b"not a database " * 4096
+    crossings_home.warehouse.write_bytes(garbage)
+
+    status = hled("status")
+    assert status.exit == 2 and status.error.startswith("error: the published warehouse"), status.stderr
+    assert "cannot be opened" in status.error and "Traceback" not in status.stderr
+    charts = hled("charts")
+    assert charts.exit == 1 and "cannot be opened" in charts.error and "Traceback" not in charts.stderr
+
+    outcome = hled_refresh()
+    assert outcome.exit == case.exit, outcome.stderr[-2000:]
+    assert "set aside as" in outcome.stdout and "restored the newest snapshot that opens" in outcome.stdout
+    kept = list((crossings_home.path / "damaged").glob("warehouse-*.duckdb"))
+    assert [p.read_bytes() for p in kept] == [garbage], "the damaged file is kept for inspection"
+    value = "SELECT value FROM core.fact_crossings WHERE port_code = '2304' AND month = '2020-02-01'"
+    assert query(crossings_home.warehouse, value + " AND measure = 'trucks'") == [(140,)]
+    assert query(crossings_home.warehouse, "SELECT count(*) FROM meta.runs WHERE status = 'published'") == [
+        (3,)
+    ], "the run history of the restored snapshot is carried on"
