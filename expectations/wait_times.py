@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date
 
-from transforms.wait_times import LANES, MAX_LANES, MAX_WAIT_MINUTES, VEHICLES
-
-FIRST_DAY = datetime(2000, 1, 1)
+from transforms.wait_times import FIRST_READING, LANES, MAX_LANES, MAX_WAIT_MINUTES, VEHICLES, latest_allowed
 
 
 def build_suite(today: date):
@@ -15,7 +13,7 @@ def build_suite(today: date):
     import great_expectations as gx
     import great_expectations.expectations as gxe
 
-    latest = datetime(today.year, today.month, today.day) + timedelta(days=2)
+    latest = latest_allowed(today)
     return gx.ExpectationSuite(
         name="cbp_wait_times_readings",
         expectations=[
@@ -33,6 +31,8 @@ def build_suite(today: date):
                 column="delay_minutes", min_value=0, max_value=MAX_WAIT_MINUTES
             ),
             gxe.ExpectColumnValuesToBeBetween(column="lanes_open", min_value=0, max_value=MAX_LANES),
-            gxe.ExpectColumnValuesToBeBetween(column="observed_utc", min_value=FIRST_DAY, max_value=latest),
+            gxe.ExpectColumnValuesToBeBetween(
+                column="observed_utc", min_value=FIRST_READING, max_value=latest
+            ),
         ],
     )

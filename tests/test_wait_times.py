@@ -702,3 +702,52 @@ def test_wait_charts_export_from_the_warehouse(tmp_path) -> None:
         "Laredo - World Trade Bridge · comercial",
         "Laredo - World Trade Bridge · vehículos particulares",
     }
+
+
+def test_a_reading_dated_years_ahead_is_rejected_at_import() -> None:
+    """The import applies the readings suite's time bound, so a stored reading never fails it later."""
+    body = (SNAPS / "json_1.json").read_text().replace("2/10/2020", "2/10/2099")
+    snap = parse_bwtnew(body.encode(), "json_1.json")
+    assert snap.readings.height == 0 and snap.rejects.height == 2
+    assert set(snap.rejects["rule"]) == {"time_range"}
+    assert (
+        "update time 2099-02-10 16:00 UTC is before 2000 or more than 2 days ahead"
+        in snap.rejects["reason"][0]
+    )
+
+
+def test_a_bad_reading_in_the_history_does_not_hold_the_other_sources(waits_warehouse, publisher) -> None:
+    """A reading that reached the history anyway (written there by an older version) fails the wait
+    source's suite: the wait times stay as last published and stale, the crossings' revision is published."""
+    store = duckdb.connect(str(waits_warehouse.wait_history))
+    try:
+        store.execute(
+            "UPDATE readings SET observed_utc = TIMESTAMP '2099-01-01 00:00' WHERE delay_minutes = 60"
+        )
+    finally:
+        store.close()
+    revised = (
+        (FIXTURES / "crossings_current.csv")
+        .read_bytes()
+        .replace(b"Feb 2020,Trucks,99,", b"Feb 2020,Trucks,140,")
+    )
+    publisher.replies["/crossings.csv"].clear()
+    publisher.queue("/crossings.csv", Reply(200, revised))
+    before = warehouse(waits_warehouse, "SELECT count(*), sum(delay_minutes) FROM core.fact_wait_times")
+    summary = refresh()
+    assert summary.status == "published" and summary.exit_code == 3
+    failure = summary.stale["cbp_wait_times"]
+    assert failure.stage == "validate" and failure.rule == "expect_column_values_to_be_between"
+    assert "observed_utc" in failure.message
+    assert (
+        warehouse(waits_warehouse, "SELECT count(*), sum(delay_minutes) FROM core.fact_wait_times") == before
+    )
+    trucks = (
+        "SELECT value FROM core.fact_crossings "
+        "WHERE port_code = '2304' AND month = '2020-02-01' AND measure = 'trucks'"
+    )
+    assert warehouse(waits_warehouse, trucks) == [(140,)]
+    assert warehouse(waits_warehouse, "SELECT source, state FROM meta.source_status ORDER BY 1") == [
+        ("bts_crossings", "current"),
+        ("cbp_wait_times", "stale"),
+    ]

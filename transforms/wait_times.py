@@ -9,7 +9,7 @@ import re
 import unicodedata
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -63,6 +63,16 @@ TZ_OFFSETS = {
 }
 MAX_WAIT_MINUTES = 24 * 60  # CBP reports minutes to the booth; a day or more is a broken reading
 MAX_LANES = 100
+# update times the readings suite accepts, applied at import too: a reading stored is one the suite takes
+FIRST_READING = datetime(2000, 1, 1)
+FUTURE_DAYS = 2  # past the day of collection (time zones, a clock a little ahead)
+
+
+def latest_allowed(today: date) -> datetime:
+    """The latest update time (UTC) a reading may have when collected or validated on `today`."""
+    return datetime(today.year, today.month, today.day) + timedelta(days=FUTURE_DAYS)
+
+
 OPEN = ("delay", "no delay")  # lane statuses that carry a reading
 NO_READING = ("n/a", "lanes closed", "update pending")  # lane statuses that carry none
 # Lane status text as CBP prints it, in English or Spanish, -> the canonical (English) status stored.
@@ -227,9 +237,17 @@ class _Collector:
     def frames(self) -> tuple[pl.DataFrame, pl.DataFrame]:
         kept = []
         for row in self.rows:  # a reading out of any plausible range is refused here, not by the suite
-            port, crossing, _, vehicle, lane, local, tz, _, delay, lanes = row[:10]
+            port, crossing, _, vehicle, lane, local, tz, utc, delay, lanes = row[:10]
             where = f"port {port} ({crossing}) {vehicle} {lane} at {local:%Y-%m-%d %H:%M} {tz}"
-            if delay > MAX_WAIT_MINUTES:
+            if not FIRST_READING <= utc <= latest_allowed(datetime.now(UTC).date()):
+                self.reject(
+                    where,
+                    "time_range",
+                    f"update time {utc:%Y-%m-%d %H:%M} UTC is before {FIRST_READING:%Y} or more than "
+                    f"{FUTURE_DAYS} days ahead",
+                    str(row),
+                )
+            elif delay > MAX_WAIT_MINUTES:
                 self.reject(
                     where, "delay_range", f"{delay} minutes is more than {MAX_WAIT_MINUTES}", str(row)
                 )

@@ -345,6 +345,15 @@ CASES: list[Case] = [
         "the revised value; the source current again",
     ),
     Case(
+        "bad_reading_in_history",
+        "isolation",
+        "a wait reading dated 2099 in the collected history (the import now rejects it: `time_range`)",
+        3,
+        "the crossings' revision; the wait times as last published, marked stale",
+        rule="expect_column_values_to_be_between",
+        notes=["every later night likewise, until the reading is gone: nothing else is held back"],
+    ),
+    Case(
         "settings_out_of_range",
         "operator",
         "`HLED_MAX_REJECT_SHARE=2`, a share below 0, a timeout of 0, NaN or infinity, `HLED_HOME` a file",

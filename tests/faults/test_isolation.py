@@ -8,8 +8,10 @@ import duckdb
 import pytest
 
 from dashboards.theme import footer_lines
+from flows.settings import Settings
+from flows.wait_times import import_snapshots
 from tests.checksums import data_checksums
-from tests.conftest import Reply, sha256
+from tests.conftest import FIXTURES, Reply, sha256
 from tests.faults.conftest import (
     CROSSINGS_PATH,
     GOOD,
@@ -129,3 +131,27 @@ def test_a_source_stale_two_nights_then_recovering(both: Home) -> None:
     assert query(both.warehouse, TRUCKS) == [(140,)]
     assert _status(both) == [("bts_crossings", "current", None), ("transborder", "current", None)]
     assert query(both.warehouse, "SELECT DISTINCT status FROM marts.data_vintage") == [("current",)]
+
+
+def test_a_bad_reading_in_the_wait_history_holds_nothing_else_back(crossings_home: Home) -> None:
+    case = BY_ID["bad_reading_in_history"]
+    settings = Settings.from_env()
+    import_snapshots(settings, FIXTURES / "wait_times" / "snapshots")
+    crossings_home.publisher.queue(CROSSINGS_PATH, Reply(200, GOOD, {"ETag": '"good"'}))
+    assert hled_refresh().exit == 0
+    store = duckdb.connect(str(settings.wait_history))
+    try:
+        store.execute("UPDATE readings SET observed_utc = TIMESTAMP '2099-01-01' WHERE delay_minutes = 60")
+    finally:
+        store.close()
+    crossings_home.publisher.replies[CROSSINGS_PATH].clear()
+    crossings_home.publisher.queue(CROSSINGS_PATH, Reply(200, REVISED_CROSSINGS, {"ETag": '"revised"'}))
+    for _night in range(2):
+        outcome = hled_refresh()
+        assert outcome.exit == case.exit, outcome.stderr[-2000:]
+        assert (
+            outcome.error.startswith("stale: cbp_wait_times failed at validate")
+            and case.rule in outcome.error
+        )
+        assert "observed_utc" in outcome.error and "2099-01-01" in outcome.error
+        assert query(crossings_home.warehouse, TRUCKS) == [(140,)], "the crossings' revision is published"
