@@ -8,6 +8,7 @@ import gzip
 import os
 import tarfile
 import tempfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -135,11 +136,28 @@ def _archived(path: Path) -> list[tuple[str, bytes]]:
             for p in sorted(path.rglob("*"))
             if p.is_file() and not p.name.startswith(".")
         ]
-    if tarfile.is_tarfile(path):
-        with tarfile.open(path) as archive:
-            members = sorted((m for m in archive.getmembers() if m.isfile()), key=lambda m: m.name)
-            return [(m.name, archive.extractfile(m).read()) for m in members]  # type: ignore[union-attr]
+    try:
+        if tarfile.is_tarfile(path):
+            with tarfile.open(path) as archive:
+                members = sorted((m for m in archive.getmembers() if m.isfile()), key=lambda m: m.name)
+                return [(m.name, archive.extractfile(m).read()) for m in members]  # type: ignore[union-attr]
+    except (tarfile.TarError, EOFError, OSError, zlib.error) as exc:
+        raise SourceError(
+            f"{path}: a damaged archive ({type(exc).__name__}: {exc}) (rule: archive_readable)"
+        ) from None
     return [(path.name, path.read_bytes())]
+
+
+def _gunzip(data: bytes, label: str) -> bytes:
+    """The bytes of a gzip member (or `data` itself when it is not gzip); a damaged gzip is named."""
+    if data[:2] != b"\x1f\x8b":
+        return data
+    try:
+        return gzip.decompress(data)
+    except (EOFError, OSError, zlib.error) as exc:
+        raise SourceError(
+            f"{label}: a damaged gzip ({type(exc).__name__}: {exc}) (rule: gzip_readable)"
+        ) from None
 
 
 def import_snapshots(settings: Settings, path: Path, feed: Feed = WAIT_TIMES) -> list[Collected]:
@@ -154,7 +172,7 @@ def import_snapshots(settings: Settings, path: Path, feed: Feed = WAIT_TIMES) ->
         with tempfile.NamedTemporaryFile(dir=folder, prefix=".partial-import-", delete=False) as tmp:
             tmp.write(data)
         try:
-            text = gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data
+            text = _gunzip(data, f"{path}#{name}")
             kind = "json" if text.lstrip()[:1] == b"[" else "rss"
             target = Target(feed.name, "import", f"{path}#{name}", kind)
             fetched = fetch_source(target, settings.raw_dir, mirror_file=Path(tmp.name))

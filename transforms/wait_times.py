@@ -276,6 +276,8 @@ def parse_bwtnew(data: bytes, label: str) -> Snapshot:
         ports = json.loads(data)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise ParseError(f"{label}: not valid JSON ({exc}) (rule: is_json)") from None
+    except RecursionError:  # arrays or objects nested thousands deep: no feed looks like that
+        raise ParseError(f"{label}: JSON nested too deeply to be a feed response (rule: is_json)") from None
     if not isinstance(ports, list) or not all(isinstance(p, dict) and "port_number" in p for p in ports):
         raise ParseError(
             f"{label}: expected a JSON array of port objects with port_number (rule: bwtnew_layout)"

@@ -106,13 +106,13 @@ def query(path: Path, sql: str) -> tuple[list[str], list[tuple]]:
     """Run one query on a read-only connection; column names and rows."""
     con = open_published(path)
     try:
-        try:
+        try:  # an error can come while the rows are fetched, not only when the query starts
             result = con.execute(sql)
+            if result.description is None:
+                return [], []
+            return [d[0] for d in result.description], result.fetchall()
         except duckdb.Error as exc:
             raise WarehouseError(f"query failed: {exc}") from None
-        if result.description is None:
-            return [], []
-        return [d[0] for d in result.description], result.fetchall()
     finally:
         con.close()
 

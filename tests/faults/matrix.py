@@ -384,6 +384,16 @@ CASES: list[Case] = [
         ],
     ),
     Case(
+        "no_tracebacks",
+        "operator",
+        "`hled waits import` of a cut-off .gz or of JSON nested 100,000 deep; `hled sql` whose query fails "
+        "while its rows are fetched",
+        1,
+        "unchanged",
+        rule="rule:",
+        notes=["one line naming the file and its rule (`archive_readable`, `is_json`); sql: exit 2"],
+    ),
+    Case(
         "sigkill_build",
         "process",
         "SIGKILL during the build",

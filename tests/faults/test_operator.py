@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import gzip
+
 import pytest
 
 from tests.conftest import FIXTURES, Reply, make_mirror, sha256
 from tests.faults.conftest import CROSSINGS_PATH, GOOD, Home, hled, hled_refresh, query
 from tests.faults.matrix import BY_ID
+from tests.handmade import build_handmade
 
 
 @pytest.mark.parametrize(
@@ -82,3 +85,21 @@ def test_a_damaged_published_warehouse_is_set_aside_and_restored(crossings_home:
     assert query(crossings_home.warehouse, "SELECT count(*) FROM meta.runs WHERE status = 'published'") == [
         (3,)
     ], "the run history of the restored snapshot is carried on"
+
+
+def test_odd_inputs_end_in_one_line_not_a_traceback(hled_home, tmp_path) -> None:
+    case = BY_ID["no_tracebacks"]
+    build_handmade(hled_home / "warehouse.duckdb")
+    before = sha256(hled_home / "warehouse.duckdb")
+    cut = tmp_path / "snapshots.tar.gz"
+    cut.write_bytes(gzip.compress(b"x" * 10_000)[:20])
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000)
+    for path, rule in ((cut, "archive_readable"), (deep, "is_json")):
+        outcome = hled("waits", "import", str(path))
+        assert outcome.exit == case.exit and "Traceback" not in outcome.stderr, outcome.stderr[-2000:]
+        assert outcome.error.startswith("wait-time import failed:") and f"{case.rule} {rule}" in outcome.error
+        assert str(path) in outcome.error
+    late = hled("sql", "SELECT i, CASE WHEN i > 5000 THEN error('late') END FROM range(100000) t(i)")
+    assert late.exit == 2 and late.error == "error: query failed: Invalid Input Error: late", late.stderr
+    assert sha256(hled_home / "warehouse.duckdb") == before
