@@ -11,6 +11,7 @@ from pathlib import Path
 from dashboards.charts import BORDERS, CHARTS
 from dashboards.labels import LANGS
 from dashboards.page import write_page
+from dashboards.script_json import ScriptSafeJSON
 from dashboards.theme import NoData, chart_sources
 from warehouse.access import open_published
 from warehouse.db import rows
@@ -33,7 +34,11 @@ def _write(chart, target: Path, stem: str) -> list[Path]:
     for fmt in FORMATS:
         path = target / f"{stem}.{fmt}"
         partial = target / f".{stem}.{fmt}.partial"  # readers never see a half-written file
-        options = {"html": {"inline": True}, "png": {"scale_factor": 2}}.get(fmt, {})
+        # HTML: the spec sits in a <script>; data text such as `</script>` must stay text (ScriptSafeJSON)
+        options = {
+            "html": {"inline": True, "json_kwds": {"cls": ScriptSafeJSON}},
+            "png": {"scale_factor": 2},
+        }.get(fmt, {})
         chart.save(str(partial), format=fmt, **options)
         os.replace(partial, path)
         written.append(path)

@@ -5,7 +5,6 @@ links to each chart's exported files."""
 from __future__ import annotations
 
 import html
-import json
 import logging
 import os
 from pathlib import Path
@@ -15,6 +14,7 @@ import vl_convert
 
 from dashboards.charts import CHARTS
 from dashboards.labels import month_label, text
+from dashboards.script_json import script_json
 from dashboards.theme import NoData
 from warehouse.db import rows
 
@@ -163,10 +163,7 @@ def write_page(con: duckdb.DuckDBPyConnection, folder: Path, lang: str, written:
         "STATUS": text("page_status", lang, n="{n}", e="{e}"),
     }
 
-    def js(value: object) -> str:  # JSON that cannot close the <script> element it sits in
-        return json.dumps(value, ensure_ascii=False).replace("</", "<\\/")
-
-    constants = "\n".join(f"const {k} = {js(v)};" for k, v in data.items())
+    constants = "\n".join(f"const {k} = {script_json(v)};" for k, v in data.items())
     vintage = "".join(f"<p>{html.escape(line)}</p>" for line in _vintage_lines(con, lang))
     page = f"""<!DOCTYPE html>
 <html lang="{lang}">

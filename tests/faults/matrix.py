@@ -12,7 +12,8 @@ GROUPS = {
     "archive": "Archives (TransBorder monthly ZIP over HTTP)",
     "publisher": "bts.gov as it behaves (the replica in tests/replica.py: index page, CDN, ZIPs, inbox)",
     "isolation": "Isolation (crossings over HTTP and TransBorder ZIPs over HTTP, both published first)",
-    "operator": "Operator mistakes (settings, through `hled refresh`)",
+    "operator": "Operator mistakes and odd input (through the `hled` commands)",
+    "text": "Hostile text in the data (the exported HTML opened in headless Chromium)",
     "process": "Process",
     "idempotence": "Idempotence",
 }
@@ -392,6 +393,18 @@ CASES: list[Case] = [
         "unchanged",
         rule="rule:",
         notes=["one line naming the file and its rule (`archive_readable`, `is_json`); sql: exit 2"],
+    ),
+    Case(
+        "hostile_text",
+        "text",
+        "a port name `</script><script>document.title='pwned'</script><!--` in every mart, then "
+        "`hled charts` and the dashboard page",
+        0,
+        "charts whose HTML shows the name as text",
+        notes=[
+            "no script runs, the page and each chart's HTML draw",
+            "JSON in `<script>` carries no `<`, `>`, `&`",
+        ],
     ),
     Case(
         "sigkill_build",
