@@ -17,6 +17,7 @@ from datetime import datetime
 from pathlib import Path, PurePosixPath
 
 from flows.errors import SourceError
+from flows.partials import partial_prefix
 
 CHUNK = 1 << 20
 LISTED_MEMBERS = 10
@@ -229,7 +230,9 @@ def extract_expected(
         _check_declared(archive, wanted, member_cap, total_cap)
 
         target_dir.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{target_dir.name}.partial-", dir=target_dir.parent))
+        staging = Path(
+            tempfile.mkdtemp(prefix=f".{target_dir.name}{partial_prefix()}", dir=target_dir.parent)
+        )
         try:
             staging.chmod(0o755)  # mkdtemp makes it 0o700; the final directory should look like any other
             total = 0

@@ -20,6 +20,7 @@ import httpx
 
 from flows.errors import SourceError
 from flows.logs import logger
+from flows.partials import left_behind, partial_prefix
 from flows.polite import (  # TransientFetchError: callers catch it from here, where it is raised
     HttpPolicy,
     TransientFetchError,
@@ -189,7 +190,7 @@ def _store(tmp: Path, raw_dir: Path, target: Target, sha: str, meta: dict) -> Pa
 def _temp_file(raw_dir: Path, source: str) -> Path:
     folder = raw_dir / source
     folder.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=".partial-", dir=folder)
+    fd, name = tempfile.mkstemp(prefix=partial_prefix(), dir=folder)
     os.close(fd)
     return Path(name)
 
@@ -477,9 +478,11 @@ def _keep_partial(tmp: Path, raw_dir: Path, target: Target, message: str) -> str
 
 
 def prune_partials(raw_dir: Path) -> int:
-    """Remove `.partial-*` files a killed run left behind; returns how many."""
+    """Remove `.partial-*` files a killed run left behind (not those of a process still writing them);
+    returns how many."""
     count = 0
     for leftover in raw_dir.glob("*/.partial-*"):
-        leftover.unlink(missing_ok=True)
-        count += 1
+        if left_behind(leftover):
+            leftover.unlink(missing_ok=True)
+            count += 1
     return count

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from flows.archive import remove_path
 from flows.fetch import prune_partials
+from flows.partials import left_behind
 from transforms.cache import half_written
 
 BUILT_NAME = "warehouse.duckdb.tmp"  # the build task's target inside the build directory
@@ -22,7 +23,10 @@ def clean_leftovers(raw_dir: Path, build_dir: Path) -> list[str]:
     built = [p for p in (build_dir / BUILT_NAME, build_dir / f"{BUILT_NAME}.wal") if p.exists()]
     if built:
         found.append(f"a half-built warehouse ({', '.join(p.name for p in built)})")
-    staged = [*raw_dir.glob("*/extracted/.*.partial-*"), *raw_dir.glob("*/extracted/.*.old-*")]
+    staged = [
+        *(p for p in raw_dir.glob("*/extracted/.*.partial-*") if left_behind(p)),
+        *raw_dir.glob("*/extracted/.*.old-*"),
+    ]
     if staged:
         found.append(f"{len(staged)} half-extracted archives")
     caches = half_written(build_dir)

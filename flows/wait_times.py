@@ -17,6 +17,7 @@ from prefect.cache_policies import NO_CACHE
 
 from flows.errors import SourceError
 from flows.fetch import Fetched, Target, fetch_source
+from flows.partials import partial_prefix
 from flows.settings import Settings
 from flows.sources import WAIT_TIMES, Feed
 from transforms.errors import ParseError
@@ -169,7 +170,7 @@ def import_snapshots(settings: Settings, path: Path, feed: Feed = WAIT_TIMES) ->
         folder = settings.raw_dir / feed.name
         folder.mkdir(parents=True, exist_ok=True)
         # named like a partial download, so a killed import leaves nothing the next refresh keeps
-        with tempfile.NamedTemporaryFile(dir=folder, prefix=".partial-import-", delete=False) as tmp:
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=partial_prefix("import-"), delete=False) as tmp:
             tmp.write(data)
         try:
             text = _gunzip(data, f"{path}#{name}")

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import time
 from datetime import date
 
 import duckdb
@@ -257,11 +260,20 @@ def test_second_refresh_at_once_is_refused_and_leftovers_are_cleaned(
     served.queue(PATH, Reply(200, GOOD))
     with refresh_lock(hled_home), pytest.raises(RefreshBusy, match="another refresh is running"):
         refresh()
-    leftover = hled_home / "raw" / "bts_crossings" / ".partial-killed"
-    leftover.parent.mkdir(parents=True, exist_ok=True)
+    dead = subprocess.Popen(["true"])
+    dead.wait()  # a process that has ended: what it left is a leftover
+    folder = hled_home / "raw" / "cbp_wait_times"
+    folder.mkdir(parents=True, exist_ok=True)
+    leftover = folder / f".partial-{dead.pid}-killed"
     leftover.write_bytes(b"half a download")
+    writing = folder / f".partial-{os.getppid()}-import-x"  # a live process (this one's parent) writes it
+    writing.write_bytes(b"being written")
+    old = folder / ".partial-from-an-older-version"
+    old.write_bytes(b"no pid in the name")
+    os.utime(old, (time.time() - 7200, time.time() - 7200))
     assert refresh().status == "published"
-    assert not leftover.exists()
+    assert not leftover.exists() and not old.exists()
+    assert writing.read_bytes() == b"being written", "a file another process is writing is left alone"
     statuses = [
         line.split('"status": "')[1].split('"')[0]
         for line in (hled_home / "runs.jsonl").read_text().splitlines()

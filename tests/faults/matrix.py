@@ -440,6 +440,14 @@ CASES: list[Case] = [
         notes=["the first publishes"],
     ),
     Case(
+        "refresh_during_collection",
+        "process",
+        "`hled refresh` while `hled waits collect` is still downloading (a slow feed)",
+        0,
+        "the refresh's warehouse",
+        notes=["the collection's partial download is left alone and the collection stores its readings"],
+    ),
+    Case(
         "analyst_reader",
         "process",
         "a read-only analyst connection open through a refresh",

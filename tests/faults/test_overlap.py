@@ -1,0 +1,48 @@
+"""Overlapping jobs: a refresh's clean-up of what killed runs left must not touch the files of a
+collection still running in another process."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+
+from tests.conftest import FIXTURES, Reply
+from tests.faults.conftest import CROSSINGS_PATH, GOOD, Home, hled_refresh
+from tests.faults.matrix import BY_ID
+
+FEED = "/api/bwtnew"
+
+
+def test_a_refresh_during_a_slow_collection_leaves_it_alone(crossings_home: Home) -> None:
+    from prefect.settings import PREFECT_API_URL
+
+    case = BY_ID["refresh_during_collection"]
+    body = (FIXTURES / "wait_times" / "snapshots" / "json_1.json").read_bytes()
+    crossings_home.publisher.queue(FEED, Reply(200, body, delay=8.0))
+    crossings_home.publisher.queue(CROSSINGS_PATH, Reply(200, GOOD, {"ETag": '"good"'}))
+    env = {
+        **os.environ,
+        "PREFECT_API_URL": PREFECT_API_URL.value(),
+        "HLED_URL_CBP_WAIT_TIMES": crossings_home.publisher.url(FEED),
+        "HLED_HTTP_TIMEOUT": "30",
+    }
+    collector = subprocess.Popen(
+        [sys.executable, "-m", "flows.cli", "waits", "collect"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    folder = crossings_home.path / "raw" / "cbp_wait_times"
+    deadline = time.monotonic() + 60
+    while not list(folder.glob(f".partial-{collector.pid}-*")) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert list(folder.glob(f".partial-{collector.pid}-*")), "the collection never started its download"
+    outcome = hled_refresh()
+    assert outcome.exit == case.exit, outcome.stderr[-2000:]
+    assert list(folder.glob(f".partial-{collector.pid}-*")), "the refresh removed a live download"
+    out, err = collector.communicate(timeout=120)
+    assert collector.returncode == 0, err[-2000:]
+    assert "2 readings, 2 new" in " ".join(out.split()), out
