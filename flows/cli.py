@@ -275,31 +275,32 @@ def status() -> None:
 def sql(
     statement: str = typer.Argument(..., help="One SQL query, run read-only."),
     as_csv: bool = typer.Option(False, "--csv", help="Print CSV instead of a table."),
-    limit: int = typer.Option(100, "--limit", help="Rows shown in the table (CSV prints all)."),
+    limit: int = typer.Option(
+        100, "--limit", min=0, help="Rows fetched and shown in the table (CSV prints all)."
+    ),
 ) -> None:
     """Run a query read-only against the published warehouse and print the result.
 
     Example: hled sql "SELECT border, sum(value) FROM marts.border_month WHERE measure = 'trucks' GROUP BY 1"
     """
     settings = _settings()
-    from warehouse.access import query
+    from warehouse.access import query, stream
     from warehouse.errors import WarehouseError
 
     try:
-        columns, result = query(settings.warehouse_path, statement)
+        if as_csv:  # every row, written as it is fetched
+            writer = csv.writer(out.file, lineterminator="\n")
+            stream(settings.warehouse_path, statement, writer.writerow, writer.writerows)
+            return
+        columns, result, more = query(settings.warehouse_path, statement, limit)
     except WarehouseError as exc:
         _warehouse_error(exc)
-    if as_csv:
-        writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(columns)
-        writer.writerows(result)
-        return
     table = Table(*columns)
-    for row in result[:limit]:
+    for row in result:
         table.add_row(*("" if v is None else str(v) for v in row))
     out.print(table)
-    if len(result) > limit:
-        out.print(f"{len(result):,} rows, first {limit} shown (--limit, or --csv for all)")
+    if more:
+        out.print(f"more than {limit:,} rows; the first {limit:,} are shown (--limit N, or --csv for all)")
 
 
 export_app = typer.Typer(help="Export the published warehouse to other formats.", no_args_is_help=True)

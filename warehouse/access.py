@@ -3,6 +3,8 @@ is, ad-hoc SQL, and the marts as Parquet. Nothing here can write the published f
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -102,15 +104,39 @@ def status(path: Path) -> WarehouseStatus:
     return WarehouseStatus(path, path.stat().st_size, built, run_id, sources)
 
 
-def query(path: Path, sql: str) -> tuple[list[str], list[tuple]]:
-    """Run one query on a read-only connection; column names and rows."""
+BATCH = 10_000  # rows fetched at a time when a result is streamed
+
+
+def query(path: Path, sql: str, limit: int | None = None) -> tuple[list[str], list[tuple], bool]:
+    """Run one query on a read-only connection: column names, at most `limit` rows (all when None)
+    and whether there were more. Only `limit` + 1 rows are fetched, whatever the query returns."""
+    with _result(path, sql) as (columns, result):
+        if result is None:
+            return columns, [], False
+        rows_ = result.fetchmany(limit + 1) if limit is not None else result.fetchall()
+    more = limit is not None and len(rows_) > limit
+    return columns, rows_[:limit] if more else rows_, more
+
+
+def stream(path: Path, sql: str, header: Callable[[list[str]], None], write: Callable[[list], None]) -> None:
+    """Run one query read-only, give its column names to `header`, then its rows to `write` in batches
+    (a result of any size is never held whole)."""
+    with _result(path, sql) as (columns, result):
+        header(columns)
+        while result is not None and (batch := result.fetchmany(BATCH)):
+            write(batch)
+
+
+@contextmanager
+def _result(path: Path, sql: str) -> Iterator[tuple[list[str], duckdb.DuckDBPyConnection | None]]:
+    """The executed query (None when it returns no rows) on an open read-only connection; an error,
+    when the query starts or while its rows are fetched, is a WarehouseError naming the query."""
     con = open_published(path)
     try:
-        try:  # an error can come while the rows are fetched, not only when the query starts
+        try:
             result = con.execute(sql)
-            if result.description is None:
-                return [], []
-            return [d[0] for d in result.description], result.fetchall()
+            columns = [d[0] for d in result.description] if result.description is not None else []
+            yield columns, result if result.description is not None else None
         except duckdb.Error as exc:
             raise WarehouseError(f"query failed: {exc}") from None
     finally:

@@ -407,6 +407,14 @@ CASES: list[Case] = [
         ],
     ),
     Case(
+        "sql_limit",
+        "operator",
+        '`hled sql "SELECT … FROM range(50000000)" --limit 5`, and the same with `--csv` on a mart',
+        0,
+        "unchanged",
+        notes=["only 6 rows are fetched for the table; CSV is written in batches as fetched"],
+    ),
+    Case(
         "sigkill_build",
         "process",
         "SIGKILL during the build",

@@ -103,3 +103,25 @@ def test_odd_inputs_end_in_one_line_not_a_traceback(hled_home, tmp_path) -> None
     late = hled("sql", "SELECT i, CASE WHEN i > 5000 THEN error('late') END FROM range(100000) t(i)")
     assert late.exit == 2 and late.error == "error: query failed: Invalid Input Error: late", late.stderr
     assert sha256(hled_home / "warehouse.duckdb") == before
+
+
+def test_sql_limit_bounds_what_is_fetched(hled_home) -> None:
+    case = BY_ID["sql_limit"]
+    build_handmade(hled_home / "warehouse.duckdb")
+    shown = hled("sql", "SELECT range AS i, repeat('x', 100) AS pad FROM range(50000000)", "--limit", "5")
+    assert shown.exit == case.exit, shown.stderr
+    assert "more than 5 rows; the first 5 are shown" in shown.stdout
+    assert [line.split("│")[1].strip() for line in shown.stdout.splitlines() if line.startswith("│")] == [
+        "0",
+        "1",
+        "2",
+        "3",
+        "4",
+    ]
+    csv_out = hled(
+        "sql", "SELECT port_code, month, measure, value FROM marts.port_month ORDER BY ALL", "--csv"
+    )
+    assert csv_out.exit == 0
+    lines = csv_out.stdout.splitlines()
+    count = query(hled_home / "warehouse.duckdb", "SELECT count(*) FROM marts.port_month")[0][0]
+    assert lines[0] == "port_code,month,measure,value" and len(lines) == count + 1 and count > 100
