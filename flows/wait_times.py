@@ -197,6 +197,13 @@ def backfill(settings: Settings, path: Path, port_number: str) -> tuple[int, int
     fetched = fetch_source(target, settings.raw_dir, mirror_file=path)
     label = f"{WAIT_TIMES.name} history {path} for port {port_number} (kept at {fetched.path})"
     profile = parse_profile(Path(fetched.path), port_number, label)
+    if profile.clean.height == 0:  # nothing usable: the crossing's earlier values stay as they were
+        first = profile.rejects.row(0, named=True) if profile.rejects.height else None
+        example = f"; first: line {first['line']}, {first['reason']}" if first else ""
+        raise SourceError(
+            f"{label}: no usable row, {profile.rejects.height:,} of {profile.rows_read:,} rejected "
+            f"(rule: rows_usable); nothing loaded{example}"
+        )
     loaded = wait_history.append_profile(
         settings.wait_history,
         sha256=fetched.sha256,

@@ -415,6 +415,15 @@ CASES: list[Case] = [
         notes=["only 6 rows are fetched for the table; CSV is written in batches as fetched"],
     ),
     Case(
+        "backfill_nothing_usable",
+        "operator",
+        "`hled waits backfill` of an export whose every row is rejected",
+        1,
+        "unchanged",
+        rule="rows_usable",
+        notes=["the crossing's earlier averages stay; the file is kept under `raw/cbp_wait_times/`"],
+    ),
+    Case(
         "sigkill_build",
         "process",
         "SIGKILL during the build",

@@ -125,3 +125,19 @@ def test_sql_limit_bounds_what_is_fetched(hled_home) -> None:
     lines = csv_out.stdout.splitlines()
     count = query(hled_home / "warehouse.duckdb", "SELECT count(*) FROM marts.port_month")[0][0]
     assert lines[0] == "port_code,month,measure,value" and len(lines) == count + 1 and count > 100
+
+
+def test_a_backfill_with_nothing_usable_fails_and_keeps_the_earlier_values(hled_home, tmp_path) -> None:
+    case = BY_ID["backfill_nothing_usable"]
+    waits = FIXTURES / "wait_times"
+    assert hled("waits", "backfill", str(waits / "profile_bad.csv"), "--port", "250401").exit == 0
+    history = hled_home / "wait_times" / "history.duckdb"
+    before = query(history, "SELECT count(*), sum(hash(p)) FROM profiles p")
+    garbage = tmp_path / "all_bad.csv"
+    header, *rows = (waits / "profile_bad.csv").read_text().splitlines()
+    garbage.write_text("\n".join([header, *(",".join("x" for _ in header.split(",")) for _ in rows)]) + "\n")
+    outcome = hled("waits", "backfill", str(garbage), "--port", "250401")
+    assert outcome.exit == case.exit, outcome.stderr
+    assert outcome.error.startswith("wait-time backfill failed:") and f"(rule: {case.rule})" in outcome.error
+    assert f"no usable row, {len(rows)} of {len(rows)} rejected" in outcome.error
+    assert query(history, "SELECT count(*), sum(hash(p)) FROM profiles p") == before
