@@ -376,7 +376,7 @@ def waits_collect() -> None:
 
     try:
         result = collect_wait_times()
-    except _user_errors() as exc:
+    except (*_user_errors(), OSError) as exc:  # OSError: a full or read-only disk, a missing folder
         _waits_failed("wait-time collection", exc)
     if result.fallback_reason:
         out.print(f"bwtnew JSON failed, RSS used instead: {result.fallback_reason}")
@@ -406,7 +406,7 @@ def waits_import(
 
     try:
         results = import_snapshots(settings, path)
-    except _user_errors() as exc:
+    except (*_user_errors(), OSError) as exc:  # OSError: a full or read-only disk, a missing folder
         _waits_failed("wait-time import", exc)
     new = sum(r.new_readings for r in results)
     seen = sum(r.status == "already collected" for r in results)
@@ -434,7 +434,7 @@ def waits_backfill(
 
     try:
         loaded, rejected, dropped = backfill(settings, path, port)
-    except _user_errors() as exc:
+    except (*_user_errors(), OSError) as exc:  # OSError: a full or read-only disk, a missing folder
         _waits_failed("wait-time backfill", exc)
     note = f"; columns all 0, left out (no such lanes): {', '.join(dropped)}" if dropped else ""
     out.print(f"{loaded:,} hourly averages loaded for {port}, {rejected:,} rows rejected{note}")

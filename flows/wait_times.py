@@ -129,6 +129,9 @@ def collect_wait_times() -> Collected:
     return result
 
 
+MEMBER_CAP = 64 << 20  # bytes: the largest snapshot an archive may hold
+
+
 def _archived(path: Path) -> list[tuple[str, bytes]]:
     """(name, bytes) of archived snapshots in name order: a folder of files or a .tar/.tar.gz."""
     if path.is_dir():
@@ -141,6 +144,12 @@ def _archived(path: Path) -> list[tuple[str, bytes]]:
         if tarfile.is_tarfile(path):
             with tarfile.open(path) as archive:
                 members = sorted((m for m in archive.getmembers() if m.isfile()), key=lambda m: m.name)
+                too_big = [m for m in members if m.size > MEMBER_CAP]
+                if too_big:  # a feed response is some 100 KB; refused before anything is read
+                    raise SourceError(
+                        f"{path}: member {too_big[0].name!r} is {too_big[0].size:,} bytes, more than "
+                        f"{MEMBER_CAP:,} (rule: archive_member_cap); nothing imported"
+                    )
                 return [(m.name, archive.extractfile(m).read()) for m in members]  # type: ignore[union-attr]
     except (tarfile.TarError, EOFError, OSError, zlib.error) as exc:
         raise SourceError(

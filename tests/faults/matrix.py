@@ -387,12 +387,15 @@ CASES: list[Case] = [
     Case(
         "no_tracebacks",
         "operator",
-        "`hled waits import` of a cut-off .gz or of JSON nested 100,000 deep; `hled sql` whose query fails "
-        "while its rows are fetched",
+        "`hled waits import` of a cut-off .gz, of JSON nested 100,000 deep, of a tar with a 65 MiB member, "
+        "into a home whose `raw` is a file; `hled sql` whose query fails while its rows are fetched",
         1,
         "unchanged",
         rule="rule:",
-        notes=["one line naming the file and its rule (`archive_readable`, `is_json`); sql: exit 2"],
+        notes=[
+            "one line naming the file and its rule (`archive_readable`, `is_json`, `archive_member_cap`) "
+            "or the path it could not write; sql: exit 2"
+        ],
     ),
     Case(
         "hostile_text",

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import gzip
+import io
+import shutil
+import tarfile
 
 import pytest
 
@@ -95,12 +98,27 @@ def test_odd_inputs_end_in_one_line_not_a_traceback(hled_home, tmp_path) -> None
     cut.write_bytes(gzip.compress(b"x" * 10_000)[:20])
     deep = tmp_path / "deep.json"
     deep.write_text("[" * 100_000)
-    for path, rule in ((cut, "archive_readable"), (deep, "is_json")):
+    big = tmp_path / "big.tar.gz"
+    with tarfile.open(big, "w:gz") as archive:  # 65 MiB of zeros: a few kilobytes compressed
+        member = tarfile.TarInfo("snapshots/json_1.json")
+        member.size = 65 << 20
+        archive.addfile(member, io.BytesIO(bytes(member.size)))
+    for path, rule in ((cut, "archive_readable"), (deep, "is_json"), (big, "archive_member_cap")):
         outcome = hled("waits", "import", str(path))
         assert outcome.exit == case.exit and "Traceback" not in outcome.stderr, outcome.stderr[-2000:]
         assert outcome.error.startswith("wait-time import failed:") and f"{case.rule} {rule}" in outcome.error
         assert str(path) in outcome.error
-    late = hled("sql", "SELECT i, CASE WHEN i > 5000 THEN error('late') END FROM range(100000) t(i)")
+    raw = hled_home / "raw"
+    shutil.rmtree(raw, ignore_errors=True)
+    raw.write_text("a file where the raw folder should be")  # as a full or read-only disk: an OSError
+    unwritable = hled("waits", "import", str(FIXTURES / "wait_times" / "snapshots"))
+    assert unwritable.exit == 1 and "Traceback" not in unwritable.stderr, unwritable.stderr[-2000:]
+    assert unwritable.error.startswith("wait-time import failed:") and str(raw) in unwritable.error
+    raw.unlink()
+    # streamed as CSV, the error comes while rows are fetched (a table would stop at --limit before it)
+    late = hled(
+        "sql", "SELECT i, CASE WHEN i > 50000 THEN error('late') END FROM range(100000) t(i)", "--csv"
+    )
     assert late.exit == 2 and late.error == "error: query failed: Invalid Input Error: late", late.stderr
     assert sha256(hled_home / "warehouse.duckdb") == before
 
