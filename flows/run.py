@@ -62,7 +62,7 @@ class RefreshRun:
             if load.failure is not None:
                 if before == "current":
                     return False
-            elif before != "current" or (load.files and load.name not in self.published):
+            elif before != "current":
                 return False
         loaded = {ld.name: ld.files for ld in loads if ld.failure is None and ld.files}
         kept = {ld.name for ld in loads if ld.failure is not None}
