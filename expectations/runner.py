@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import copy
+import html
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -93,7 +95,6 @@ def _row(result, line_label) -> dict:
 def validate_frame(frame: pl.DataFrame, suite, docs_dir: Path, name: str) -> ValidationReport:
     """Validate `frame` against `suite`; Data Docs go to `docs_dir`. `name` labels the batch."""
     import great_expectations as gx
-    from great_expectations.checkpoint import UpdateDataDocsAction
 
     logging.getLogger("great_expectations").setLevel(logging.WARNING)
     docs_dir.mkdir(parents=True, exist_ok=True)
@@ -122,18 +123,51 @@ def validate_frame(frame: pl.DataFrame, suite, docs_dir: Path, name: str) -> Val
         gx.Checkpoint(
             name=f"{name}_checkpoint",
             validation_definitions=[definition],
-            actions=[UpdateDataDocsAction(name="docs", site_names=[SITE])],
             result_format={"result_format": "COMPLETE"},
         )
     )
     outcome = checkpoint.run(batch_parameters={"dataframe": pandas_frame})
-    (validation,) = outcome.run_results.values()
+    ((identifier, validation),) = outcome.run_results.items()
+    _write_docs(context, identifier, validation)
     index = docs_dir / "index.html"
     return ValidationReport(
         suite=suite.name,
         success=bool(outcome.success),
         results=[_row(r, line_label) for r in validation.results],
         docs_index=index if index.exists() else None,
+    )
+
+
+# Result keys whose values GX's Data Docs put into table cells as raw HTML: values from the data
+DATA_KEYS = ("partial_unexpected_list", "unexpected_list", "partial_unexpected_counts", "observed_value")
+
+
+def _escaped(value: object) -> object:
+    """`value` with every string in it HTML-escaped (lists and dicts walked)."""
+    if isinstance(value, str):
+        return html.escape(value)
+    if isinstance(value, list):
+        return [_escaped(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _escaped(v) for k, v in value.items()}
+    return value
+
+
+def _write_docs(context, identifier, validation) -> None:
+    """Write the Data Docs from a copy of the results whose data values are escaped: GX renders
+    unexpected values into table cells as markup, so a port name with `</td><script>` would run."""
+    from great_expectations.data_context.types.resource_identifiers import ExpectationSuiteIdentifier
+
+    shown = copy.deepcopy(validation)
+    for result in shown.results:
+        detail = result.result or {}
+        for key in DATA_KEYS:
+            if key in detail:
+                detail[key] = _escaped(detail[key])
+    context.validation_results_store.set(identifier, shown)
+    context.build_data_docs(
+        site_names=[SITE],
+        resource_identifiers=[identifier, ExpectationSuiteIdentifier(name=validation.suite_name)],
     )
 
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 import duckdb
 
 from tests.browser import open_page, requires_chromium
-from tests.faults.conftest import hled
+from tests.conftest import Reply
+from tests.faults.conftest import CROSSINGS_PATH, GOOD, Home, hled, hled_refresh
 from tests.faults.matrix import BY_ID
 from tests.handmade import build_handmade
 
@@ -43,3 +44,22 @@ def test_a_hostile_port_name_stays_text_in_the_page_and_each_chart(hled_home, tm
     assert "document.title='pwned'" in page.dom, "the name is shown as text"
     top = open_page(folder / "top_ports.html", tmp_path)
     assert "pwned" not in top.dom.split("</title>")[0] and 'class="marks"' in top.dom
+
+
+@requires_chromium
+def test_a_hostile_value_that_fails_validation_stays_text_in_the_data_docs(
+    crossings_home: Home, tmp_path
+) -> None:
+    case = BY_ID["hostile_text_data_docs"]
+    body = GOOD.replace(b"2304,US-Mexico Border,Jan 2020", b"2304," + PAYLOAD.encode() + b",Jan 2020", 1)
+    assert body != GOOD
+    crossings_home.publisher.queue(CROSSINGS_PATH, Reply(200, body))
+    outcome = hled_refresh()
+    crossings_home.check(case, outcome, "bts_crossings", "on border")
+    docs = crossings_home.path / "reports" / "data_docs"
+    shown_value = "&lt;/script&gt;&lt;script&gt;document.title"
+    (page,) = [p for p in docs.glob("validations/**/*.html") if shown_value in p.read_text()]
+    assert "</script><script>document.title" not in page.read_text(), "the value is written as markup"
+    shown = open_page(page, tmp_path)
+    assert "pwned" not in shown.dom.split("</title>")[0], "a script from the data ran"
+    assert "document.title='pwned'" in shown.dom, "the failing value is shown as text"
