@@ -440,6 +440,26 @@ def waits_backfill(
     out.print(f"{loaded:,} hourly averages loaded for {port}, {rejected:,} rows rejected{note}")
 
 
+@waits.command("forget")
+def waits_forget(
+    port: str = typer.Option(..., "--port", help="CBP wait-time port number whose backfill to remove."),
+) -> None:
+    """Remove the historical hourly averages loaded for one crossing (a file loaded with the wrong
+    --port, say); its collected readings stay. The next refresh publishes the change.
+
+    Example: hled waits forget --port 250401
+    """
+    settings = _settings()
+    from flows.wait_times import forget
+
+    try:
+        forgotten = forget(settings, port)
+    except (*_user_errors(), OSError) as exc:  # OSError: a full or read-only disk, a missing folder
+        _waits_failed("wait-time forget", exc)
+    files = ", ".join(forgotten.files) or "no file record"
+    out.print(f"{forgotten.averages:,} hourly averages removed for {port} (loaded from {files})")
+
+
 def main() -> None:  # pragma: no cover - console entry point
     app()
 

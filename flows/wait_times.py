@@ -225,3 +225,14 @@ def backfill(settings: Settings, path: Path, port_number: str) -> tuple[int, int
         dropped_columns=profile.dropped_lanes,
     )
     return loaded, profile.rejects.height, profile.dropped_lanes
+
+
+def forget(settings: Settings, port_number: str) -> wait_history.Forgotten:
+    """Remove the backfill loaded for one crossing; an error when there is none to remove."""
+    forgotten = wait_history.forget_profile(settings.wait_history, port_number)
+    if not forgotten.averages:
+        raise SourceError(
+            f"--port {port_number}: no backfill is loaded for this crossing in {settings.wait_history}; "
+            "nothing removed"
+        )
+    return forgotten

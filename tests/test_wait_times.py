@@ -20,7 +20,7 @@ from dashboards.export import export_charts
 from flows.errors import SourceError
 from flows.refresh import refresh
 from flows.settings import Settings
-from flows.wait_times import backfill, collect_once, collect_wait_times, import_snapshots
+from flows.wait_times import backfill, collect_once, collect_wait_times, forget, import_snapshots
 from tests.conftest import FIXTURES, SHARED_DATA, Reply
 from tests.handmade import build_handmade
 from transforms.errors import ParseError, SchemaDriftError
@@ -677,6 +677,15 @@ def test_a_refresh_republishes_only_when_the_history_changed(waits_warehouse, pu
     assert warehouse(waits_warehouse, "SELECT count(*), max(delay_minutes) FROM core.fact_wait_times") == [
         (10, 75)
     ]
+
+
+def test_a_forgotten_backfill_leaves_the_warehouse_at_the_next_refresh(waits_warehouse) -> None:
+    profile = "SELECT port_number, count(*) FROM core.fact_wait_time_profile GROUP BY 1"
+    assert warehouse(waits_warehouse, profile) == [("250401", 10)]
+    assert forget(waits_warehouse, "250401").averages == 10
+    assert refresh().status == "published"
+    assert warehouse(waits_warehouse, profile) == []
+    assert warehouse(waits_warehouse, "SELECT count(*) FROM core.fact_wait_times") == [(8,)], "readings stay"
 
 
 def test_wait_charts_export_from_the_warehouse(tmp_path) -> None:

@@ -72,13 +72,31 @@ def locked(store: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[duckdb.DuckDB
                 time.sleep(0.2)
         con = connect(store)
         try:
-            for _, text in sql_files("history"):
-                run(con, text)
+            _create(con)
             yield con
         finally:
             con.close()
     finally:
         fh.close()
+
+
+def _create(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the store's tables; a store from before profile_files was keyed by file and crossing
+    (one export loaded for two crossings) gets the new key, its rows kept."""
+    keys = scalar(
+        con,
+        "SELECT constraint_column_names FROM duckdb_constraints() "
+        "WHERE table_name = 'profile_files' AND constraint_type = 'PRIMARY KEY'",
+    )
+    if keys == ["sha256"]:
+        run(con, "BEGIN")
+        run(con, "ALTER TABLE profile_files RENAME TO profile_files_by_file")
+    for _, text in sql_files("history"):
+        run(con, text)
+    if keys == ["sha256"]:
+        run(con, "INSERT INTO profile_files SELECT * FROM profile_files_by_file")
+        run(con, "DROP TABLE profile_files_by_file")
+        run(con, "COMMIT")
 
 
 def _now() -> datetime:
@@ -173,13 +191,15 @@ def append_profile(
     rows_read: int,
     dropped_columns: list[str],
 ) -> int:
-    """Load one historical export for a crossing; it replaces that crossing's earlier values per slot."""
+    """Load one historical export for a crossing. It replaces the crossing's earlier backfill whole,
+    so lanes or slots the new export lacks do not linger from an older one."""
     with locked(store) as con:
         con.register(
             "_profile", clean.drop("source_line").with_columns(pl.lit(sha256).alias("file_sha256")).to_arrow()
         )
         try:
             run(con, "BEGIN")
+            _remove_profile(con, port_number)
             run(con, "INSERT OR REPLACE INTO profiles BY NAME SELECT * FROM _profile")
             run(con, "DELETE FROM rejects WHERE file_sha256 = ?", [sha256])
             if rejects.height:
@@ -207,7 +227,57 @@ def append_profile(
             raise WarehouseError(f"loading profile {original} into {store} failed: {exc}") from exc
         finally:
             con.unregister("_profile")
-        return scalar(con, "SELECT count(*) FROM profiles WHERE file_sha256 = ?", [sha256])
+        return scalar(
+            con,
+            "SELECT count(*) FROM profiles WHERE file_sha256 = ? AND port_number = ?",
+            [sha256, port_number],
+        )
+
+
+@dataclass(frozen=True)
+class Forgotten:
+    """What `forget_profile` removed: hourly averages and the files they came from."""
+
+    averages: int
+    files: list[str]
+
+
+def _remove_profile(con: duckdb.DuckDBPyConnection, port_number: str) -> Forgotten:
+    """Delete a crossing's backfill, its file records and the rejects no other record still names."""
+    files = [
+        r[0]
+        for r in rows(
+            con, "SELECT original FROM profile_files WHERE port_number = ? ORDER BY loaded_at", [port_number]
+        )
+    ]
+    averages = scalar(con, "SELECT count(*) FROM profiles WHERE port_number = ?", [port_number])
+    run(con, "DELETE FROM profiles WHERE port_number = ?", [port_number])
+    run(con, "DELETE FROM profile_files WHERE port_number = ?", [port_number])
+    run(
+        con,
+        """DELETE FROM rejects WHERE file_sha256 NOT IN (SELECT sha256 FROM snapshots)
+             AND file_sha256 NOT IN (SELECT sha256 FROM profile_files)
+             AND file_sha256 NOT IN (SELECT DISTINCT file_sha256 FROM profiles)""",
+    )
+    return Forgotten(averages, files)
+
+
+def forget_profile(store: Path, port_number: str) -> Forgotten:
+    """Remove the backfill loaded for one crossing (e.g. a file loaded with the wrong --port); the
+    crossing's collected readings stay. The next refresh publishes the change."""
+    if not store.exists():
+        return Forgotten(0, [])
+    with locked(store) as con:
+        run(con, "BEGIN")
+        try:
+            forgotten = _remove_profile(con, port_number)
+            run(con, "COMMIT")
+        except duckdb.Error as exc:
+            run(con, "ROLLBACK")
+            raise WarehouseError(
+                f"removing the backfill of {port_number} from {store} failed: {exc}"
+            ) from exc
+    return forgotten
 
 
 def export(store: Path, folder: Path) -> HistoryExport | None:
@@ -220,7 +290,8 @@ def export(store: Path, folder: Path) -> HistoryExport | None:
         queries = {
             "readings": f"SELECT * FROM readings ORDER BY {', '.join(READING_KEY)}",
             "profiles": "SELECT p.*, f.original AS file FROM profiles p "
-            "JOIN profile_files f ON f.sha256 = p.file_sha256 ORDER BY ALL",
+            "JOIN profile_files f ON f.sha256 = p.file_sha256 AND f.port_number = p.port_number "
+            "ORDER BY ALL",
             "rejects": "SELECT * FROM rejects ORDER BY ALL",
         }
         for name, query in queries.items():

@@ -438,6 +438,18 @@ CASES: list[Case] = [
         notes=["the crossing's earlier averages stay; the file is kept under `raw/cbp_wait_times/`"],
     ),
     Case(
+        "backfill_forget",
+        "operator",
+        "a backfill loaded with the wrong `--port`, then `hled waits forget --port N`; and a re-load "
+        "of a crossing from an export that lacks a lane",
+        0,
+        "the crossing's averages removed at the next refresh",
+        notes=[
+            "a re-load replaces the crossing's averages whole (no lanes left from the older export)",
+            "forgetting a crossing with no backfill: exit 1, one line",
+        ],
+    ),
+    Case(
         "sigkill_build",
         "process",
         "SIGKILL during the build",

@@ -159,3 +159,36 @@ def test_a_backfill_with_nothing_usable_fails_and_keeps_the_earlier_values(hled_
     assert outcome.error.startswith("wait-time backfill failed:") and f"(rule: {case.rule})" in outcome.error
     assert f"no usable row, {len(rows)} of {len(rows)} rejected" in outcome.error
     assert query(history, "SELECT count(*), sum(hash(p)) FROM profiles p") == before
+
+
+def test_a_backfill_for_the_wrong_crossing_is_forgotten_and_a_reload_replaces_it_whole(
+    hled_home, tmp_path
+) -> None:
+    case = BY_ID["backfill_forget"]
+    waits = FIXTURES / "wait_times"
+    history = hled_home / "wait_times" / "history.duckdb"
+    assert hled("waits", "backfill", str(waits / "profile_bad.csv"), "--port", "535501").exit == 0
+    assert hled("waits", "backfill", str(waits / "profile_bad.csv"), "--port", "250401").exit == 0
+    header, *rows = (waits / "profile_bad.csv").read_text().splitlines()
+    ped = [i for i, name in enumerate(header.split(",")) if name.startswith("ped_")]
+    no_ped = tmp_path / "no_pedestrian_lanes.csv"
+    no_ped.write_text(
+        "\n".join(
+            [header, *(",".join("0" if i in ped else v for i, v in enumerate(r.split(","))) for r in rows)]
+        )
+        + "\n"
+    )
+    reload = hled("waits", "backfill", str(no_ped), "--port", "250401")
+    assert reload.exit == 0 and "ped_time_avg" in reload.stdout, reload.stdout
+    lanes = "SELECT DISTINCT vehicle_type FROM profiles WHERE port_number = ? ORDER BY 1"
+    assert query(history, lanes.replace("?", "'250401'")) == [("passenger",)], "the old pedestrian lanes stay"
+    assert query(history, lanes.replace("?", "'535501'")) == [("passenger",), ("pedestrian",)]
+    outcome = hled("waits", "forget", "--port", "535501")
+    assert outcome.exit == case.exit, outcome.stderr
+    assert "10 hourly averages removed for 535501" in outcome.stdout and "profile_bad.csv" in outcome.stdout
+    assert query(history, "SELECT port_number, count(*) FROM profiles GROUP BY 1") == [("250401", 6)]
+    assert query(history, "SELECT port_number FROM profile_files") == [("250401",)]
+    assert query(history, "SELECT count(*) FROM rejects") == [(3,)], "the kept file's rejects stay"
+    again = hled("waits", "forget", "--port", "535501")
+    assert again.exit == 1 and again.error.startswith("wait-time forget failed:"), again.stderr
+    assert "no backfill is loaded for this crossing" in again.error

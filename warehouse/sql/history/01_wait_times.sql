@@ -37,8 +37,8 @@ CREATE TABLE IF NOT EXISTS rejects (
     reason VARCHAR NOT NULL,
     raw    VARCHAR
 );
-CREATE TABLE IF NOT EXISTS profile_files (
-    sha256        VARCHAR PRIMARY KEY,
+CREATE TABLE IF NOT EXISTS profile_files (  -- one row per export loaded for a crossing
+    sha256        VARCHAR NOT NULL,
     path          VARCHAR NOT NULL,
     original      VARCHAR NOT NULL,
     port_number   VARCHAR NOT NULL,
@@ -46,7 +46,8 @@ CREATE TABLE IF NOT EXISTS profile_files (
     rows_read     INTEGER NOT NULL,
     rows_loaded   INTEGER NOT NULL,
     rows_rejected INTEGER NOT NULL,
-    dropped_columns VARCHAR
+    dropped_columns VARCHAR,
+    PRIMARY KEY (sha256, port_number)
 );
 CREATE TABLE IF NOT EXISTS profiles (
     port_number      VARCHAR NOT NULL,
