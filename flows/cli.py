@@ -358,6 +358,14 @@ waits = typer.Typer(
 app.add_typer(waits, name="waits")
 
 
+def _repaired(settings) -> None:
+    """Set aside and rebuild a wait-time history that cannot be opened, saying so."""
+    from flows.wait_times import repair_history
+
+    for notice in repair_history(settings):
+        _line(err, "notice:", notice, "yellow")
+
+
 def _waits_failed(what: str, exc: Exception) -> None:
     _line(err, f"{what} failed:", exc)
     raise typer.Exit(1) from None
@@ -405,6 +413,7 @@ def waits_import(
     from flows.wait_times import import_snapshots
 
     try:
+        _repaired(settings)
         results = import_snapshots(settings, path)
     except (*_user_errors(), OSError) as exc:  # OSError: a full or read-only disk, a missing folder
         _waits_failed("wait-time import", exc)
@@ -433,6 +442,7 @@ def waits_backfill(
     from flows.wait_times import backfill
 
     try:
+        _repaired(settings)
         loaded, rejected, dropped = backfill(settings, path, port)
     except (*_user_errors(), OSError) as exc:  # OSError: a full or read-only disk, a missing folder
         _waits_failed("wait-time backfill", exc)
@@ -453,6 +463,7 @@ def waits_forget(
     from flows.wait_times import forget
 
     try:
+        _repaired(settings)
         forgotten = forget(settings, port)
     except (*_user_errors(), OSError) as exc:  # OSError: a full or read-only disk, a missing folder
         _waits_failed("wait-time forget", exc)

@@ -434,27 +434,72 @@ def fetch_text(url: str, source: str, policy: HttpPolicy, *, accept: str = "text
     return with_retries(once, policy, f"{source} {url}", logger())
 
 
-def fetch_history(raw_dir: Path, source: str) -> dict[str, Fetched]:
-    """The newest good fetch of every key of a source whose raw file is on disk, from one read of
-    its manifest (a source with a hundred files asks this once, not a hundred times)."""
+FORGOTTEN = "forgotten"  # manifest status: what was loaded from this key was removed on purpose
+
+
+def _records(raw_dir: Path, source: str) -> list[dict]:
     path = manifest_path(raw_dir, source)
     if not path.exists():
-        return {}
+        return []
     records = []
     for line in path.read_text().splitlines():
         try:
-            records.append(json.loads(line))
+            record = json.loads(line)
         except json.JSONDecodeError:  # a line torn by a killed run
             continue
-    refused = {(r.get("key", source), r["sha256"]) for r in records if r.get("status") == "rejected"}
+        record.setdefault("key", source)
+        records.append(record)
+    return records
+
+
+def _fetched(record: dict) -> Fetched:
+    return Fetched(**{k: record[k] for k in Fetched.__dataclass_fields__ if k in record})
+
+
+def fetch_history(raw_dir: Path, source: str) -> dict[str, Fetched]:
+    """The newest good fetch of every key of a source whose raw file is on disk, from one read of
+    its manifest (a source with a hundred files asks this once, not a hundred times)."""
+    records = _records(raw_dir, source)
+    refused = {(r["key"], r["sha256"]) for r in records if r.get("status") == "rejected"}
     newest: dict[str, Fetched] = {}
     for record in reversed(records):
-        key = record.setdefault("key", source)
-        if key in newest or record.get("status") == "rejected" or (key, record["sha256"]) in refused:
+        key = record["key"]
+        if (
+            key in newest
+            or record.get("status") in ("rejected", FORGOTTEN)
+            or (key, record["sha256"]) in refused
+        ):
             continue
         if Path(record["path"]).exists():
-            newest[key] = Fetched(**{k: record[k] for k in Fetched.__dataclass_fields__ if k in record})
+            newest[key] = _fetched(record)
     return newest
+
+
+def kept_fetches(raw_dir: Path, source: str) -> list[Fetched | str]:
+    """Every good fetch of a source whose raw file is on disk, oldest first, with the key of each
+    `record_forgotten` in its place: what a store built from these files can be rebuilt from."""
+    records = _records(raw_dir, source)
+    refused = {(r["key"], r["sha256"]) for r in records if r.get("status") == "rejected"}
+    kept: list[Fetched | str] = []
+    for record in records:
+        if record.get("status") == FORGOTTEN:
+            kept.append(record["key"])
+        elif (
+            record.get("status") != "rejected"
+            and (record["key"], record["sha256"]) not in refused
+            and Path(record["path"]).exists()
+        ):
+            kept.append(_fetched(record))
+    return kept
+
+
+def record_forgotten(raw_dir: Path, source: str, key: str) -> None:
+    """Note in the manifest that what was loaded from `key` was removed, so a rebuild leaves it out."""
+    _append_manifest(
+        raw_dir,
+        source,
+        {"source": source, "key": key, "status": FORGOTTEN, "sha256": "", "path": "", "fetched_at": _now()},
+    )
 
 
 def file_sha256(path: Path) -> str:

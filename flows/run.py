@@ -21,6 +21,7 @@ from flows.settings import Settings
 from flows.sources import Source
 from flows.transborder_zips import choice_row
 from flows.version import code_version
+from flows.wait_times import repair_history
 from warehouse.assemble import core_inputs, vintage_sql
 from warehouse.build import BuildInput
 from warehouse.meta import meta_frame, meta_rows
@@ -188,7 +189,10 @@ def refresh_run(settings: Settings) -> Iterator[RefreshRun]:
             leftovers = clean_leftovers(settings.raw_dir, settings.build_dir)
             if leftovers:
                 log.warning("removed what an interrupted run left: %s", "; ".join(leftovers))
-            run.notices = recover(settings.warehouse_path, settings.snapshots_dir, settings.home / "damaged")
+            run.notices = [
+                *recover(settings.warehouse_path, settings.snapshots_dir, settings.home / "damaged"),
+                *repair_history(settings),
+            ]
             for notice in run.notices:
                 log.warning(notice)
             run.published = published_state(settings.warehouse_path)

@@ -4,6 +4,7 @@ hourly-average exports (backfill)."""
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import os
 import tarfile
@@ -16,13 +17,14 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from flows.errors import SourceError
-from flows.fetch import Fetched, Target, fetch_source
+from flows.fetch import Fetched, Target, fetch_source, kept_fetches, record_forgotten
 from flows.partials import partial_prefix
 from flows.settings import Settings
 from flows.sources import WAIT_TIMES, Feed
 from transforms.errors import ParseError
 from transforms.wait_times import PROFILE_LAYOUTS, crossings, parse_profile, parse_snapshot
 from warehouse import wait_history
+from warehouse.db import scalar
 
 
 @dataclass
@@ -113,6 +115,8 @@ def collect_wait_times() -> Collected:
     """Take one snapshot of CBP's current wait times and append the readings not stored yet."""
     settings = Settings.from_env()
     log = get_run_logger()
+    for notice in repair_history(settings):
+        log.warning(notice)
     result = collect_task(settings)
     if result.fallback_reason:
         log.warning("bwtnew JSON failed (%s); collected the RSS layout instead", result.fallback_reason)
@@ -129,6 +133,7 @@ def collect_wait_times() -> Collected:
     return result
 
 
+PROFILE_KEY = "history:"  # manifest key of a historical export: history:<port number>
 MEMBER_CAP = 64 << 20  # bytes: the largest snapshot an archive may hold
 
 
@@ -202,9 +207,15 @@ def backfill(settings: Settings, path: Path, port_number: str) -> tuple[int, int
         )
     if not path.is_file():
         raise SourceError(f"{path}: no such file")
-    target = Target(WAIT_TIMES.name, f"history:{port_number}", str(path), "csv", PROFILE_LAYOUTS)
+    target = Target(WAIT_TIMES.name, f"{PROFILE_KEY}{port_number}", str(path), "csv", PROFILE_LAYOUTS)
     fetched = fetch_source(target, settings.raw_dir, mirror_file=path)
-    label = f"{WAIT_TIMES.name} history {path} for port {port_number} (kept at {fetched.path})"
+    return _load_profile(settings, fetched, port_number, str(path))
+
+
+def _load_profile(
+    settings: Settings, fetched: Fetched, port_number: str, original: str
+) -> tuple[int, int, list[str]]:
+    label = f"{WAIT_TIMES.name} history {original} for port {port_number} (kept at {fetched.path})"
     profile = parse_profile(Path(fetched.path), port_number, label)
     if profile.clean.height == 0:  # nothing usable: the crossing's earlier values stay as they were
         first = profile.rejects.row(0, named=True) if profile.rejects.height else None
@@ -217,7 +228,7 @@ def backfill(settings: Settings, path: Path, port_number: str) -> tuple[int, int
         settings.wait_history,
         sha256=fetched.sha256,
         path=fetched.path,
-        original=str(path),
+        original=original,
         port_number=port_number,
         clean=profile.clean,
         rejects=profile.rejects,
@@ -225,6 +236,37 @@ def backfill(settings: Settings, path: Path, port_number: str) -> tuple[int, int
         dropped_columns=profile.dropped_lanes,
     )
     return loaded, profile.rejects.height, profile.dropped_lanes
+
+
+def repair_history(settings: Settings, feed: Feed = WAIT_TIMES) -> list[str]:
+    """A history store that cannot be opened is set aside under HLED_HOME/damaged and rebuilt from the
+    responses and exports kept under raw/<source>/ (the manifest's order); returns what was done."""
+    why = wait_history.set_aside_if_damaged(settings.wait_history, settings.home / "damaged")
+    if why is None:
+        return []
+    snapshots, seen, profiles = 0, set(), {}
+    for kept in kept_fetches(settings.raw_dir, feed.name):
+        if isinstance(kept, str):  # hled waits forget: the crossing's backfill was removed
+            profiles.pop(kept, None)
+        elif kept.key.startswith(PROFILE_KEY):
+            profiles[kept.key] = kept
+        elif kept.sha256 not in seen:
+            seen.add(kept.sha256)
+            try:
+                store_snapshot(settings, kept, f"{feed.name} {kept.key} kept at {kept.path}")
+            except ParseError:  # a response that never loaded does not load now either
+                continue
+            snapshots += 1
+    for key, kept in profiles.items():
+        with contextlib.suppress(SourceError, ParseError):
+            _load_profile(settings, kept, key.removeprefix(PROFILE_KEY), kept.url)
+    with wait_history.locked(settings.wait_history) as con:
+        readings = scalar(con, "SELECT count(*) FROM readings")
+    return [
+        why,
+        f"rebuilt the wait-time history from what raw/{feed.name} keeps: {snapshots:,} snapshots "
+        f"({readings:,} readings) and {len(profiles)} historical exports",
+    ]
 
 
 def forget(settings: Settings, port_number: str) -> wait_history.Forgotten:
@@ -235,4 +277,5 @@ def forget(settings: Settings, port_number: str) -> wait_history.Forgotten:
             f"--port {port_number}: no backfill is loaded for this crossing in {settings.wait_history}; "
             "nothing removed"
         )
+    record_forgotten(settings.raw_dir, WAIT_TIMES.name, f"{PROFILE_KEY}{port_number}")
     return forgotten

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,11 +22,29 @@ from warehouse.db import connect, literal, rows, run, scalar
 from warehouse.errors import WarehouseError
 
 READING_KEY = ("port_number", "vehicle_type", "lane_type", "observed_utc", "delay_minutes", "lanes_open")
+TABLES = ("snapshots", "readings", "rejects", "profile_files", "profiles")
 LOCK_TIMEOUT = 120.0  # seconds a writer or the refresh waits for the other to finish
 
 
 class HistoryBusy(WarehouseError):
     """Another process held the history store longer than LOCK_TIMEOUT."""
+
+
+class HistoryDamaged(WarehouseError):
+    """The history store exists but is no DuckDB file we can read (cut short, overwritten)."""
+
+    def __init__(self, store: Path, reason: str) -> None:
+        super().__init__(
+            f"the wait-time history {store} cannot be opened ({reason}); the next `hled refresh` or "
+            "`hled waits` command sets it aside and rebuilds it from the responses kept under "
+            "raw/cbp_wait_times"
+        )
+        self.store = store
+        self.reason = reason
+
+    def __reduce__(self) -> tuple[type[HistoryDamaged], tuple[Path, str]]:
+        """Pickle with the constructor's own arguments (Prefect may ship exceptions between processes)."""
+        return HistoryDamaged, (self.store, self.reason)
 
 
 @dataclass(frozen=True)
@@ -54,8 +73,8 @@ class HistoryExport:
 
 
 @contextmanager
-def locked(store: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[duckdb.DuckDBPyConnection]:
-    """The store opened read-write under its lock (created with its tables on first use)."""
+def _held(store: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
+    """The store's file lock, which writers and the refresh's copy take in turn."""
     store.parent.mkdir(parents=True, exist_ok=True)
     fh = (store.parent / ".history.lock").open("a+")
     deadline = time.monotonic() + timeout
@@ -70,14 +89,55 @@ def locked(store: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[duckdb.DuckDB
                         f"{store} stayed locked by another collection or refresh for {timeout:.0f} s"
                     ) from None
                 time.sleep(0.2)
+        yield
+    finally:
+        fh.close()
+
+
+def _open(store: Path) -> duckdb.DuckDBPyConnection:
+    """The store opened read-write with its tables; HistoryDamaged when the file is no readable store."""
+    con = None
+    try:
         con = connect(store)
+        _create(con)
+        for table in TABLES:
+            scalar(con, f"SELECT count(*) FROM {table}")
+    except duckdb.Error as exc:
+        if con is not None:
+            con.close()
+        if "lock" in str(exc).lower():
+            raise HistoryBusy(f"{store} is held by another program: {exc}") from None
+        raise HistoryDamaged(store, str(exc).splitlines()[0]) from None
+    return con
+
+
+@contextmanager
+def locked(store: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The store opened read-write under its lock (created with its tables on first use)."""
+    with _held(store, timeout):
+        con = _open(store)
         try:
-            _create(con)
             yield con
         finally:
             con.close()
-    finally:
-        fh.close()
+
+
+def set_aside_if_damaged(store: Path, aside_dir: Path) -> str | None:
+    """Move a store that cannot be opened to `aside_dir` (kept for inspection); returns what was done,
+    None when the store is sound or absent."""
+    if not store.exists():
+        return None
+    with _held(store):
+        try:
+            _open(store).close()
+            return None
+        except HistoryDamaged as exc:
+            aside_dir.mkdir(parents=True, exist_ok=True)
+            aside = aside_dir / f"history-{datetime.now(UTC):%Y%m%dT%H%M%S%fZ}.duckdb"
+            os.replace(store, aside)
+            if Path(f"{store}.wal").exists():
+                os.replace(Path(f"{store}.wal"), Path(f"{aside}.wal"))
+            return f"the wait-time history {store} could not be opened ({exc.reason}); set aside as {aside}"
 
 
 def _create(con: duckdb.DuckDBPyConnection) -> None:

@@ -385,6 +385,19 @@ CASES: list[Case] = [
         ],
     ),
     Case(
+        "damaged_history",
+        "operator",
+        "the wait-time history `wait_times/history.duckdb` overwritten with garbage, then `hled waits "
+        "import` (and again, then `hled refresh`)",
+        0,
+        SAME,
+        "`HLED_HOME/damaged/`",
+        notes=[
+            "set aside and rebuilt from the responses and exports kept under `raw/cbp_wait_times/` "
+            "(a forgotten backfill stays forgotten); the command says so",
+        ],
+    ),
+    Case(
         "no_tracebacks",
         "operator",
         "`hled waits import` of a cut-off .gz, of JSON nested 100,000 deep, of a tar with a 65 MiB member, "

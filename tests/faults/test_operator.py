@@ -9,6 +9,7 @@ import tarfile
 
 import pytest
 
+from tests.checksums import data_checksums
 from tests.conftest import FIXTURES, Reply, make_mirror, sha256
 from tests.faults.conftest import CROSSINGS_PATH, GOOD, Home, hled, hled_refresh, query
 from tests.faults.matrix import BY_ID
@@ -88,6 +89,40 @@ def test_a_damaged_published_warehouse_is_set_aside_and_restored(crossings_home:
     assert query(crossings_home.warehouse, "SELECT count(*) FROM meta.runs WHERE status = 'published'") == [
         (3,)
     ], "the run history of the restored snapshot is carried on"
+
+
+def test_a_damaged_wait_history_is_set_aside_and_rebuilt_from_the_raw_responses(crossings_home: Home) -> None:
+    case = BY_ID["damaged_history"]
+    waits = FIXTURES / "wait_times"
+    history = crossings_home.path / "wait_times" / "history.duckdb"
+    assert hled("waits", "import", str(waits / "snapshots")).exit == 0
+    for port in ("250401", "535501"):
+        assert hled("waits", "backfill", str(waits / "profile_bad.csv"), "--port", port).exit == 0
+    assert hled("waits", "forget", "--port", "535501").exit == 0
+    crossings_home.publisher.queue(CROSSINGS_PATH, Reply(200, GOOD, {"ETag": '"good"'}))
+    assert hled_refresh().exit == 0
+    content = (
+        "SELECT (SELECT count(*) FROM readings), (SELECT sum(hash(port_number, observed_utc, delay_minutes)) "
+        "FROM readings), (SELECT count(*) FROM snapshots), "
+        "(SELECT list(DISTINCT port_number) FROM profiles), (SELECT count(*) FROM profiles)"
+    )
+    before = query(history, content)
+    assert before[0][0] > 0 and before[0][3:] == (["250401"], 10), before
+    published = data_checksums(crossings_home.warehouse)
+
+    for attempt, command in enumerate((("waits", "import", str(waits / "snapshots")), ("refresh",))):
+        garbage = b"no history %d " % attempt * 4096
+        history.write_bytes(garbage)
+        crossings_home.publisher.queue(CROSSINGS_PATH, Reply(200, GOOD, {"ETag": '"good"'}))
+        outcome = hled(*command)
+        assert outcome.exit == case.exit, outcome.stderr[-2000:]
+        said = " ".join((outcome.stdout + outcome.stderr).split())
+        assert "could not be opened" in said and "rebuilt the wait-time history" in said, said
+        assert f"{before[0][2]} snapshots" in said, said
+        assert query(history, content) == before, "the rebuilt history differs"
+        kept = sorted((crossings_home.path / "damaged").glob("history-*.duckdb"))
+        assert kept[-1].read_bytes() == garbage and len(kept) == attempt + 1, "the damaged file is kept"
+    assert data_checksums(crossings_home.warehouse) == published, "the same history publishes the same data"
 
 
 def test_odd_inputs_end_in_one_line_not_a_traceback(hled_home, tmp_path) -> None:
