@@ -9,12 +9,14 @@ import secrets
 import shutil
 import stat
 import struct
+import tarfile
 import tempfile
 import zipfile
 import zlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path, PurePosixPath
+from typing import BinaryIO
 
 from flows.errors import SourceError
 from flows.partials import partial_prefix
@@ -32,6 +34,7 @@ _READ_ERRORS = (
     struct.error,
     zlib.error,
     NotImplementedError,
+    tarfile.TarError,
 )
 
 
@@ -144,45 +147,56 @@ def _check_declared(
         )
 
 
-def _copy_member(
-    archive: Path,
-    zf: zipfile.ZipFile,
-    info: zipfile.ZipInfo,
-    dest: Path,
-    member_cap: int,
-    total_left: int,
-    total_cap: int,
-) -> int:
-    """Stream one member to `dest` in chunks, counting decompressed bytes against both caps; return them."""
+@dataclass(frozen=True)
+class Caps:
+    """How far an archive may unpack, per member and in all, and the rules its refusals name."""
+
+    member: int
+    total: int
+    member_rule: str
+    total_rule: str
+    corrupt_rule: str
+
+
+ZIP_CAPS = Caps(1 << 30, 3 << 30, "zip_member_cap", "zip_total_cap", "zip_corrupt")
+
+
+def copy_capped(src: BinaryIO, out: BinaryIO, archive: Path, name: str, caps: Caps, used: int = 0) -> int:
+    """Stream one member to `out` in chunks, counting the bytes it unpacks to against the member cap
+    and (with the `used` bytes of earlier members) the total cap; refused the moment one is passed.
+    Every archive kind is read this way, so none is ever held whole in memory."""
     written = 0
+    while True:
+        try:
+            chunk = src.read(CHUNK)
+        except _READ_ERRORS as exc:
+            raise ArchiveError(archive, caps.corrupt_rule, f"member {name!r} cannot be read: {exc}") from exc
+        if not chunk:
+            return written
+        written += len(chunk)
+        if written > caps.member:
+            raise ArchiveError(
+                archive, caps.member_rule, f"member {name!r} decompressed to more than {caps.member} bytes"
+            )
+        if used + written > caps.total:
+            raise ArchiveError(
+                archive, caps.total_rule, f"expected members decompressed to more than {caps.total} bytes"
+            )
+        out.write(chunk)
+
+
+def _copy_member(
+    archive: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, dest: Path, caps: Caps, used: int
+) -> int:
+    """Stream one ZIP member to `dest` under the caps; return the bytes written."""
     try:
         src = zf.open(info)
     except _READ_ERRORS as exc:
         raise ArchiveError(
-            archive, "zip_corrupt", f"member {info.filename!r} cannot be opened: {exc}"
+            archive, caps.corrupt_rule, f"member {info.filename!r} cannot be opened: {exc}"
         ) from exc
     with src, open(dest, "xb") as out:
-        while True:
-            try:
-                chunk = src.read(CHUNK)
-            except _READ_ERRORS as exc:
-                raise ArchiveError(
-                    archive, "zip_corrupt", f"member {info.filename!r} cannot be read: {exc}"
-                ) from exc
-            if not chunk:
-                return written
-            written += len(chunk)
-            if written > member_cap:
-                raise ArchiveError(
-                    archive,
-                    "zip_member_cap",
-                    f"member {info.filename!r} decompressed to more than {member_cap} bytes",
-                )
-            if written > total_left:
-                raise ArchiveError(
-                    archive, "zip_total_cap", f"expected members decompressed to more than {total_cap} bytes"
-                )
-            out.write(chunk)
+        return copy_capped(src, out, archive, info.filename, caps, used)
 
 
 def _move_into_place(staging: Path, target_dir: Path) -> None:
@@ -205,8 +219,7 @@ def extract_expected(
     target_dir: Path,
     expected: re.Pattern[str],
     *,
-    member_cap: int = 1 << 30,
-    total_cap: int = 3 << 30,
+    caps: Caps = ZIP_CAPS,
 ) -> Extracted:
     """Extract the members whose lower-cased base name fully matches `expected`, atomically, or refuse."""
     archive = Path(archive)
@@ -227,7 +240,7 @@ def extract_expected(
                 "zip_no_expected_members",
                 f"no member matches {expected.pattern!r}; it holds {shown}{more}",
             )
-        _check_declared(archive, wanted, member_cap, total_cap)
+        _check_declared(archive, wanted, caps.member, caps.total)
 
         target_dir.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(
@@ -237,9 +250,7 @@ def extract_expected(
             staging.chmod(0o755)  # mkdtemp makes it 0o700; the final directory should look like any other
             total = 0
             for base, info in wanted.items():
-                total += _copy_member(
-                    archive, zf, info, staging / base, member_cap, total_cap - total, total_cap
-                )
+                total += _copy_member(archive, zf, info, staging / base, caps, total)
             _move_into_place(staging, target_dir)
         except BaseException:
             remove_path(staging)

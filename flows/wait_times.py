@@ -10,19 +10,22 @@ import os
 import tarfile
 import tempfile
 import zlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
+from flows.archive import Caps, copy_capped
 from flows.errors import SourceError
 from flows.fetch import Fetched, Target, fetch_source, kept_fetches, record_forgotten
 from flows.partials import partial_prefix
 from flows.settings import Settings
 from flows.sources import WAIT_TIMES, Feed
 from transforms.errors import ParseError
-from transforms.wait_times import PROFILE_LAYOUTS, crossings, parse_profile, parse_snapshot
+from transforms.wait_times import PROFILE_LAYOUTS, SNAPSHOT_BYTES, crossings, parse_profile, parse_snapshot
 from warehouse import wait_history
 from warehouse.db import scalar
 
@@ -134,67 +137,88 @@ def collect_wait_times() -> Collected:
 
 
 PROFILE_KEY = "history:"  # manifest key of a historical export: history:<port number>
-MEMBER_CAP = 64 << 20  # bytes: the largest snapshot an archive may hold
+# An archive of feed responses: each some 100 KB; refused past these, before or while unpacking
+SNAPSHOT_CAPS = Caps(SNAPSHOT_BYTES, 16 << 30, "archive_member_cap", "archive_total_cap", "archive_readable")
 
 
-def _archived(path: Path) -> list[tuple[str, bytes]]:
-    """(name, bytes) of archived snapshots in name order: a folder of files or a .tar/.tar.gz."""
+def _damaged(path: Path, exc: BaseException) -> SourceError:
+    return SourceError(f"{path}: a damaged archive ({type(exc).__name__}: {exc}) (rule: archive_readable)")
+
+
+def _sources(path: Path) -> Iterator[tuple[str, Callable[[], BinaryIO]]]:
+    """(name, opener) of each archived snapshot in name order: a folder of files, a .tar/.tar.gz or a file."""
     if path.is_dir():
-        return [
-            (p.name, p.read_bytes())
-            for p in sorted(path.rglob("*"))
-            if p.is_file() and not p.name.startswith(".")
-        ]
+        for p in sorted(path.rglob("*")):
+            if p.is_file() and not p.name.startswith("."):
+                yield p.name, lambda p=p: p.open("rb")
+        return
     try:
-        if tarfile.is_tarfile(path):
-            with tarfile.open(path) as archive:
-                members = sorted((m for m in archive.getmembers() if m.isfile()), key=lambda m: m.name)
-                too_big = [m for m in members if m.size > MEMBER_CAP]
-                if too_big:  # a feed response is some 100 KB; refused before anything is read
-                    raise SourceError(
-                        f"{path}: member {too_big[0].name!r} is {too_big[0].size:,} bytes, more than "
-                        f"{MEMBER_CAP:,} (rule: archive_member_cap); nothing imported"
-                    )
-                return [(m.name, archive.extractfile(m).read()) for m in members]  # type: ignore[union-attr]
-    except (tarfile.TarError, EOFError, OSError, zlib.error) as exc:
-        raise SourceError(
-            f"{path}: a damaged archive ({type(exc).__name__}: {exc}) (rule: archive_readable)"
-        ) from None
-    return [(path.name, path.read_bytes())]
+        is_tar = tarfile.is_tarfile(path)
+    except (OSError, EOFError, zlib.error, tarfile.TarError) as exc:
+        raise _damaged(path, exc) from None
+    if not is_tar:
+        yield path.name, lambda: path.open("rb")
+        return
+    try:
+        with tarfile.open(path) as archive:
+            members = sorted((m for m in archive.getmembers() if m.isfile()), key=lambda m: m.name)
+            too_big = [m for m in members if m.size > SNAPSHOT_CAPS.member]
+            if too_big:  # refused on its header, before anything is read
+                raise SourceError(
+                    f"{path}: member {too_big[0].name!r} is {too_big[0].size:,} bytes, more than "
+                    f"{SNAPSHOT_CAPS.member:,} (rule: archive_member_cap); nothing imported"
+                )
+            for m in members:
+                yield m.name, lambda m=m: archive.extractfile(m)  # type: ignore[return-value]
+    except (tarfile.TarError, EOFError, zlib.error) as exc:
+        raise _damaged(path, exc) from None
 
 
-def _gunzip(data: bytes, label: str) -> bytes:
-    """The bytes of a gzip member (or `data` itself when it is not gzip); a damaged gzip is named."""
-    if data[:2] != b"\x1f\x8b":
-        return data
+def _archived(path: Path, folder: Path) -> Iterator[tuple[str, Path]]:
+    """Each archived snapshot streamed under the caps to a partial file in `folder` (named like a
+    partial download, so a killed import leaves nothing the next refresh keeps), in name order."""
+    used = 0
+    for name, opener in _sources(path):
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=partial_prefix("import-"), delete=False) as tmp:
+            try:
+                with opener() as src:
+                    used += copy_capped(src, tmp, path, name, SNAPSHOT_CAPS, used)
+            except BaseException:
+                tmp.close()
+                os.unlink(tmp.name)
+                raise
+        try:
+            yield name, Path(tmp.name)
+        finally:
+            os.unlink(tmp.name)
+
+
+def _kind(path: Path, label: str) -> str:
+    """ "json" or "rss", from the first bytes (gunzipped when the response was kept gzip-encoded)."""
     try:
-        return gzip.decompress(data)
+        with path.open("rb") as raw:
+            gz = raw.read(2) == b"\x1f\x8b"
+        with (gzip.open if gz else open)(path, "rb") as fh:
+            head = fh.read(4096)
     except (EOFError, OSError, zlib.error) as exc:
         raise SourceError(
             f"{label}: a damaged gzip ({type(exc).__name__}: {exc}) (rule: gzip_readable)"
         ) from None
+    return "json" if head.lstrip()[:1] == b"[" else "rss"
 
 
 def import_snapshots(settings: Settings, path: Path, feed: Feed = WAIT_TIMES) -> list[Collected]:
     """Replay archived feed responses (someone else's collection, or our own raw files) in name order."""
     if not path.exists():
         raise SourceError(f"{path}: no such file or folder of wait-time snapshots")
+    folder = settings.raw_dir / feed.name
+    folder.mkdir(parents=True, exist_ok=True)
     results = []
-    for name, data in _archived(path):
-        folder = settings.raw_dir / feed.name
-        folder.mkdir(parents=True, exist_ok=True)
-        # named like a partial download, so a killed import leaves nothing the next refresh keeps
-        with tempfile.NamedTemporaryFile(dir=folder, prefix=partial_prefix("import-"), delete=False) as tmp:
-            tmp.write(data)
-        try:
-            text = _gunzip(data, f"{path}#{name}")
-            kind = "json" if text.lstrip()[:1] == b"[" else "rss"
-            target = Target(feed.name, "import", f"{path}#{name}", kind)
-            fetched = fetch_source(target, settings.raw_dir, mirror_file=Path(tmp.name))
-            fetched = Fetched(**{**fetched.__dict__, "url": f"{path}#{name}"})
-            results.append(store_snapshot(settings, fetched, f"{feed.name} snapshot {name} from {path}"))
-        finally:
-            os.unlink(tmp.name)
+    for name, copy in _archived(path, folder):
+        target = Target(feed.name, "import", f"{path}#{name}", _kind(copy, f"{path}#{name}"))
+        fetched = fetch_source(target, settings.raw_dir, mirror_file=copy)
+        fetched = Fetched(**{**fetched.__dict__, "url": f"{path}#{name}"})
+        results.append(store_snapshot(settings, fetched, f"{feed.name} snapshot {name} from {path}"))
     return results
 
 

@@ -9,12 +9,13 @@ import stat
 import struct
 import zipfile
 from contextlib import AbstractContextManager
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from flows import archive as archive_mod
-from flows.archive import ArchiveError, Extracted, extract_expected
+from flows.archive import ZIP_CAPS, ArchiveError, Extracted, extract_expected
 from flows.errors import SourceError
 
 EXPECTED = re.compile(r"dot[123]_\d{4}\.csv")
@@ -160,7 +161,7 @@ def test_zip_bomb_refused_by_declared_size(tmp_path: Path) -> None:
     target = tmp_path / "out"
 
     with refused("zip_member_cap"):
-        extract_expected(src, target, EXPECTED, member_cap=MB)
+        extract_expected(src, target, EXPECTED, caps=replace(ZIP_CAPS, member=MB))
 
     assert [p.name for p in tmp_path.iterdir()] == ["bomb.zip"]
 
@@ -171,7 +172,7 @@ def test_declared_total_cap(tmp_path: Path) -> None:
     target = tmp_path / "out"
 
     with refused("zip_total_cap"):
-        extract_expected(src, target, EXPECTED, member_cap=MB, total_cap=MB)
+        extract_expected(src, target, EXPECTED, caps=replace(ZIP_CAPS, member=MB, total=MB))
 
     assert [p.name for p in tmp_path.iterdir()] == ["big.zip"]
 
@@ -183,7 +184,7 @@ def test_streaming_member_cap_when_header_lies(tmp_path: Path, monkeypatch: pyte
     target = tmp_path / "out"
 
     with refused("zip_member_cap", "decompressed") as info:
-        extract_expected(src, target, EXPECTED, member_cap=MB)
+        extract_expected(src, target, EXPECTED, caps=replace(ZIP_CAPS, member=MB))
 
     assert "decompressed" in str(info.value)
     assert [p.name for p in tmp_path.iterdir()] == ["bomb.zip"]
@@ -199,7 +200,7 @@ def test_streaming_total_cap_over_several_members(tmp_path: Path, monkeypatch: p
     (target / "previous.csv").write_text("kept\n")
 
     with refused("zip_total_cap") as info:
-        extract_expected(src, target, EXPECTED, member_cap=MB, total_cap=MB)
+        extract_expected(src, target, EXPECTED, caps=replace(ZIP_CAPS, member=MB, total=MB))
 
     assert "decompressed" in str(info.value)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["many.zip", "out"]
@@ -220,7 +221,7 @@ def test_header_understating_size_is_caught(tmp_path: Path) -> None:
     target = tmp_path / "out"
 
     with refused("zip_corrupt"):
-        extract_expected(src, target, EXPECTED, member_cap=MB)
+        extract_expected(src, target, EXPECTED, caps=replace(ZIP_CAPS, member=MB))
 
     assert [p.name for p in tmp_path.iterdir()] == ["liar.zip"]
 

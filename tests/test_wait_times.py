@@ -395,6 +395,13 @@ def test_a_gzip_encoded_feed_is_kept_compressed_and_read(hled_home, publisher, m
     assert gzip.decompress(kept.read_bytes()) == body and kept.stat().st_size < len(body) / 3
 
 
+def test_a_gzipped_response_that_is_not_a_tar_imports_as_one_snapshot(hled_home, tmp_path) -> None:
+    single = tmp_path / "json_1.json.gz"
+    single.write_bytes(gzip.compress((SNAPS / "json_1.json").read_bytes()))
+    (result,) = import_snapshots(Settings.from_env(), single)
+    assert (result.feed, result.readings, result.new_readings) == ("bwtnew", 2, 2)
+
+
 def test_collector_falls_back_to_the_rss_layout(prefect_server, publisher, hled_home, monkeypatch) -> None:
     page = Reply(200, b"<html><body>Maintenance</body></html>", {"Content-Type": "text/html"})
     _publish(publisher, page, Reply(200, (SNAPS / "rss_1.xml").read_bytes()), monkeypatch)

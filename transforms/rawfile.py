@@ -21,18 +21,28 @@ REJECT_SCHEMA: dict[str, pl.DataType] = {
 }
 # No field of these datasets comes near this; a longer one means an unclosed quote or lost line breaks.
 MAX_FIELD_BYTES = 4096
+# The most a gzip-encoded raw file may unpack to (the crossings CSV is ~60 MB); past it, a gzip bomb
+GUNZIP_CAP = 4 << 30
 # Rules whose rows are not counted against the reject budget: nothing is lost by them.
 BENIGN_RULES = frozenset({"duplicate_exact"})
 
 
-def read_bytes(path: Path) -> bytes:
-    """Return the file's bytes, gunzipped when it is gzip; a cut-off gzip stream is a ParseError."""
-    data = path.read_bytes()
-    if data[:2] == b"\x1f\x8b":
-        try:
-            data = gzip.decompress(data)
-        except (EOFError, OSError, zlib.error) as exc:
-            raise ParseError(f"{path.name}: gzip stream is damaged or cut off ({exc})") from None
+def read_bytes(path: Path, limit: int = GUNZIP_CAP, label: str | None = None) -> bytes:
+    """Return the file's bytes, gunzipped when it is gzip; a cut-off gzip stream, or one that unpacks
+    to more than `limit` bytes (a gzip bomb), is a ParseError."""
+    with path.open("rb") as fh:
+        gz = fh.read(2) == b"\x1f\x8b"
+    if not gz:
+        return path.read_bytes()
+    try:
+        with gzip.open(path, "rb") as fh:
+            data = fh.read(limit + 1)
+    except (EOFError, OSError, zlib.error) as exc:
+        raise ParseError(f"{label or path.name}: gzip stream is damaged or cut off ({exc})") from None
+    if len(data) > limit:
+        raise ParseError(
+            f"{label or path.name}: gzip stream unpacks to more than {limit:,} bytes (rule: gzip_cap)"
+        )
     return data
 
 

@@ -63,6 +63,7 @@ TZ_OFFSETS = {
 }
 MAX_WAIT_MINUTES = 24 * 60  # CBP reports minutes to the booth; a day or more is a broken reading
 MAX_LANES = 100
+SNAPSHOT_BYTES = 64 << 20  # the largest feed response read (CBP's are some 100 KB)
 # update times the readings suite accepts, applied at import too: a reading stored is one the suite takes
 FIRST_READING = datetime(2000, 1, 1)
 FUTURE_DAYS = 2  # past the day of collection (time zones, a clock a little ahead)
@@ -462,7 +463,7 @@ def parse_rss(data: bytes, label: str) -> Snapshot:
 
 def parse_snapshot(path: Path, label: str) -> Snapshot:
     """Parse a stored feed response, JSON or RSS, told apart by its first character."""
-    data = read_bytes(path)  # kept gzip-encoded when the server sent it so
+    data = read_bytes(path, SNAPSHOT_BYTES, label)  # kept gzip-encoded when the server sent it so
     head = data.lstrip()[:1]
     if head == b"[":
         return parse_bwtnew(data, label)

@@ -401,12 +401,14 @@ CASES: list[Case] = [
         "no_tracebacks",
         "operator",
         "`hled waits import` of a cut-off .gz, of JSON nested 100,000 deep, of a tar with a 65 MiB member, "
-        "into a home whose `raw` is a file; `hled sql` whose query fails while its rows are fetched",
+        "of a folder with a 65 MiB file, of a 70 KB .gz that unpacks to 70 MiB, into a home whose `raw` is "
+        "a file; `hled sql` whose query fails while its rows are fetched",
         1,
         "unchanged",
         rule="rule:",
         notes=[
-            "one line naming the file and its rule (`archive_readable`, `is_json`, `archive_member_cap`) "
+            "one line naming the file and its rule (`archive_readable`, `is_json`, `archive_member_cap`, "
+            "`gzip_cap`) "
             "or the path it could not write; sql: exit 2"
         ],
     ),

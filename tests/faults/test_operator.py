@@ -138,7 +138,18 @@ def test_odd_inputs_end_in_one_line_not_a_traceback(hled_home, tmp_path) -> None
         member = tarfile.TarInfo("snapshots/json_1.json")
         member.size = 65 << 20
         archive.addfile(member, io.BytesIO(bytes(member.size)))
-    for path, rule in ((cut, "archive_readable"), (deep, "is_json"), (big, "archive_member_cap")):
+    folder = tmp_path / "collected"  # a plain file over the cap: refused while it is streamed
+    folder.mkdir()
+    (folder / "huge.json").write_bytes(b"[" + b" " * (65 << 20) + b"]")
+    bomb = tmp_path / "bomb.json.gz"  # 70 KB that unpack to 70 MiB
+    bomb.write_bytes(gzip.compress(b"[" + b" " * (70 << 20) + b"]"))
+    for path, rule in (
+        (cut, "archive_readable"),
+        (deep, "is_json"),
+        (big, "archive_member_cap"),
+        (folder, "archive_member_cap"),
+        (bomb, "gzip_cap"),
+    ):
         outcome = hled("waits", "import", str(path))
         assert outcome.exit == case.exit and "Traceback" not in outcome.stderr, outcome.stderr[-2000:]
         assert outcome.error.startswith("wait-time import failed:") and f"{case.rule} {rule}" in outcome.error
