@@ -506,6 +506,14 @@ CASES: list[Case] = [
         notes=["the collection's partial download is left alone and the collection stores its readings"],
     ),
     Case(
+        "collection_during_refresh",
+        "process",
+        "`hled waits collect` while `hled refresh` is still downloading (a slow crossings file)",
+        0,
+        "the refresh's warehouse; the next one holds the collected readings",
+        notes=["the collection stores its readings (the two share the history's lock in turn)"],
+    ),
+    Case(
         "analyst_reader",
         "process",
         "a read-only analyst connection open through a refresh",

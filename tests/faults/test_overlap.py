@@ -9,7 +9,7 @@ import sys
 import time
 
 from tests.conftest import FIXTURES, Reply
-from tests.faults.conftest import CROSSINGS_PATH, GOOD, Home, hled_refresh
+from tests.faults.conftest import CROSSINGS_PATH, GOOD, Home, hled, hled_refresh, query
 from tests.faults.matrix import BY_ID
 
 FEED = "/api/bwtnew"
@@ -46,3 +46,43 @@ def test_a_refresh_during_a_slow_collection_leaves_it_alone(crossings_home: Home
     out, err = collector.communicate(timeout=120)
     assert collector.returncode == 0, err[-2000:]
     assert "2 readings, 2 new" in " ".join(out.split()), out
+
+
+def test_a_collection_during_a_slow_refresh_stores_its_readings(crossings_home: Home) -> None:
+    from prefect.settings import PREFECT_API_URL
+
+    case = BY_ID["collection_during_refresh"]
+    body = (FIXTURES / "wait_times" / "snapshots" / "json_1.json").read_bytes()
+    seen = len(crossings_home.publisher.requests)
+    crossings_home.publisher.queue(CROSSINGS_PATH, Reply(200, GOOD, {"ETag": '"good"'}, delay=8.0))
+    crossings_home.publisher.queue(FEED, Reply(200, body))
+    env = {**os.environ, "PREFECT_API_URL": PREFECT_API_URL.value(), "HLED_HTTP_TIMEOUT": "30"}
+    refresher = subprocess.Popen(
+        [sys.executable, "-m", "flows.cli", "refresh", "--force"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not any(
+        r["path"] == CROSSINGS_PATH for r in crossings_home.publisher.requests[seen:]
+    ):
+        time.sleep(0.1)
+    assert refresher.poll() is None, "the refresh ended before the collection could start"
+    os.environ["HLED_URL_CBP_WAIT_TIMES"] = crossings_home.publisher.url(FEED)
+    try:
+        collected = hled("waits", "collect")
+    finally:
+        del os.environ["HLED_URL_CBP_WAIT_TIMES"]
+    assert refresher.poll() is None, "the collection did not overlap the refresh"
+    assert collected.exit == case.exit, collected.stderr[-2000:]
+    assert "2 readings, 2 new" in " ".join(collected.stdout.split()), collected.stdout
+    out, err = refresher.communicate(timeout=180)
+    assert refresher.returncode == 0, err[-2000:]
+    assert query(crossings_home.path / "wait_times" / "history.duckdb", "SELECT count(*) FROM readings") == [
+        (2,)
+    ]
+    crossings_home.publisher.queue(CROSSINGS_PATH, Reply(200, GOOD, {"ETag": '"good"'}))
+    assert hled_refresh().exit == 0
+    assert query(crossings_home.warehouse, "SELECT count(*) FROM core.fact_wait_times") == [(2,)]
