@@ -21,6 +21,18 @@ COMPLETE_MARKER = ".complete"  # written after a full export in which no chart f
 log = logging.getLogger(__name__)
 
 
+class ChartsNotWritten(RuntimeError):
+    """The export folder cannot be written (a full or read-only disk, a file where a folder should be);
+    the export stops at the first such error, as every other file would fail the same way."""
+
+    def __init__(self, target: Path, exc: OSError, written: int) -> None:
+        why = f"{exc.strerror} ({exc.filename})" if exc.strerror and exc.filename else str(exc)
+        super().__init__(
+            f"cannot write the charts under {target}: {why}; {written} files were written before it "
+            "(rule: exports_writable); the published warehouse is unaffected"
+        )
+
+
 @dataclass
 class ExportReport:
     written: list[Path] = field(default_factory=list)
@@ -39,8 +51,12 @@ def _write(chart, target: Path, stem: str) -> list[Path]:
             "html": {"inline": True, "json_kwds": {"cls": ScriptSafeJSON}},
             "png": {"scale_factor": 2},
         }.get(fmt, {})
-        chart.save(str(partial), format=fmt, **options)
-        os.replace(partial, path)
+        try:
+            chart.save(str(partial), format=fmt, **options)
+            os.replace(partial, path)
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
         written.append(path)
     return written
 
@@ -63,8 +79,23 @@ def export_charts(
     if unknown:
         raise ValueError(f"unknown chart(s) {', '.join(unknown)}; charts are {', '.join(CHARTS)}")
     target = out_dir / lang
-    target.mkdir(parents=True, exist_ok=True)
     report = ExportReport()
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        return _export(warehouse, target, lang, port, only, border, report)
+    except OSError as exc:
+        raise ChartsNotWritten(target, exc, len(report.written)) from None
+
+
+def _export(
+    warehouse: Path,
+    target: Path,
+    lang: str,
+    port: str | None,
+    only: list[str] | None,
+    border: str | None,
+    report: ExportReport,
+) -> ExportReport:
     con = open_published(warehouse)
     try:
         if port and not rows(con, "SELECT 1 FROM marts.port WHERE port_code = ?", [port]):
@@ -84,12 +115,16 @@ def export_charts(
                 report.written += _write(chart, target, stem)
             except NoData as exc:
                 report.skipped[name] = str(exc)
+            except OSError:
+                raise  # the folder cannot be written: every other chart would fail the same way
             except Exception as exc:  # one chart's failure must not lose the others
                 log.error("chart %s failed: %s", name, exc)
                 report.failed[name] = f"{type(exc).__name__}: {exc}"
         if not (only or port or border):
             try:
                 report.page = write_page(con, target, lang, report.written)
+            except OSError:
+                raise
             except Exception as exc:  # the chart files stay; the page is named as what failed
                 log.error("dashboard page failed: %s", exc)
                 report.failed["index.html"] = f"{type(exc).__name__}: {exc}"

@@ -165,7 +165,7 @@ def charts(
     if not settings.warehouse_path.exists():
         _line(err, "error:", f"no published warehouse at {settings.warehouse_path}; run `hled refresh` first")
         raise typer.Exit(1)
-    from dashboards.export import export_charts
+    from dashboards.export import ChartsNotWritten, export_charts
     from warehouse.errors import WarehouseError
 
     try:
@@ -175,7 +175,7 @@ def charts(
     except ValueError as exc:
         _line(err, "error:", exc)
         raise typer.Exit(2) from None
-    except WarehouseError as exc:
+    except (WarehouseError, ChartsNotWritten) as exc:
         _line(err, "error:", exc)
         raise typer.Exit(1) from None
     for path in report.written:

@@ -413,6 +413,18 @@ CASES: list[Case] = [
         ],
     ),
     Case(
+        "charts_disk_full",
+        "operator",
+        "`hled charts` where `exports` is a file, and where no file may grow past 200 KB (a disk filling up)",
+        1,
+        "unchanged",
+        rule="exports_writable",
+        notes=[
+            "one line naming the folder and the OS error; no half-written file is left; a refresh names "
+            "it as its charts' failure with the warehouse published"
+        ],
+    ),
+    Case(
         "hostile_text",
         "text",
         "a port name `</script><script>document.title='pwned'</script><!--` in every mart, then "

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import gzip
 import io
+import resource
 import shutil
+import subprocess
+import sys
 import tarfile
 
 import pytest
@@ -166,6 +169,42 @@ def test_odd_inputs_end_in_one_line_not_a_traceback(hled_home, tmp_path) -> None
         "sql", "SELECT i, CASE WHEN i > 50000 THEN error('late') END FROM range(100000) t(i)", "--csv"
     )
     assert late.exit == 2 and late.error == "error: query failed: Invalid Input Error: late", late.stderr
+    assert sha256(hled_home / "warehouse.duckdb") == before
+
+
+def _charts_with_file_size_limit(limit: int) -> subprocess.CompletedProcess:
+    """`hled charts` in a process that may write no file past `limit` bytes, as on a disk that fills up."""
+
+    def cap() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    return subprocess.run(
+        [sys.executable, "-m", "flows.cli", "charts", "--lang", "en"],
+        preexec_fn=cap,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+def test_a_disk_that_cannot_take_the_charts_ends_in_one_line(hled_home) -> None:
+    case = BY_ID["charts_disk_full"]
+    build_handmade(hled_home / "warehouse.duckdb")
+    before = sha256(hled_home / "warehouse.duckdb")
+    exports = hled_home / "exports"
+    exports.write_text("a file where the exports folder should be")
+    blocked = hled("charts", "--lang", "en", "--chart", "scorecard")
+    assert blocked.exit == case.exit and "Traceback" not in blocked.stderr, blocked.stderr[-2000:]
+    assert blocked.error.startswith(f"error: cannot write the charts under {exports / 'en'}"), blocked.error
+    assert f"(rule: {case.rule})" in blocked.error and len(blocked.stderr.strip().splitlines()) == 1
+    exports.unlink()
+
+    full = _charts_with_file_size_limit(200_000)  # every chart's HTML inlines ~1 MB of Vega
+    assert full.returncode == case.exit and "Traceback" not in full.stderr, full.stderr[-2000:]
+    error = full.stderr.strip().splitlines()
+    assert len(error) == 1 and "File too large" in error[0] and f"(rule: {case.rule})" in error[0], error
+    assert not list((exports / "en").glob(".*partial*")), "a half-written chart file is left"
+    assert not (exports / "en" / ".complete").exists()
     assert sha256(hled_home / "warehouse.duckdb") == before
 
 
