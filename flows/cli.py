@@ -96,7 +96,7 @@ def refresh(
             f"{type(exc).__name__}: {exc} (details in the log above and in {settings.run_log})",
         )
         raise typer.Exit(1) from None
-    table = Table(title=f"refresh {summary.status}")
+    table = Table(title=f"refresh {summary.status} (run {summary.run_id})")
     for col in ("source", "fetch", "rows loaded", "rejected"):
         table.add_column(col)
     for name, status in summary.fetches.items():
@@ -112,6 +112,9 @@ def refresh(
     out.print(f"warehouse: {summary.warehouse}", soft_wrap=True)
     if summary.charts_written:
         out.print(f"charts: {summary.charts_written} files under {settings.exports_dir}")
+    from flows.outcome import format_seconds
+
+    out.print(f"took {summary.seconds:.1f} s: {format_seconds(summary.stages)}", soft_wrap=True)
     for name, failure in summary.stale.items():  # the last lines, so a scheduler's mail shows them
         _line(
             err,

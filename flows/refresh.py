@@ -35,21 +35,25 @@ def refresh(force: bool = False) -> RunSummary:
         if run.unchanged(loads) and not force:
             log.info("no source changed since the published warehouse; nothing rebuilt")
             if settings.charts and charts_stale(settings):
-                summary.charts_written, summary.charts_failed = charts_task(settings)
+                with run.watch.stage("charts"):
+                    summary.charts_written, summary.charts_failed = charts_task(settings)
             return _finish(run, summary, "no source changed")
         loads = [keep_published(ld, SOURCES[ld.name], settings) if ld.failure else ld for ld in loads]
         if not any(ld.core for ld in loads):  # every source failed and none was ever published
             log.error("no source could be loaded, and none was published before: nothing to publish")
             return _finish(run, summary, "nothing to publish")
-        built, _, summary.revisions = build_task(run.build_input(SOURCES, loads), settings)
-        publish_task(built, settings)
+        with run.watch.stage("build"):
+            built, _, summary.revisions = build_task(run.build_input(SOURCES, loads), settings)
+        with run.watch.stage("publish"):
+            publish_task(built, settings)
         run.published_now = True
         summary.status = "published"
         summary.rows = {ld.name: ld.rows for ld in loads if ld.loaded}
         summary.rejects = {ld.name: ld.rejected for ld in loads if ld.loaded}
         summary.parsed = {ld.name: ld.newly_parsed for ld in loads if ld.loaded}
         if settings.charts:
-            summary.charts_written, summary.charts_failed = charts_task(settings)
+            with run.watch.stage("charts"):
+                summary.charts_written, summary.charts_failed = charts_task(settings)
         return _finish(run, summary, "; ".join(f"{k} {v:,} rows" for k, v in summary.rows.items()))
 
 
@@ -63,6 +67,7 @@ def _summary(run: RefreshRun, loads: list[SourceLoad]) -> RunSummary:
         coverage_gaps=[f"{ld.name} {gap}" for ld in loads for gap in ld.gaps],
         notices=[*run.notices, *(n for ld in loads for n in ld.notices)],
         stale={ld.name: ld.failure for ld in loads if ld.failure is not None},
+        stages={f"{ld.name} {stage}": t for ld in loads for stage, t in ld.watch.seconds.items()},
     )
 
 
@@ -70,7 +75,9 @@ def _finish(run: RefreshRun, summary: RunSummary, message: str) -> RunSummary:
     """Log the run, leave the summary as the run's artifact, and report charts that failed."""
     if summary.stale:
         message += "; stale: " + ", ".join(f"{k} ({f.rule or f.stage})" for k, f in summary.stale.items())
-    run.record(summary.status, message)
+    summary.stages.update(run.watch.seconds)
+    summary.seconds = run.elapsed()
+    run.record(summary.status, message, summary.stages)
     create_markdown_artifact(summary_markdown(summary), key="refresh-summary")
     raise_for_charts(summary)
     return summary

@@ -15,7 +15,7 @@ from prefect import get_run_logger
 from prefect.artifacts import create_markdown_artifact
 
 from flows.leftovers import clean_leftovers
-from flows.outcome import RunSummary, SourceLoad
+from flows.outcome import RunSummary, SourceLoad, Stopwatch, format_seconds
 from flows.runlog import append_run, mark_killed_runs, read_runs, refresh_lock
 from flows.settings import Settings
 from flows.sources import Source
@@ -43,8 +43,13 @@ class RefreshRun:
     status: dict[str, dict] = field(default_factory=dict)  # per source: meta.source_status as published
     published_now: bool = False
     notices: list[str] = field(default_factory=list)  # what the run did that the operator should know
+    watch: Stopwatch = field(default_factory=Stopwatch)  # build, publish and charts times
 
-    def record(self, status: str, message: str) -> None:
+    def elapsed(self) -> float:
+        """Seconds since the run began."""
+        return (datetime.now(UTC) - self.started_at).total_seconds()
+
+    def record(self, status: str, message: str, stages: dict[str, float] | None = None) -> None:
         append_run(
             self.settings.run_log,
             self.run_id,
@@ -53,6 +58,7 @@ class RefreshRun:
             status,
             code_version(),
             message,
+            stages,
         )
 
     def unchanged(self, loads: list[SourceLoad]) -> bool:
@@ -248,6 +254,8 @@ def summary_markdown(summary: RunSummary) -> str:
         lines += ["", f"Values revised in months already published (meta.revisions): {revised}"]
     if summary.charts_failed:
         lines += ["", "Charts that failed: " + ", ".join(summary.charts_failed)]
+    if summary.stages:
+        lines += ["", f"Stage times: {format_seconds(summary.stages)}; {summary.seconds:.1f} s in all"]
     return "\n".join(lines)
 
 

@@ -30,6 +30,7 @@ def append_run(
     status: str,
     code_version: str,
     message: str,
+    stages: dict[str, float] | None = None,
 ) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     record = {
@@ -40,6 +41,8 @@ def append_run(
         "code_version": code_version,
         "message": message,
     }
+    if stages:  # seconds per stage, for the operator and the performance profile
+        record["stages"] = {name: round(seconds, 2) for name, seconds in stages.items()}
     with path.open("a") as fh:
         fh.write(json.dumps(record) + "\n")
 

@@ -19,7 +19,7 @@ from flows.collect import Collection, Part
 from flows.errors import SourceError
 from flows.fetch import mark_rejected
 from flows.leftovers import BUILT_NAME
-from flows.outcome import SourceFailure, SourceLoad
+from flows.outcome import SourceFailure, SourceLoad, format_seconds
 from flows.settings import Settings
 from flows.sources import Source
 from flows.version import code_version
@@ -165,11 +165,14 @@ def _file_row(part: Part, parsed: ParsedFile) -> dict:
 
 def _load_files(source: Source, settings: Settings, previous_rows: int | None, load: SourceLoad) -> None:
     """Fetch, parse and validate a source published as files, filling `load` as each stage passes."""
-    collection = fetch_task(source, settings)
+    with load.watch.stage("fetch"):
+        collection = fetch_task(source, settings)
     load.parts, load.notices, load.choices = collection.parts, collection.notices, collection.choices
     load.fetch = fetch_status(collection.parts)
-    load.parsed = parse_task(source, load.parts, settings)
-    validated = validate_task(source, load.parts, load.parsed, previous_rows, settings)
+    with load.watch.stage("parse"):
+        load.parsed = parse_task(source, load.parts, settings)
+    with load.watch.stage("validate"):
+        validated = validate_task(source, load.parts, load.parsed, previous_rows, settings)
     load.validations, load.gaps = validated.rows, validated.gaps
     for table, spec in source.tables.items():
         load.core[spec.core_table] = [Path(p.clean_path) for p in load.parsed if p.table == table]
@@ -202,7 +205,10 @@ def load_source(source: Source, settings: Settings, previous_rows: int | None) -
     load = SourceLoad(source.name)
     try:
         if source.load is not None:
-            load = source.load(source, settings)
+            watch = load.watch
+            with watch.stage("load"):
+                load = source.load(source, settings)
+            load.watch = watch
         else:
             _load_files(source, settings, previous_rows, load)
     except SOURCE_TROUBLE as exc:
@@ -212,6 +218,7 @@ def load_source(source: Source, settings: Settings, previous_rows: int | None) -
         load.failure = SourceFailure.from_error(stage, exc, _failed_file(str(exc)))
         load.fetch = load.fetch or "failed"
         log.error("%s failed at %s; its last published data is kept: %s", source.name, stage, exc)
+    log.info("%s took %s", source.name, format_seconds(load.watch.seconds))
     return load
 
 

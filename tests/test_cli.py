@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -63,6 +64,13 @@ def test_refresh_from_a_mirror_then_a_drifted_file_fails_cleanly(cli_env, hled_h
     ok = run_hled(["refresh"], cli_env)
     assert ok.returncode == 0, ok.stderr
     assert "refresh published" in ok.stdout and "16" in ok.stdout
+    record = json.loads((hled_home / "runs.jsonl").read_text().splitlines()[-1])
+    assert record["run_id"] in " ".join(ok.stdout.split()), "the console names the run id of the log"
+    stages = record["stages"]
+    assert list(stages)[:3] == ["bts_crossings fetch", "bts_crossings parse", "bts_crossings validate"]
+    assert {"build", "publish"} <= set(stages) and all(v >= 0 for v in stages.values()), stages
+    took = re.search(r"took ([0-9.]+) s: bts_crossings fetch [0-9.]+ s, ", ok.stdout)
+    assert took and float(took.group(1)) >= stages["build"], ok.stdout
     warehouse = hled_home / "warehouse.duckdb"
     before = sha256(warehouse)
 
