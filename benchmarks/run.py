@@ -166,6 +166,13 @@ def main() -> None:
             _link_mirror(data, mirror, leave_out=None)
             return [*hled, "refresh"], env
 
+        def sql_start(i: int):
+            return [*hled, "sql", "SELECT 1"], {**base_env, "HLED_HOME": str(work / "all0")}
+
+        def duckdb_start(i: int):
+            code = "import duckdb, sys; print(duckdb.connect(sys.argv[1], read_only=True).sql('SELECT 1'))"
+            return [sys.executable, "-c", code, str(work / "all0" / "warehouse.duckdb")], base_env
+
         def charts(i: int):
             return [*hled, "charts", "--lang", "en"], {**base_env, "HLED_HOME": str(work / "all0")}
 
@@ -178,6 +185,8 @@ def main() -> None:
             "refresh_noop": run("hled refresh, nothing changed", args.repeat, noop, work),
             "one_month": run("hled refresh adding one TransBorder month", args.repeat, one_month, work),
             "charts": run("hled charts --lang en (whole suite + page)", args.repeat, charts, work),
+            "sql_start": run('hled sql "SELECT 1" (start-up)', args.repeat, sql_start, work),
+            "duckdb_start": run("python -c duckdb SELECT 1 (floor)", args.repeat, duckdb_start, work),
         }
         latencies = _analyst_queries(work / "all0" / "warehouse.duckdb", args.repeat)
 
@@ -187,6 +196,7 @@ def main() -> None:
         ("refresh_noop", "empty_flow"),
         ("one_month", "everything"),
         ("one_month", "peer"),
+        ("sql_start", "duckdb_start"),
     ]
     print(
         f"\nMachine: {os.cpu_count()} cores, {_memory_gib():.0f} GiB RAM, {platform.platform()}, "

@@ -61,12 +61,14 @@ def _user_errors() -> tuple[type[Exception], ...]:
     )
 
 
-def _settings():
+def _settings(sources: bool = True):
+    """The settings, or exit 2 with one line; `sources=False` for commands that only read the published
+    warehouse (they then start without importing the pipeline)."""
     from flows.errors import SettingsError
     from flows.settings import Settings
 
     try:
-        return Settings.from_env()
+        return Settings.from_env(sources=sources)
     except SettingsError as exc:
         _line(err, "error:", exc)
         raise typer.Exit(2) from None
@@ -164,7 +166,7 @@ def charts(
 
     Example: hled charts --lang es --port 2304
     """
-    settings = _settings()
+    settings = _settings(sources=False)
     if not settings.warehouse_path.exists():
         _line(err, "error:", f"no published warehouse at {settings.warehouse_path}; run `hled refresh` first")
         raise typer.Exit(1)
@@ -227,7 +229,7 @@ def status() -> None:
 
     Example: hled status
     """
-    settings = _settings()
+    settings = _settings(sources=False)
     from flows.runlog import read_runs
     from warehouse.access import age_hours
     from warehouse.access import status as warehouse_status
@@ -286,7 +288,7 @@ def sql(
 
     Example: hled sql "SELECT border, sum(value) FROM marts.border_month WHERE measure = 'trucks' GROUP BY 1"
     """
-    settings = _settings()
+    settings = _settings(sources=False)
     from warehouse.access import query, stream
     from warehouse.errors import WarehouseError
 
@@ -318,7 +320,7 @@ def export_parquet(
 
     Example: hled export parquet ./marts
     """
-    settings = _settings()
+    settings = _settings(sources=False)
     from warehouse.access import export_parquet as write_parquet
     from warehouse.errors import WarehouseError
 
@@ -336,7 +338,7 @@ def snapshots() -> None:
 
     Example: hled snapshots
     """
-    settings = _settings()
+    settings = _settings(sources=False)
     from warehouse.publish import list_snapshots
 
     kept = list_snapshots(settings.snapshots_dir)

@@ -90,10 +90,15 @@ class Settings:
     url_overrides: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def from_env(cls, env: dict[str, str] | None = None) -> Settings:
-        """Read settings from `env` (default: the process environment); reject unknown keys."""
+    def from_env(cls, env: dict[str, str] | None = None, sources: bool = True) -> Settings:
+        """Read settings from `env` (default: the process environment); reject unknown keys. With
+        `sources=False` (commands that read only the published warehouse) the source registry, and
+        with it the whole pipeline, is not imported: HLED_SOURCES and HLED_URL_* are left unchecked."""
         env = dict(os.environ if env is None else env)
-        from flows.sources import SOURCES, URL_NAMES
+        if sources:
+            from flows.sources import SOURCES, URL_NAMES
+        else:
+            SOURCES, URL_NAMES = {}, None  # noqa: N806 - the registry's names, not needed here
 
         overrides: dict[str, str] = {}
         for key, value in env.items():
@@ -101,7 +106,7 @@ class Settings:
                 continue
             if key.startswith(URL_PREFIX):
                 name = key[len(URL_PREFIX) :].lower()
-                if name not in URL_NAMES:
+                if URL_NAMES is not None and name not in URL_NAMES:
                     raise SettingsError(
                         f"{key}: no source named {name!r} (known: {', '.join(sorted(URL_NAMES))})"
                     )
@@ -141,12 +146,12 @@ class Settings:
         if home.exists() and not home.is_dir():
             raise SettingsError(f"HLED_HOME={get('HLED_HOME')!r} is a file, not a directory")
         wanted = get("HLED_SOURCES")
-        sources = (
+        wanted_sources = (
             tuple(SOURCES)
             if wanted in ("", "all")
             else tuple(x.strip() for x in wanted.split(",") if x.strip())
         )
-        unknown = [x for x in sources if x not in SOURCES]
+        unknown = [x for x in wanted_sources if x not in SOURCES] if sources else []
         if unknown:
             raise SettingsError(f"HLED_SOURCES names unknown sources {unknown}; known: {', '.join(SOURCES)}")
         manifest = get("HLED_TRANSBORDER_MANIFEST")
@@ -172,7 +177,7 @@ class Settings:
             timezone=get("HLED_TIMEZONE"),
             snapshots=int(number("HLED_SNAPSHOTS", int)),
             charts=get("HLED_CHARTS") not in ("0", "false", "no"),
-            sources=sources,
+            sources=wanted_sources if sources else (),
             transborder_manifest=Path(manifest).expanduser().resolve() if manifest else None,
             url_overrides=overrides,
             wait_times_every=float(number("HLED_WAIT_TIMES_EVERY", float)),

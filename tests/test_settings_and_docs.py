@@ -164,3 +164,34 @@ def test_a_home_that_is_a_file_is_refused_by_the_command_line(tmp_path) -> None:
         assert result.returncode == 2
         lines = [line for line in result.stderr.splitlines() if line.strip()]
         assert len(lines) == 1 and expected in lines[0], result.stderr
+
+
+def test_commands_that_read_the_warehouse_import_no_pipeline(tmp_path) -> None:
+    """`hled sql`, `status`, `charts`, … start without Prefect, polars, httpx or GX (fast start)."""
+    home = tmp_path / "home"
+    home.mkdir()
+    duckdb_file = home / "warehouse.duckdb"
+    subprocess.run(
+        [sys.executable, "-c", f"import duckdb; duckdb.connect({str(duckdb_file)!r}).close()"], check=True
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HLED_")}
+    env.update(HLED_HOME=str(home), HLED_SOURCES="no_such_source", HLED_URL_NOPE="http://127.0.0.1:9/")
+    ran = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "flows.cli", "sql", "SELECT 41 + 1 AS answer"],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert ran.returncode == 0 and "42" in ran.stdout, ran.stderr[-2000:]
+    imported = {line.split("|")[-1].strip().split(".")[0] for line in ran.stderr.splitlines() if "|" in line}
+    assert "duckdb" in imported and "typer" in imported
+    assert not imported & {"prefect", "polars", "httpx", "great_expectations", "pandas", "altair"}, sorted(
+        imported & {"prefect", "polars", "httpx", "great_expectations", "pandas", "altair"}
+    )
+    refresh = subprocess.run(
+        [sys.executable, "-m", "flows.cli", "refresh"], env=env, cwd=ROOT, capture_output=True, text=True
+    )
+    assert refresh.returncode == 2 and "HLED_URL_NOPE: no source named 'nope'" in refresh.stderr, (
+        "a command that fetches still checks the source names at start"
+    )

@@ -4,10 +4,12 @@ register()/unregister() on that connection: statements are completed, queries fu
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
-import polars as pl
+
+if TYPE_CHECKING:
+    import polars as pl
 
 
 def run(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> None:
@@ -28,6 +30,8 @@ def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None)
 
 def frame(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> pl.DataFrame:
     """A query's result as a polars frame."""
+    import polars as pl  # here, so reading the warehouse without frames does not load polars
+
     return pl.from_arrow(con.sql(sql, params=params or None).to_arrow_table())
 
 
