@@ -26,6 +26,14 @@ CROSSINGS_MIRROR_PATH = "bts_border_crossing/Border_Crossing_Entry_Data.csv"
 os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+os.environ.setdefault("COLUMNS", "200")  # console output unwrapped, whatever the temporary path's length
+
+# Started first, so that under xdist the longest test (two cron minutes) does not end a worker's queue
+FIRST = ("test_serve_runs_the_refresh_on_its_schedule",)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    items.sort(key=lambda item: item.name not in FIRST)
 
 requires_shared = pytest.mark.skipif(
     not (SHARED_DATA / "bts_border_crossing").is_dir(),
@@ -138,7 +146,7 @@ def serve_publisher() -> Iterator[FakePublisher]:
                 self.close_connection = True
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
         yield FakePublisher(f"http://127.0.0.1:{server.server_address[1]}", replies, requests)
