@@ -155,7 +155,16 @@ def serve_publisher() -> Iterator[FakePublisher]:
         server.server_close()
 
 
-@pytest.fixture
-def publisher() -> Iterator[FakePublisher]:
+@pytest.fixture(scope="session")
+def publisher_server() -> Iterator[FakePublisher]:
+    """One fake publisher per worker, so a baseline published once keeps its URLs valid."""
     with serve_publisher() as server:
         yield server
+
+
+@pytest.fixture
+def publisher(publisher_server: FakePublisher) -> FakePublisher:
+    """The fake publisher with no queued reply and no recorded request."""
+    publisher_server.replies.clear()
+    publisher_server.requests.clear()
+    return publisher_server

@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import json
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -128,18 +129,48 @@ class Home:
         assert self.last_run()["status"] == "failed"
 
 
+@pytest.fixture(scope="session")
+def baselines(tmp_path_factory) -> dict[str, tuple[str, dict | None]]:
+    """This worker's published baselines: name -> (warehouse sha256, data checksums)."""
+    return {}
+
+
+def with_baseline(
+    name: str, home: Home, baselines: dict, folder: Path, publish: Callable[[], None]
+) -> Home:
+    """Publish the baseline in `folder` (HLED_HOME and whatever else the fixture keeps there) once per
+    worker, and give every later test a fresh copy of it at the same absolute paths: the raw manifest
+    names its files by path, and a conditional request needs the same URL."""
+    saved = folder.with_name(f"{folder.name}.saved")
+    if name in baselines:
+        shutil.rmtree(folder, ignore_errors=True)
+        shutil.copytree(saved, folder, symlinks=True)
+        home.before, home.data_before = baselines[name]
+        return home
+    publish()
+    home.publisher.requests.clear()  # a test sees only its own requests, copied baseline or not
+    shutil.copytree(folder, saved, symlinks=True)
+    baselines[name] = (home.before, home.data_before)
+    return home
+
+
 @pytest.fixture
-def crossings_home(prefect_server, publisher, hled_home, monkeypatch) -> Home:
-    """Crossings served over HTTP; the good file is published first."""
+def crossings_home(prefect_server, publisher, hled_home, monkeypatch, baselines, tmp_path_factory) -> Home:
+    """Crossings served over HTTP; the good file is published first (once per worker, then copied)."""
+    folder = tmp_path_factory.getbasetemp() / "crossings_baseline"
+    monkeypatch.setenv("HLED_HOME", str(folder / "home"))
     monkeypatch.setenv("HLED_URL_BTS_CROSSINGS", publisher.url(CROSSINGS_PATH))
     # the fixture rejects 1 conflicting duplicate of 18 rows; room for one more reject
     monkeypatch.setenv("HLED_MAX_REJECT_SHARE", "0.15")
     monkeypatch.setenv("HLED_CHARTS", "0")
-    publisher.queue(CROSSINGS_PATH, Reply(200, GOOD, {"ETag": '"good"'}))
-    home = Home(hled_home, publisher)
-    home.publish_baseline()
-    publisher.replies[CROSSINGS_PATH].clear()
-    return home
+    home = Home(folder / "home", publisher)
+
+    def publish() -> None:
+        publisher.queue(CROSSINGS_PATH, Reply(200, GOOD, {"ETag": '"good"'}))
+        home.publish_baseline()
+        publisher.replies[CROSSINGS_PATH].clear()
+
+    return with_baseline("crossings", home, baselines, folder, publish)
 
 
 @pytest.fixture

@@ -38,14 +38,14 @@ def test_timeout(crossings_home: Home, monkeypatch) -> None:
     crossings_home.publisher.queue(CROSSINGS_PATH, Reply(200, REVISED, delay=1.0))
     outcome = hled_refresh()
     crossings_home.check(BY_ID["timeout"], outcome, "bts_crossings", CROSSINGS_PATH, "ReadTimeout")
-    assert len(_csv_requests(crossings_home)) == 1 + 2  # the baseline, then the first try and one retry
+    assert len(_csv_requests(crossings_home)) == 2  # the first try and one retry
 
 
 def test_500_then_200_is_retried_and_published(crossings_home: Home) -> None:
     crossings_home.publisher.queue(CROSSINGS_PATH, Reply(500), Reply(200, REVISED))
     outcome = hled_refresh()
     crossings_home.check(BY_ID["500_then_200"], outcome)
-    assert len(_csv_requests(crossings_home)) == 3
+    assert len(_csv_requests(crossings_home)) == 2
     value = "SELECT value FROM core.fact_crossings WHERE port_code = '2304' AND month = '2020-02-01'"
     assert query(crossings_home.warehouse, value + " AND measure = 'trucks'") == [(140,)]
 
@@ -54,7 +54,7 @@ def test_404(crossings_home: Home) -> None:
     crossings_home.publisher.queue(CROSSINGS_PATH, Reply(404, b"not here"))
     outcome = hled_refresh()
     crossings_home.check(BY_ID["404"], outcome, "bts_crossings", CROSSINGS_PATH, "HTTP 404")
-    assert len(_csv_requests(crossings_home)) == 2, "a 404 is not retried"
+    assert len(_csv_requests(crossings_home)) == 1, "a 404 is not retried"
 
 
 def test_cut_off_body_is_retried_then_kept_in_quarantine(crossings_home: Home) -> None:
@@ -66,7 +66,7 @@ def test_cut_off_body_is_retried_then_kept_in_quarantine(crossings_home: Home) -
     outcome = hled_refresh()
     expected = f"received {cut} bytes, expected {len(big)}"
     crossings_home.check(BY_ID["cut_off_body"], outcome, "bts_crossings", CROSSINGS_PATH, expected)
-    assert len(_csv_requests(crossings_home)) == 1 + 4  # the baseline, then 1 try and 3 retries
+    assert len(_csv_requests(crossings_home)) == 4  # 1 try and 3 retries
     kept = crossings_home.files("bts_crossings", "quarantine/*")
     assert len(kept) == 4
     assert all(len(body) >= 1 << 20 and big.startswith(body) for body in kept.values())
@@ -80,7 +80,7 @@ def test_html_page_with_200(crossings_home: Home) -> None:
     crossings_home.check(BY_ID["html_200"], outcome, "bts_crossings", CROSSINGS_PATH, "HTML")
     kept = list(crossings_home.files("bts_crossings", "quarantine/*").values())
     assert kept == [page] * 4, "a page in place of data is a failed try: retried 3 times, each answer kept"
-    assert len(_csv_requests(crossings_home)) == 1 + 4
+    assert len(_csv_requests(crossings_home)) == 4
 
 
 def test_redirect_loop(crossings_home: Home) -> None:
