@@ -35,6 +35,7 @@ FIRST = ("test_serve_runs_the_refresh_on_its_schedule",)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.sort(key=lambda item: item.name not in FIRST)
 
+
 requires_shared = pytest.mark.skipif(
     not (SHARED_DATA / "bts_border_crossing").is_dir(),
     reason=f"staged real data not found at {SHARED_DATA} (a fresh clone has no ../shared/data)",

@@ -135,9 +135,7 @@ def baselines(tmp_path_factory) -> dict[str, tuple[str, dict | None]]:
     return {}
 
 
-def with_baseline(
-    name: str, home: Home, baselines: dict, folder: Path, publish: Callable[[], None]
-) -> Home:
+def with_baseline(name: str, home: Home, baselines: dict, folder: Path, publish: Callable[[], None]) -> Home:
     """Publish the baseline in `folder` (HLED_HOME and whatever else the fixture keeps there) once per
     worker, and give every later test a fresh copy of it at the same absolute paths: the raw manifest
     names its files by path, and a conditional request needs the same URL."""
@@ -174,21 +172,30 @@ def crossings_home(prefect_server, publisher, hled_home, monkeypatch, baselines,
 
 
 @pytest.fixture
-def trade_mirror(prefect_server, publisher, hled_home, monkeypatch, tmp_path) -> tuple[Home, Path]:
-    """Crossings and TransBorder from a mirror directory; the good files are published first."""
-    root = make_mirror(tmp_path / "mirror", FIXTURES / "crossings_current.csv")
-    shutil.copytree(TRADE, root / "transborder")
-    (root / "transborder" / "2020" / "dot3_0220.csv").unlink(missing_ok=True)
+def trade_mirror(
+    prefect_server, publisher, hled_home, monkeypatch, baselines, tmp_path_factory
+) -> tuple[Home, Path]:
+    """Crossings and TransBorder from a mirror directory; the good files are published first (once per
+    worker, then the home and the mirror are copied for each test)."""
+    folder = tmp_path_factory.getbasetemp() / "trade_baseline"
+    root = folder / "mirror"
     for key, value in {
+        "HLED_HOME": str(folder / "home"),
         "HLED_MIRROR": str(root),
         "HLED_SOURCES": "bts_crossings,transborder",
         "HLED_MAX_REJECT_SHARE": "0.5",  # a few rows per fixture file: one reject must stay in budget
         "HLED_CHARTS": "0",
     }.items():
         monkeypatch.setenv(key, value)
-    home = Home(hled_home, publisher)
-    home.publish_baseline()
-    return home, root
+    home = Home(folder / "home", publisher)
+
+    def publish() -> None:
+        make_mirror(root, FIXTURES / "crossings_current.csv")
+        shutil.copytree(TRADE, root / "transborder")
+        (root / "transborder" / "2020" / "dot3_0220.csv").unlink(missing_ok=True)
+        home.publish_baseline()
+
+    return with_baseline("trade_mirror", home, baselines, folder, publish), root
 
 
 def month_zip(month: int) -> bytes:
@@ -208,21 +215,31 @@ def zip_path(month: int) -> str:
 
 
 @pytest.fixture
-def trade_zip_home(prefect_server, publisher, hled_home, monkeypatch, tmp_path) -> Home:
-    """TransBorder monthly ZIPs over HTTP (a manifest of two months); the good ZIPs are published first."""
-    manifest = tmp_path / "manifest.csv"
-    manifest.write_text(
-        "year,month,url\n" + "".join(f"2020,{m},{publisher.url(zip_path(m))}\n" for m in MONTHS)
-    )
+def trade_zip_home(prefect_server, publisher, hled_home, monkeypatch, baselines, tmp_path_factory) -> Home:
+    """TransBorder monthly ZIPs over HTTP (a manifest of two months); the good ZIPs are published first
+    (once per worker, then copied)."""
+    folder = tmp_path_factory.getbasetemp() / "trade_zip_baseline"
+    manifest = folder / "manifest.csv"
     for key, value in {
+        "HLED_HOME": str(folder / "home"),
         "HLED_TRANSBORDER_MANIFEST": str(manifest),
         "HLED_SOURCES": "transborder",
         "HLED_CHARTS": "0",
         "HLED_TRANSBORDER_RECHECK_DAYS": "0",  # every refresh asks again, so a changed ZIP is seen
     }.items():
         monkeypatch.setenv(key, value)
-    for month in MONTHS:
+    home = Home(folder / "home", publisher)
+
+    def publish() -> None:
+        folder.mkdir(parents=True)
+        manifest.write_text(
+            "year,month,url\n" + "".join(f"2020,{m},{publisher.url(zip_path(m))}\n" for m in MONTHS)
+        )
+        for month in MONTHS:
+            publisher.queue(zip_path(month), Reply(200, month_zip(month), {"ETag": f'"m{month}"'}))
+        home.publish_baseline()
+
+    with_baseline("trade_zip", home, baselines, folder, publish)
+    for month in MONTHS:  # what the publisher serves unless a test queues otherwise
         publisher.queue(zip_path(month), Reply(200, month_zip(month), {"ETag": f'"m{month}"'}))
-    home = Home(hled_home, publisher)
-    home.publish_baseline()
     return home
