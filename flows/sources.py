@@ -20,7 +20,6 @@ from expectations.batches import SuiteSpec
 from flows.collect import collect_single, collect_transborder
 from flows.errors import SourceError
 from flows.socrata import rows_updated_at
-from flows.wait_history_load import load_wait_history
 from transforms import crossings, schedule_d, trade_codes, transborder
 from transforms.parsed import Parser, ParseResult
 from transforms.wait_times import crossing_dimension
@@ -47,6 +46,14 @@ class PortRole:
     tables: tuple[str, ...]
     read: Callable[[list[Path]], pl.DataFrame]
     published: str
+
+
+def _load_wait_history(source: Source, settings: Any) -> Any:
+    """The wait-time history's own load, imported when it runs: it brings Prefect, which must not be
+    imported before the command line has set its environment (PREFECT_HOME, the start-up timeout)."""
+    from flows.wait_history_load import load_wait_history
+
+    return load_wait_history(source, settings)
 
 
 def _no_dimensions() -> dict[str, pl.DataFrame]:
@@ -276,7 +283,7 @@ WAIT_HISTORY = Source(
     vintage=("core.fact_wait_times", "date_trunc('month', observed_local)::DATE"),
     marts=("wait_times_port_hour", "wait_times_port_month", "truck_idle"),
     extra_core_tables=("core.fact_wait_times", "core.fact_wait_time_profile"),
-    load=load_wait_history,
+    load=_load_wait_history,
 )
 SOURCES: dict[str, Source] = {s.name: s for s in (BTS_CROSSINGS, TRANSBORDER, SCHEDULE_D, WAIT_HISTORY)}
 URL_NAMES = frozenset({*SOURCES, *FEEDS, *(f.fallback_name for f in FEEDS.values())})  # HLED_URL_<NAME>

@@ -195,3 +195,15 @@ def test_commands_that_read_the_warehouse_import_no_pipeline(tmp_path) -> None:
     assert refresh.returncode == 2 and "HLED_URL_NOPE: no source named 'nope'" in refresh.stderr, (
         "a command that fetches still checks the source names at start"
     )
+
+
+def test_reading_the_settings_does_not_import_prefect() -> None:
+    """The command line sets Prefect's environment (PREFECT_HOME, the temporary server's start-up
+    timeout) after reading the settings; Prefect reads it once, when imported, so not before."""
+    code = (
+        "import sys; from flows.settings import Settings; s = Settings.from_env(); "
+        "print(len(s.sources), 'prefect' in sys.modules)"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HLED_")}
+    ran = subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True)
+    assert ran.stdout.split() == ["4", "False"], ran.stderr[-2000:]
