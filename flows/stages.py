@@ -245,10 +245,12 @@ def build_task(inputs: BuildInput, settings: Settings) -> tuple[str, dict[str, i
     values revised in months already published, per source."""
     log = get_run_logger()
     target = settings.build_dir / BUILT_NAME
+    steps: dict[str, float] = {}
     counts = build_warehouse(
-        target, inputs, previous=settings.warehouse_path if settings.warehouse_path.exists() else None
+        target, inputs, settings.warehouse_path if settings.warehouse_path.exists() else None, steps
     )
     log.info("built %s: %s", target, ", ".join(f"{k} {v:,}" for k, v in counts.items()))
+    log.info("build took %s", format_seconds(steps))
     revisions = revision_counts(target, inputs.run_id)
     for source, n in revisions.items():
         log.info("%s: %d values changed in months already published (meta.revisions)", source, n)

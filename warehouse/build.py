@@ -3,6 +3,7 @@ run metadata carried over from the previous file, then a checkpoint. Never touch
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -221,8 +222,20 @@ def missing_comments(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [r[0] for r in found]
 
 
-def build_warehouse(target: Path, inputs: BuildInput, previous: Path | None) -> dict[str, int]:
-    """Build a complete warehouse at `target` (replaced if present) and return row counts."""
+def build_warehouse(
+    target: Path, inputs: BuildInput, previous: Path | None, seconds: dict[str, float] | None = None
+) -> dict[str, int]:
+    """Build a complete warehouse at `target` (replaced if present) and return row counts; `seconds`
+    receives the time of each step (load, derive, revisions, meta, checkpoint) for the run log."""
+    seconds = {} if seconds is None else seconds
+    clock = time.perf_counter()
+
+    def step(name: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        seconds[name] = seconds.get(name, 0.0) + now - clock
+        clock = now
+
     target.parent.mkdir(parents=True, exist_ok=True)
     for leftover in (target, Path(f"{target}.wal")):
         leftover.unlink(missing_ok=True)
@@ -230,7 +243,9 @@ def build_warehouse(target: Path, inputs: BuildInput, previous: Path | None) -> 
     try:
         _run_sql(con, "ddl")
         counts = {table: _load(con, table, data) for table, data in inputs.tables.items()}
+        step("load")
         derive(con)
+        step("derive")
         if previous is not None and previous.exists():
             _carry_history(con, previous)
         _upsert_runs(con, inputs.runs)
@@ -238,6 +253,7 @@ def build_warehouse(target: Path, inputs: BuildInput, previous: Path | None) -> 
             counts["meta.revisions (this run)"] = _record_revisions(
                 con, previous, inputs.run_id, inputs.revised
             )
+        step("revisions")
         for table in ("source_files", "validations", "rejects", "file_choices", "source_status"):
             frame: pl.DataFrame = getattr(inputs, table)
             if frame.height:
@@ -261,9 +277,11 @@ def build_warehouse(target: Path, inputs: BuildInput, previous: Path | None) -> 
         ):
             key = f"{schema}.{table}"
             counts[key] = scalar(con, f"SELECT count(*) FROM {key}")
+        step("meta")
         run(con, "CHECKPOINT")
     finally:
         con.close()
+    step("checkpoint")
     return counts
 
 
