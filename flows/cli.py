@@ -116,7 +116,11 @@ def refresh(
         out.print(f"charts: {summary.charts_written} files under {settings.exports_dir}")
     from flows.outcome import format_seconds
 
-    out.print(f"took {summary.seconds:.1f} s: {format_seconds(summary.stages)}", soft_wrap=True)
+    built = {"copy": "; built from a copy of the published warehouse", "full": "; built in full"}
+    out.print(
+        f"took {summary.seconds:.1f} s{built.get(summary.build, '')}: {format_seconds(summary.stages)}",
+        soft_wrap=True,
+    )
     for name, failure in summary.stale.items():  # the last lines, so a scheduler's mail shows them
         _line(
             err,

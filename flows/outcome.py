@@ -109,6 +109,9 @@ class RunSummary:
     charts_written: int = 0
     charts_failed: dict[str, str] = field(default_factory=dict)
     revisions: dict[str, int] = field(default_factory=dict)  # values revised in months already published
+    build: str = (
+        ""  # how the warehouse was built: "full", or "copy" (from the published one, new files added)
+    )
     stages: dict[str, float] = field(default_factory=dict)  # seconds per stage, e.g. "bts_crossings parse"
     seconds: float = 0.0  # the whole run, from taking the lock to the summary
 

@@ -43,7 +43,8 @@ def refresh(force: bool = False) -> RunSummary:
             log.error("no source could be loaded, and none was published before: nothing to publish")
             return _finish(run, summary, "nothing to publish")
         with run.watch.stage("build"):
-            built, _, summary.revisions = build_task(run.build_input(SOURCES, loads), settings)
+            inputs = run.build_input(SOURCES, loads, full=force)
+            built, _, summary.revisions, summary.build = build_task(inputs, settings)
         with run.watch.stage("publish"):
             publish_task(built, settings)
         run.published_now = True

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 
 import polars as pl
 from prefect import get_run_logger
@@ -112,11 +113,15 @@ class RefreshRun:
             )
         return meta_rows("source_status", [{**row, "checked_run_id": self.run_id} for row in out])
 
-    def build_input(self, sources: dict[str, Source], loads: list[SourceLoad]) -> BuildInput:
+    def build_input(
+        self, sources: dict[str, Source], loads: list[SourceLoad], full: bool = False
+    ) -> BuildInput:
         """Everything the build loads: the core tables as the registry assembles them from the loads
-        (a stale source's from the published file), and this run's meta rows."""
+        (a stale source's from the published file), this run's meta rows, and unless `full` what is new
+        since the published warehouse (the build then starts from a copy of it)."""
         run_id = self.run_id
         return BuildInput(
+            changed=None if full else self.changes(sources, loads),
             tables=core_inputs(sources, loads),
             runs=self.runs(loads),
             source_files=meta_rows(
@@ -143,6 +148,30 @@ class RefreshRun:
             vintages=[vintage_sql(sources[ld.name]) for ld in loads if ld.core and sources[ld.name].vintage],
             revised=[r for s in sources.values() for r in s.revisions],
         )
+
+    def changes(self, sources: dict[str, Source], loads: list[SourceLoad]) -> dict[str, list[Path]] | None:
+        """Per core table loaded from files, the files new since the published warehouse, when the build
+        may start from a copy of it: the same code published every source and none of its files has
+        gone (a month BTS withdrew). None when the build must be full."""
+        if not self.published or not self.settings.warehouse_path.exists():
+            return None
+        changed: dict[str, list[Path]] = {}
+        for load in loads:
+            if not load.core or load.kept:
+                continue
+            before = self.published.get(load.name)
+            if before is None or before["code_version"] != code_version():
+                return None
+            if {key for key, _ in before["files"]} - {key for key, _ in load.files}:
+                return None
+            new = load.files - before["files"]
+            for table, spec in sources[load.name].tables.items():
+                changed[spec.core_table] = [
+                    Path(parsed.clean_path)
+                    for part, parsed in zip(load.parts, load.parsed, strict=True)
+                    if parsed.table == table and (part.key, part.sha256) in new
+                ]
+        return changed
 
     def runs(self, loads: list[SourceLoad]) -> pl.DataFrame:
         """meta.runs: the run log so far plus this run, as published."""

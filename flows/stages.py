@@ -5,6 +5,7 @@ last published data, build, publish, export charts."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -27,7 +28,7 @@ from transforms.cache import StageCache, digest
 from transforms.errors import ParseError, SchemaDriftError
 from transforms.parsed import ParsedFile, parse_cached
 from warehouse.assemble import published_inputs
-from warehouse.build import BuildInput, build_warehouse, revision_counts
+from warehouse.build import BuildInput, IncrementalMismatch, build_warehouse, revision_counts
 from warehouse.errors import WarehouseError
 from warehouse.publish import publish
 
@@ -240,21 +241,29 @@ def keep_published(load: SourceLoad, source: Source, settings: Settings) -> Sour
 
 
 @task(name="build", cache_policy=NO_CACHE)
-def build_task(inputs: BuildInput, settings: Settings) -> tuple[str, dict[str, int], dict[str, int]]:
+def build_task(inputs: BuildInput, settings: Settings) -> tuple[str, dict[str, int], dict[str, int], str]:
     """Build the new warehouse file beside the published one; returns its path, row counts and the
     values revised in months already published, per source."""
     log = get_run_logger()
     target = settings.build_dir / BUILT_NAME
     steps: dict[str, float] = {}
-    counts = build_warehouse(
-        target, inputs, settings.warehouse_path if settings.warehouse_path.exists() else None, steps
-    )
+    previous = settings.warehouse_path if settings.warehouse_path.exists() else None
+    if inputs.changed is not None:
+        new = sum(len(paths) for paths in inputs.changed.values())
+        log.info("building from a copy of the published warehouse: %d new files to load", new)
+    how = "full" if inputs.changed is None or previous is None else "copy"
+    try:
+        counts = build_warehouse(target, inputs, previous, steps)
+    except IncrementalMismatch as exc:  # the copy did not come out as the files say: build in full
+        log.warning("%s; building in full instead", exc)
+        how = "full"
+        counts = build_warehouse(target, replace(inputs, changed=None), previous, steps)
     log.info("built %s: %s", target, ", ".join(f"{k} {v:,}" for k, v in counts.items()))
     log.info("build took %s", format_seconds(steps))
     revisions = revision_counts(target, inputs.run_id)
     for source, n in revisions.items():
         log.info("%s: %d values changed in months already published (meta.revisions)", source, n)
-    return str(target), counts, revisions
+    return str(target), counts, revisions, how
 
 
 @task(name="publish", cache_policy=NO_CACHE)

@@ -507,3 +507,29 @@ def test_a_forced_rebuild_of_the_real_data_gives_identical_tables(real_mirror_wa
     assert after == before
     assert before["core.fact_trade_port"][0] > 1_000_000 and len(before) > 30
     assert q(home, "SELECT count(*) FROM meta.revisions") == [(0,)]
+
+
+def test_the_latest_month_added_from_a_copy_equals_the_full_build(prefect_server, tmp_path) -> None:
+    """The incremental build on the staged data: everything but the latest TransBorder month published,
+    then that month added (built from a copy), then a forced full build of the same files."""
+    from benchmarks.run import _latest_trade_month, _link_mirror
+    from flows.refresh import refresh
+    from tests.checksums import data_checksums
+
+    home, mirror = tmp_path / "home", tmp_path / "mirror"
+    latest = _latest_trade_month(SHARED_DATA)
+    _link_mirror(SHARED_DATA, mirror, leave_out=latest)
+    with pytest.MonkeyPatch.context() as env:
+        for key in [k for k in os.environ if k.startswith("HLED_") and k != "HLED_TEST_SHARED_DATA"]:
+            env.delenv(key)
+        for key, value in {"HLED_HOME": str(home), "HLED_MIRROR": str(mirror), "HLED_CHARTS": "0"}.items():
+            env.setenv(key, value)
+        assert refresh().build == "full"
+        _link_mirror(SHARED_DATA, mirror, leave_out=None)
+        added = refresh()
+        assert (added.status, added.build) == ("published", "copy")
+        from_copy = data_checksums(home / "warehouse.duckdb")
+        assert refresh(force=True).build == "full"
+        assert data_checksums(home / "warehouse.duckdb") == from_copy
+    month = f"20{latest[2:]}-{latest[:2]}-01"
+    assert q(home, f"SELECT count(*) > 0 FROM core.fact_trade_port WHERE month = DATE '{month}'") == [(True,)]

@@ -3,6 +3,8 @@ run metadata carried over from the previous file, then a checkpoint. Never touch
 
 from __future__ import annotations
 
+import re
+import shutil
 import time
 from dataclasses import dataclass, field
 from importlib import resources
@@ -17,6 +19,7 @@ from warehouse.errors import WarehouseError
 
 META_TABLES = ("runs", "source_files", "validations", "rejects", "revisions", "file_choices", "source_status")
 # meta tables whose history is carried from one published file to the next
+DERIVED_TABLE = re.compile(r"^CREATE TABLE ((?:core|marts)\.\w+) AS", re.MULTILINE)
 HISTORY_TABLES = ("runs", "source_files", "validations", "revisions")
 
 
@@ -55,6 +58,13 @@ class BuildInput:
     kept_sources: tuple[str, ...] = ()  # stale sources: their rejects and file choices are carried over
     vintages: list[str] = field(default_factory=list)  # INSERTs of marts.data_vintage, one per source
     revised: list[Revised] = field(default_factory=list)  # fact tables compared with the previous file
+    # With a plan, the build starts from a copy of the previous file: per core table loaded from Parquet,
+    # the files new since it was published (an empty list: the table is as published). None: a full build.
+    changed: dict[str, list[Path]] | None = None
+
+
+class IncrementalMismatch(WarehouseError):
+    """A table built from a copy does not hold the rows its files hold; the build is done in full."""
 
 
 def sql_files(folder: str) -> list[tuple[str, str]]:
@@ -222,11 +232,80 @@ def missing_comments(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [r[0] for r in found]
 
 
+def _columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
+    schema, name = table.split(".")
+    return {
+        r[0]
+        for r in rows(
+            con,
+            "SELECT column_name FROM duckdb_columns() WHERE schema_name = ? AND table_name = ? "
+            "AND database_name = current_database()",
+            [schema, name],
+        )
+    }
+
+
+def _parquet_rows(con: duckdb.DuckDBPyConnection, paths: list[Path]) -> int:
+    """Rows in Parquet files, from their footers."""
+    if not paths:
+        return 0
+    return scalar(con, "SELECT count(*) FROM read_parquet(?)", [[str(p) for p in paths]])
+
+
+def _update_copy(con: duckdb.DuckDBPyConnection, inputs: BuildInput) -> dict[str, int]:
+    """Bring a copy of the previous file to this build's core tables: a table whose files are as
+    published stays; for new files, the months they hold are replaced by their rows (a table without
+    months is loaded anew); frames are loaded anew. Every other core and marts table, and the meta
+    tables that are not history, are emptied, to be derived and loaded as in a full build."""
+    changed = inputs.changed or {}
+    counts = {}
+    derived = {name for _, text in sql_files("derive") for name in DERIVED_TABLE.findall(text)}
+    for table in sorted(derived):  # the derive step creates them
+        run(con, f"DROP TABLE IF EXISTS {table}")
+    tables = [
+        f"{r[0]}.{r[1]}"
+        for r in rows(
+            con,
+            "SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = current_database() "
+            "AND (schema_name IN ('core', 'marts') OR (schema_name = 'meta' AND table_name IN "
+            "('rejects', 'file_choices', 'source_status')))",
+        )
+    ]
+    for table in tables:
+        data = inputs.tables.get(table)
+        if data is None or isinstance(data, pl.DataFrame) or table not in changed:
+            run(con, f"DELETE FROM {table}")
+            counts[table] = _load(con, table, data) if data is not None else 0
+            continue
+        paths = data if isinstance(data, list) else [data]
+        new = [str(p) for p in changed[table]]
+        if new and "month" in _columns(con, table):
+            run(
+                con,
+                f"DELETE FROM {table} WHERE month IN (SELECT DISTINCT month FROM read_parquet(?))",
+                [new],
+            )
+            _load(con, table, [Path(p) for p in new])
+        elif new:
+            run(con, f"DELETE FROM {table}")
+            _load(con, table, paths)
+        counts[table] = scalar(con, f"SELECT count(*) FROM {table}")
+        expected = _parquet_rows(con, paths)
+        if counts[table] != expected:
+            raise IncrementalMismatch(
+                f"{table}: {counts[table]:,} rows after replacing the months of {len(new)} new files, "
+                f"but its {len(paths)} files hold {expected:,}"
+            )
+    return counts
+
+
 def build_warehouse(
     target: Path, inputs: BuildInput, previous: Path | None, seconds: dict[str, float] | None = None
 ) -> dict[str, int]:
     """Build a complete warehouse at `target` (replaced if present) and return row counts; `seconds`
-    receives the time of each step (load, derive, revisions, meta, checkpoint) for the run log."""
+    receives the time of each step (load, derive, revisions, meta, checkpoint) for the run log. With
+    `inputs.changed`, it starts from a copy of `previous` and loads only what is new (the result is
+    the full build's, which `IncrementalMismatch` guards); otherwise it loads everything."""
     seconds = {} if seconds is None else seconds
     clock = time.perf_counter()
 
@@ -239,14 +318,20 @@ def build_warehouse(
     target.parent.mkdir(parents=True, exist_ok=True)
     for leftover in (target, Path(f"{target}.wal")):
         leftover.unlink(missing_ok=True)
+    incremental = inputs.changed is not None and previous is not None and previous.exists()
+    if incremental:
+        shutil.copyfile(previous, target)
     con = connect(target)
     try:
-        _run_sql(con, "ddl")
-        counts = {table: _load(con, table, data) for table, data in inputs.tables.items()}
+        if incremental:
+            counts = _update_copy(con, inputs)
+        else:
+            _run_sql(con, "ddl")
+            counts = {table: _load(con, table, data) for table, data in inputs.tables.items()}
         step("load")
         derive(con)
         step("derive")
-        if previous is not None and previous.exists():
+        if previous is not None and previous.exists() and not incremental:  # a copy has its history
             _carry_history(con, previous)
         _upsert_runs(con, inputs.runs)
         if previous is not None and previous.exists():

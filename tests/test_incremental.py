@@ -1,0 +1,61 @@
+"""The incremental build: a refresh that finds new files starts from a copy of the published warehouse
+and loads only them, and the result equals a full rebuild of the same inputs, table for table."""
+
+from __future__ import annotations
+
+import shutil
+
+import duckdb
+
+from flows.refresh import refresh
+from tests.checksums import data_checksums
+from tests.conftest import FIXTURES, make_mirror
+
+TRADE = FIXTURES / "transborder"
+
+
+def _query(path, sql: str) -> list[tuple]:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def test_a_new_month_is_built_from_a_copy_and_equals_the_full_build(
+    prefect_server, hled_home, monkeypatch, tmp_path
+) -> None:
+    root = make_mirror(tmp_path / "mirror", FIXTURES / "crossings_current.csv")
+    shutil.copytree(TRADE, root / "transborder")
+    held = tmp_path / "held"
+    held.mkdir()
+    february = sorted((root / "transborder" / "2020").glob("dot*_0220.csv"))
+    assert len(february) >= 2
+    for path in february:
+        path.rename(held / path.name)
+    for key, value in {
+        "HLED_MIRROR": str(root),
+        "HLED_SOURCES": "bts_crossings,transborder",
+        "HLED_MAX_REJECT_SHARE": "0.5",
+        "HLED_CHARTS": "0",
+    }.items():
+        monkeypatch.setenv(key, value)
+    first = refresh()
+    assert (first.status, first.build) == ("published", "full")
+    warehouse = hled_home / "warehouse.duckdb"
+    months = "SELECT DISTINCT strftime(month, '%Y-%m') FROM core.fact_trade_port ORDER BY 1"
+    assert _query(warehouse, months) == [("2020-01",)]
+
+    for path in february:
+        (held / path.name).rename(path)
+    added = refresh()
+    assert (added.status, added.build) == ("published", "copy")
+    assert _query(warehouse, months) == [("2020-01",), ("2020-02",)]
+    from_copy = data_checksums(warehouse)
+    assert from_copy["core.fact_trade_port"][0] == 8 and from_copy["marts.trade_port_month"][0] > 0
+
+    full = refresh(force=True)
+    assert (full.status, full.build) == ("published", "full")
+    assert data_checksums(warehouse) == from_copy, "the build from a copy differs from the full build"
+    runs = "SELECT count(*) FROM meta.runs WHERE status = 'published'"
+    assert _query(warehouse, runs) == [(3,)], "the copy carries the run history on"
