@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import math
 from datetime import date, datetime
 
+from expectations.batches import least_rows
 from transforms.crossings import BORDER_CODES, KEY, MEASURE_CODES
 
 FIRST_MONTH = datetime(1996, 1, 1)
@@ -17,7 +17,7 @@ def build_suite(previous_rows: int | None, min_row_ratio: float, today: date):
     import great_expectations.expectations as gxe
 
     this_month = datetime(today.year, today.month, 1)
-    min_rows = math.ceil(previous_rows * min_row_ratio) if previous_rows else 1
+    min_rows = least_rows(previous_rows, min_row_ratio)
     expectations = [
         *(
             gxe.ExpectColumnValuesToNotBeNull(column=c)

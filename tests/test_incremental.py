@@ -59,3 +59,27 @@ def test_a_new_month_is_built_from_a_copy_and_equals_the_full_build(
     assert data_checksums(warehouse) == from_copy, "the build from a copy differs from the full build"
     runs = "SELECT count(*) FROM meta.runs WHERE status = 'published'"
     assert _query(warehouse, runs) == [(3,)], "the copy carries the run history on"
+
+
+def test_the_crossings_are_not_validated_again_while_the_row_count_verdict_holds(
+    prefect_server, hled_home, monkeypatch, tmp_path
+) -> None:
+    """The crossings suite reads the last load's row count; the same file is validated again only when
+    that could change its verdict (first load: at least 1 row; then 0.9 of the last load's rows)."""
+    root = make_mirror(tmp_path / "mirror", FIXTURES / "crossings_current.csv")
+    for key, value in {"HLED_MIRROR": str(root), "HLED_MAX_REJECT_SHARE": "0.5", "HLED_CHARTS": "0"}.items():
+        monkeypatch.setenv(key, value)
+    warehouse = hled_home / "warehouse.duckdb"
+    checked = (
+        "SELECT r.run_id, count(v.run_id) FROM meta.runs r LEFT JOIN meta.validations v "
+        "ON v.run_id = r.run_id AND v.source = 'bts_crossings' WHERE r.status = 'published' "
+        "GROUP BY r.run_id, r.started_at ORDER BY r.started_at"
+    )
+    assert refresh().status == "published"
+    assert refresh(force=True).status == "published"
+    (first, n_first), (second, n_second) = _query(warehouse, checked)
+    assert n_first >= 10, "the first load is validated by every expectation"
+    assert n_second == 0, "the same file, with a verdict on its row count that cannot change, is not"
+    monkeypatch.setenv("HLED_MIN_ROW_RATIO", "1")  # 16 of 16 rows: still passes, same verdict
+    assert refresh(force=True).status == "published"
+    assert _query(warehouse, checked)[-1][1] == 0
