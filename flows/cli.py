@@ -6,7 +6,9 @@ from __future__ import annotations
 import csv
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import typer
 from rich.console import Console
@@ -22,6 +24,7 @@ app = typer.Typer(
 )
 # data (port names, file names, errors quoting them) may hold [brackets]: nothing printed is read as
 # markup; the few styled labels are passed as rich Text
+T = TypeVar("T")
 err = Console(stderr=True, markup=False)
 out = Console(markup=False)
 
@@ -375,9 +378,15 @@ def _repaired(settings) -> None:
         _line(err, "notice:", notice, "yellow")
 
 
-def _waits_failed(what: str, exc: Exception) -> None:
-    _line(err, f"{what} failed:", exc)
-    raise typer.Exit(1) from None
+def _waits_step(what: str, settings, step: Callable[[], T]) -> T:
+    """Run one `hled waits` step on a history that opens (a damaged one is rebuilt first); a user
+    error or an OSError (a full or read-only disk, a missing folder) ends in one line, exit 1."""
+    try:
+        _repaired(settings)
+        return step()
+    except (*_user_errors(), OSError) as exc:
+        _line(err, f"{what} failed:", exc)
+        raise typer.Exit(1) from None
 
 
 @waits.command("collect")
@@ -391,10 +400,7 @@ def waits_collect() -> None:
     _prefect_env(settings.home)
     from flows.wait_times import collect_wait_times
 
-    try:
-        result = collect_wait_times()
-    except (*_user_errors(), OSError) as exc:  # OSError: a full or read-only disk, a missing folder
-        _waits_failed("wait-time collection", exc)
+    result = _waits_step("wait-time collection", settings, collect_wait_times)
     if result.fallback_reason:
         out.print(f"bwtnew JSON failed, RSS used instead: {result.fallback_reason}")
     if result.status == "unchanged":
@@ -421,11 +427,7 @@ def waits_import(
     settings = _settings()
     from flows.wait_times import import_snapshots
 
-    try:
-        _repaired(settings)
-        results = import_snapshots(settings, path)
-    except (*_user_errors(), OSError) as exc:  # OSError: a full or read-only disk, a missing folder
-        _waits_failed("wait-time import", exc)
+    results = _waits_step("wait-time import", settings, lambda: import_snapshots(settings, path))
     new = sum(r.new_readings for r in results)
     seen = sum(r.status == "already collected" for r in results)
     rejected = sum(r.rejected for r in results)
@@ -450,11 +452,9 @@ def waits_backfill(
     settings = _settings()
     from flows.wait_times import backfill
 
-    try:
-        _repaired(settings)
-        loaded, rejected, dropped = backfill(settings, path, port)
-    except (*_user_errors(), OSError) as exc:  # OSError: a full or read-only disk, a missing folder
-        _waits_failed("wait-time backfill", exc)
+    loaded, rejected, dropped = _waits_step(
+        "wait-time backfill", settings, lambda: backfill(settings, path, port)
+    )
     note = f"; columns all 0, left out (no such lanes): {', '.join(dropped)}" if dropped else ""
     out.print(f"{loaded:,} hourly averages loaded for {port}, {rejected:,} rows rejected{note}")
 
@@ -471,11 +471,7 @@ def waits_forget(
     settings = _settings()
     from flows.wait_times import forget
 
-    try:
-        _repaired(settings)
-        forgotten = forget(settings, port)
-    except (*_user_errors(), OSError) as exc:  # OSError: a full or read-only disk, a missing folder
-        _waits_failed("wait-time forget", exc)
+    forgotten = _waits_step("wait-time forget", settings, lambda: forget(settings, port))
     files = ", ".join(forgotten.files) or "no file record"
     out.print(f"{forgotten.averages:,} hourly averages removed for {port} (loaded from {files})")
 
