@@ -206,6 +206,14 @@ def _copy_local(src: Path, tmp: Path) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
+def local_stamp(path: Path) -> str:
+    """A local file's entity tag, as a web server makes one: size, modification and change times and
+    inode. Any write changes the change time (which no tool can set back), so a file whose tag is the
+    same as at its last copy is the same file, and is not read and hashed again."""
+    st = path.stat()
+    return f"local:{st.st_size}-{st.st_mtime_ns}-{st.st_ctime_ns}-{st.st_ino}"
+
+
 def fetch_source(
     target: Target,
     raw_dir: Path,
@@ -225,12 +233,20 @@ def fetch_source(
         src = mirror_file or Path(unquote(urlparse(target.url).path))
         if not src.is_file():
             raise SourceError(f"{target.source}: mirror file {src} does not exist")
+        stamp = local_stamp(src)
+        if (
+            previous is not None
+            and previous.url == str(src)
+            and previous.etag == stamp
+            and Path(previous.path).is_file()
+        ):  # the same file, untouched since it was copied: no need to read it again
+            return record_unchanged(raw_dir, previous, "unchanged")
         tmp = _temp_file(raw_dir, target.source)
         try:
             sha, size = _copy_local(src, tmp)
             local = replace(target, url=str(src))  # messages name the file that was read
             return _finish(
-                tmp, raw_dir, local, _meta(local, str(src), sha, size, None, None), previous, local_status
+                tmp, raw_dir, local, _meta(local, str(src), sha, size, stamp, None), previous, local_status
             )
         finally:
             tmp.unlink(missing_ok=True)

@@ -44,7 +44,8 @@ def refresh(force: bool = False) -> RunSummary:
             return _finish(run, summary, "nothing to publish")
         with run.watch.stage("build"):
             inputs = run.build_input(SOURCES, loads, full=force)
-            built, _, summary.revisions, summary.build = build_task(inputs, settings)
+            built, _, summary.revisions, summary.build, steps = build_task(inputs, settings)
+        summary.stages.update({f"build {step}": t for step, t in steps.items()})  # the build's profile
         with run.watch.stage("publish"):
             publish_task(built, settings)
         run.published_now = True

@@ -241,9 +241,11 @@ def keep_published(load: SourceLoad, source: Source, settings: Settings) -> Sour
 
 
 @task(name="build", cache_policy=NO_CACHE)
-def build_task(inputs: BuildInput, settings: Settings) -> tuple[str, dict[str, int], dict[str, int], str]:
-    """Build the new warehouse file beside the published one; returns its path, row counts and the
-    values revised in months already published, per source."""
+def build_task(
+    inputs: BuildInput, settings: Settings
+) -> tuple[str, dict[str, int], dict[str, int], str, dict[str, float]]:
+    """Build the new warehouse file beside the published one; returns its path, row counts, the
+    values revised in months already published per source, how it was built, and its steps' seconds."""
     log = get_run_logger()
     target = settings.build_dir / BUILT_NAME
     steps: dict[str, float] = {}
@@ -263,7 +265,7 @@ def build_task(inputs: BuildInput, settings: Settings) -> tuple[str, dict[str, i
     revisions = revision_counts(target, inputs.run_id)
     for source, n in revisions.items():
         log.info("%s: %d values changed in months already published (meta.revisions)", source, n)
-    return str(target), counts, revisions, how
+    return str(target), counts, revisions, how, steps
 
 
 @task(name="publish", cache_policy=NO_CACHE)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import socket
 from pathlib import Path
 
 import pytest
 
+import flows.fetch
 from flows.errors import SourceError
 from flows.fetch import Target, TransientFetchError, fetch_source, last_fetch
 from flows.sources import BTS_CROSSINGS
@@ -134,3 +136,26 @@ def test_mirror_file_is_copied_and_unchanged_next_time(tmp_path) -> None:
     assert (first.status, first.changed) == ("mirror", True)
     assert (second.status, second.changed) == ("unchanged", False)
     assert first.sha256 == sha256(src)
+
+
+def test_an_untouched_mirror_file_is_not_read_again_and_a_rewritten_one_is(tmp_path, monkeypatch) -> None:
+    src = tmp_path / "mirror.csv"
+    src.write_bytes((FIXTURES / "crossings_current.csv").read_bytes())
+    raw = tmp_path / "raw"
+    first = fetch_source(target("https://example.invalid/x"), raw, mirror_file=src)
+    reads: list[Path] = []
+    copy = flows.fetch._copy_local
+    monkeypatch.setattr(flows.fetch, "_copy_local", lambda s, t: reads.append(s) or copy(s, t))
+
+    again = fetch_source(target("https://example.invalid/x"), raw, mirror_file=src)
+    assert (again.status, again.changed, again.sha256, reads) == ("unchanged", False, first.sha256, [])
+
+    # the same size and modification time, other bytes: the change time gives it away
+    stat = src.stat()
+    text = src.read_bytes()
+    src.write_bytes(text.replace(b"Texas", b"TEXAS", 1))
+    os.utime(src, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert src.stat().st_size == stat.st_size and src.stat().st_mtime_ns == stat.st_mtime_ns
+    rewritten = fetch_source(target("https://example.invalid/x"), raw, mirror_file=src)
+    assert (rewritten.status, rewritten.changed, reads) == ("mirror", True, [src])
+    assert rewritten.sha256 == sha256(src) != first.sha256

@@ -44,7 +44,7 @@ COMMENT ON COLUMN meta.source_files.url IS 'Publisher URL (or mirror path) the f
 COMMENT ON COLUMN meta.source_files.path IS 'Where the raw file is kept under HLED_HOME/raw, named by its sha256';
 COMMENT ON COLUMN meta.source_files.sha256 IS 'SHA-256 of the raw file as received';
 COMMENT ON COLUMN meta.source_files.bytes IS 'Size of the raw file as received, in bytes';
-COMMENT ON COLUMN meta.source_files.etag IS 'HTTP ETag the publisher sent, used for the next conditional request';
+COMMENT ON COLUMN meta.source_files.etag IS 'HTTP ETag the publisher sent, used for the next conditional request; for a mirror or dropped file, local:size-mtime-ctime-inode, so an untouched file is not read again';
 COMMENT ON COLUMN meta.source_files.last_modified IS 'HTTP Last-Modified the publisher sent';
 COMMENT ON COLUMN meta.source_files.fetched_at IS 'When the file was fetched or last confirmed unchanged (UTC)';
 COMMENT ON COLUMN meta.source_files.fetch_status IS 'downloaded, mirror (copied from HLED_MIRROR), inbox (a ZIP a person put in HLED_HOME/inbox/<source>/), not_modified (HTTP 304), unchanged (same content hash), held (a ZIP already held and checked within HLED_TRANSBORDER_RECHECK_DAYS: not requested) or upstream_unchanged (the publisher''s metadata said the rows had not changed: not downloaded)';
