@@ -25,6 +25,7 @@ from flows.version import code_version
 from flows.wait_times import repair_history
 from warehouse.assemble import core_inputs, vintage_sql
 from warehouse.build import BuildInput
+from warehouse.db import storage_matches
 from warehouse.meta import meta_frame, meta_rows
 from warehouse.publish import published_run, published_state, published_status, recover
 
@@ -74,6 +75,13 @@ class RefreshRun:
                 return False
         loaded = {ld.name: ld.files for ld in loads if ld.failure is None and ld.files}
         kept = {ld.name for ld in loads if ld.failure is not None}
+        path = self.settings.warehouse_path
+        if (
+            self.published
+            and path.exists()
+            and not storage_matches(path, self.settings.duckdb_storage_version)
+        ):  # HLED_DUCKDB_STORAGE_VERSION changed: the same data is written again in its format
+            return False
         return set(self.published) - kept == set(loaded) and all(
             self.published[name]["files"] == files and self.published[name]["code_version"] == code_version()
             for name, files in loaded.items()

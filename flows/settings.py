@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -43,6 +44,11 @@ KNOWN: dict[str, tuple[str, str]] = {
     "HLED_TRANSBORDER_MANIFEST": (
         "",
         "CSV of year,month,url: a fixed list of TransBorder ZIPs used instead of the index page",
+    ),
+    "HLED_DUCKDB_STORAGE_VERSION": (
+        "v1.1.0",
+        "DuckDB storage format of the published warehouse: the oldest DuckDB that must open it "
+        "(v1.1.0: DuckDB 1.1 and later, and the duckdb shell); latest for this DuckDB's own",
     ),
     "HLED_TRANSBORDER_FROM": ("2018-01", "first TransBorder month loaded (YYYY-MM)"),
     "HLED_TRANSBORDER_RECHECK_DAYS": (
@@ -88,6 +94,7 @@ class Settings:
     transborder_from: date = date(2018, 1, 1)
     transborder_recheck_days: float = 30.0
     url_overrides: dict[str, str] = field(default_factory=dict)
+    duckdb_storage_version: str = "v1.1.0"
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, sources: bool = True) -> Settings:
@@ -158,6 +165,12 @@ class Settings:
         if manifest and not Path(manifest).expanduser().is_file():
             raise SettingsError(f"HLED_TRANSBORDER_MANIFEST={manifest}: no such file")
         mirror = get("HLED_MIRROR")
+        storage_version = get("HLED_DUCKDB_STORAGE_VERSION")
+        if not re.fullmatch(r"latest|v\d+\.\d+\.\d+", storage_version):
+            raise SettingsError(
+                f"HLED_DUCKDB_STORAGE_VERSION={storage_version!r} is not a DuckDB version like v1.1.0, "
+                "or latest"
+            )
         first_month = get("HLED_TRANSBORDER_FROM")
         try:
             transborder_from = datetime.strptime(first_month, "%Y-%m").date()
@@ -184,6 +197,7 @@ class Settings:
             http_pacing=float(number("HLED_HTTP_PACING", float)),
             transborder_from=transborder_from,
             transborder_recheck_days=float(number("HLED_TRANSBORDER_RECHECK_DAYS", float)),
+            duckdb_storage_version=storage_version,
         )
         if settings.mirror is not None and not settings.mirror.is_dir():
             raise SettingsError(f"HLED_MIRROR={mirror}: no such directory")

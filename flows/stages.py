@@ -29,6 +29,7 @@ from transforms.errors import ParseError, SchemaDriftError
 from transforms.parsed import ParsedFile, parse_cached
 from warehouse.assemble import published_inputs
 from warehouse.build import BuildInput, IncrementalMismatch, build_warehouse, revision_counts
+from warehouse.db import storage_matches
 from warehouse.errors import WarehouseError
 from warehouse.publish import publish
 
@@ -250,16 +251,20 @@ def build_task(
     target = settings.build_dir / BUILT_NAME
     steps: dict[str, float] = {}
     previous = settings.warehouse_path if settings.warehouse_path.exists() else None
+    version = settings.duckdb_storage_version
+    if inputs.changed is not None and previous is not None and not storage_matches(previous, version):
+        log.info("the published warehouse is not in the format of HLED_DUCKDB_STORAGE_VERSION=%s", version)
+        inputs = replace(inputs, changed=None)
     if inputs.changed is not None:
         new = sum(len(paths) for paths in inputs.changed.values())
         log.info("building from a copy of the published warehouse: %d new files to load", new)
     how = "full" if inputs.changed is None or previous is None else "copy"
     try:
-        counts = build_warehouse(target, inputs, previous, steps)
+        counts = build_warehouse(target, inputs, previous, steps, version)
     except IncrementalMismatch as exc:  # the copy did not come out as the files say: build in full
         log.warning("%s; building in full instead", exc)
         how = "full"
-        counts = build_warehouse(target, replace(inputs, changed=None), previous, steps)
+        counts = build_warehouse(target, replace(inputs, changed=None), previous, steps, version)
     log.info("built %s: %s", target, ", ".join(f"{k} {v:,}" for k, v in counts.items()))
     log.info("build took %s", format_seconds(steps))
     revisions = revision_counts(target, inputs.run_id)

@@ -300,12 +300,17 @@ def _update_copy(con: duckdb.DuckDBPyConnection, inputs: BuildInput) -> dict[str
 
 
 def build_warehouse(
-    target: Path, inputs: BuildInput, previous: Path | None, seconds: dict[str, float] | None = None
+    target: Path,
+    inputs: BuildInput,
+    previous: Path | None,
+    seconds: dict[str, float] | None = None,
+    storage_version: str = "latest",
 ) -> dict[str, int]:
-    """Build a complete warehouse at `target` (replaced if present) and return row counts; `seconds`
-    receives the time of each step (load, derive, revisions, meta, checkpoint) for the run log. With
-    `inputs.changed`, it starts from a copy of `previous` and loads only what is new (the result is
-    the full build's, which `IncrementalMismatch` guards); otherwise it loads everything."""
+    """Build a complete warehouse at `target` (replaced if present) in `storage_version`'s format and
+    return row counts; `seconds` receives the time of each step (load, derive, revisions, meta,
+    checkpoint) for the run log. With `inputs.changed`, it starts from a copy of `previous` (which must
+    be in that format) and loads only what is new (the result is the full build's, which
+    `IncrementalMismatch` guards); otherwise it loads everything."""
     seconds = {} if seconds is None else seconds
     clock = time.perf_counter()
 
@@ -321,7 +326,7 @@ def build_warehouse(
     incremental = inputs.changed is not None and previous is not None and previous.exists()
     if incremental:
         shutil.copyfile(previous, target)
-    con = connect(target)
+    con = connect(target, storage_version=storage_version)
     try:
         if incremental:
             counts = _update_copy(con, inputs)
