@@ -159,9 +159,12 @@ def _inbox(source: Source, settings: Settings) -> list[Fetched]:
     if not folder.is_dir():
         return []
     taken = []
+    history = fetch_history(settings.raw_dir, source.name)
     for path in sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() == ".zip"):
         target = Target(source.name, f"inbox:{path.name}", str(path), "zip")
-        taken.append(fetch_source(target, settings.raw_dir, mirror_file=path, local_status="inbox"))
+        taken.append(
+            fetch_source(target, settings.raw_dir, mirror_file=path, local_status="inbox", history=history)
+        )
     if taken:
         logger().info("%s: took %d ZIPs from the inbox %s", source.name, len(taken), folder)
     return taken
@@ -201,7 +204,9 @@ def _fetch_zips(
                 source.name, url, url, "zip", refused_hint=hint, progress=f"file {number} of {len(pending)}"
             )
             try:
-                fetched.append(fetch_source(target, settings.raw_dir, policy=settings.http_policy()))
+                fetched.append(
+                    fetch_source(target, settings.raw_dir, policy=settings.http_policy(), history=held)
+                )
                 continue
             except NotFoundError:
                 note = (
@@ -250,6 +255,7 @@ def _unique_keys(source: Source, parts: list[Part]) -> list[Part]:
 def _transborder_from_mirror(source: Source, settings: Settings) -> list[Part]:
     assert settings.mirror is not None
     parts = []
+    history = fetch_history(settings.raw_dir, source.name)
     for path in sorted((settings.mirror / "transborder").glob("*/dot*_*.csv*")):
         match = MONTHLY_FILE.fullmatch(path.name.lower())
         if match is None:  # annual and year-to-date files repeat the monthly ones: not loaded
@@ -260,7 +266,7 @@ def _transborder_from_mirror(source: Source, settings: Settings) -> list[Part]:
         table = match.group(1)
         key = f"{table}_{match.group(2)}{match.group(3)}"
         target = Target(source.name, key, str(path), "csv", source.tables[table].layouts)
-        fetched = fetch_source(target, settings.raw_dir, mirror_file=path)
+        fetched = fetch_source(target, settings.raw_dir, mirror_file=path, history=history)
         parts.append(Part(source.name, table, key, fetched.path, fetched.sha256, fetched))
     if not parts:
         raise SourceError(

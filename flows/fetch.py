@@ -223,12 +223,17 @@ def fetch_source(
     policy: HttpPolicy | None = None,
     upstream_version: str | None = None,
     local_status: str = "mirror",
+    history: dict[str, Fetched] | None = None,
 ) -> Fetched:
     """Fetch `target` (or copy `mirror_file` / a file:// URL) into the raw store, conditionally.
     Over HTTP, `policy` (default: one try, no pacing, `timeout`) sets retries, back-off and pacing;
     `upstream_version` is recorded with the fetch (e.g. the publisher's "rows updated at"); a local copy
-    is recorded with `local_status` (mirror, or inbox for a file a person dropped)."""
-    previous = last_fetch(raw_dir, target.source, target.key)
+    is recorded with `local_status` (mirror, or inbox for a file a person dropped). A caller fetching
+    many files of a source passes its `fetch_history`, read once: the manifest grows by a line per file
+    each run, and reading it per file made a year of nightly runs cost a minute per refresh."""
+    previous = (
+        history.get(target.key) if history is not None else last_fetch(raw_dir, target.source, target.key)
+    )
     if mirror_file is not None or target.url.startswith("file://"):
         src = mirror_file or Path(unquote(urlparse(target.url).path))
         if not src.is_file():

@@ -10,6 +10,7 @@ from datetime import date
 import duckdb
 import pytest
 
+import flows.fetch
 from flows.outcome import SourceFailure
 from flows.refresh import refresh
 from tests.conftest import FIXTURES, Reply, make_mirror, make_zip, sha256
@@ -177,6 +178,22 @@ def test_a_new_monthly_file_is_the_only_one_parsed(prefect_server, mirror, hled_
     )
     assert validated == [("transborder_dot3_clean",)], "only the new file is validated again"
     assert q(hled_home, "SELECT bool_and(month_complete) FROM marts.coverage") == [(True,)]
+
+
+def test_a_refresh_reads_the_fetch_manifest_once_not_once_per_file(
+    prefect_server, mirror, hled_home, monkeypatch
+) -> None:
+    """The manifest gains a line per file each run: read per file, a year of nightly runs made the
+    TransBorder fetch take a minute."""
+    refresh()
+    reads: list[str] = []
+    records = flows.fetch._records
+    monkeypatch.setattr(
+        flows.fetch, "_records", lambda raw, source: reads.append(source) or records(raw, source)
+    )
+    assert refresh().status == "unchanged"
+    files = len(list((mirror / "transborder").glob("*/dot*_*.csv")))
+    assert files == 5 and reads.count("transborder") == 1
 
 
 def test_tables_that_disagree_stop_the_run(prefect_server, mirror, hled_home) -> None:
