@@ -41,13 +41,15 @@ async function draw(port) {
     if (port && PER_PORT.includes(name) && !perPort) {
       if (views[name]) { views[name].finalize(); delete views[name]; }
       box.textContent = NO_DATA;
+      fileLinks(name).textContent = "";  // no chart, no files
       continue;
     }
     if (port && !PER_PORT.includes(name) && views[name]) continue;  // the same for every port
     const spec = perPort ? PORT_SPECS[port][name] : SPECS[name];
-    jobs.push(vegaEmbed(box, spec, options).then((result) => {
+    jobs.push(vegaEmbed(box, spec, options).then(async (result) => {
       if (views[name]) views[name].finalize();
       views[name] = result.view;
+      await files(name, perPort ? port : "", result.view, spec);
       return name;
     }));
   }
@@ -60,6 +62,29 @@ async function draw(port) {
   status.dataset.port = port;
   status.dataset.errors = errors.length;
   status.textContent = STATUS.replace("{n}", shown).replace("{e}", errors.length);
+}
+// a chart's file links: the exported files for the border view; for a selected port, files made
+// here from the chart as drawn (PNG at 2x, SVG, and its Vega-Lite spec), named <chart>_<port>.<ext>
+const exported = {};
+function fileLinks(name) {
+  const box = document.getElementById("files-" + name);
+  if (!(name in exported)) exported[name] = box.innerHTML;
+  return box;
+}
+async function files(name, port, view, spec) {
+  const box = fileLinks(name);
+  if (!port) { box.innerHTML = exported[name]; return; }
+  const json = URL.createObjectURL(new Blob([JSON.stringify(spec)], {type: "application/json"}));
+  const png = await view.toImageURL("png", 2);
+  const made = [["png", png], ["svg", await view.toImageURL("svg")], ["json", json]];
+  box.replaceChildren(document.createTextNode(FILES + ": "));
+  for (const [ext, url] of made) {
+    const link = document.createElement("a");
+    link.href = url;
+    link.download = name + "_" + port + "." + ext;
+    link.textContent = ext.toUpperCase();
+    box.append(link, " ");
+  }
 }
 const select = document.getElementById("port");
 function fromHash() {
@@ -152,7 +177,8 @@ def write_page(con: duckdb.DuckDBPyConnection, folder: Path, lang: str, written:
         )
         sections.append(
             f'<section><div class="chart" id="chart-{name}"></div>'
-            f'<div class="files">{html.escape(text("page_files", lang))}: {links}</div></section>'
+            f'<div class="files" id="files-{name}">{html.escape(text("page_files", lang))}: {links}</div>'
+            "</section>"
         )
     data = {
         "CHART_NAMES": names,
@@ -160,6 +186,7 @@ def write_page(con: duckdb.DuckDBPyConnection, folder: Path, lang: str, written:
         "SPECS": specs,
         "PORT_SPECS": per_port,
         "NO_DATA": text("page_no_data", lang),
+        "FILES": text("page_files", lang),
         "STATUS": text("page_status", lang, n="{n}", e="{e}"),
     }
 

@@ -112,3 +112,12 @@ def test_dashboard_page_draws_every_chart_in_headless_chromium(exported, tmp_pat
     assert status["port"] == "2304" and status["errors"] == "0"
     assert int(status["rendered"]) == len(CHARTS)  # Laredo has data for every per-port chart
     assert "Laredo (2304)" in by_port.chart_boxes()["people_flows"]
+    # the download links follow the port: made from the charts as drawn, named for the port
+    links = dict(re.findall(r'<div class="files" id="files-(\w+)">(.*?)</div>', by_port.dom))
+    for name in ("border_trucks", "people_flows"):
+        made = re.findall(r'<a href="([^"]+)" download="([^"]+)">', links[name])
+        assert [d for _, d in made] == [f"{name}_2304.png", f"{name}_2304.svg", f"{name}_2304.json"]
+        assert made[0][0].startswith("data:image/png;base64,") and len(made[0][0]) > 10_000
+        assert made[2][0].startswith("blob:")
+    assert '<a href="truck_idle.png">PNG</a>' in links["truck_idle"], "one view for every port"
+    assert '<a href="border_trucks.png">PNG</a>' in rendered.dom, "the border view links the exported files"
