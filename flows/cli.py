@@ -124,6 +124,12 @@ def refresh(
         f"took {summary.seconds:.1f} s{built.get(summary.build, '')}: {format_seconds(summary.stages)}",
         soft_wrap=True,
     )
+    where = ["health: hled status", f"run log: {settings.run_log}"]
+    if summary.charts_written:
+        where.append(f"dashboard: {settings.exports_dir / 'en' / 'index.html'}")
+    if summary.stale:
+        where.append(f"validation reports: {settings.docs_dir / 'data_docs' / 'index.html'}")
+    out.print("next: " + "; ".join(where), soft_wrap=True)
     for name, failure in summary.stale.items():  # the last lines, so a scheduler's mail shows them
         _line(
             err,
@@ -151,10 +157,36 @@ def serve(
     from flows.errors import SettingsError
 
     try:
-        serve_refresh(cron or settings.cron, timezone or settings.timezone, settings.wait_times_every)
+        serve_refresh(
+            cron or settings.cron,
+            timezone or settings.timezone,
+            settings.wait_times_every,
+            settings.ui_port,
+            settings.ui_host,
+        )
     except SettingsError as exc:
         _line(err, "error:", exc)
         raise typer.Exit(2) from None
+
+
+@app.command("prefect-yaml")
+def prefect_yaml() -> None:
+    """Print prefect.yaml for the production route (standing server, process worker) with the
+    schedules of HLED_CRON, HLED_TIMEZONE and HLED_WAIT_TIMES_EVERY.
+
+    Example: HLED_CRON="30 5 * * *" hled prefect-yaml > prefect.yaml && prefect deploy --all
+    """
+    settings = _settings(sources=False)
+    from flows.deployment import nightly_schedule
+    from flows.errors import SettingsError
+    from flows.prefect_yaml import prefect_yaml as render
+
+    try:
+        nightly_schedule(settings.cron, settings.timezone)
+    except SettingsError as exc:
+        _line(err, "error:", exc)
+        raise typer.Exit(2) from None
+    out.file.write(render(settings))
 
 
 @app.command()
@@ -230,35 +262,10 @@ def _warehouse_error(exc: Exception) -> None:
     raise typer.Exit(2) from None
 
 
-@app.command()
-def status() -> None:
-    """Show the last run, the published warehouse and, per source, its latest month and freshness.
-
-    Example: hled status
-    """
-    settings = _settings(sources=False)
-    from flows.runlog import read_runs
+def _print_warehouse(state) -> None:
+    """The published warehouse and, per source, its latest month, files and freshness."""
     from warehouse.access import age_hours
-    from warehouse.access import status as warehouse_status
-    from warehouse.errors import WarehouseError
 
-    runs = read_runs(settings.run_log)
-    if runs.height:
-        last = runs.sort("started_at").row(-1, named=True)
-        out.print(
-            Text.assemble(
-                f"last run {last['run_id']}: ",
-                (last["status"], "bold"),
-                f" at {last['started_at']:%Y-%m-%d %H:%M} UTC - {last['message']}",
-            ),
-            soft_wrap=True,
-        )
-    else:
-        out.print("no run yet")
-    try:
-        state = warehouse_status(settings.warehouse_path)
-    except WarehouseError as exc:
-        _warehouse_error(exc)
     built = f"{state.built_at:%Y-%m-%d %H:%M} UTC" if state.built_at else "unknown"
     out.print(
         f"warehouse {state.path} ({state.bytes / 1e6:,.1f} MB), "
@@ -281,6 +288,55 @@ def status() -> None:
         if s.state != "current":
             since = f"{s.since:%Y-%m-%d %H:%M} UTC" if s.since else "unknown"
             _line(out, f"{s.source} is {s.state}", f"since {since}: its last good data is kept. {s.reason}")
+
+
+@app.command()
+def status() -> None:
+    """Show the last run, the published warehouse and, per source, its latest month and freshness;
+    the exit status is the health: 0 ok, 1 the last run failed, 3 stale, 4 nothing published yet.
+
+    Example: hled status || echo "the border pipeline needs a look"
+    """
+    settings = _settings(sources=False)
+    from datetime import UTC, datetime
+
+    from flows.health import judge
+    from flows.runlog import read_runs
+    from warehouse.access import status as warehouse_status
+    from warehouse.errors import WarehouseError
+
+    runs = read_runs(settings.run_log).sort("started_at", maintain_order=True).to_dicts()
+    if runs:
+        last = runs[-1]
+        out.print(
+            Text.assemble(
+                f"last run {last['run_id']}: ",
+                (last["status"], "bold"),
+                f" at {last['started_at']:%Y-%m-%d %H:%M} UTC - {last['message']}",
+            ),
+            soft_wrap=True,
+        )
+    else:
+        out.print("no run yet")
+    state = None
+    if settings.warehouse_path.exists():
+        try:
+            state = warehouse_status(settings.warehouse_path)
+        except WarehouseError as exc:
+            _warehouse_error(exc)
+    if state is not None:
+        _print_warehouse(state)
+    else:
+        out.print(f"no published warehouse at {settings.warehouse_path}")
+    verdict = judge(
+        runs,
+        state.sources if state else None,
+        state.built_at if state else None,
+        settings.stale_after,
+        datetime.now(UTC),
+    )
+    _line(out, "health:", verdict.summary.removeprefix("health: "), "green" if not verdict.health else "red")
+    raise typer.Exit(int(verdict.health))
 
 
 @app.command()
@@ -319,23 +375,72 @@ export_app = typer.Typer(help="Export the published warehouse to other formats."
 app.add_typer(export_app, name="export")
 
 
-@export_app.command("parquet")
-def export_parquet(
-    folder: Path = typer.Argument(..., help="Folder to write marts.<table>.parquet files to."),
-) -> None:
-    """Write every mart of the published warehouse as a Parquet file.
+def _exported(what: Callable[[], T]) -> T:
+    """Run an export; an unreadable warehouse exits 2, a disk that refuses the files 1, in one line."""
+    import duckdb
 
-    Example: hled export parquet ./marts
-    """
-    settings = _settings(sources=False)
-    from warehouse.access import export_parquet as write_parquet
     from warehouse.errors import WarehouseError
 
     try:
-        written = write_parquet(settings.warehouse_path, folder)
+        return what()
     except WarehouseError as exc:
         _warehouse_error(exc)
-    for path in written:
+    except (OSError, duckdb.IOException) as exc:
+        _line(err, "export failed:", f"{exc} (rule: exports_writable)")
+        raise typer.Exit(1) from None
+
+
+@export_app.command("csv")
+def export_csv(
+    folder: Path = typer.Argument(..., help="Folder to write <schema>.<table>.csv files to."),
+) -> None:
+    """Write every core and marts table as CSV (UTF-8 with a byte-order mark, so Excel reads accents).
+
+    Example: hled export csv ./csv
+    """
+    settings = _settings(sources=False)
+    from warehouse.export import export_csv as write_csv
+
+    for path in _exported(lambda: write_csv(settings.warehouse_path, folder)):
+        out.print(str(path))
+
+
+@export_app.command("xlsx")
+def export_xlsx(
+    file: Path = typer.Argument(..., help="Excel workbook to write, e.g. border.xlsx."),
+) -> None:
+    """Write the marts as one Excel workbook: contents, every column described, the sources' vintage,
+    then a sheet per mart (a mart too large for a sheet is named in contents, not cut).
+
+    Example: hled export xlsx border.xlsx
+    """
+    settings = _settings(sources=False)
+    from warehouse.export import export_xlsx as write_xlsx
+
+    book = _exported(lambda: write_xlsx(settings.warehouse_path, file))
+    out.print(f"{book.path}: {len(book.sheets)} marts as sheets, with contents, columns and sources")
+    for table in book.too_large:
+        _line(
+            out,
+            "not in the workbook:",
+            f"{table.name} has {table.rows:,} rows, more than a sheet holds; `hled export csv DIR` writes it",
+            "yellow",
+        )
+
+
+@export_app.command("parquet")
+def export_parquet(
+    folder: Path = typer.Argument(..., help="Folder to write <schema>.<table>.parquet files to."),
+) -> None:
+    """Write every core and marts table as Parquet, with each table's and column's description in
+    the file's metadata.
+
+    Example: hled export parquet ./parquet
+    """
+    settings = _settings(sources=False)
+    from warehouse.export import export_parquet as write_parquet
+
+    for path in _exported(lambda: write_parquet(settings.warehouse_path, folder)):
         out.print(str(path))
 
 

@@ -55,24 +55,37 @@ def wait_times_deployment(every_minutes: float):
     )
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
+def port_taken(port: int) -> bool:
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
 @contextmanager
-def local_server(timeout: float = 120.0) -> Iterator[str]:
-    """Run `prefect server start` on 127.0.0.1 for as long as the block lasts; yields its API URL."""
-    port = _free_port()
+def local_server(timeout: float = 120.0, port: int | None = None, host: str = "127.0.0.1") -> Iterator[str]:
+    """Run `prefect server start` on `host` (on `port`, else a free one) for as long as the block
+    lasts; yields its API URL on 127.0.0.1. The server is in a session of its own: a SIGTERM to our
+    process group (systemd, Ctrl-C) must not take it away while the runner still needs it to stop."""
+    if port is not None and port_taken(port):
+        raise SettingsError(
+            f"HLED_UI_PORT={port}: something already listens on 127.0.0.1:{port} (another `hled serve`?); "
+            "stop it or choose another port"
+        )
+    port = port or free_port()
     prefect = Path(sys.executable).with_name("prefect")
     log_path = Path(os.environ.get("PREFECT_HOME", ".")) / "server.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with log_path.open("ab") as log:
         server = subprocess.Popen(
-            [str(prefect), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
+            [str(prefect), "server", "start", "--host", host, "--port", str(port)],
             stdout=log,
             stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
     url = f"http://127.0.0.1:{port}/api"
     try:
@@ -119,9 +132,11 @@ def _serve(*deployments: RunnerDeployment) -> None:
         print("hled serve stopped", flush=True)
 
 
-def serve_refresh(cron: str, timezone: str, wait_every: float = 15.0) -> None:
+def serve_refresh(
+    cron: str, timezone: str, wait_every: float = 15.0, ui_port: int | None = None, ui_host: str = "127.0.0.1"
+) -> None:
     """Serve the nightly refresh and the wait-time collector until interrupted, on PREFECT_API_URL or
-    a local server."""
+    a local server whose UI listens on `ui_host`:`ui_port`."""
     schedule = nightly_schedule(cron, timezone)
     if os.environ.get("PREFECT_API_URL"):
         _serve(
@@ -131,8 +146,9 @@ def serve_refresh(cron: str, timezone: str, wait_every: float = 15.0) -> None:
         return
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
-    with local_server() as url, temporary_settings({PREFECT_API_URL: url}):
-        print(f"Prefect server (scheduler and UI) at {url.removesuffix('/api')}", flush=True)
+    with local_server(port=ui_port, host=ui_host) as url, temporary_settings({PREFECT_API_URL: url}):
+        where = f" (listening on {ui_host})" if ui_host != "127.0.0.1" else ""
+        print(f"Prefect server (scheduler and UI) at {url.removesuffix('/api')}{where}", flush=True)
         _serve(
             refresh.to_deployment(name=DEPLOYMENT_NAME, schedules=[schedule]),
             wait_times_deployment(wait_every),

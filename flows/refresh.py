@@ -6,6 +6,7 @@ from __future__ import annotations
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact
 
+from flows.notify import stale_sources
 from flows.outcome import RunSummary, SourceLoad
 from flows.polite import PACING
 from flows.run import ChartsFailed, RefreshRun, raise_for_charts, refresh_run, summary_markdown
@@ -80,6 +81,7 @@ def _finish(run: RefreshRun, summary: RunSummary, message: str) -> RunSummary:
     summary.stages.update(run.watch.seconds)
     summary.seconds = run.elapsed()
     run.record(summary.status, message, summary.stages)
+    stale_sources(run.settings, summary.stale, {name: run.failing_since(name) for name in summary.stale})
     create_markdown_artifact(summary_markdown(summary), key="refresh-summary")
     raise_for_charts(summary)
     return summary

@@ -16,6 +16,7 @@ from prefect import get_run_logger
 from prefect.artifacts import create_markdown_artifact
 
 from flows.leftovers import clean_leftovers
+from flows.notify import run_failed
 from flows.outcome import RunSummary, SourceLoad, Stopwatch, format_seconds
 from flows.runlog import append_run, mark_killed_runs, read_runs, refresh_lock
 from flows.settings import Settings
@@ -87,6 +88,11 @@ class RefreshRun:
             for name, files in loaded.items()
         )
 
+    def failing_since(self, source: str) -> datetime:
+        """When a source that fails this run began to fail: the first failed run in a row."""
+        before = self.status.get(source, {})
+        return before["since"] if before.get("state") in ("stale", "missing") else self.started_at
+
     def source_status(self, loads: list[SourceLoad]) -> pl.DataFrame:
         """meta.source_status of the file this run builds: current, stale (last good data kept) or
         missing, with since when (the first failed run in a row) and tonight's reason."""
@@ -105,12 +111,11 @@ class RefreshRun:
                     }
                 )
                 continue
-            failing_before = before.get("state") in ("stale", "missing")
             out.append(
                 {
                     "source": load.name,
                     "state": "stale" if load.kept else "missing",
-                    "since": before["since"] if failing_before else self.started_at,
+                    "since": self.failing_since(load.name),
                     "data_run_id": before.get("data_run_id")
                     or self.published.get(load.name, {}).get("run_id"),
                     "stage": load.failure.stage,
@@ -228,6 +233,12 @@ def refresh_run(settings: Settings) -> Iterator[RefreshRun]:
             code_version(),
             "started; a run left in this state was killed",
         )
+        log.info(
+            "refresh run %s started: sources %s into %s",
+            run.run_id,
+            ", ".join(settings.sources),
+            settings.home,
+        )
         try:
             leftovers = clean_leftovers(settings.raw_dir, settings.build_dir)
             if leftovers:
@@ -263,6 +274,8 @@ def refresh_run(settings: Settings) -> Iterator[RefreshRun]:
                 except Exception:  # the artifact must not hide the failure it reports
                     log.warning("could not record the failure artifact")
             run.record("failed", f"{type(exc).__name__}: {exc}")
+            if isinstance(exc, Exception):
+                run_failed(settings, run.run_id, exc, run.published_now)
             raise
 
 

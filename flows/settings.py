@@ -45,6 +45,18 @@ KNOWN: dict[str, tuple[str, str]] = {
         "",
         "CSV of year,month,url: a fixed list of TransBorder ZIPs used instead of the index page",
     ),
+    "HLED_UI_PORT": ("4200", "port of the Prefect server and UI that `hled serve` starts"),
+    "HLED_UI_HOST": ("127.0.0.1", "address that server listens on (0.0.0.0 in a container)"),
+    "HLED_STALE_AFTER": (
+        "36",
+        "hours: with no successful refresh for longer, `hled status` says stale; a source stale for "
+        "longer is said to HLED_NOTIFY",
+    ),
+    "HLED_NOTIFY": (
+        "",
+        "Apprise URLs (space- or comma-separated), e.g. mailtos://… or json://host:port/, told of a "
+        "failed run and of a source stale past HLED_STALE_AFTER",
+    ),
     "HLED_DUCKDB_STORAGE_VERSION": (
         "v1.1.0",
         "DuckDB storage format of the published warehouse: the oldest DuckDB that must open it "
@@ -68,8 +80,26 @@ RANGES: dict[str, tuple[float, float, bool]] = {
     "HLED_SNAPSHOTS": (0, 1000, True),
     "HLED_WAIT_TIMES_EVERY": (0, INF, False),
     "HLED_TRANSBORDER_RECHECK_DAYS": (0, INF, True),
+    "HLED_STALE_AFTER": (0, INF, True),
+    "HLED_UI_PORT": (1, 65535, True),
 }
 URL_PREFIX = "HLED_URL_"  # HLED_URL_<SOURCE> overrides a source's publisher URL
+
+
+def notify_urls(text: str, check: bool = True) -> tuple[str, ...]:
+    """HLED_NOTIFY's URLs; with `check`, each must be one Apprise can send to (the commands that only
+    read the warehouse leave Apprise unimported)."""
+    urls = tuple(u for u in re.split(r"[\s,]+", text) if u)
+    if check and urls:
+        import apprise
+
+        for url in urls:
+            if not apprise.Apprise().add(url):
+                raise SettingsError(
+                    f"HLED_NOTIFY: {url!r} is not a notification URL Apprise knows "
+                    "(e.g. mailtos://user:pass@example.org, json://host:port/path)"
+                )
+    return urls
 
 
 @dataclass(frozen=True)
@@ -95,6 +125,10 @@ class Settings:
     transborder_recheck_days: float = 30.0
     url_overrides: dict[str, str] = field(default_factory=dict)
     duckdb_storage_version: str = "v1.1.0"
+    stale_after: float = 36.0  # hours
+    ui_port: int = 4200
+    ui_host: str = "127.0.0.1"
+    notify: tuple[str, ...] = ()  # Apprise URLs
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, sources: bool = True) -> Settings:
@@ -198,6 +232,10 @@ class Settings:
             transborder_from=transborder_from,
             transborder_recheck_days=float(number("HLED_TRANSBORDER_RECHECK_DAYS", float)),
             duckdb_storage_version=storage_version,
+            stale_after=float(number("HLED_STALE_AFTER", float)),
+            ui_port=int(number("HLED_UI_PORT", int)),
+            ui_host=get("HLED_UI_HOST"),
+            notify=notify_urls(get("HLED_NOTIFY"), check=sources),
         )
         if settings.mirror is not None and not settings.mirror.is_dir():
             raise SettingsError(f"HLED_MIRROR={mirror}: no such directory")

@@ -196,7 +196,11 @@ def _load_files(source: Source, settings: Settings, previous_rows: int | None, l
 
 def _failed_file(message: str) -> str | None:
     """The file or URL a source error message is about (messages name it as `kept at …` or a URL)."""
-    found = re.search(r"kept at ([^)]+)\)", message) or re.search(r"(https?://[^\s;,)]+)", message)
+    found = (
+        re.search(r"kept at ([^)]+)\)", message)
+        or re.search(r"kept at (.+?)(?:; |$)", message)
+        or re.search(r"(https?://[^\s;,)]+)", message)
+    )
     return found.group(1) if found else None
 
 

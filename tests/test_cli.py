@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import re
+import signal
+import socket
 import subprocess
 import sys
 import time
@@ -13,6 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from flows.deployment import free_port, port_taken
 from tests.checksums import data_checksums
 from tests.conftest import FIXTURES, make_mirror, sha256
 
@@ -87,7 +90,7 @@ def test_refresh_from_a_mirror_then_a_drifted_file_fails_cleanly(cli_env, hled_h
     assert "Border_Crossing_Entry_Data.csv" in last and "missing columns ['Value']" in last
     assert data_checksums(warehouse) == before
     status = run_hled(["status"], cli_env)
-    assert status.returncode == 0
+    assert status.returncode == 3, "status exits 3 while a source is stale"
     assert "bts_crossings is stale since" in status.stdout and "missing columns ['Value']" in status.stdout
 
 
@@ -112,15 +115,17 @@ def test_serve_runs_the_refresh_on_its_schedule(hled_home, tmp_path) -> None:
             "PREFECT_HOME": str(tmp_path / "prefect"),
             "PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS": "5",
             "PREFECT_LOGGING_LEVEL": "INFO",
+            "HLED_UI_PORT": str(ui_port := free_port()),
         }
     )
     log = (tmp_path / "serve.log").open("w")
-    server = subprocess.Popen(
+    server = subprocess.Popen(  # its own process group, as systemd and a terminal give it
         [*HLED, "serve"],
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
         cwd=Path(__file__).resolve().parent.parent,
+        start_new_session=True,
     )
     warehouse = hled_home / "warehouse.duckdb"
     serve_log = tmp_path / "serve.log"
@@ -135,19 +140,20 @@ def test_serve_runs_the_refresh_on_its_schedule(hled_home, tmp_path) -> None:
         published = wait_for(warehouse.exists, 240)
         # the deployment and its cron schedule are registered on the server (what the UI shows)
         ui = re.search(
-            r"Prefect server \(scheduler and UI\) at (http://127\.0\.0\.1:\d+)", serve_log.read_text()
+            rf"Prefect server \(scheduler and UI\) at (http://127\.0\.0\.1:{ui_port})\n",
+            serve_log.read_text(),
         )
         deployments = (
             httpx.post(f"{ui.group(1)}/api/deployments/filter", json={}, timeout=10).json() if ui else []
         )
         # the next minute's run: stopping the service in the middle of it must not hang (systemctl stop)
         second_run = wait_for(lambda: serve_log.read_text().count("Beginning flow run") >= 2, 120)
-    finally:
-        server.terminate()
+    finally:  # SIGTERM to the whole process group, as `systemctl stop` and Ctrl-C send it
+        os.killpg(server.pid, signal.SIGTERM)
         try:
-            exit_code = server.wait(timeout=90)
+            exit_code = server.wait(timeout=90)  # seconds in practice; the bound only catches a hang
         except subprocess.TimeoutExpired:
-            server.kill()
+            os.killpg(server.pid, signal.SIGKILL)
             exit_code = "hung"
         log.close()
     output = serve_log.read_text()
@@ -162,6 +168,22 @@ def test_serve_runs_the_refresh_on_its_schedule(hled_home, tmp_path) -> None:
     assert exit_code == 0, output[-3000:]
     assert "SIGTERM received" in output and "Pausing all deployments" in output
     assert "hled serve stopped" in output, output[-3000:]
+    assert "Traceback" not in output, output[-3000:]
+    assert not port_taken(ui_port), "the Prefect server it started is stopped too"
+
+
+def test_serve_refuses_a_ui_port_in_use(hled_home) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
+        result = run_hled(["serve"], {**env, "HLED_UI_PORT": str(port)})
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        f"error: HLED_UI_PORT={port}: something already listens on 127.0.0.1:{port} (another `hled serve`?); "
+        "stop it or choose another port"
+    )
 
 
 def test_serve_refuses_a_bad_time_zone(hled_home) -> None:

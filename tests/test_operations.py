@@ -1,5 +1,5 @@
 """Living with the nightly refresh: revisions against the previous publish, run history kept across
-refreshes, and the analyst commands (status, sql, export parquet, snapshots) on a real warehouse."""
+refreshes, and the analyst commands (status, sql, exports, snapshots) on a real warehouse."""
 
 from __future__ import annotations
 
@@ -105,18 +105,84 @@ def test_status_sql_export_and_snapshots_commands(mirrored, hled_home, tmp_path)
     refused = hled(hled_home, "sql", "DELETE FROM core.fact_crossings")
     assert refused.returncode == 2 and "read-only" in refused.stderr
     assert q(hled_home, "SELECT count(*) FROM core.fact_crossings") == [(16,)]
-
-    exported = hled(hled_home, "export", "parquet", str(tmp_path / "parquet"))
-    assert exported.returncode == 0, exported.stderr
-    marts = {r[0] for r in q(hled_home, "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'marts'")}
-    assert {p.name for p in (tmp_path / "parquet").iterdir()} == {f"marts.{t}.parquet" for t in marts}
-    port_month = duckdb.sql(
-        f"SELECT count(*) FROM '{tmp_path / 'parquet' / 'marts.port_month.parquet'}'"
-    ).fetchall()
-    assert port_month == q(hled_home, "SELECT count(*) FROM marts.port_month")
+    for args in (["SELECT 1 AS a; SELECT 2 AS b"], ["SELECT 1; SELECT 2", "--csv"]):
+        several = hled(hled_home, "sql", *args)
+        assert several.returncode == 2 and several.stdout == "", "nothing of a text of two statements is run"
+        assert several.stderr.strip() == (
+            "error: hled sql runs one statement at a time, and this text holds 2; run each on its own, "
+            "or combine them into one query (UNION ALL, a WITH clause)"
+        )
+    one = hled(hled_home, "sql", "SELECT ';' AS semicolon;", "--csv")
+    assert (one.returncode, one.stdout) == (0, "semicolon\n;\n"), one.stderr
 
     listed = hled(hled_home, "snapshots")
     assert listed.returncode == 0 and "1 kept (HLED_SNAPSHOTS=7)" in listed.stdout
+
+
+TABLES = "SELECT schema_name || '.' || table_name FROM duckdb_tables() WHERE schema_name IN ('core', 'marts')"
+COMMENT = "SELECT comment FROM duckdb_columns() WHERE schema_name = 'marts' AND table_name = 'port_month'"
+
+
+def test_exports_for_people_who_do_not_write_sql(mirrored, hled_home, tmp_path, monkeypatch) -> None:
+    import openpyxl
+    import pyarrow.parquet as pq
+
+    from warehouse import export
+
+    assert refresh().status == "published"
+    tables = {r[0] for r in q(hled_home, TABLES)}
+    assert {"core.fact_crossings", "core.dim_port", "marts.port_month"} <= tables
+
+    parquet = hled(hled_home, "export", "parquet", str(tmp_path / "parquet"))
+    assert parquet.returncode == 0, parquet.stderr
+    assert {p.name for p in (tmp_path / "parquet").iterdir()} == {f"{t}.parquet" for t in tables}
+    port_month = tmp_path / "parquet" / "marts.port_month.parquet"
+    assert duckdb.sql(f"SELECT count(*) FROM '{port_month}'").fetchall() == q(
+        hled_home, "SELECT count(*) FROM marts.port_month"
+    )
+    schema = pq.read_schema(port_month)
+    table_comment = q(hled_home, "SELECT comment FROM duckdb_tables() WHERE table_name = 'port_month'")[0][0]
+    assert schema.metadata[b"description"].decode() == table_comment
+    yoy = q(hled_home, COMMENT + " AND column_name = 'yoy_pct'")[0][0]
+    assert yoy and schema.field("yoy_pct").metadata[b"description"].decode() == yoy
+
+    as_csv = hled(hled_home, "export", "csv", str(tmp_path / "csv"))
+    assert as_csv.returncode == 0, as_csv.stderr
+    assert {p.name for p in (tmp_path / "csv").iterdir()} == {f"{t}.csv" for t in tables}
+    measures = (tmp_path / "csv" / "core.dim_measure.csv").read_bytes()
+    assert measures.startswith("\ufeff".encode()) and "Pasajeros de autobús" in measures.decode("utf-8-sig")
+    with (tmp_path / "csv" / "core.fact_crossings.csv").open(encoding="utf-8-sig", newline="") as fh:
+        read = list(csv.reader(fh))
+    facts = q(hled_home, "SELECT * FROM core.fact_crossings ORDER BY ALL")
+    assert sorted(tuple(r) for r in read[1:]) == sorted(
+        tuple("" if v is None else str(v) for v in r) for r in facts
+    )
+
+    book = hled(hled_home, "export", "xlsx", str(tmp_path / "border.xlsx"))
+    assert book.returncode == 0, book.stderr
+    marts = sorted(t.removeprefix("marts.") for t in tables if t.startswith("marts."))
+    assert f"{len(marts)} marts as sheets" in book.stdout
+    read_back = openpyxl.load_workbook(tmp_path / "border.xlsx", read_only=True)
+    assert read_back.sheetnames == ["contents", "columns", "sources", *marts]
+    sheet = list(read_back["port_month"].values)
+    assert len(sheet) - 1 == q(hled_home, "SELECT count(*) FROM marts.port_month")[0][0]
+    assert (
+        sum(row[sheet[0].index("value")] for row in sheet[1:])
+        == q(hled_home, "SELECT sum(value) FROM marts.port_month")[0][0]
+    )
+    columns = {(r[0], r[1]): r[3] for r in list(read_back["columns"].values)[1:]}
+    assert columns[("marts.port_month", "yoy_pct")] == yoy
+    sources = list(read_back["sources"].values)
+    assert len(sources) - 1 == q(hled_home, "SELECT count(*) FROM marts.data_vintage")[0][0]
+
+    monkeypatch.setattr(export, "SHEET_ROWS", 5)  # a mart larger than a sheet is said, not cut
+    small = export.export_xlsx(hled_home / "warehouse.duckdb", tmp_path / "small.xlsx")
+    assert "marts.port_month" in [t.name for t in small.too_large] and "port_month" not in small.sheets
+    contents = {
+        r[0]: r[3] for r in list(openpyxl.load_workbook(tmp_path / "small.xlsx")["contents"].values)[1:]
+    }
+    assert contents["marts.port_month"].startswith("too large for a sheet (")
+    assert contents["marts.port_month"].endswith("hled export csv gives marts.port_month.csv")
 
 
 def latest_summary_artifact() -> str:

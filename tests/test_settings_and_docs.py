@@ -96,8 +96,13 @@ def test_prefect_yaml_deploys_the_refresh_nightly_and_the_collector_every_15_min
     import yaml
 
     from flows.deployment import wait_times_deployment
+    from flows.prefect_yaml import prefect_yaml
 
-    config = yaml.safe_load(Path(ROOT / "prefect.yaml").read_text())
+    committed = Path(ROOT / "prefect.yaml").read_text()
+    assert committed == prefect_yaml(Settings.from_env({})), (
+        "prefect.yaml is `hled prefect-yaml` of the defaults"
+    )
+    config = yaml.safe_load(committed)
     deployment, collector = config["deployments"]
     assert deployment["entrypoint"] == "flows/refresh.py:refresh"
     (schedule,) = deployment["schedules"]
@@ -108,6 +113,28 @@ def test_prefect_yaml_deploys_the_refresh_nightly_and_the_collector_every_15_min
     assert collector["work_pool"]["name"] == deployment["work_pool"]["name"]
     served = wait_times_deployment(Settings.from_env({}).wait_times_every)
     assert served.name == "wait-times" and served.schedules[0].schedule.interval.total_seconds() == 900
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HLED_")}
+    env.update(HLED_CRON="30 5 * * 1-5", HLED_TIMEZONE="America/Mexico_City", HLED_WAIT_TIMES_EVERY="5")
+    written = subprocess.run(
+        [sys.executable, "-m", "flows.cli", "prefect-yaml"], env=env, cwd=ROOT, capture_output=True, text=True
+    )
+    assert written.returncode == 0, written.stderr
+    nightly, waits = yaml.safe_load(written.stdout)["deployments"]
+    assert nightly["schedules"] == [{"cron": "30 5 * * 1-5", "timezone": "America/Mexico_City"}]
+    assert waits["schedules"] == [{"interval": 300}]
+    bad = subprocess.run(
+        [sys.executable, "-m", "flows.cli", "prefect-yaml"],
+        env={**env, "HLED_CRON": "every night"},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert (
+        bad.returncode == 2
+        and bad.stdout == ""
+        and "HLED_CRON='every night' is not a valid cron" in bad.stderr
+    )
 
 
 @pytest.mark.parametrize(

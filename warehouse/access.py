@@ -1,5 +1,5 @@
 """Read-only access for analysts and operators: what the published warehouse holds and how fresh it
-is, ad-hoc SQL, and the marts as Parquet. Nothing here can write the published file."""
+is, and ad-hoc SQL (exports are in `warehouse.export`). Nothing here can write the published file."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse.db import literal, rows
+from warehouse.db import rows
 from warehouse.errors import WarehouseError
 
 
@@ -134,6 +134,12 @@ def _result(path: Path, sql: str) -> Iterator[tuple[list[str], duckdb.DuckDBPyCo
     con = open_published(path)
     try:
         try:
+            statements = con.extract_statements(sql)
+            if len(statements) > 1:  # DuckDB would run them all and show only the last result
+                raise WarehouseError(
+                    f"hled sql runs one statement at a time, and this text holds {len(statements)}; "
+                    "run each on its own, or combine them into one query (UNION ALL, a WITH clause)"
+                )
             result = con.execute(sql)
             columns = [d[0] for d in result.description] if result.description is not None else []
             yield columns, result if result.description is not None else None
@@ -141,31 +147,6 @@ def _result(path: Path, sql: str) -> Iterator[tuple[list[str], duckdb.DuckDBPyCo
             raise WarehouseError(f"query failed: {exc}") from None
     finally:
         con.close()
-
-
-def export_parquet(path: Path, folder: Path) -> list[Path]:
-    """Every marts table as `<folder>/marts.<table>.parquet` (written beside, then renamed into place)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    con = open_published(path, files=True)
-    written = []
-    try:
-        tables = [
-            r[0]
-            for r in rows(
-                con,
-                "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'marts' "
-                "AND database_name = current_database() ORDER BY 1",
-            )
-        ]
-        for table in tables:
-            target = folder / f"marts.{table}.parquet"
-            partial = folder / f".marts.{table}.parquet.partial"
-            con.execute(f"COPY marts.{table} TO {literal(partial)} (FORMAT parquet)").fetchall()
-            partial.replace(target)
-            written.append(target)
-    finally:
-        con.close()
-    return written
 
 
 def age_hours(moment: datetime | None) -> float | None:
