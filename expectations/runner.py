@@ -6,10 +6,13 @@ from __future__ import annotations
 import copy
 import html
 import logging
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
+
+from expectations.docs_site import keep_validation
 
 LINE_COLUMN = "source_line"
 FILE_COLUMN = "file_key"  # when a batch holds several files, failing rows are named file:line
@@ -94,8 +97,6 @@ def _row(result, line_label) -> dict:
 
 def validate_frame(frame: pl.DataFrame, suite, docs_dir: Path, name: str) -> ValidationReport:
     """Validate `frame` against `suite`; Data Docs go to `docs_dir`. `name` labels the batch."""
-    import great_expectations as gx
-
     logging.getLogger("great_expectations").setLevel(logging.WARNING)
     docs_dir.mkdir(parents=True, exist_ok=True)
     lines = frame[LINE_COLUMN]
@@ -109,7 +110,15 @@ def validate_frame(frame: pl.DataFrame, suite, docs_dir: Path, name: str) -> Val
         frame.drop(FILE_COLUMN, strict=False).with_columns(pl.col(dates).cast(pl.Datetime("ns"))).to_pandas()
     )
 
-    context = _context(docs_dir)
+    with tempfile.TemporaryDirectory(dir=docs_dir.parent, prefix=".gx-site-") as scratch:
+        return _run(pandas_frame, suite, docs_dir, Path(scratch), name, line_label)
+
+
+def _run(pandas_frame, suite, docs_dir: Path, scratch: Path, name: str, line_label) -> ValidationReport:
+    """One GX checkpoint run; GX builds its Data Docs in `scratch`, and the pages are kept in `docs_dir`."""
+    import great_expectations as gx
+
+    context = _context(scratch)
     batch = (
         context.data_sources.add_pandas(name)
         .add_dataframe_asset(f"{name}_clean")
@@ -129,12 +138,15 @@ def validate_frame(frame: pl.DataFrame, suite, docs_dir: Path, name: str) -> Val
     outcome = checkpoint.run(batch_parameters={"dataframe": pandas_frame})
     ((identifier, validation),) = outcome.run_results.items()
     _write_docs(context, identifier, validation)
-    index = docs_dir / "index.html"
+    failed = sum(not r.success for r in validation.results)
+    page = keep_validation(
+        scratch, docs_dir, suite.name, bool(outcome.success), len(validation.results), failed
+    )
     return ValidationReport(
         suite=suite.name,
         success=bool(outcome.success),
         results=[_row(r, line_label) for r in validation.results],
-        docs_index=index if index.exists() else None,
+        docs_index=page,
     )
 
 
