@@ -28,12 +28,12 @@ from flows.polite import (  # TransientFetchError: callers catch it from here, w
     request_headers,
     with_retries,
 )
+from flows.progress import progress
 from transforms.errors import SchemaDriftError
 from transforms.rawfile import match_layout
 
 CHUNK = 1 << 20
 HINT = "set HLED_MIRROR=DIR to refresh offline from a directory laid out like shared/data"
-PROGRESS_EVERY = 5.0  # seconds between progress lines of a long download
 DATA_KINDS = ("csv", "zip", "xls", "json", "rss")
 
 
@@ -351,15 +351,22 @@ def _download(
             size = 0
             keep_encoded = response.headers.get("Content-Encoding", "").lower() == "gzip"
             expected = response.headers.get("Content-Length")
-            started = last_note = time.monotonic()
-            with tmp.open("wb") as out:
+            started = time.monotonic()
+            total = int(expected) if expected and expected.isdigit() else None
+            where = f" ({target.progress})" if target.progress else ""
+            with (
+                tmp.open("wb") as out,
+                progress(
+                    f"{source}: {url.rsplit('/', 1)[-1]}{where}",
+                    total,
+                    lambda done, seconds: _progress(target, int(done), expected, seconds, done=False),
+                ) as advance,
+            ):
                 for chunk in response.iter_raw(CHUNK) if keep_encoded else response.iter_bytes(CHUNK):
                     digest.update(chunk)
                     size += len(chunk)
                     out.write(chunk)
-                    if time.monotonic() - last_note >= PROGRESS_EVERY:
-                        last_note = time.monotonic()
-                        _progress(target, size, expected, last_note - started, done=False)
+                    advance(len(chunk))
             identity = "Content-Encoding" not in response.headers or keep_encoded
             if expected is not None and identity and int(expected) != size:
                 raise TransientFetchError(

@@ -21,6 +21,7 @@ from flows.errors import SourceError
 from flows.fetch import mark_rejected
 from flows.leftovers import BUILT_NAME
 from flows.outcome import SourceFailure, SourceLoad, format_seconds
+from flows.progress import progress
 from flows.settings import Settings
 from flows.sources import Source
 from flows.version import code_version
@@ -72,6 +73,25 @@ def fetch_task(source: Source, settings: Settings) -> Collection:
     return collection
 
 
+def _parse_one(source: Source, part: Part, settings: Settings, cache: StageCache, code: str) -> ParsedFile:
+    """One file parsed (or its earlier parse reused); a file that cannot be parsed is marked rejected."""
+    try:
+        return parse_cached(
+            cache,
+            source.tables[part.table].parse,
+            source.name,
+            part.table,
+            part.key,
+            Path(part.path),
+            digest(part.sha256, code),
+            file_label(part),
+            settings.max_reject_share,
+        )
+    except (ParseError, SchemaDriftError) as exc:
+        mark_rejected(settings.raw_dir, part.fetched, str(exc))
+        raise
+
+
 @task(name="parse", cache_policy=NO_CACHE)
 def parse_task(source: Source, parts: list[Part], settings: Settings) -> list[ParsedFile]:
     """Parse each file, or reuse the Parquet of an earlier parse of the same bytes by the same code."""
@@ -79,24 +99,16 @@ def parse_task(source: Source, parts: list[Part], settings: Settings) -> list[Pa
     cache = StageCache(settings.build_dir / "cache", "parse")
     code = code_version("transforms")
     parsed = []
-    for part in parts:
-        try:
-            parsed.append(
-                parse_cached(
-                    cache,
-                    source.tables[part.table].parse,
-                    source.name,
-                    part.table,
-                    part.key,
-                    Path(part.path),
-                    digest(part.sha256, code),
-                    file_label(part),
-                    settings.max_reject_share,
-                )
-            )
-        except (ParseError, SchemaDriftError) as exc:
-            mark_rejected(settings.raw_dir, part.fetched, str(exc))
-            raise
+    with progress(
+        f"{source.name}: parsing {len(parts)} files",
+        len(parts),
+        lambda done, seconds: log.info(
+            "%s: %d of %d files parsed, %.0f s", source.name, done, len(parts), seconds
+        ),
+    ) as advance:
+        for part in parts:
+            parsed.append(_parse_one(source, part, settings, cache, code))
+            advance(1)
     for p in parsed:
         if not p.reused:
             log.info(
