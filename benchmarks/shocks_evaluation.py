@@ -1,0 +1,257 @@
+"""How often `marts.shocks` is right, against public records: recall on the documented truck
+disruptions at the busiest port groups (`benchmarks/disruption_events.csv`, each with its source),
+precision of the truck shocks found there, shocks inside periods known to be calm
+(`benchmarks/calm_periods.csv`), and the misses. The detector never reads these files.
+
+    .venv/bin/python -m benchmarks.shocks_evaluation [--warehouse data/warehouse.duckdb] [--top 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+EVENTS = HERE / "disruption_events.csv"
+CALM = HERE / "calm_periods.csv"
+TOP = 20  # busiest truck port groups evaluated
+WINDOW = 1  # a shock matches an event that starts or lasts within this many months of it
+TRUCKS = ("trucks", "all")  # event measures that concern trucks
+BASIS_YEARS = 5  # the busiest groups by trucks over the last this many years
+
+
+def month(text: str) -> date:
+    """A `YYYY-MM` month as the date of its first day."""
+    year, mon = text.split("-")
+    return date(int(year), int(mon), 1)
+
+
+def shift(d: date, months: int) -> date:
+    index = d.year * 12 + d.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+@dataclass(frozen=True)
+class Event:
+    """A documented disruption, by port group (a port code of the file mapped to its group)."""
+
+    id: str
+    border: str
+    groups: frozenset[str]  # empty: the whole border
+    measure: str
+    first: date
+    last: date
+    expected_drop: str
+    cause: str
+
+    def covers(self, group: str, border: str) -> bool:
+        return group in self.groups if self.groups else border == self.border
+
+    def near(self, first: date, last: date) -> bool:
+        """Whether the months first..last come within WINDOW months of the event's."""
+        return shift(self.first, -WINDOW) <= last and first <= shift(self.last, WINDOW)
+
+
+@dataclass(frozen=True)
+class Shock:
+    group: str
+    border: str
+    first: date
+    trough: date
+    depth_pct: float | None
+
+
+@dataclass(frozen=True)
+class Calm:
+    groups: frozenset[str]
+    measure: str
+    first: date
+    last: date
+
+
+@dataclass
+class Evaluation:
+    found: list[tuple[Event, str]] = field(default_factory=list)  # (event, group)
+    missed: list[tuple[Event, str]] = field(default_factory=list)
+    matched: list[tuple[Shock, str]] = field(default_factory=list)  # (shock, why)
+    unmatched: list[Shock] = field(default_factory=list)
+    in_calm: list[Shock] = field(default_factory=list)
+
+    @property
+    def recall(self) -> float | None:
+        total = len(self.found) + len(self.missed)
+        return len(self.found) / total if total else None
+
+    @property
+    def precision(self) -> float | None:
+        total = len(self.matched) + len(self.unmatched)
+        return len(self.matched) / total if total else None
+
+
+def read_events(path: Path, group_of: dict[str, str]) -> list[Event]:
+    """The documented events, their port codes mapped to port groups (a code the warehouse does not
+    know is an error: the table must name real ports)."""
+    events = []
+    with path.open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            codes = [c.strip() for c in row["port_codes"].split(";") if c.strip() and c.strip() != "*"]
+            unknown = [c for c in codes if c not in group_of]
+            if unknown:
+                raise ValueError(f"{path.name}: event {row['event_id']} names unknown port codes {unknown}")
+            events.append(
+                Event(
+                    row["event_id"],
+                    row["border"],
+                    frozenset(group_of[c] for c in codes),
+                    row["measure"],
+                    month(row["first_month"]),
+                    month(row["last_month"] or row["first_month"]),
+                    row["expected_drop"],
+                    row["cause"],
+                )
+            )
+    return events
+
+
+def read_calm(path: Path, group_of: dict[str, str]) -> list[Calm]:
+    with path.open(encoding="utf-8", newline="") as fh:
+        return [
+            Calm(
+                frozenset(group_of[c.strip()] for c in row["port_codes"].split(";") if c.strip()),
+                row["measure"],
+                month(row["first_month"]),
+                month(row["last_month"]),
+            )
+            for row in csv.DictReader(fh)
+        ]
+
+
+def evaluate(
+    events: list[Event],
+    calm: list[Calm],
+    shocks: list[Shock],
+    top: list[str],
+    neighbours: dict[str, set[str]],
+) -> Evaluation:
+    """Recall: each (truck event, busiest group it names) is found when a truck shock at that group
+    starts or bottoms out within WINDOW months of the event. Precision: each truck shock at a busiest
+    group matches a truck event there (or border-wide), or one at a neighbouring group (diversion)."""
+    result = Evaluation()
+    trucks = [e for e in events if e.measure in TRUCKS]
+    busiest = set(top)
+    for event in trucks:
+        for group in sorted(event.groups & busiest):
+            hit = any(s.group == group and event.near(s.first, s.trough) for s in shocks)
+            (result.found if hit else result.missed).append((event, group))
+    for shock in (s for s in shocks if s.group in busiest):
+        here = [
+            e for e in trucks if e.covers(shock.group, shock.border) and e.near(shock.first, shock.trough)
+        ]
+        near = [
+            e
+            for e in trucks
+            if e.groups & neighbours.get(shock.group, set()) and e.near(shock.first, shock.trough)
+        ]
+        if here:
+            result.matched.append((shock, here[0].id))
+        elif near:
+            result.matched.append((shock, f"{near[0].id} (at a neighbour)"))
+        else:
+            result.unmatched.append(shock)
+        if any(
+            shock.group in c.groups and c.measure in TRUCKS and c.first <= shock.first <= c.last for c in calm
+        ):
+            result.in_calm.append(shock)
+    return result
+
+
+def _warehouse_inputs(
+    path: Path, top: int
+) -> tuple[dict[str, str], list[str], dict[str, str], dict[str, set[str]], list[Shock]]:
+    """From the published warehouse: port code -> group, the busiest truck groups, group names,
+    neighbours (other groups of the same border and state) and the truck shocks of port groups."""
+    import duckdb
+
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        group_of = dict(con.execute("SELECT port_code, port_group FROM core.dim_port_group").fetchall())
+        names = dict(
+            con.execute("SELECT DISTINCT port_group, port_group_name FROM core.dim_port_group").fetchall()
+        )
+        busiest = [
+            g
+            for (g,) in con.execute(
+                """SELECT port_group FROM marts.port_group_month
+                   WHERE measure = 'trucks'
+                     AND month > (SELECT max(month) FROM marts.port_group_month) - to_years(?)
+                   GROUP BY 1 ORDER BY sum(value) DESC LIMIT ?""",
+                [BASIS_YEARS, top],
+            ).fetchall()
+        ]
+        places = con.execute(
+            """SELECT DISTINCT g.port_group, g.border, p.state FROM core.dim_port_group g
+               JOIN core.dim_port p USING (port_code)"""
+        ).fetchall()
+        shocks = [
+            Shock(scope, border, first, trough, depth)
+            for scope, border, first, trough, depth in con.execute(
+                """SELECT scope, border, first_month, trough_month, depth_pct FROM marts.shocks
+                   WHERE scope_type = 'port_group' AND measure = 'trucks' ORDER BY first_month, scope"""
+            ).fetchall()
+        ]
+    finally:
+        con.close()
+    neighbours: dict[str, set[str]] = {}
+    for group, border, state in places:
+        neighbours[group] = {g for g, b, s in places if b == border and s == state and g != group}
+    return group_of, busiest, names, neighbours, shocks
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    home = Path(os.environ.get("HLED_HOME", "data"))
+    parser.add_argument("--warehouse", type=Path, default=home / "warehouse.duckdb")
+    parser.add_argument("--top", type=int, default=TOP, help="busiest truck port groups evaluated")
+    args = parser.parse_args()
+    group_of, busiest, names, neighbours, shocks = _warehouse_inputs(args.warehouse, args.top)
+    events = read_events(EVENTS, group_of)
+    result = evaluate(events, read_calm(CALM, group_of), shocks, busiest, neighbours)
+
+    def pct(x: float | None) -> str:
+        return "n/a" if x is None else f"{x:.2f}"
+
+    print(
+        f"warehouse: {args.warehouse}; {len(events)} documented events, {args.top} busiest truck port groups"
+    )
+    print(f"busiest: {', '.join(names.get(g, g) for g in busiest)}")
+    print(
+        f"\nrecall (documented truck disruptions found within {WINDOW} month): "
+        f"{pct(result.recall)} ({len(result.found)} of {len(result.found) + len(result.missed)})"
+    )
+    print(
+        f"precision (truck shocks at those groups matching a documented event): "
+        f"{pct(result.precision)} ({len(result.matched)} of {len(result.matched) + len(result.unmatched)})"
+    )
+    print(f"truck shocks inside periods known to be calm: {len(result.in_calm)}")
+    print("\n| missed event | port group | months | expected drop |\n|---|---|---|---|")
+    for event, group in result.missed:
+        months = f"{event.first:%Y-%m}..{event.last:%Y-%m}"
+        print(f"| {event.id} | {names.get(group, group)} | {months} | {event.expected_drop} |")
+    print("\n| found event | port group |\n|---|---|")
+    for event, group in result.found:
+        print(f"| {event.id} | {names.get(group, group)} |")
+    print("\n| shock not matched | first month | trough | depth % |\n|---|---|---|---:|")
+    for shock in result.unmatched:
+        depth = f"{shock.depth_pct:.0f}" if shock.depth_pct is not None else ""
+        name = names.get(shock.group, shock.group)
+        print(f"| {name} | {shock.first:%Y-%m} | {shock.trough:%Y-%m} | {depth} |")
+
+
+if __name__ == "__main__":
+    main()
