@@ -52,7 +52,8 @@ class Event:
         return group in self.groups if self.groups else border == self.border
 
     def near(self, first: date, last: date) -> bool:
-        """Whether the months first..last come within WINDOW months of the event's."""
+        """Whether the months first..last (a shock's first to trough month) overlap the event's months
+        widened by WINDOW on each side."""
         return shift(self.first, -WINDOW) <= last and first <= shift(self.last, WINDOW)
 
 
@@ -92,21 +93,28 @@ class Evaluation:
         return len(self.matched) / total if total else None
 
 
+def _groups(path: Path, row: dict, group_of: dict[str, str]) -> frozenset[str]:
+    """The port groups of a row's `port_codes` (`*`: none, the whole border); a code the warehouse
+    does not know is an error: the tables must name real ports."""
+    codes = [c.strip() for c in row["port_codes"].split(";") if c.strip() and c.strip() != "*"]
+    unknown = [c for c in codes if c not in group_of]
+    if unknown:
+        raise ValueError(
+            f"{path.name}: {row.get('event_id') or row['port_names']} names unknown ports {unknown}"
+        )
+    return frozenset(group_of[c] for c in codes)
+
+
 def read_events(path: Path, group_of: dict[str, str]) -> list[Event]:
-    """The documented events, their port codes mapped to port groups (a code the warehouse does not
-    know is an error: the table must name real ports)."""
+    """The documented events, their port codes mapped to port groups."""
     events = []
     with path.open(encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh):
-            codes = [c.strip() for c in row["port_codes"].split(";") if c.strip() and c.strip() != "*"]
-            unknown = [c for c in codes if c not in group_of]
-            if unknown:
-                raise ValueError(f"{path.name}: event {row['event_id']} names unknown port codes {unknown}")
             events.append(
                 Event(
                     row["event_id"],
                     row["border"],
-                    frozenset(group_of[c] for c in codes),
+                    _groups(path, row, group_of),
                     row["measure"],
                     month(row["first_month"]),
                     month(row["last_month"] or row["first_month"]),
@@ -121,7 +129,7 @@ def read_calm(path: Path, group_of: dict[str, str]) -> list[Calm]:
     with path.open(encoding="utf-8", newline="") as fh:
         return [
             Calm(
-                frozenset(group_of[c.strip()] for c in row["port_codes"].split(";") if c.strip()),
+                _groups(path, row, group_of),
                 row["measure"],
                 month(row["first_month"]),
                 month(row["last_month"]),
@@ -137,9 +145,10 @@ def evaluate(
     top: list[str],
     neighbours: dict[str, set[str]],
 ) -> Evaluation:
-    """Recall: each (truck event, busiest group it names) is found when a truck shock at that group
-    starts or bottoms out within WINDOW months of the event. Precision: each truck shock at a busiest
-    group matches a truck event there (or border-wide), or one at a neighbouring group (diversion)."""
+    """Recall: each (truck event, busiest group it names) is found when a truck shock at that group,
+    from its first to its trough month, overlaps the event's months widened by WINDOW. Precision:
+    each truck shock at a busiest group matches a truck event there (or border-wide), or one at a
+    neighbouring group (diversion)."""
     result = Evaluation()
     trucks = [e for e in events if e.measure in TRUCKS]
     busiest = set(top)

@@ -49,7 +49,7 @@ async function draw(port) {
     jobs.push(vegaEmbed(box, spec, options).then(async (result) => {
       if (views[name]) views[name].finalize();
       views[name] = result.view;
-      await files(name, perPort ? port : "", result.view, spec);
+      await files(name, perPort ? port : "", result.view, spec, token);
       return name;
     }));
   }
@@ -66,19 +66,24 @@ async function draw(port) {
 // a chart's file links: the exported files for the border view; for a selected port, files made
 // here from the chart as drawn (PNG at 2x, SVG, and its Vega-Lite spec), named <chart>_<port>.<ext>
 const exported = {};
+const made = {};  // object URLs of each chart's links, released when the links change
 function fileLinks(name) {
   const box = document.getElementById("files-" + name);
   if (!(name in exported)) exported[name] = box.innerHTML;
+  (made[name] || []).forEach((url) => URL.revokeObjectURL(url));
+  made[name] = [];
   return box;
 }
-async function files(name, port, view, spec) {
-  const box = fileLinks(name);
-  if (!port) { box.innerHTML = exported[name]; return; }
-  const json = URL.createObjectURL(new Blob([JSON.stringify(spec)], {type: "application/json"}));
+async function files(name, port, view, spec, token) {
+  if (!port) { fileLinks(name).innerHTML = exported[name]; return; }
   const png = await view.toImageURL("png", 2);
-  const made = [["png", png], ["svg", await view.toImageURL("svg")], ["json", json]];
+  const svg = await view.toImageURL("svg");
+  if (token !== drawing) return;  // a later selection is drawing its own links
+  const box = fileLinks(name);
+  const json = URL.createObjectURL(new Blob([JSON.stringify(spec)], {type: "application/json"}));
+  made[name].push(svg, json);
   box.replaceChildren(document.createTextNode(FILES + ": "));
-  for (const [ext, url] of made) {
+  for (const [ext, url] of [["png", png], ["svg", svg], ["json", json]]) {
     const link = document.createElement("a");
     link.href = url;
     link.download = name + "_" + port + "." + ext;

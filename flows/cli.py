@@ -127,7 +127,7 @@ def refresh(
     where = ["health: hled status", f"run log: {settings.run_log}"]
     if summary.charts_written:
         where.append(f"dashboard: {settings.exports_dir / 'en' / 'index.html'}")
-    if summary.stale:
+    if any(f.stage == "validate" for f in summary.stale.values()):
         where.append(f"validation reports: {settings.docs_dir / 'data_docs' / 'index.html'}")
     out.print("next: " + "; ".join(where), soft_wrap=True)
     for name, failure in summary.stale.items():  # the last lines, so a scheduler's mail shows them
@@ -153,7 +153,7 @@ def serve(
     """
     settings = _settings()
     _prefect_env(settings.home)
-    from flows.deployment import serve_refresh
+    from flows.deployment import ServerFailed, serve_refresh
     from flows.errors import SettingsError
 
     try:
@@ -167,6 +167,9 @@ def serve(
     except SettingsError as exc:
         _line(err, "error:", exc)
         raise typer.Exit(2) from None
+    except ServerFailed as exc:
+        _line(err, "serve failed:", exc)
+        raise typer.Exit(1) from None
 
 
 @app.command("prefect-yaml")
@@ -301,7 +304,7 @@ def status() -> None:
     from datetime import UTC, datetime
 
     from flows.health import judge
-    from flows.runlog import read_runs
+    from flows.runlog import read_runs, refresh_running
     from warehouse.access import status as warehouse_status
     from warehouse.errors import WarehouseError
 
@@ -334,6 +337,7 @@ def status() -> None:
         state.built_at if state else None,
         settings.stale_after,
         datetime.now(UTC),
+        refresh_running(settings.home),
     )
     _line(out, "health:", verdict.summary.removeprefix("health: "), "green" if not verdict.health else "red")
     raise typer.Exit(int(verdict.health))

@@ -5,6 +5,8 @@ server runs no scheduler, so without PREFECT_API_URL `hled serve` starts a real 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import ctypes
 import os
 import signal
 import socket
@@ -28,6 +30,12 @@ from flows.refresh import refresh
 from flows.wait_times import collect_wait_times
 
 DEPLOYMENT_NAME = "nightly-refresh"
+
+
+class ServerFailed(RuntimeError):
+    """The local Prefect server `hled serve` starts did not come up."""
+
+
 WAIT_DEPLOYMENT_NAME = "wait-times"
 
 
@@ -61,19 +69,28 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def port_taken(port: int) -> bool:
+def port_taken(port: int, host: str = "127.0.0.1") -> bool:
     with socket.socket() as s:
-        return s.connect_ex(("127.0.0.1", port)) == 0
+        return s.connect_ex((host, port)) == 0
+
+
+def _end_with_parent() -> None:
+    """In the server's process, before it runs: SIGTERM when `hled serve` dies, even by SIGKILL
+    (Linux's PR_SET_PDEATHSIG; elsewhere nothing), so no orphan keeps HLED_UI_PORT."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
 
 
 @contextmanager
 def local_server(timeout: float = 120.0, port: int | None = None, host: str = "127.0.0.1") -> Iterator[str]:
     """Run `prefect server start` on `host` (on `port`, else a free one) for as long as the block
-    lasts; yields its API URL on 127.0.0.1. The server is in a session of its own: a SIGTERM to our
-    process group (systemd, Ctrl-C) must not take it away while the runner still needs it to stop."""
-    if port is not None and port_taken(port):
+    lasts; yields its API URL. The server is in a session of its own, so that a signal to our whole
+    process group (`kill -TERM -PID`, a terminal's Ctrl-C) does not take it away while the runner
+    still needs it to stop; it is told to end with us if we die first."""
+    local = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host  # where we reach it
+    if port is not None and port_taken(port, local):
         raise SettingsError(
-            f"HLED_UI_PORT={port}: something already listens on 127.0.0.1:{port} (another `hled serve`?); "
+            f"HLED_UI_PORT={port}: something already listens on {local}:{port} (another `hled serve`?); "
             "stop it or choose another port"
         )
     port = port or free_port()
@@ -86,20 +103,23 @@ def local_server(timeout: float = 120.0, port: int | None = None, host: str = "1
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
+            preexec_fn=_end_with_parent,
         )
-    url = f"http://127.0.0.1:{port}/api"
+    url = f"http://{local}:{port}/api"
     try:
         deadline = time.monotonic() + timeout
         while True:
             if server.poll() is not None:
-                raise RuntimeError(f"prefect server exited with {server.returncode}; see {log_path}")
+                raise ServerFailed(f"the Prefect server exited with {server.returncode}; see {log_path}")
             try:
                 if httpx.get(f"{url}/health", timeout=2).status_code == 200:
                     break
             except httpx.TransportError:
                 pass
             if time.monotonic() > deadline:
-                raise RuntimeError(f"prefect server did not answer within {timeout:.0f} s; see {log_path}")
+                raise ServerFailed(
+                    f"the Prefect server did not answer within {timeout:.0f} s; see {log_path}"
+                )
             time.sleep(0.5)
         yield url
     finally:
@@ -137,19 +157,13 @@ def serve_refresh(
 ) -> None:
     """Serve the nightly refresh and the wait-time collector until interrupted, on PREFECT_API_URL or
     a local server whose UI listens on `ui_host`:`ui_port`."""
-    schedule = nightly_schedule(cron, timezone)
+    deployments = (nightly_deployment(cron, timezone), wait_times_deployment(wait_every))
     if os.environ.get("PREFECT_API_URL"):
-        _serve(
-            refresh.to_deployment(name=DEPLOYMENT_NAME, schedules=[schedule]),
-            wait_times_deployment(wait_every),
-        )
+        _serve(*deployments)
         return
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
     with local_server(port=ui_port, host=ui_host) as url, temporary_settings({PREFECT_API_URL: url}):
         where = f" (listening on {ui_host})" if ui_host != "127.0.0.1" else ""
         print(f"Prefect server (scheduler and UI) at {url.removesuffix('/api')}{where}", flush=True)
-        _serve(
-            refresh.to_deployment(name=DEPLOYMENT_NAME, schedules=[schedule]),
-            wait_times_deployment(wait_every),
-        )
+        _serve(*deployments)

@@ -40,9 +40,20 @@ def judge(
     built_at: datetime | None,
     stale_after_hours: float,
     now: datetime,
+    running: bool = False,
 ) -> Verdict:
     """The verdict from the logged runs (oldest first, one record per run) and the published
-    warehouse's sources and build time (None when nothing is published)."""
+    warehouse's sources and build time (None when nothing is published). A run still logged as
+    `running` while no refresh is `running` (holds the lock) was killed: the next refresh logs it so."""
+    if runs and runs[-1]["status"] == "running" and not running:
+        last = runs[-1]
+        return Verdict(
+            Health.FAILED,
+            [
+                f"the last run {last['run_id']} started at {last['started_at']:%Y-%m-%d %H:%M} UTC and never "
+                "finished (killed); the next refresh logs it"
+            ],
+        )
     finished = [r for r in runs if r["status"] != "running"]
     last = finished[-1] if finished else None
     if last is not None and last["status"] not in OK_RUNS:

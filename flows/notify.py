@@ -5,6 +5,7 @@ told once (remembered in HLED_HOME/notified.json); a failed delivery is logged, 
 from __future__ import annotations
 
 import json
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -24,7 +25,11 @@ def send(settings: Settings, title: str, body: str) -> bool:
     sender = apprise.Apprise()
     for url in settings.notify:
         sender.add(url)
-    delivered = bool(sender.notify(title=title, body=body))
+    try:
+        delivered = bool(sender.notify(title=title, body=body))
+    except Exception as exc:  # a notifier's own failure is the operator's to see in the log, not the run's
+        logger().warning("notifying HLED_NOTIFY failed: %s", exc)
+        delivered = False
     if not delivered:
         logger().warning("could not deliver the notification %r to HLED_NOTIFY", title)
     return delivered
@@ -53,7 +58,10 @@ def stale_sources(
     """Tell of each source stale for longer than HLED_STALE_AFTER, once per episode; returns the
     sources told this time. A source that is current again is forgotten, so its next episode is told."""
     path = settings.home / TOLD
-    told: dict[str, str] = json.loads(path.read_text()) if path.exists() else {}
+    try:
+        told: dict[str, str] = json.loads(path.read_text()) if path.exists() else {}
+    except (OSError, ValueError):  # unreadable: an episode may be told twice, never lost
+        told = {}
     told = {name: start for name, start in told.items() if name in stale}
     now = now or datetime.now(UTC)
     sent = []
@@ -77,5 +85,7 @@ def stale_sources(
             told[name] = start.isoformat()
             sent.append(name)
     if told or path.exists():
-        path.write_text(json.dumps(told, indent=1))
+        partial = path.with_name(f".{TOLD}.partial")
+        partial.write_text(json.dumps(told, indent=1))
+        os.replace(partial, path)
     return sent

@@ -4,6 +4,7 @@ the same ones `hled serve` uses. The committed file is this with the default set
 
 from __future__ import annotations
 
+from flows.deployment import DEPLOYMENT_NAME, WAIT_DEPLOYMENT_NAME
 from flows.settings import Settings
 
 WORK_POOL = "hled-process"
@@ -30,7 +31,7 @@ def prefect_yaml(settings: Settings) -> str:
         "pull": [{"prefect.deployments.steps.set_working_directory": {"directory": "{{ $PWD }}"}}],
         "deployments": [
             {
-                "name": "nightly-refresh",
+                "name": DEPLOYMENT_NAME,
                 "description": "Fetch, validate, build and publish the border warehouse, then export charts.",
                 "entrypoint": "flows/refresh.py:refresh",
                 "parameters": {"force": False},
@@ -38,7 +39,7 @@ def prefect_yaml(settings: Settings) -> str:
                 "work_pool": {"name": WORK_POOL},
             },
             {
-                "name": "wait-times",
+                "name": WAIT_DEPLOYMENT_NAME,
                 "description": "Take one snapshot of CBP's current border wait times into the history.",
                 "entrypoint": "flows/wait_times.py:collect_wait_times",
                 "schedules": [{"interval": round(settings.wait_times_every * 60)}],

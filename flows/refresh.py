@@ -81,7 +81,10 @@ def _finish(run: RefreshRun, summary: RunSummary, message: str) -> RunSummary:
     summary.stages.update(run.watch.seconds)
     summary.seconds = run.elapsed()
     run.record(summary.status, message, summary.stages)
-    stale_sources(run.settings, summary.stale, {name: run.failing_since(name) for name in summary.stale})
+    try:  # the run is recorded: telling the operator must not turn it into a failed one
+        stale_sources(run.settings, summary.stale, {name: run.failing_since(name) for name in summary.stale})
+    except Exception as exc:
+        get_run_logger().warning("could not tell HLED_NOTIFY of the stale sources: %s", exc)
     create_markdown_artifact(summary_markdown(summary), key="refresh-summary")
     raise_for_charts(summary)
     return summary

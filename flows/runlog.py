@@ -93,6 +93,20 @@ def mark_killed_runs(path: Path, found_by: str, code_version: str, published: st
     return [r["run_id"] for r in killed]
 
 
+def refresh_running(home: Path) -> bool:
+    """Whether a refresh holds the lock on this HLED_HOME now (a `running` line without it was killed)."""
+    lock_path = home / ".refresh.lock"
+    if not lock_path.exists():
+        return False
+    with lock_path.open("a+") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(fh, fcntl.LOCK_UN)
+    return False
+
+
 @contextmanager
 def refresh_lock(home: Path) -> Iterator[None]:
     """Only one refresh per HLED_HOME at a time; a second one fails at once, naming the holder."""

@@ -205,6 +205,14 @@ class Settings:
                 f"HLED_DUCKDB_STORAGE_VERSION={storage_version!r} is not a DuckDB version like v1.1.0, "
                 "or latest"
             )
+        if sources:  # the commands that build: this DuckDB must know the version (asked once, ~10 ms)
+            from warehouse.db import storage_number_for
+            from warehouse.errors import WarehouseError
+
+            try:
+                storage_number_for(storage_version)
+            except WarehouseError as exc:
+                raise SettingsError(str(exc)) from None
         first_month = get("HLED_TRANSBORDER_FROM")
         try:
             transborder_from = datetime.strptime(first_month, "%Y-%m").date()

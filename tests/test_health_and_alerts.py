@@ -103,6 +103,13 @@ def test_status_exits_with_the_health(mirror, hled_home) -> None:
     assert refresh().status == "published"
     assert _status()[0] == 0
 
+    # a run killed mid-way leaves its `running` line; no refresh holds the lock: it was killed
+    log = hled_home / "runs.jsonl"
+    last = json.loads(log.read_text().splitlines()[-1])
+    log.write_text(log.read_text() + json.dumps({**last, "run_id": "killed-run", "status": "running"}) + "\n")
+    code, line = _status()
+    assert code == 1 and "the last run killed-run started at" in line and "never finished (killed)" in line
+
 
 def test_a_failed_run_and_each_stale_episode_are_told_once(mirror, hled_home, monkeypatch, receiver) -> None:
     url, received = receiver
@@ -115,8 +122,10 @@ def test_a_failed_run_and_each_stale_episode_are_told_once(mirror, hled_home, mo
     assert received == [], "stale for less than HLED_STALE_AFTER (36 hours by default)"
 
     monkeypatch.setenv("HLED_STALE_AFTER", "0")
+    (hled_home / "notified.json").write_text('{"bts_crossings": ')  # torn: told again, never a failed run
     assert refresh().exit_code == 3
     assert [m["title"] for m in received] == ["hled: bts_crossings is stale"]
+    assert list(json.loads((hled_home / "notified.json").read_text())) == ["bts_crossings"]
     body = received[0]["message"]
     assert "bts_crossings has been stale since" in body and "it failed at fetch, rule known_header" in body
     kept = re.search(r"the file it refused is kept at (\S+?)\. ", body)

@@ -12,7 +12,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = """
 import time
+import flows.progress
 from flows.progress import progress
+flows.progress.EVERY = 0.5
 def line(done, seconds):
     print(f"line {done:g}", flush=True)
 with progress("transborder: parsing 4 files", 4, line) as advance:
@@ -54,7 +56,13 @@ def test_a_terminal_gets_a_bar_and_a_pipe_gets_plain_lines() -> None:
 
     piped = _run(False, env)
     assert "\u2501" not in piped and "\x1b[" not in piped, "no bar or escape codes in a log file"
-    assert piped.strip().splitlines()[-1] == "finished"
+    lines = piped.strip().splitlines()
+    assert lines[-1] == "finished" and lines[:-1] and all(line.startswith("line ") for line in lines[:-1]), (
+        lines
+    )
+    assert [float(line.split()[1]) for line in lines[:-1]] == sorted(
+        float(line.split()[1]) for line in lines[:-1]
+    )
 
 
 def test_plain_lines_come_every_few_seconds(monkeypatch) -> None:

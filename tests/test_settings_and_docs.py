@@ -162,6 +162,13 @@ def test_prefect_yaml_deploys_the_refresh_nightly_and_the_collector_every_15_min
         ({"HLED_HTTP_RETRIES": "-2"}, "HLED_HTTP_RETRIES='-2' is out of range"),
         ({"HLED_TRANSBORDER_RECHECK_DAYS": "-inf"}, "HLED_TRANSBORDER_RECHECK_DAYS='-inf' is out of range"),
         ({"HLED_RETRY_DELAYS": "3,-9"}, "HLED_RETRY_DELAYS='3,-9' must be seconds of 0 or more"),
+        ({"HLED_DUCKDB_STORAGE_VERSION": "1.1"}, "HLED_DUCKDB_STORAGE_VERSION='1.1' is not a DuckDB version"),
+        (
+            {"HLED_DUCKDB_STORAGE_VERSION": "v9.9.9"},
+            "HLED_DUCKDB_STORAGE_VERSION='v9.9.9' is not a version this DuckDB",
+        ),
+        ({"HLED_STALE_AFTER": "-1"}, "HLED_STALE_AFTER='-1' is out of range"),
+        ({"HLED_UI_PORT": "70000"}, "HLED_UI_PORT='70000' is out of range: it must be between 1 and 65535"),
         ({"HLED_RETRY_DELAYS": "3,nan"}, "HLED_RETRY_DELAYS='3,nan' must be seconds of 0 or more"),
     ],
 )

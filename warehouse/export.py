@@ -6,6 +6,8 @@ beside its name and renamed into place, so a reader never sees half of one."""
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -37,14 +39,30 @@ class Workbook:
     too_large: list[Table] = field(default_factory=list)
 
 
-def _tables(con: duckdb.DuckDBPyConnection, schemas: tuple[str, ...]) -> list[Table]:
+def _tables(con: duckdb.DuckDBPyConnection, schemas: tuple[str, ...], counted: bool = False) -> list[Table]:
+    """The tables of `schemas` with their descriptions (and row counts when `counted`)."""
     found = rows(
         con,
         "SELECT schema_name || '.' || table_name, coalesce(comment, '') FROM duckdb_tables() "
         "WHERE database_name = current_database() AND schema_name IN (SELECT unnest(?)) ORDER BY 1",
         [list(schemas)],
     )
-    return [Table(name, rows(con, f"SELECT count(*) FROM {name}")[0][0], text) for name, text in found]
+    return [
+        Table(name, rows(con, f"SELECT count(*) FROM {name}")[0][0] if counted else -1, text)
+        for name, text in found
+    ]
+
+
+@contextmanager
+def _written(target: Path) -> Iterator[Path]:
+    """A partial file beside `target` to write; renamed into place at the end, removed on failure."""
+    partial = _partial(target)
+    try:
+        yield partial
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    partial.replace(target)
 
 
 def _columns(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple[str, str, str]]:
@@ -71,13 +89,15 @@ def export_csv(path: Path, folder: Path) -> list[Path]:
     try:
         for table in _tables(con, SCHEMAS):
             target = folder / f"{table.name}.csv"
-            body, partial = _partial(target).with_suffix(".body"), _partial(target)
-            con.execute(f"COPY {table.name} TO {literal(body)} (FORMAT csv, HEADER true)").fetchall()
-            with partial.open("wb") as out, body.open("rb") as data:
-                out.write(BOM)
-                shutil.copyfileobj(data, out, 1 << 20)
-            body.unlink()
-            partial.replace(target)
+            body = _partial(target).with_suffix(".body")
+            try:
+                with _written(target) as partial:
+                    con.execute(f"COPY {table.name} TO {literal(body)} (FORMAT csv, HEADER true)").fetchall()
+                    with partial.open("wb") as out, body.open("rb") as data:
+                        out.write(BOM)
+                        shutil.copyfileobj(data, out, 1 << 20)
+            finally:
+                body.unlink(missing_ok=True)
             written.append(target)
     finally:
         con.close()
@@ -103,11 +123,9 @@ def export_parquet(path: Path, folder: Path) -> list[Path]:
                 metadata={"description": table.description, "table": table.name},
             )
             target = folder / f"{table.name}.parquet"
-            partial = _partial(target)
-            with pq.ParquetWriter(partial, schema) as writer:
+            with _written(target) as partial, pq.ParquetWriter(partial, schema) as writer:
                 for batch in reader:
                     writer.write_batch(pa.RecordBatch.from_arrays(batch.columns, schema=schema))
-            partial.replace(target)
             written.append(target)
     finally:
         con.close()
@@ -119,7 +137,9 @@ def export_xlsx(path: Path, target: Path) -> Workbook:
     where it is), `columns` (every column described), `sources` (marts.data_vintage), then a sheet per
     mart. A mart with more rows than a sheet holds is not cut: `contents` says so and names the CSV."""
     import xlsxwriter
+    from xlsxwriter.exceptions import XlsxWriterException
 
+    target.parent.mkdir(parents=True, exist_ok=True)
     con = open_published(path)
     result = Workbook(target)
     partial = _partial(target)
@@ -129,12 +149,13 @@ def export_xlsx(path: Path, target: Path) -> Workbook:
             "constant_memory": True,
             "remove_timezone": True,
             "nan_inf_to_errors": True,
+            "strings_to_formulas": False,  # a port name starting with = stays text
             "default_date_format": "yyyy-mm-dd",
         },
     )
     bold = book.add_format({"bold": True})
     try:
-        marts = _tables(con, ("marts",))
+        marts = _tables(con, ("marts",), counted=True)
         fits = [t for t in marts if t.rows <= SHEET_ROWS]
         result.too_large = [t for t in marts if t.rows > SHEET_ROWS]
         contents = [
@@ -160,6 +181,9 @@ def export_xlsx(path: Path, target: Path) -> Workbook:
             _sheet(book, bold, sheet, [d[0] for d in data.description], _batches(data))
             result.sheets.append(sheet)
         book.close()
+    except XlsxWriterException as exc:  # the file could not be written: a disk or permission error
+        partial.unlink(missing_ok=True)
+        raise OSError(f"{target}: {exc}") from None
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
