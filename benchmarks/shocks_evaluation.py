@@ -182,7 +182,8 @@ def _warehouse_inputs(
     path: Path, top: int
 ) -> tuple[dict[str, str], list[str], dict[str, str], dict[str, set[str]], list[Shock]]:
     """From the published warehouse: port code -> group, the busiest truck groups, group names,
-    neighbours (other groups of the same border and state) and the truck shocks of port groups."""
+    neighbours (other groups of the same border and state) and the truck disruptions of port groups
+    (shocks the detector itself calls reporting changes are left out, as the charts leave them)."""
     import duckdb
 
     con = duckdb.connect(str(path), read_only=True)
@@ -209,7 +210,8 @@ def _warehouse_inputs(
             Shock(scope, border, first, trough, depth)
             for scope, border, first, trough, depth in con.execute(
                 """SELECT scope, border, first_month, trough_month, depth_pct FROM marts.shocks
-                   WHERE scope_type = 'port_group' AND measure = 'trucks' ORDER BY first_month, scope"""
+                   WHERE scope_type = 'port_group' AND measure = 'trucks' AND kind = 'disruption'
+                   ORDER BY first_month, scope"""
             ).fetchall()
         ]
     finally:

@@ -88,7 +88,8 @@ def border_trucks(
         con,
         f"""SELECT scope_name AS scope, first_month, trough_month AS month, actual_at_trough AS value,
                    depth_pct, months_to_recover, status
-            FROM marts.shocks WHERE measure = 'trucks' AND {shock_where} ORDER BY first_month""",
+            FROM marts.shocks WHERE measure = 'trucks' AND kind = 'disruption' AND {shock_where}
+            ORDER BY first_month""",
         shock_params,
     ).with_columns(pl.col("scope").map_elements(lambda b: border_name(b, lang), return_dtype=pl.String))
     order = order_by_total(frame, "scope", "value")

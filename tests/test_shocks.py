@@ -139,3 +139,34 @@ def test_small_series_gaps_and_separate_series() -> None:
     both = pl.concat([series(values), series(seasonal(12), measure="pedestrians")])
     found = detect_shocks(both)
     assert found.select("measure", "first_month").rows() == [("trucks", date(2019, 3, 1))]
+
+
+def test_reporting_changes_are_told_apart_from_disruptions() -> None:
+    values: list[float | None] = list(seasonal(14))
+    values[12 * 6 + 4] = 0.0  # May 2016: a zero between ordinary months, back the next month
+    values[12 * 9 + 2] *= 0.4  # March 2019: a real 60 % drop for two months
+    values[12 * 9 + 3] *= 0.6
+    for t in range(12 * 11, 12 * 11 + 3):  # January-March 2021 missing, then a low restart
+        values[t] = None
+    values[12 * 11 + 3] *= 0.5
+    found = detect_shocks(series(values)).sort("first_month")
+    assert found.select("first_month", "kind").rows() == [
+        (date(2016, 5, 1), "reporting_change"),
+        (date(2019, 3, 1), "disruption"),
+        (date(2021, 4, 1), "reporting_change"),
+    ]
+    reasons = found["kind_reason"].to_list()
+    assert reasons[0] == (
+        "reported as 0 between ordinary months, back within 1 month(s): a gap in reporting, not traffic"
+    )
+    assert reasons[1] is None
+    assert reasons[2] == "the series restarts after 3 month(s) without data"
+
+
+def test_a_series_that_stops_during_a_shock_is_a_reporting_change() -> None:
+    values = seasonal(10)[: 12 * 8 + 1]
+    values[-1] *= 0.3  # the last month it reports is 70 % down; other series go on two more years
+    found = detect_shocks(pl.concat([series(values), series(seasonal(10), measure="buses")]))
+    assert found.select("measure", "status", "kind", "kind_reason").rows() == [
+        ("trucks", "series_ended", "reporting_change", "the series stops reporting during the shock")
+    ]

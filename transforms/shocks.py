@@ -44,7 +44,10 @@ SHOCK_SCHEMA = {
     "months_to_recover": pl.Int32,
     "status": pl.String,
     "ended_month": pl.Date,
+    "kind": pl.String,
+    "kind_reason": pl.String,
 }
+REPORTING_GAP_MONTHS = 2  # a zero that is back to normal within this many months is a reporting gap
 
 
 @dataclass
@@ -148,8 +151,26 @@ def _detect_series(start: int, values: list[float | None], latest: int) -> list[
     return [_row(start, values, s) for s in episodes]
 
 
+def _kind(values: list[float | None], s: _Shock) -> tuple[str, str | None]:
+    """`disruption`, or `reporting_change` with why: the series stopped reporting during the shock,
+    it restarts after months without data, or it reports 0 for a month or two between ordinary months
+    (a busy port does not carry nothing for a whole month and then carry on as before)."""
+    if s.status == "series_ended":
+        return "reporting_change", "the series stops reporting during the shock"
+    if s.start > 0 and values[s.start - 1] is None:
+        gap = next((k for k in range(1, s.start + 1) if values[s.start - k] is not None), s.start + 1) - 1
+        return "reporting_change", f"the series restarts after {gap} month(s) without data"
+    if values[s.trough] == 0 and s.recovered is not None and s.recovered - s.start <= REPORTING_GAP_MONTHS:
+        return "reporting_change", (
+            f"reported as 0 between ordinary months, back within {s.recovered - s.start} month(s): "
+            "a gap in reporting, not traffic"
+        )
+    return "disruption", None
+
+
 def _row(start: int, values: list[float | None], s: _Shock) -> dict:
     end = s.recovered if s.recovered is not None else s.closed
+    kind, reason = _kind(values, s)
     return {
         "first_month": _month_date(start + s.start),
         "trough_month": _month_date(start + s.trough),
@@ -161,6 +182,8 @@ def _row(start: int, values: list[float | None], s: _Shock) -> dict:
         "months_to_recover": None if s.recovered is None else s.recovered - s.start,
         "status": s.status,
         "ended_month": None if end is None else _month_date(start + end),
+        "kind": kind,
+        "kind_reason": reason,
     }
 
 
@@ -208,6 +231,10 @@ the data alone, no event dates:
    {MAX_EPISODE_MONTHS} months is closed as `not_recovered` so that later shocks can be seen; a recovery
    after that is still recorded. One still open at the latest month of the data is `ongoing`; one
    whose series stopped reporting is `series_ended`.
+6. Each shock is a `disruption` unless the data say it is a `reporting_change` (`kind_reason` says
+   which): the series stops reporting during it, restarts after months without data, or reports 0
+   for a month or two between ordinary months and is back within {REPORTING_GAP_MONTHS} months. Charts show
+   disruptions only; the others stay in `marts.shocks` for analysts.
 
 Limits: a series is judged only once it has {GROWTH_MONTHS} months of history and {MIN_SCALE_POINTS}
 judged months behind it. The TransBorder data staged for development has January 2015 and then 2020
