@@ -86,6 +86,21 @@ def make_mirror(root: Path, crossings: Path) -> Path:
     return root
 
 
+@pytest.fixture
+def crossings_mirror(prefect_server, hled_home, tmp_path, monkeypatch) -> Path:
+    """A mirror holding only the hand-made crossings file, set up as the one source of this test's
+    refreshes (no charts; its one rejected row of 18 is within HLED_MAX_REJECT_SHARE)."""
+    root = make_mirror(tmp_path / "mirror", FIXTURES / "crossings_current.csv")
+    for key, value in {
+        "HLED_MIRROR": str(root),
+        "HLED_SOURCES": "bts_crossings",
+        "HLED_CHARTS": "0",
+        "HLED_MAX_REJECT_SHARE": "0.1",
+    }.items():
+        monkeypatch.setenv(key, value)
+    return root
+
+
 def make_zip(members: dict[str, bytes]) -> bytes:
     """A ZIP (deflated) holding `members` by name, as bytes."""
     buffer = io.BytesIO()

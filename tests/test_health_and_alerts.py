@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 
 from flows.refresh import refresh
-from tests.conftest import FIXTURES, make_mirror
 from tests.test_cli import run_hled
 
 CROSSINGS = Path("bts_border_crossing") / "Border_Crossing_Entry_Data.csv"
@@ -45,19 +44,6 @@ def receiver() -> Iterator[tuple[str, list[dict]]]:
         server.server_close()
 
 
-@pytest.fixture
-def mirror(prefect_server, hled_home, monkeypatch, tmp_path) -> Path:
-    root = make_mirror(tmp_path / "mirror", FIXTURES / "crossings_current.csv")
-    for key, value in {
-        "HLED_MIRROR": str(root),
-        "HLED_SOURCES": "bts_crossings",
-        "HLED_CHARTS": "0",
-        "HLED_MAX_REJECT_SHARE": "0.1",
-    }.items():
-        monkeypatch.setenv(key, value)
-    return root
-
-
 def _status(**settings: str) -> tuple[int, str]:
     result = run_hled(["status"], {**os.environ, **settings})
     health = [line for line in result.stdout.splitlines() if line.startswith("health:")]
@@ -73,7 +59,7 @@ def _drift(mirror: Path) -> bytes:
     return good
 
 
-def test_status_exits_with_the_health(mirror, hled_home) -> None:
+def test_status_exits_with_the_health(crossings_mirror, hled_home) -> None:
     code, line = _status()
     assert code == 4 and "nothing has been published yet" in line
 
@@ -94,12 +80,12 @@ def test_status_exits_with_the_health(mirror, hled_home) -> None:
 
     build.unlink()
     (hled_home / "build-away").rename(build)
-    good = _drift(mirror)
+    good = _drift(crossings_mirror)
     assert refresh().exit_code == 3
     code, line = _status()
     assert code == 3 and line.startswith("health: stale (exit 3): bts_crossings is stale since"), line
 
-    (mirror / CROSSINGS).write_bytes(good)
+    (crossings_mirror / CROSSINGS).write_bytes(good)
     assert refresh().status == "published"
     assert _status()[0] == 0
 
@@ -111,13 +97,15 @@ def test_status_exits_with_the_health(mirror, hled_home) -> None:
     assert code == 1 and "the last run killed-run started at" in line and "never finished (killed)" in line
 
 
-def test_a_failed_run_and_each_stale_episode_are_told_once(mirror, hled_home, monkeypatch, receiver) -> None:
+def test_a_failed_run_and_each_stale_episode_are_told_once(
+    crossings_mirror, hled_home, monkeypatch, receiver
+) -> None:
     url, received = receiver
     monkeypatch.setenv("HLED_NOTIFY", url)
     assert refresh().status == "published"
     assert received == [], "a good run tells nobody"
 
-    good = _drift(mirror)
+    good = _drift(crossings_mirror)
     assert refresh().exit_code == 3
     assert received == [], "stale for less than HLED_STALE_AFTER (36 hours by default)"
 
@@ -136,13 +124,13 @@ def test_a_failed_run_and_each_stale_episode_are_told_once(mirror, hled_home, mo
     assert refresh().exit_code == 3
     assert len(received) == 1, "the same stale episode is told once"
 
-    (mirror / CROSSINGS).write_bytes(good)
+    (crossings_mirror / CROSSINGS).write_bytes(good)
     assert refresh().status == "published"
-    _drift(mirror)
+    _drift(crossings_mirror)
     assert refresh().exit_code == 3
     assert [m["title"] for m in received] == ["hled: bts_crossings is stale"] * 2, "a new episode is told"
 
-    (mirror / CROSSINGS).write_bytes(good)
+    (crossings_mirror / CROSSINGS).write_bytes(good)
     build = hled_home / "build"
     build.rename(hled_home / "build-away")
     build.write_text("not a folder")

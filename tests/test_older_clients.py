@@ -14,7 +14,6 @@ import duckdb
 import pytest
 
 from flows.refresh import refresh
-from tests.conftest import FIXTURES, make_mirror
 from warehouse.db import storage_number
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,12 +47,7 @@ def _old_duckdb() -> Path:
 
 
 @pytest.fixture
-def published(prefect_server, hled_home, monkeypatch, tmp_path) -> Path:
-    root = make_mirror(tmp_path / "mirror", FIXTURES / "crossings_current.csv")
-    monkeypatch.setenv("HLED_MIRROR", str(root))
-    monkeypatch.setenv("HLED_SOURCES", "bts_crossings")
-    monkeypatch.setenv("HLED_CHARTS", "0")
-    monkeypatch.setenv("HLED_MAX_REJECT_SHARE", "0.5")
+def published(crossings_mirror, hled_home) -> Path:
     assert refresh().status == "published"
     return hled_home / "warehouse.duckdb"
 
