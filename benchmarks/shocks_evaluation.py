@@ -22,6 +22,7 @@ TOP = 20  # busiest truck port groups evaluated
 WINDOW = 1  # a shock matches an event that starts or lasts within this many months of it
 TRUCKS = ("trucks", "all")  # event measures that concern trucks
 BASIS_YEARS = 5  # the busiest groups by trucks over the last this many years
+VISIBLE_FALL = 0.15  # an event is visible in the counts when trucks fell this much against a year before
 
 
 def month(text: str) -> date:
@@ -178,12 +179,35 @@ def evaluate(
     return result
 
 
-def _warehouse_inputs(
-    path: Path, top: int
-) -> tuple[dict[str, str], list[str], dict[str, str], dict[str, set[str]], list[Shock]]:
-    """From the published warehouse: port code -> group, the busiest truck groups, group names,
-    neighbours (other groups of the same border and state) and the truck disruptions of port groups
-    (shocks the detector itself calls reporting changes are left out, as the charts leave them)."""
+def largest_fall(event: Event, group: str, trucks: dict[tuple[str, date], float]) -> float | None:
+    """The largest fall of a group's trucks against the same month a year before, over the event's
+    months widened by WINDOW: whether the event is visible in monthly counts at all (None: no data)."""
+    changes = []
+    m = shift(event.first, -WINDOW)
+    while m <= shift(event.last, WINDOW):
+        now, before = trucks.get((group, m)), trucks.get((group, shift(m, -12)))
+        if now is not None and before:
+            changes.append(now / before - 1.0)
+        m = shift(m, 1)
+    return min(changes) if changes else None
+
+
+@dataclass
+class Inputs:
+    """What the evaluation reads from the published warehouse."""
+
+    group_of: dict[str, str]  # port code -> port group
+    busiest: list[str]  # the busiest truck port groups
+    names: dict[str, str]
+    neighbours: dict[str, set[str]]  # other groups of the same border and state
+    shocks: list[Shock]  # truck disruptions of port groups (not the reporting changes)
+    trucks: dict[tuple[str, date], float]  # (group, month) -> inbound trucks
+
+
+def _warehouse_inputs(path: Path, top: int) -> Inputs:
+    """From the published warehouse: port groups, the busiest, names, neighbours, the truck series
+    and the truck disruptions of port groups (shocks the detector itself calls reporting changes are
+    left out, as the charts leave them)."""
     import duckdb
 
     con = duckdb.connect(str(path), read_only=True)
@@ -206,6 +230,12 @@ def _warehouse_inputs(
             """SELECT DISTINCT g.port_group, g.border, p.state FROM core.dim_port_group g
                JOIN core.dim_port p USING (port_code)"""
         ).fetchall()
+        trucks = {
+            (g, m): v
+            for g, m, v in con.execute(
+                "SELECT port_group, month, value FROM marts.port_group_month WHERE measure = 'trucks'"
+            ).fetchall()
+        }
         shocks = [
             Shock(scope, border, first, trough, depth)
             for scope, border, first, trough, depth in con.execute(
@@ -219,7 +249,56 @@ def _warehouse_inputs(
     neighbours: dict[str, set[str]] = {}
     for group, border, state in places:
         neighbours[group] = {g for g, b, s in places if b == border and s == state and g != group}
-    return group_of, busiest, names, neighbours, shocks
+    return Inputs(group_of, busiest, names, neighbours, shocks, trucks)
+
+
+def report(data: Inputs, label: str) -> None:
+    """Print the evaluation of `data`: the figures, the misses with what the counts show, the rest."""
+    names = data.names
+    events = read_events(EVENTS, data.group_of)
+    result = evaluate(events, read_calm(CALM, data.group_of), data.shocks, data.busiest, data.neighbours)
+    falls = {(e.id, g): largest_fall(e, g, data.trucks) for e, g in result.found + result.missed}
+    visible = [k for k, f in falls.items() if f is not None and f <= -VISIBLE_FALL]
+    found_visible = [k for k in visible if k in {(e.id, g) for e, g in result.found}]
+
+    def pct(x: float | None) -> str:
+        return "n/a" if x is None else f"{x:.2f}"
+
+    print(
+        f"warehouse: {label}; {len(events)} documented events, {len(data.busiest)} busiest truck port groups"
+    )
+    print(f"busiest: {', '.join(names.get(g, g) for g in data.busiest)}")
+    print(
+        f"\nrecall (documented truck disruptions found within {WINDOW} month): "
+        f"{pct(result.recall)} ({len(result.found)} of {len(result.found) + len(result.missed)})"
+    )
+    print(
+        f"precision (truck shocks at those groups matching a documented event): "
+        f"{pct(result.precision)} ({len(result.matched)} of {len(result.matched) + len(result.unmatched)})"
+    )
+    print(f"truck shocks inside periods known to be calm: {len(result.in_calm)}")
+    print(
+        f"recall on the events visible in the counts (trucks {VISIBLE_FALL:.0%} or more below the same "
+        f"month a year before): {pct(len(found_visible) / len(visible) if visible else None)} "
+        f"({len(found_visible)} of {len(visible)})"
+    )
+    print(
+        "\n| missed event | port group | months | expected drop | largest fall vs a year before |"
+        "\n|---|---|---|---|---:|"
+    )
+    for event, group in result.missed:
+        months = f"{event.first:%Y-%m}..{event.last:%Y-%m}"
+        fall = falls[(event.id, group)]
+        seen = "no data" if fall is None else f"{fall:+.0%}"
+        print(f"| {event.id} | {names.get(group, group)} | {months} | {event.expected_drop} | {seen} |")
+    print("\n| found event | port group |\n|---|---|")
+    for event, group in result.found:
+        print(f"| {event.id} | {names.get(group, group)} |")
+    print("\n| shock not matched | first month | trough | depth % |\n|---|---|---|---:|")
+    for shock in result.unmatched:
+        depth = f"{shock.depth_pct:.0f}" if shock.depth_pct is not None else ""
+        name = names.get(shock.group, shock.group)
+        print(f"| {name} | {shock.first:%Y-%m} | {shock.trough:%Y-%m} | {depth} |")
 
 
 def main() -> None:
@@ -230,38 +309,7 @@ def main() -> None:
     parser.add_argument("--warehouse", type=Path, default=home / "warehouse.duckdb")
     parser.add_argument("--top", type=int, default=TOP, help="busiest truck port groups evaluated")
     args = parser.parse_args()
-    group_of, busiest, names, neighbours, shocks = _warehouse_inputs(args.warehouse, args.top)
-    events = read_events(EVENTS, group_of)
-    result = evaluate(events, read_calm(CALM, group_of), shocks, busiest, neighbours)
-
-    def pct(x: float | None) -> str:
-        return "n/a" if x is None else f"{x:.2f}"
-
-    print(
-        f"warehouse: {args.warehouse}; {len(events)} documented events, {args.top} busiest truck port groups"
-    )
-    print(f"busiest: {', '.join(names.get(g, g) for g in busiest)}")
-    print(
-        f"\nrecall (documented truck disruptions found within {WINDOW} month): "
-        f"{pct(result.recall)} ({len(result.found)} of {len(result.found) + len(result.missed)})"
-    )
-    print(
-        f"precision (truck shocks at those groups matching a documented event): "
-        f"{pct(result.precision)} ({len(result.matched)} of {len(result.matched) + len(result.unmatched)})"
-    )
-    print(f"truck shocks inside periods known to be calm: {len(result.in_calm)}")
-    print("\n| missed event | port group | months | expected drop |\n|---|---|---|---|")
-    for event, group in result.missed:
-        months = f"{event.first:%Y-%m}..{event.last:%Y-%m}"
-        print(f"| {event.id} | {names.get(group, group)} | {months} | {event.expected_drop} |")
-    print("\n| found event | port group |\n|---|---|")
-    for event, group in result.found:
-        print(f"| {event.id} | {names.get(group, group)} |")
-    print("\n| shock not matched | first month | trough | depth % |\n|---|---|---|---:|")
-    for shock in result.unmatched:
-        depth = f"{shock.depth_pct:.0f}" if shock.depth_pct is not None else ""
-        name = names.get(shock.group, shock.group)
-        print(f"| {name} | {shock.first:%Y-%m} | {shock.trough:%Y-%m} | {depth} |")
+    report(_warehouse_inputs(args.warehouse, args.top), str(args.warehouse))
 
 
 if __name__ == "__main__":

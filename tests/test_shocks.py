@@ -7,6 +7,7 @@ from datetime import date
 
 import polars as pl
 
+from transforms.calendar_effects import calendar_effect, month_regressors
 from transforms.shocks import MAX_EPISODE_MONTHS, detect_shocks
 
 SEASON = [0.8, 0.85, 1.0, 1.05, 1.1, 1.1, 1.0, 1.0, 1.05, 1.1, 0.95, 0.9]
@@ -23,6 +24,7 @@ def series(
     n = len(months)
     return pl.DataFrame(
         {
+            "border": ["US-Mexico"] * n,
             "scope_type": ["border"] * n,
             "scope": ["US-Mexico"] * n,
             "measure": [measure] * n,
@@ -170,3 +172,35 @@ def test_a_series_that_stops_during_a_shock_is_a_reporting_change() -> None:
     assert found.select("measure", "status", "kind", "kind_reason").rows() == [
         ("trucks", "series_ended", "reporting_change", "the series stops reporting during the shock")
     ]
+
+
+def with_calendar(values: list[float | None], per_working_day: float, holy_week: float) -> list[float | None]:
+    """`values` (monthly from January 2010) with US-Mexico calendar effects: each working day over 21
+    adds `per_working_day` (log), a month holding all of Holy Week loses `holy_week` (log)."""
+    out: list[float | None] = []
+    for t, v in enumerate(values):
+        working, _, _, share = month_regressors("US-Mexico", 2010 + t // 12, t % 12 + 1)
+        out.append(None if v is None else v * math.exp(per_working_day * (working - 21) - holy_week * share))
+    return out
+
+
+def test_holy_week_and_working_days_are_calendar_not_shocks() -> None:
+    values = with_calendar(seasonal(15, wobble=0.005), per_working_day=0.03, holy_week=0.25)
+    yoy = [values[t] / values[t - 12] - 1 for t in range(12, len(values))]
+    assert min(yoy) < -0.15  # a year-on-year rule would call some Easter months disruptions
+    assert detect_shocks(series(values)).height == 0
+    logs = [math.log(v + 1) for v in values]
+    _, fitted = calendar_effect("US-Mexico", date(2010, 1, 1), logs)
+    assert abs(fitted["holy_week_share"] + 0.25) < 0.03 and abs(fitted["working_days"] - 0.03) < 0.01
+
+
+def test_a_one_month_drop_is_found_through_the_calendar() -> None:
+    values = with_calendar(seasonal(15, wobble=0.005), per_working_day=0.03, holy_week=0.25)
+    values[12 * 12 + 3] *= 0.82  # April 2022 (Holy Week in April, not in April 2021): 18 % below
+    found = detect_shocks(series(values))
+    assert found.select("first_month", "kind").rows() == [(date(2022, 4, 1), "disruption")]
+    shock = found.row(0, named=True)
+    assert 16 < shock["depth_pct"] < 20
+    # April 2021 held 3 of Holy Week's 7 days and 22 working days, April 2022 all 7 and 21: about -16 %
+    assert -21 < shock["calendar_pct"] < -15
+    assert abs(shock["expected_at_trough"] - values[12 * 12 + 3] / 0.82) / shock["expected_at_trough"] < 0.02

@@ -5,13 +5,17 @@ docs/indicators.md), with the constants below."""
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import date
 from statistics import median
 
 import polars as pl
 
-Z = 4.0
+from transforms import calendar_effects
+from transforms.calendar_effects import calendar_effect
+
+Z = 3.5
 MIN_DROP = 0.15
 MIN_SCALE = 0.03
 MIN_EXPECTED = 1_000.0
@@ -24,6 +28,7 @@ SCALE_MONTHS = 36
 MIN_SCALE_POINTS = 12
 
 INPUT_SCHEMA = {
+    "border": pl.String,  # whose public holidays count (transforms/calendar_effects.py)
     "scope_type": pl.String,
     "scope": pl.String,
     "measure": pl.String,
@@ -39,6 +44,7 @@ SHOCK_SCHEMA = {
     "expected_at_trough": pl.Float64,
     "actual_at_trough": pl.Float64,
     "depth_pct": pl.Float64,
+    "calendar_pct": pl.Float64,
     "pre_shock_level": pl.Float64,
     "recovered_month": pl.Date,
     "months_to_recover": pl.Int32,
@@ -101,14 +107,21 @@ def _expected(x: list[float | None], t: int) -> float | None:
     return median(years) if len(years) >= 2 else None
 
 
-def _detect_series(start: int, values: list[float | None], latest: int) -> list[dict]:
+def _detect_series(start: int, values: list[float | None], latest: int, border: str | None) -> list[dict]:
     """Shocks in one gap-filled monthly series (None = no row that month), as output rows; `latest` is
-    the last month of the whole data (a series that stops earlier has ended, it is not ongoing)."""
-    x = [None if v is None else math.log(v + 1.0) for v in values]
+    the last month of the whole data (a series that stops earlier has ended, it is not ongoing). Every
+    month is judged net of its calendar effect (working days, Holy Week) at `border`."""
+    logs = [None if v is None else math.log(v + 1.0) for v in values]
+    if max(v for v in values if v is not None) >= MIN_EXPECTED:
+        cal, _ = calendar_effect(border or "", _month_date(start), logs)
+    else:  # never large enough to be judged: no calendar to fit
+        cal = [0.0] * len(values)
+    x = [None if v is None else v - c for v, c in zip(logs, cal, strict=True)]
     expected: list[float | None] = [None] * len(x)
     in_episode = [False] * len(x)
     floor = math.log(1.0 / (1.0 - MIN_DROP))
-    residuals: list[tuple[int, float]] = []
+    residual_months: list[int] = []  # months outside shocks whose residuals give the scale
+    residuals: list[float] = []
     episodes: list[_Shock] = []
     open_shock: _Shock | None = None
 
@@ -131,8 +144,8 @@ def _detect_series(start: int, values: list[float | None], latest: int) -> list[
         if e is None:
             continue
         r = xt - e
-        recent = [res for (i, res) in residuals if i >= t - SCALE_MONTHS]
-        judged = len(recent) >= MIN_SCALE_POINTS and math.exp(e) - 1.0 >= MIN_EXPECTED
+        recent = residuals[bisect_left(residual_months, t - SCALE_MONTHS) :]
+        judged = len(recent) >= MIN_SCALE_POINTS and math.exp(e + cal[t]) - 1.0 >= MIN_EXPECTED
         if judged and r < -max(Z * _robust_scale(recent), floor):
             baseline = [e] * 12
             for k in range(1, 13):  # the level to regain: actual months, or what was expected of
@@ -143,12 +156,13 @@ def _detect_series(start: int, values: list[float | None], latest: int) -> list[
             episodes.append(open_shock)
             in_episode[t] = True
             continue
-        residuals.append((t, r))
+        residual_months.append(t)
+        residuals.append(r)
     last = max(i for i, v in enumerate(x) if v is not None)
     if open_shock is not None:
         open_shock.status = "ongoing" if start + last >= latest else "series_ended"
         open_shock.closed = last if open_shock.status == "series_ended" else None
-    return [_row(start, values, s) for s in episodes]
+    return [_row(start, values, cal, s) for s in episodes]
 
 
 def _kind(values: list[float | None], s: _Shock) -> tuple[str, str | None]:
@@ -168,16 +182,18 @@ def _kind(values: list[float | None], s: _Shock) -> tuple[str, str | None]:
     return "disruption", None
 
 
-def _row(start: int, values: list[float | None], s: _Shock) -> dict:
+def _row(start: int, values: list[float | None], cal: list[float], s: _Shock) -> dict:
+    """A shock as an output row, its expectations back in the series' own units and calendar."""
     end = s.recovered if s.recovered is not None else s.closed
     kind, reason = _kind(values, s)
     return {
         "first_month": _month_date(start + s.start),
         "trough_month": _month_date(start + s.trough),
-        "expected_at_trough": round(math.exp(s.trough_expected) - 1.0, 1),
+        "expected_at_trough": round(math.exp(s.trough_expected + cal[s.trough]) - 1.0, 1),
         "actual_at_trough": values[s.trough],
         "depth_pct": round(100.0 * (1.0 - math.exp(-s.trough_gap)), 2),
-        "pre_shock_level": round(math.exp(s.baseline[s.start % 12]) - 1.0, 1),
+        "calendar_pct": round(100.0 * (math.exp(cal[s.trough] - cal[s.trough - 12]) - 1.0), 1),
+        "pre_shock_level": round(math.exp(s.baseline[s.start % 12] + cal[s.start - 12]) - 1.0, 1),
         "recovered_month": None if s.recovered is None else _month_date(start + s.recovered),
         "months_to_recover": None if s.recovered is None else s.recovered - s.start,
         "status": s.status,
@@ -194,15 +210,15 @@ def detect_shocks(series: pl.DataFrame) -> pl.DataFrame:
     if frame.height == 0:
         return pl.DataFrame(schema=SHOCK_SCHEMA)
     latest = _month_index(frame["month"].max())
-    for (scope_type, scope, measure), part in frame.sort("month").group_by(
-        ["scope_type", "scope", "measure"], maintain_order=True
+    for (scope_type, scope, measure, border), part in frame.sort("month").group_by(
+        ["scope_type", "scope", "measure", "border"], maintain_order=True
     ):
         months = [_month_index(d) for d in part["month"]]
         first = months[0]
         values: list[float | None] = [None] * (months[-1] - first + 1)
         for i, v in zip(months, part["value"], strict=True):
             values[i - first] = v
-        for row in _detect_series(first, values, latest):
+        for row in _detect_series(first, values, latest, border):
             out.append({"scope_type": scope_type, "scope": scope, "measure": measure, **row})
     return pl.DataFrame(out, schema=SHOCK_SCHEMA)
 
@@ -214,29 +230,40 @@ and inbound trucks, personal-vehicle passengers and pedestrians at each port gro
 the data alone, no event dates:
 
 1. Work in logs, x = ln(value + 1), on a gap-free monthly calendar (missing months are skipped).
-2. Trend g: the median year-over-year change of x over the previous {GROWTH_MONTHS} months, clipped to
+2. Calendar: a month with more working days carries more, and Holy Week (Semana Santa) moves between
+   March and April with Easter. Each month's calendar effect c(t) is b . C(t), where C(t) holds its
+   working days (Monday to Friday, not a national holiday of either country of the border: the
+   `holidays` package), Saturdays, days, and the share of Holy Week (Palm Sunday to Holy Saturday)
+   that falls in it. b is fitted for each series by robust regression (statsmodels RLM, Huber's norm)
+   of its 12-month changes x(t) - x(t-12) on those of C, with an intercept, as X-13's regARIMA does
+   with seasonal differences; the robust fit keeps disruptions from pulling b. A series needs
+   {calendar_effects.MIN_FIT_MONTHS} such changes (else c = 0). The steps below judge x - c; what is
+   reported as expected has c added back, and `calendar_pct` is c(trough) - c(a year before) in %.
+3. Trend g: the median year-over-year change of x over the previous {GROWTH_MONTHS} months, clipped to
    +/-{MAX_GROWTH}. Expectation e(t): the median over the last three years j of x(t - 12j) + j g, the
    same calendar month in each year brought forward by the trend (two years at least). The median of
    three years keeps one abnormal year from moving the expectation.
-3. Residual r(t) = x(t) - e(t); its scale is the robust standard deviation (1.4826 x median absolute
+4. Residual r(t) = x(t) - e(t); its scale is the robust standard deviation (1.4826 x median absolute
    deviation) of the residuals of the previous {SCALE_MONTHS} months outside shocks ({MIN_SCALE_POINTS} at
    least), never below {MIN_SCALE}.
-4. A shock starts in a month whose value is at least {MIN_DROP:.0%} below the expectation and more than
+5. A shock starts in a month whose value is at least {MIN_DROP:.0%} below the expectation and more than
    {Z:g} robust standard deviations below it, where at least {MIN_EXPECTED:,.0f} were expected. Depth is
    the largest shortfall (expected - actual) / expected while the shock lasts, at its trough month.
-5. The level to regain is the 12 months before the shock, month by month (what was expected of a
+6. The level to regain is the 12 months before the shock, month by month (what was expected of a
    month that was missing or inside an earlier shock). The shock has recovered at the first of
    {RECOVERY_MONTHS} consecutive months back at {RECOVERY_SHARE:.0%} of that level for their calendar month
    (`recovered`, with `months_to_recover` counted from the first month). One not back within
    {MAX_EPISODE_MONTHS} months is closed as `not_recovered` so that later shocks can be seen; a recovery
    after that is still recorded. One still open at the latest month of the data is `ongoing`; one
    whose series stopped reporting is `series_ended`.
-6. Each shock is a `disruption` unless the data say it is a `reporting_change` (`kind_reason` says
+7. Each shock is a `disruption` unless the data say it is a `reporting_change` (`kind_reason` says
    which): the series stops reporting during it, restarts after months without data, or reports 0
    for a month or two between ordinary months and is back within {REPORTING_GAP_MONTHS} months. Charts show
    disruptions only; the others stay in `marts.shocks` for analysts.
 
-Limits: a series is judged only once it has {GROWTH_MONTHS} months of history and {MIN_SCALE_POINTS}
+Limits: the calendar coefficients b are fitted on the whole series, so a new year of data can move
+them slightly, and with them a shock at the threshold; everything else uses only earlier months.
+A series is judged only once it has {GROWTH_MONTHS} months of history and {MIN_SCALE_POINTS}
 judged months behind it. The TransBorder data staged for development has January 2015 and then 2020
 on, so US trade is judged only from about 2022 and the spring-2020 trade collapse is not in
 `marts.shocks`. BTS often leaves out a month with no activity instead of reporting 0, and missing

@@ -459,8 +459,10 @@ INDICATORS: tuple[Indicator, ...] = (
         "percent below expectation; months to recover",
         "lower",
         "Seasonal expectation from the same month of the three previous years brought forward by the "
-        "recent trend; a shock starts when a month falls at least 15 % and 4 robust standard deviations "
-        "below it, and lasts until the value is back at 95 % of its pre-shock level (method below).",
+        "recent trend, net of calendar effects (working days, Holy Week); a shock starts when a month "
+        f"falls at least {shocks.MIN_DROP * 100:g} % and {shocks.Z:g} robust standard deviations below it, "
+        f"and lasts until the value is back at {shocks.RECOVERY_SHARE * 100:g} % of its pre-shock level "
+        "(method below).",
         "marts.shocks",
         ("depth_pct", "months_to_recover", "status"),
         "transforms/shocks.py",
@@ -624,12 +626,12 @@ ORDER BY ord
 
 
 SHOCK_INPUT_SQL = f"""
-SELECT 'border' AS scope_type, border AS scope, measure, month, value::DOUBLE AS value
+SELECT border, 'border' AS scope_type, border AS scope, measure, month, value::DOUBLE AS value
 FROM marts.border_month
 UNION ALL
-SELECT 'border', border, 'trade_value_usd', month, value_usd::DOUBLE FROM marts.trade_border_month
+SELECT border, 'border', border, 'trade_value_usd', month, value_usd::DOUBLE FROM marts.trade_border_month
 UNION ALL
-SELECT 'port_group', port_group, measure, month, value::DOUBLE FROM marts.port_group_month
+SELECT border, 'port_group', port_group, measure, month, value::DOUBLE FROM marts.port_group_month
 WHERE measure IN ({", ".join(f"'{m}'" for m in SHOCK_MEASURES)}) AND border IS NOT NULL
 """
 

@@ -12,6 +12,7 @@ CREATE TABLE marts.shocks (
     expected_at_trough DOUBLE,
     actual_at_trough   DOUBLE,
     depth_pct          DOUBLE,
+    calendar_pct       DOUBLE,
     pre_shock_level    DOUBLE,
     recovered_month    DATE,
     months_to_recover  INTEGER,
@@ -29,7 +30,8 @@ COMMENT ON COLUMN marts.shocks.scope_name IS 'Border or port group name';
 COMMENT ON COLUMN marts.shocks.border IS 'US-Mexico or US-Canada';
 COMMENT ON COLUMN marts.shocks.measure IS 'Crossings measure (joins core.dim_measure) or trade_value_usd (US trade with the partner, border scope only)';
 COMMENT ON COLUMN marts.shocks.trough_month IS 'Month of the largest shortfall against the expectation';
-COMMENT ON COLUMN marts.shocks.expected_at_trough IS 'What the seasonal pattern and trend predicted for the trough month';
+COMMENT ON COLUMN marts.shocks.expected_at_trough IS 'What the seasonal pattern, trend and calendar (working days, Saturdays, month length, Holy Week) predicted for the trough month';
+COMMENT ON COLUMN marts.shocks.calendar_pct IS 'How much the trough month''s calendar alone (working days, Saturdays, month length, Holy Week) moves the expectation against the same month a year before, in %: e.g. -6 when Holy Week fell in it and not a year before';
 COMMENT ON COLUMN marts.shocks.actual_at_trough IS 'What was reported in the trough month';
 COMMENT ON COLUMN marts.shocks.depth_pct IS 'Depth: (expected - actual) / expected x 100 at the trough';
 COMMENT ON COLUMN marts.shocks.pre_shock_level IS 'The level a recovery must regain for the first month''s calendar month: its value in the year before the shock, or what was expected of it when that month was missing or inside an earlier shock';
