@@ -14,8 +14,12 @@ SEASON = [0.8, 0.85, 1.0, 1.05, 1.1, 1.1, 1.0, 1.0, 1.05, 1.1, 0.95, 0.9]
 
 
 def series(
-    values: list[float | None], start: date = date(2010, 1, 1), measure: str = "trucks"
+    values: list[float | None],
+    start: date = date(2010, 1, 1),
+    measure: str = "trucks",
+    scope: str = "US-Mexico",
 ) -> pl.DataFrame:
+    """A monthly series of the US-Mexico border (or, when `scope` is not a border, of a port group)."""
     months, kept = [], []
     for i, v in enumerate(values):
         if v is not None:
@@ -25,8 +29,8 @@ def series(
     return pl.DataFrame(
         {
             "border": ["US-Mexico"] * n,
-            "scope_type": ["border"] * n,
-            "scope": ["US-Mexico"] * n,
+            "scope_type": ["border" if scope.startswith("US-") else "port_group"] * n,
+            "scope": [scope] * n,
             "measure": [measure] * n,
             "month": months,
             "value": kept,
@@ -204,3 +208,38 @@ def test_a_one_month_drop_is_found_through_the_calendar() -> None:
     # April 2021 held 3 of Holy Week's 7 days and 22 working days, April 2022 all 7 and 21: about -16 %
     assert -21 < shock["calendar_pct"] < -15
     assert abs(shock["expected_at_trough"] - values[12 * 12 + 3] / 0.82) / shock["expected_at_trough"] < 0.02
+
+
+def test_a_step_to_a_new_level_at_one_port_group_is_a_reporting_change() -> None:
+    stepped = seasonal(14)
+    for t in range(12 * 8 + 5, len(stepped)):  # from June 2018 on, 30 % lower for good
+        stepped[t] *= 0.7
+    found = detect_shocks(series(stepped, scope="2304"))
+    assert found.select("first_month", "status", "kind", "concurrent_shocks").rows() == [
+        (date(2018, 6, 1), "not_recovered", "reporting_change", 0)
+    ]
+    # 30 % below the trend, 27 % below the level before the step (the series still grows 2 % a year)
+    assert found["kind_reason"][0] == (
+        "steps to a level 27 % lower at once and stays there (36 months) while no more than 2 other "
+        "port groups of the border do: a change in what is counted, or in where traffic goes, rather "
+        "than a disruption"
+    )
+    # the same step at four port groups in the same month is an event at the border
+    shared = detect_shocks(pl.concat([series(stepped, scope=g) for g in ("2304", "2305", "2309", "2310")]))
+    assert shared.select("scope", "kind", "concurrent_shocks").rows() == [
+        (g, "disruption", 3) for g in ("2304", "2305", "2309", "2310")
+    ]
+    # and a border total that steps is never called a reporting change: it cannot be told from an event
+    assert detect_shocks(series(stepped)).select("kind").rows() == [("disruption",)]
+
+
+def test_a_closure_that_lifts_slowly_is_a_disruption_not_a_step() -> None:
+    values = seasonal(14)
+    closed = 12 * 8 + 2  # March 2018: 85 % down for 20 months, then back to 70-80 % of before
+    for t in range(closed, len(values)):
+        k = t - closed
+        values[t] *= 0.15 if k < 20 else min(0.8, 0.7 + 0.01 * (k - 20))
+    found = detect_shocks(series(values, scope="3004"))
+    assert found.select("first_month", "status", "kind").rows() == [
+        (date(2018, 3, 1), "not_recovered", "disruption")
+    ]

@@ -52,8 +52,14 @@ SHOCK_SCHEMA = {
     "ended_month": pl.Date,
     "kind": pl.String,
     "kind_reason": pl.String,
+    "concurrent_shocks": pl.Int32,
 }
 REPORTING_GAP_MONTHS = 2  # a zero that is back to normal within this many months is a reporting gap
+STEP_MONTHS = 24  # a shock not recovered that holds one new level this long is a step in the series
+STEP_BAND = 0.15  # ... "one level": months within this (log) of the median shortfall
+STEP_SHARE = 0.9  # ... in at least this share of its months, the first month included
+SHARED_GROUPS = 3  # a step shared by this many other port groups of the border (within a month) is an event
+CONCURRENT_MONTHS = 1  # shocks at other port groups starting within this many months are concurrent
 
 
 @dataclass
@@ -67,6 +73,7 @@ class _Shock:
     closed: int | None = None
     recovered: int | None = None
     streak: list[int] = field(default_factory=list)  # consecutive months back at the pre-shock level
+    step: tuple[float, int] | None = None  # (shortfall, months) when it settled at one new level
 
     def watch(self, t: int, xt: float) -> bool:
         """Count month t towards recovery; True once RECOVERY_MONTHS months in a row are back."""
@@ -162,30 +169,58 @@ def _detect_series(start: int, values: list[float | None], latest: int, border: 
     if open_shock is not None:
         open_shock.status = "ongoing" if start + last >= latest else "series_ended"
         open_shock.closed = last if open_shock.status == "series_ended" else None
+    for shock in episodes:
+        if shock.recovered is None and shock.status in ("not_recovered", "ongoing"):
+            shock.step = _new_level(x, shock, last)
     return [_row(start, values, cal, s) for s in episodes]
 
 
-def _kind(values: list[float | None], s: _Shock) -> tuple[str, str | None]:
+def _new_level(x: list[float | None], s: _Shock, last: int) -> tuple[float, int] | None:
+    """(shortfall, months) when a shock that never recovered settled at once on one new level: over
+    its first MAX_EPISODE_MONTHS months (STEP_MONTHS at least), STEP_SHARE of the months, the first
+    among them, lie within STEP_BAND of the median shortfall against the pre-shock level."""
+    months = [t for t in range(s.start, min(s.start + MAX_EPISODE_MONTHS, last + 1)) if x[t] is not None]
+    if len(months) < STEP_MONTHS:
+        return None
+    gaps = [s.baseline[t % 12] - x[t] for t in months]  # type: ignore[operator]
+    level = median(gaps)
+    near = [abs(g - level) <= STEP_BAND for g in gaps]
+    if near[0] and sum(near) >= STEP_SHARE * len(near):
+        return level, len(months)
+    return None
+
+
+def _kind(values: list[float | None], s: _Shock) -> tuple[str, str | None, str | None]:
     """`disruption`, or `reporting_change` with why: the series stopped reporting during the shock,
     it restarts after months without data, or it reports 0 for a month or two between ordinary months
-    (a busy port does not carry nothing for a whole month and then carry on as before)."""
+    (a busy port does not carry nothing for a whole month and then carry on as before), or it settled
+    at once on a new level and stayed there (unless other port groups stepped with it: detect_shocks)."""
     if s.status == "series_ended":
-        return "reporting_change", "the series stops reporting during the shock"
+        return "reporting_change", "the series stops reporting during the shock", "stops"
     if s.start > 0 and values[s.start - 1] is None:
         gap = next((k for k in range(1, s.start + 1) if values[s.start - k] is not None), s.start + 1) - 1
-        return "reporting_change", f"the series restarts after {gap} month(s) without data"
+        return "reporting_change", f"the series restarts after {gap} month(s) without data", "restarts"
     if values[s.trough] == 0 and s.recovered is not None and s.recovered - s.start <= REPORTING_GAP_MONTHS:
-        return "reporting_change", (
+        reason = (
             f"reported as 0 between ordinary months, back within {s.recovered - s.start} month(s): "
             "a gap in reporting, not traffic"
         )
-    return "disruption", None
+        return "reporting_change", reason, "zero"
+    if s.step is not None:
+        level, months = s.step
+        reason = (
+            f"steps to a level {100 * (1 - math.exp(-level)):.0f} % lower at once and stays there "
+            f"({months} months) while no more than {SHARED_GROUPS - 1} other port groups of the border do: "
+            "a change in what is counted, or in where traffic goes, rather than a disruption"
+        )
+        return "reporting_change", reason, "step"
+    return "disruption", None, None
 
 
 def _row(start: int, values: list[float | None], cal: list[float], s: _Shock) -> dict:
     """A shock as an output row, its expectations back in the series' own units and calendar."""
     end = s.recovered if s.recovered is not None else s.closed
-    kind, reason = _kind(values, s)
+    kind, reason, rule = _kind(values, s)
     return {
         "first_month": _month_date(start + s.start),
         "trough_month": _month_date(start + s.trough),
@@ -200,6 +235,8 @@ def _row(start: int, values: list[float | None], cal: list[float], s: _Shock) ->
         "ended_month": None if end is None else _month_date(start + end),
         "kind": kind,
         "kind_reason": reason,
+        "concurrent_shocks": None,
+        "_rule": rule,
     }
 
 
@@ -219,8 +256,36 @@ def detect_shocks(series: pl.DataFrame) -> pl.DataFrame:
         for i, v in zip(months, part["value"], strict=True):
             values[i - first] = v
         for row in _detect_series(first, values, latest, border):
-            out.append({"scope_type": scope_type, "scope": scope, "measure": measure, **row})
-    return pl.DataFrame(out, schema=SHOCK_SCHEMA)
+            out.append(
+                {"scope_type": scope_type, "scope": scope, "measure": measure, "_border": border, **row}
+            )
+    _concurrent(out)
+    return pl.DataFrame([{k: v for k, v in r.items() if k in SHOCK_SCHEMA} for r in out], schema=SHOCK_SCHEMA)
+
+
+def _concurrent(rows: list[dict]) -> None:
+    """Count, for each port-group shock, the other port groups of its border and measure whose shock
+    starts within CONCURRENT_MONTHS. A step in the series is a reporting change only at a port group
+    and only when fewer than SHARED_GROUPS others stepped with it: a step shared by several port
+    groups (the 2015 fall of the Canadian dollar, the 2020 closures) or in a whole border's total is
+    an event, or a change in counting that the data cannot tell from one, and stays a disruption."""
+    starts: dict[tuple[str, str], list[tuple[int, str]]] = {}
+    for r in rows:
+        if r["scope_type"] == "port_group":
+            starts.setdefault((r["_border"], r["measure"]), []).append(
+                (_month_index(r["first_month"]), r["scope"])
+            )
+    for r in rows:
+        if r["scope_type"] != "port_group":
+            if r["_rule"] == "step":
+                r["kind"], r["kind_reason"] = "disruption", None
+            continue
+        t = _month_index(r["first_month"])
+        others = {g for m, g in starts[(r["_border"], r["measure"])] if abs(m - t) <= CONCURRENT_MONTHS}
+        others.discard(r["scope"])
+        r["concurrent_shocks"] = len(others)
+        if r["_rule"] == "step" and len(others) >= SHARED_GROUPS:
+            r["kind"], r["kind_reason"] = "disruption", None
 
 
 def method_markdown() -> str:
@@ -258,8 +323,15 @@ the data alone, no event dates:
    whose series stopped reporting is `series_ended`.
 7. Each shock is a `disruption` unless the data say it is a `reporting_change` (`kind_reason` says
    which): the series stops reporting during it, restarts after months without data, or reports 0
-   for a month or two between ordinary months and is back within {REPORTING_GAP_MONTHS} months. Charts show
-   disruptions only; the others stay in `marts.shocks` for analysts.
+   for a month or two between ordinary months and is back within {REPORTING_GAP_MONTHS} months; or, at a
+   port group, it never recovers and steps at once to a new level and stays there: over its first
+   {MAX_EPISODE_MONTHS} months ({STEP_MONTHS} at least), {STEP_SHARE:.0%} of the months, the first among
+   them, lie within {STEP_BAND} (log) of their median shortfall against the pre-shock level. A step is
+   still a disruption when {SHARED_GROUPS} or more other port groups of the border had a shock starting within
+   {CONCURRENT_MONTHS} month of it (`concurrent_shocks`: the 2020 closures, the 2015 fall of the
+   Canadian dollar), and in a border's total, where an event and a change in counting look alike.
+   A closure that lifts, even slowly and not fully, is not a step. Charts show disruptions only; the
+   others stay in `marts.shocks` for analysts.
 
 Limits: the calendar coefficients b are fitted on the whole series, so a new year of data can move
 them slightly, and with them a shock at the threshold; everything else uses only earlier months.

@@ -19,11 +19,13 @@ CREATE TABLE marts.shocks (
     status             VARCHAR NOT NULL,
     ended_month        DATE,
     kind               VARCHAR NOT NULL,
-    kind_reason        VARCHAR
+    kind_reason        VARCHAR,
+    concurrent_shocks  INTEGER
 );
 COMMENT ON TABLE marts.shocks IS 'Detected disruptions: one row per shock in a monthly series (a border, or a port group), found by the statistical method in docs/indicators.md (seasonal expectation from the series itself, no event dates)';
 COMMENT ON COLUMN marts.shocks.scope_type IS 'border or port_group';
-COMMENT ON COLUMN marts.shocks.kind IS 'disruption, or reporting_change: what the data say of the shock (a series that stops, restarts after months without data, or reports 0 for a month or two between ordinary months); charts show disruptions only';
+COMMENT ON COLUMN marts.shocks.kind IS 'disruption, or reporting_change: what the data say of the shock (a series that stops, restarts after months without data, reports 0 for a month or two between ordinary months, or steps at once to a new level and stays there while other port groups do not); charts show disruptions only';
+COMMENT ON COLUMN marts.shocks.concurrent_shocks IS 'Port group shocks only: how many other port groups of the same border and measure had a shock starting within a month of this one (a border-wide event when many did); NULL for a border';
 COMMENT ON COLUMN marts.shocks.kind_reason IS 'Why a shock is a reporting_change, in words; NULL for a disruption';
 COMMENT ON COLUMN marts.shocks.scope IS 'US-Mexico / US-Canada, or a port group (joins core.dim_port_group.port_group)';
 COMMENT ON COLUMN marts.shocks.scope_name IS 'Border or port group name';
