@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from warehouse.diversions import NEIGHBOURS_SQL
+
 HERE = Path(__file__).resolve().parent
 EVENTS = HERE / "disruption_events.csv"
 CALM = HERE / "calm_periods.csv"
@@ -199,7 +201,7 @@ class Inputs:
     group_of: dict[str, str]  # port code -> port group
     busiest: list[str]  # the busiest truck port groups
     names: dict[str, str]
-    neighbours: dict[str, set[str]]  # other groups of the same border and state
+    neighbours: dict[str, set[str]]  # groups of the same border nearby (warehouse/diversions.py)
     shocks: list[Shock]  # truck disruptions of port groups (not the reporting changes)
     trucks: dict[tuple[str, date], float]  # (group, month) -> inbound trucks
 
@@ -226,10 +228,7 @@ def _warehouse_inputs(path: Path, top: int) -> Inputs:
                 [BASIS_YEARS, top],
             ).fetchall()
         ]
-        places = con.execute(
-            """SELECT DISTINCT g.port_group, g.border, p.state FROM core.dim_port_group g
-               JOIN core.dim_port p USING (port_code)"""
-        ).fetchall()
+        pairs = con.execute(f"SELECT port_group, neighbour FROM ({NEIGHBOURS_SQL})").fetchall()
         trucks = {
             (g, m): v
             for g, m, v in con.execute(
@@ -247,8 +246,8 @@ def _warehouse_inputs(path: Path, top: int) -> Inputs:
     finally:
         con.close()
     neighbours: dict[str, set[str]] = {}
-    for group, border, state in places:
-        neighbours[group] = {g for g, b, s in places if b == border and s == state and g != group}
+    for group, neighbour in pairs:
+        neighbours.setdefault(group, set()).add(neighbour)
     return Inputs(group_of, busiest, names, neighbours, shocks, trucks)
 
 

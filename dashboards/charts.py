@@ -86,12 +86,15 @@ def border_trucks(
     )
     shocks = query_frame(
         con,
-        f"""SELECT scope_name AS scope, first_month, trough_month AS month, actual_at_trough AS value,
-                   depth_pct, months_to_recover, status
+        f"""SELECT scope_name AS scope, scope AS code, first_month, trough_month AS month,
+                   actual_at_trough AS value, depth_pct, months_to_recover, status, diverted_pct
             FROM marts.shocks WHERE measure = 'trucks' AND kind = 'disruption' AND {shock_where}
             ORDER BY first_month""",
         shock_params,
     ).with_columns(pl.col("scope").map_elements(lambda b: border_name(b, lang), return_dtype=pl.String))
+    shocks = shocks.with_columns(
+        nearby=pl.Series([nearby_text(con, r, lang) for r in shocks.iter_rows(named=True)])
+    )
     order = order_by_total(frame, "scope", "value")
     lines = monthly_lines(
         frame,
@@ -124,10 +127,34 @@ def border_trucks(
                 alt.Tooltip("month:T", title=text("shock_trough", lang), format="%b %Y"),
                 alt.Tooltip("depth_pct:Q", title=text("shock_depth", lang), format=",.1f"),
                 alt.Tooltip("months_to_recover:Q", title=text("shock_recovery", lang), format=",.0f"),
+                *(
+                    [
+                        alt.Tooltip("nearby:N", title=text("shock_nearby", lang)),
+                        alt.Tooltip("diverted_pct:Q", title=text("shock_diverted", lang), format=",.0f"),
+                    ]
+                    if port
+                    else []
+                ),
             ],
         )
     )
     return finish(alt.layer(lines, marks), footer_lines(con, GROUP_MONTHS, lang), lang)
+
+
+def nearby_text(con: duckdb.DuckDBPyConnection, shock: dict, lang: str, most: int = 3) -> str:
+    """The neighbouring port groups that moved most against their expectation in a shock's trough
+    month, e.g. `Laredo +3,912 (+6 %); Eagle Pass -210 (-1 %)` (marts.shock_neighbours)."""
+    found = rows(
+        con,
+        """SELECT neighbour_name, excess, excess_pct FROM marts.shock_neighbours
+           WHERE scope = ? AND measure = 'trucks' AND first_month = ?
+           ORDER BY abs(excess) DESC, neighbour LIMIT ?""",
+        [shock["code"], shock["first_month"], most],
+    )
+    return "; ".join(
+        f"{name} {fmt_number(excess, lang, signed=True, whole=True)} ({pct:+.0f} %)"
+        for name, excess, pct in found
+    )
 
 
 def us_mexico_trucks(

@@ -106,6 +106,14 @@ LABELS: dict[str, dict[str, str]] = {
     "shock_trough": {"en": "Deepest month", "es": "Mes más profundo"},
     "shock_depth": {"en": "Below expected (%)", "es": "Por debajo de lo esperado (%)"},
     "shock_recovery": {"en": "Months to recover", "es": "Meses para recuperarse"},
+    "shock_nearby": {
+        "en": "Ports nearby, same month, against expected",
+        "es": "Puertos cercanos, mismo mes, frente a lo esperado",
+    },
+    "shock_diverted": {
+        "en": "Taken up nearby (% of the shortfall)",
+        "es": "Absorbido por puertos cercanos (% del faltante)",
+    },
     "trucks_12m_axis": {
         "en": "Inbound trucks, latest 12 months",
         "es": "Camiones hacia EE. UU., últimos 12 meses",
@@ -342,15 +350,16 @@ def border_name(border: str, lang: str) -> str:
     return BORDER_NAMES.get(border, {}).get(lang, border)
 
 
-def fmt_number(value: float | None, lang: str, signed: bool = False) -> str:
-    """A number for a table cell, with the language's separators; billions and millions shortened."""
+def fmt_number(value: float | None, lang: str, signed: bool = False, whole: bool = False) -> str:
+    """A number for a table cell, with the language's separators; billions and millions shortened;
+    `whole` for counts (no decimals below a million)."""
     if value is None:
         return "–"
     sign = "+" if signed and value > 0 else ""
     for size, suffix in ((1e9, {"en": " bn", "es": " mil M"}), (1e6, {"en": " M", "es": " M"})):
         if abs(value) >= size:
             return sign + _separators(f"{value / size:,.1f}", lang) + suffix[lang]
-    digits = 0 if abs(value) >= 1000 else 1 if abs(value) >= 10 else 2
+    digits = 0 if whole or abs(value) >= 1000 else 1 if abs(value) >= 10 else 2
     return sign + _separators(f"{value:,.{digits}f}", lang)
 
 

@@ -54,6 +54,13 @@ SHOCK_SCHEMA = {
     "kind_reason": pl.String,
     "concurrent_shocks": pl.Int32,
 }
+EXPECTED_SCHEMA = {
+    "scope_type": pl.String,
+    "scope": pl.String,
+    "measure": pl.String,
+    "month": pl.Date,
+    "expected": pl.Float64,
+}
 REPORTING_GAP_MONTHS = 2  # a zero that is back to normal within this many months is a reporting gap
 STEP_MONTHS = 24  # a shock not recovered that holds one new level this long is a step in the series
 STEP_BAND = 0.15  # ... "one level": months within this (log) of the median shortfall
@@ -114,10 +121,13 @@ def _expected(x: list[float | None], t: int) -> float | None:
     return median(years) if len(years) >= 2 else None
 
 
-def _detect_series(start: int, values: list[float | None], latest: int, border: str | None) -> list[dict]:
+def _detect_series(
+    start: int, values: list[float | None], latest: int, border: str | None
+) -> tuple[list[dict], list[float | None]]:
     """Shocks in one gap-filled monthly series (None = no row that month), as output rows; `latest` is
     the last month of the whole data (a series that stops earlier has ended, it is not ongoing). Every
-    month is judged net of its calendar effect (working days, Holy Week) at `border`."""
+    month is judged net of its calendar effect (working days, Holy Week) at `border`. Also returns each
+    month's expectation in the series' own units (None where there is too little history)."""
     logs = [None if v is None else math.log(v + 1.0) for v in values]
     if max(v for v in values if v is not None) >= MIN_EXPECTED:
         cal, _ = calendar_effect(border or "", _month_date(start), logs)
@@ -172,7 +182,8 @@ def _detect_series(start: int, values: list[float | None], latest: int, border: 
     for shock in episodes:
         if shock.recovered is None and shock.status in ("not_recovered", "ongoing"):
             shock.step = _new_level(x, shock, last)
-    return [_row(start, values, cal, s) for s in episodes]
+    in_units = [None if e is None else math.exp(e + c) - 1.0 for e, c in zip(expected, cal, strict=True)]
+    return [_row(start, values, cal, s) for s in episodes], in_units
 
 
 def _new_level(x: list[float | None], s: _Shock, last: int) -> tuple[float, int] | None:
@@ -240,12 +251,27 @@ def _row(start: int, values: list[float | None], cal: list[float], s: _Shock) ->
     }
 
 
+@dataclass
+class Detection:
+    """The shocks found, and what the method expected of every month of every series (in its units):
+    the neighbours' side of a disruption (diversion) is read against the same expectations."""
+
+    shocks: pl.DataFrame  # SHOCK_SCHEMA
+    expected: pl.DataFrame  # EXPECTED_SCHEMA
+
+
 def detect_shocks(series: pl.DataFrame) -> pl.DataFrame:
     """One row per detected disruption in each (scope_type, scope, measure) monthly series."""
+    return detect(series).shocks
+
+
+def detect(series: pl.DataFrame) -> Detection:
+    """Shocks in each (scope_type, scope, measure) monthly series, with the expectation of each month."""
     out: list[dict] = []
+    expected: dict[str, list] = {k: [] for k in EXPECTED_SCHEMA}
     frame = series.select(list(INPUT_SCHEMA)).cast(INPUT_SCHEMA).drop_nulls(["month"])
     if frame.height == 0:
-        return pl.DataFrame(schema=SHOCK_SCHEMA)
+        return Detection(pl.DataFrame(schema=SHOCK_SCHEMA), pl.DataFrame(schema=EXPECTED_SCHEMA))
     latest = _month_index(frame["month"].max())
     for (scope_type, scope, measure, border), part in frame.sort("month").group_by(
         ["scope_type", "scope", "measure", "border"], maintain_order=True
@@ -255,12 +281,22 @@ def detect_shocks(series: pl.DataFrame) -> pl.DataFrame:
         values: list[float | None] = [None] * (months[-1] - first + 1)
         for i, v in zip(months, part["value"], strict=True):
             values[i - first] = v
-        for row in _detect_series(first, values, latest, border):
+        rows, in_units = _detect_series(first, values, latest, border)
+        kept = [(i, e) for i, e in enumerate(in_units) if e is not None and values[i] is not None]
+        expected["scope_type"] += [scope_type] * len(kept)
+        expected["scope"] += [scope] * len(kept)
+        expected["measure"] += [measure] * len(kept)
+        expected["month"] += [_month_date(first + i) for i, _ in kept]
+        expected["expected"] += [round(e, 1) for _, e in kept]
+        for row in rows:
             out.append(
                 {"scope_type": scope_type, "scope": scope, "measure": measure, "_border": border, **row}
             )
     _concurrent(out)
-    return pl.DataFrame([{k: v for k, v in r.items() if k in SHOCK_SCHEMA} for r in out], schema=SHOCK_SCHEMA)
+    found = pl.DataFrame(
+        [{k: v for k, v in r.items() if k in SHOCK_SCHEMA} for r in out], schema=SHOCK_SCHEMA
+    )
+    return Detection(found, pl.DataFrame(expected, schema=EXPECTED_SCHEMA))
 
 
 def _concurrent(rows: list[dict]) -> None:

@@ -10,6 +10,7 @@ import duckdb
 import polars as pl
 
 from transforms import shocks
+from warehouse import diversions
 from warehouse.db import frame, literal, run
 
 SCORECARD_SCOPE = "US-Mexico"
@@ -652,6 +653,12 @@ def table_comments() -> dict[str, str]:
         f"not_recovered (not back within {shocks.MAX_EPISODE_MONTHS} months: the episode was closed so later "
         "shocks can be seen, and a later recovery is still recorded); series_ended (the series stopped "
         "reporting before recovering)",
+        "marts.shock_neighbours": "Where the traffic went: for each port-group shock, every port group of "
+        f"the same border within {diversions.DIVERSION_KM} km (between the centres of their ports) with what "
+        "it carried in the shock's trough month against what the shock method expected of it",
+        "marts.shocks.neighbour_excess": "Port group shocks: what the port groups within "
+        f"{diversions.DIVERSION_KM} km of the same border carried above (+) or below (-) their expectations "
+        "in the trough month, summed (marts.shock_neighbours); NULL when none has an expectation",
         "marts.hled_scorecard": "HLED scorecard: per pillar, the headline indicators for the "
         f"{SCORECARD_SCOPE} border over the latest complete {w} months against calendar {PRE_PANDEMIC_YEAR} "
         f"(pre-pandemic) and {RELAUNCH_YEAR} (HLED relaunch), and whether each moves the right way. A value "
@@ -692,13 +699,13 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, data: pl.DataFrame, sele
 
 
 def compute(con: duckdb.DuckDBPyConnection) -> None:
-    """Fill marts.shocks, marts.indicator_catalog and marts.hled_scorecard (after the SQL marts) and
-    write their comments that quote the constants."""
-    found = shocks.detect_shocks(frame(con, SHOCK_INPUT_SQL))
+    """Fill marts.shocks (with the neighbours' side, marts.shock_neighbours), marts.indicator_catalog
+    and marts.hled_scorecard (after the SQL marts) and write their comments that quote the constants."""
+    found = shocks.detect(frame(con, SHOCK_INPUT_SQL))
     _insert(
         con,
         "marts.shocks",
-        found,
+        found.shocks,
         """SELECT r.*, coalesce(g.port_group_name, r.scope) AS scope_name,
                   CASE r.scope_type WHEN 'border' THEN r.scope ELSE g.border END AS border
            FROM _rows r
@@ -706,6 +713,7 @@ def compute(con: duckdb.DuckDBPyConnection) -> None:
              ON r.scope_type = 'port_group' AND g.port_group = r.scope
            ORDER BY r.scope_type, r.scope, r.measure, r.first_month""",
     )
+    diversions.fill(con, found.expected)
     _insert(con, "marts.indicator_catalog", catalog_frame(), "SELECT * FROM _rows")
     run(con, f"INSERT INTO marts.hled_scorecard BY NAME {scorecard_sql()}")
     _comment(con)

@@ -20,12 +20,15 @@ CREATE TABLE marts.shocks (
     ended_month        DATE,
     kind               VARCHAR NOT NULL,
     kind_reason        VARCHAR,
-    concurrent_shocks  INTEGER
+    concurrent_shocks  INTEGER,
+    neighbour_excess   DOUBLE,
+    diverted_pct       DOUBLE
 );
 COMMENT ON TABLE marts.shocks IS 'Detected disruptions: one row per shock in a monthly series (a border, or a port group), found by the statistical method in docs/indicators.md (seasonal expectation from the series itself, no event dates)';
 COMMENT ON COLUMN marts.shocks.scope_type IS 'border or port_group';
 COMMENT ON COLUMN marts.shocks.kind IS 'disruption, or reporting_change: what the data say of the shock (a series that stops, restarts after months without data, reports 0 for a month or two between ordinary months, or steps at once to a new level and stays there while other port groups do not); charts show disruptions only';
 COMMENT ON COLUMN marts.shocks.concurrent_shocks IS 'Port group shocks only: how many other port groups of the same border and measure had a shock starting within a month of this one (a border-wide event when many did); NULL for a border';
+COMMENT ON COLUMN marts.shocks.diverted_pct IS 'neighbour_excess as a % of the shortfall at the trough (expected - actual): near 100 when the neighbours carried what this port group lost (a diversion), below 0 when they fell too (an event along the border)';
 COMMENT ON COLUMN marts.shocks.kind_reason IS 'Why a shock is a reporting_change, in words; NULL for a disruption';
 COMMENT ON COLUMN marts.shocks.scope IS 'US-Mexico / US-Canada, or a port group (joins core.dim_port_group.port_group)';
 COMMENT ON COLUMN marts.shocks.scope_name IS 'Border or port group name';
@@ -39,6 +42,35 @@ COMMENT ON COLUMN marts.shocks.depth_pct IS 'Depth: (expected - actual) / expect
 COMMENT ON COLUMN marts.shocks.pre_shock_level IS 'The level a recovery must regain for the first month''s calendar month: its value in the year before the shock, or what was expected of it when that month was missing or inside an earlier shock';
 COMMENT ON COLUMN marts.shocks.months_to_recover IS 'Months from first_month to recovered_month; NULL while it has not recovered';
 COMMENT ON COLUMN marts.shocks.ended_month IS 'Month the episode ended: recovered_month, the month a not_recovered episode was closed, or the last month of a series_ended one; NULL while ongoing';
+
+CREATE TABLE marts.shock_neighbours (
+    scope          VARCHAR NOT NULL,
+    scope_name     VARCHAR,
+    border         VARCHAR,
+    measure        VARCHAR NOT NULL,
+    first_month    DATE NOT NULL,
+    trough_month   DATE NOT NULL,
+    neighbour      VARCHAR NOT NULL,
+    neighbour_name VARCHAR,
+    distance_km    DOUBLE,
+    expected       DOUBLE,
+    actual         DOUBLE,
+    excess         DOUBLE,
+    excess_pct     DOUBLE
+);
+COMMENT ON COLUMN marts.shock_neighbours.scope IS 'Port group of the shock (joins marts.shocks on scope, measure, first_month)';
+COMMENT ON COLUMN marts.shock_neighbours.scope_name IS 'Its name';
+COMMENT ON COLUMN marts.shock_neighbours.border IS 'US-Mexico or US-Canada';
+COMMENT ON COLUMN marts.shock_neighbours.measure IS 'Crossings measure of the shock';
+COMMENT ON COLUMN marts.shock_neighbours.first_month IS 'First month of the shock';
+COMMENT ON COLUMN marts.shock_neighbours.trough_month IS 'Trough month of the shock: the month compared';
+COMMENT ON COLUMN marts.shock_neighbours.neighbour IS 'A port group of the same border nearby (joins core.dim_port_group.port_group)';
+COMMENT ON COLUMN marts.shock_neighbours.neighbour_name IS 'Its name';
+COMMENT ON COLUMN marts.shock_neighbours.distance_km IS 'Great-circle distance between the centres (mean BTS coordinates) of the two groups'' ports, km';
+COMMENT ON COLUMN marts.shock_neighbours.expected IS 'What the shock method expected of the neighbour in the trough month (its seasonal pattern, trend and calendar)';
+COMMENT ON COLUMN marts.shock_neighbours.actual IS 'What the neighbour reported in the trough month';
+COMMENT ON COLUMN marts.shock_neighbours.excess IS 'actual - expected: above 0 when the neighbour carried more than expected';
+COMMENT ON COLUMN marts.shock_neighbours.excess_pct IS 'excess / expected x 100';
 
 CREATE TABLE marts.indicator_catalog (
     indicator_id VARCHAR PRIMARY KEY,
