@@ -10,16 +10,19 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 import os
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from warehouse.diversions import NEIGHBOURS_SQL
+from transforms import shocks
+from warehouse.diversions import DIVERSION_KM, NEIGHBOURS_SQL
 
 HERE = Path(__file__).resolve().parent
 EVENTS = HERE / "disruption_events.csv"
 CALM = HERE / "calm_periods.csv"
+RESULTS = HERE / "shocks_evaluation.json"  # the committed figures that docs/indicators.md quotes
 TOP = 20  # busiest truck port groups evaluated
 WINDOW = 1  # a shock matches an event that starts or lasts within this many months of it
 TRUCKS = ("trucks", "all")  # event measures that concern trucks
@@ -251,53 +254,83 @@ def _warehouse_inputs(path: Path, top: int) -> Inputs:
     return Inputs(group_of, busiest, names, neighbours, shocks, trucks)
 
 
-def report(data: Inputs, label: str) -> None:
-    """Print the evaluation of `data`: the figures, the misses with what the counts show, the rest."""
-    names = data.names
-    events = read_events(EVENTS, data.group_of)
-    result = evaluate(events, read_calm(CALM, data.group_of), data.shocks, data.busiest, data.neighbours)
+def figures(data: Inputs, result: Evaluation, documented: int) -> dict:
+    """The evaluation's figures as committed in RESULTS (docs/indicators.md quotes them), with the
+    detector's constants they were measured with."""
     falls = {(e.id, g): largest_fall(e, g, data.trucks) for e, g in result.found + result.missed}
     visible = [k for k, f in falls.items() if f is not None and f <= -VISIBLE_FALL]
-    found_visible = [k for k in visible if k in {(e.id, g) for e, g in result.found}]
+    found = {(e.id, g) for e, g in result.found}
+    name = data.names.get
+    return {
+        "measured_on": date.today().isoformat(),
+        "data_through": max(m for _, m in data.trucks).isoformat()[:7] if data.trucks else None,
+        "events_documented": documented,
+        "truck_events_at_busiest": len({e.id for e, _ in result.found + result.missed}),
+        "busiest": [name(g, g) for g in data.busiest],
+        "recall": {"found": len(result.found), "of": len(result.found) + len(result.missed)},
+        "precision": {"matched": len(result.matched), "of": len(result.matched) + len(result.unmatched)},
+        "visible_recall": {"found": sum(1 for k in visible if k in found), "of": len(visible)},
+        "visible_fall_pct": round(100 * VISIBLE_FALL),
+        "calm_hits": len(result.in_calm),
+        "constants": {**shocks.constants(), "DIVERSION_KM": DIVERSION_KM},
+        "missed": [
+            {
+                "event": e.id,
+                "port_group": name(g, g),
+                "months": f"{e.first:%Y-%m}..{e.last:%Y-%m}",
+                "expected_drop": e.expected_drop,
+                "largest_fall_pct": None if falls[(e.id, g)] is None else round(100 * falls[(e.id, g)]),
+            }
+            for e, g in result.missed
+        ],
+        "unmatched": [
+            {
+                "port_group": name(s.group, s.group),
+                "first_month": f"{s.first:%Y-%m}",
+                "depth_pct": s.depth_pct,
+            }
+            for s in result.unmatched
+        ],
+    }
 
-    def pct(x: float | None) -> str:
-        return "n/a" if x is None else f"{x:.2f}"
 
+def _share(part: dict) -> str:
+    found, total = list(part.values())
+    return f"{found / total:.2f} ({found} of {total})" if total else "n/a"
+
+
+def report(data: Inputs, label: str) -> dict:
+    """Print the evaluation of `data`: the figures, the misses with what the counts show, the rest;
+    returns the figures."""
+    events = read_events(EVENTS, data.group_of)
+    result = evaluate(events, read_calm(CALM, data.group_of), data.shocks, data.busiest, data.neighbours)
+    out = figures(data, result, len(events))
     print(
         f"warehouse: {label}; {len(events)} documented events, {len(data.busiest)} busiest truck port groups"
     )
-    print(f"busiest: {', '.join(names.get(g, g) for g in data.busiest)}")
-    print(
-        f"\nrecall (documented truck disruptions found within {WINDOW} month): "
-        f"{pct(result.recall)} ({len(result.found)} of {len(result.found) + len(result.missed)})"
-    )
-    print(
-        f"precision (truck shocks at those groups matching a documented event): "
-        f"{pct(result.precision)} ({len(result.matched)} of {len(result.matched) + len(result.unmatched)})"
-    )
-    print(f"truck shocks inside periods known to be calm: {len(result.in_calm)}")
+    print(f"busiest: {', '.join(out['busiest'])}")
+    print(f"\nrecall (documented truck disruptions found within {WINDOW} month): {_share(out['recall'])}")
+    print(f"precision (truck shocks at those groups matching a documented event): {_share(out['precision'])}")
+    print(f"truck shocks inside periods known to be calm: {out['calm_hits']}")
     print(
         f"recall on the events visible in the counts (trucks {VISIBLE_FALL:.0%} or more below the same "
-        f"month a year before): {pct(len(found_visible) / len(visible) if visible else None)} "
-        f"({len(found_visible)} of {len(visible)})"
+        f"month a year before): {_share(out['visible_recall'])}"
     )
     print(
         "\n| missed event | port group | months | expected drop | largest fall vs a year before |"
         "\n|---|---|---|---|---:|"
     )
-    for event, group in result.missed:
-        months = f"{event.first:%Y-%m}..{event.last:%Y-%m}"
-        fall = falls[(event.id, group)]
-        seen = "no data" if fall is None else f"{fall:+.0%}"
-        print(f"| {event.id} | {names.get(group, group)} | {months} | {event.expected_drop} | {seen} |")
+    for m in out["missed"]:
+        seen = "no data" if m["largest_fall_pct"] is None else f"{m['largest_fall_pct']:+d}%"
+        print(f"| {m['event']} | {m['port_group']} | {m['months']} | {m['expected_drop']} | {seen} |")
     print("\n| found event | port group |\n|---|---|")
     for event, group in result.found:
-        print(f"| {event.id} | {names.get(group, group)} |")
-    print("\n| shock not matched | first month | trough | depth % |\n|---|---|---|---:|")
-    for shock in result.unmatched:
-        depth = f"{shock.depth_pct:.0f}" if shock.depth_pct is not None else ""
-        name = names.get(shock.group, shock.group)
-        print(f"| {name} | {shock.first:%Y-%m} | {shock.trough:%Y-%m} | {depth} |")
+        print(f"| {event.id} | {data.names.get(group, group)} |")
+    print("\n| shock not matched | first month | depth % |\n|---|---|---:|")
+    for u in out["unmatched"]:
+        depth = "" if u["depth_pct"] is None else f"{u['depth_pct']:.0f}"
+        print(f"| {u['port_group']} | {u['first_month']} | {depth} |")
+    return out
 
 
 def main() -> None:
@@ -307,8 +340,14 @@ def main() -> None:
     home = Path(os.environ.get("HLED_HOME", "data"))
     parser.add_argument("--warehouse", type=Path, default=home / "warehouse.duckdb")
     parser.add_argument("--top", type=int, default=TOP, help="busiest truck port groups evaluated")
+    parser.add_argument(
+        "--write", action="store_true", help=f"also write the figures to {RESULTS.name} (docs/indicators.md)"
+    )
     args = parser.parse_args()
-    report(_warehouse_inputs(args.warehouse, args.top), str(args.warehouse))
+    out = report(_warehouse_inputs(args.warehouse, args.top), str(args.warehouse))
+    if args.write:
+        RESULTS.write_text(json.dumps(out, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        print(f"\nwrote {RESULTS}")
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ against the totals published in shared/data/README.md."""
 from __future__ import annotations
 
 import gzip
+import json
 import os
 import subprocess
 import sys
@@ -536,3 +537,16 @@ def test_the_latest_month_added_from_a_copy_equals_the_full_build(prefect_server
         assert data_checksums(home / "warehouse.duckdb") == from_copy
     month = f"20{latest[2:]}-{latest[:2]}-01"
     assert q(home, f"SELECT count(*) > 0 FROM core.fact_trade_port WHERE month = DATE '{month}'") == [(True,)]
+
+
+def test_the_recorded_disruption_evaluation_is_what_the_detector_gives_now(real_mirror_warehouse) -> None:
+    """docs/indicators.md quotes benchmarks/shocks_evaluation.json: a change to the detector must be
+    measured again (`python -m benchmarks.shocks_evaluation --write`) before it lands."""
+    from benchmarks.shocks_evaluation import RESULTS, _warehouse_inputs, report
+
+    home, _ = real_mirror_warehouse
+    now = report(_warehouse_inputs(home / "warehouse.duckdb", 20), "staged data")
+    recorded = json.loads(RESULTS.read_text(encoding="utf-8"))
+    assert {k: v for k, v in now.items() if k != "measured_on"} == {
+        k: v for k, v in recorded.items() if k != "measured_on"
+    }

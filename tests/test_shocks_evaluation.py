@@ -4,6 +4,7 @@ evaluation tables (documented events with sources, calm periods) well formed."""
 from __future__ import annotations
 
 import csv
+import json
 from datetime import date
 
 from benchmarks.shocks_evaluation import CALM, EVENTS, Calm, Event, Shock, evaluate, month
@@ -79,3 +80,18 @@ def test_the_committed_evaluation_tables_are_well_formed() -> None:
     assert len(calm) >= 10
     for c in calm:
         assert month(c["first_month"]) < month(c["last_month"])
+
+
+def test_the_catalog_quotes_the_recorded_evaluation_and_flags_it_when_the_method_changed(tmp_path) -> None:
+    from warehouse.indicators import EVALUATION_FILE, evaluation_markdown
+
+    recorded = json.loads(EVALUATION_FILE.read_text(encoding="utf-8"))
+    text = evaluation_markdown(EVALUATION_FILE)
+    found, total = recorded["recall"].values()
+    assert f"**{found / total:.2f}** ({found} of {total})" in text and "measure them again" not in text
+    older = dict(recorded, constants=dict(recorded["constants"], Z=4.0))
+    (tmp_path / "old.json").write_text(json.dumps(older), encoding="utf-8")
+    assert "**These figures predate a change of Z: measure them again.**" in evaluation_markdown(
+        tmp_path / "old.json"
+    )
+    assert "No evaluation has been recorded" in evaluation_markdown(tmp_path / "none.json")

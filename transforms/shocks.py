@@ -324,6 +324,12 @@ def _concurrent(rows: list[dict]) -> None:
             r["kind"], r["kind_reason"] = "disruption", None
 
 
+def constants() -> dict[str, float]:
+    """The method's constants in force, by name (the evaluation records those it measured)."""
+    numbers = {k: v for k, v in globals().items() if k.isupper() and isinstance(v, int | float)}
+    return numbers | {"MIN_FIT_MONTHS": calendar_effects.MIN_FIT_MONTHS}
+
+
 def method_markdown() -> str:
     """The method as documentation, with the constants in force (docs/indicators.md embeds it)."""
     return f"""Series: every crossings measure at each border, US trade with each partner (border level),

@@ -4,7 +4,9 @@ and docs/indicators.md are all generated from these declarations, so code and do
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import duckdb
 import polars as pl
@@ -12,6 +14,8 @@ import polars as pl
 from transforms import shocks
 from warehouse import diversions
 from warehouse.db import frame, literal, run
+
+EVALUATION_FILE = Path(__file__).resolve().parent.parent / "benchmarks" / "shocks_evaluation.json"
 
 SCORECARD_SCOPE = "US-Mexico"
 # The indicators' constants, declared once: the scorecard SQL, the formulas in the catalog and the
@@ -719,6 +723,67 @@ def compute(con: duckdb.DuckDBPyConnection) -> None:
     _comment(con)
 
 
+DIVERSION_TEXT = f"""For each port-group shock, every port group of the same border within \
+{diversions.DIVERSION_KM} km (great-circle distance between the mean BTS coordinates of their ports) \
+is compared with what the method expected of it (steps 1-3, its own seasonal pattern, trend and \
+calendar) in the shock's trough month: `excess` = actual - expected. `marts.shocks.neighbour_excess` \
+sums them and `diverted_pct` divides that by the shortfall at the shock's port group: near 100 when \
+the neighbours carried what it lost (a diversion), near 0 when the traffic was not carried nearby that \
+month, below 0 when the neighbours fell too (an event along the border, with `concurrent_shocks` \
+high). Limits: a month is the finest grain, so a diversion of a few days is diluted; a neighbour's own \
+disruption in the same month hides a diversion to it; the distance is between port centres, not by \
+road."""
+
+
+def evaluation_markdown(path: Path = EVALUATION_FILE) -> str:
+    """The committed evaluation figures (benchmarks/shocks_evaluation.json, written by
+    `python -m benchmarks.shocks_evaluation --write`), flagged when the constants have changed since."""
+    if not path.exists():
+        return "No evaluation has been recorded (`python -m benchmarks.shocks_evaluation --write`)."
+    ev = json.loads(path.read_text(encoding="utf-8"))
+    unseen = [m for m in ev["missed"] if (m["largest_fall_pct"] or 0) > -ev["visible_fall_pct"]]
+    now = {**shocks.constants(), "DIVERSION_KM": diversions.DIVERSION_KM}
+    changed = sorted(k for k in now.keys() | ev["constants"].keys() if now.get(k) != ev["constants"].get(k))
+
+    def share(part: dict) -> str:
+        found, total = list(part.values())
+        return f"**{found / total:.2f}** ({found} of {total})" if total else "n/a"
+
+    out = [
+        f"Measured on {ev['measured_on']} on the staged data (through {ev['data_through']}) against "
+        f"`benchmarks/disruption_events.csv` ({ev['events_documented']} documented disruptions with their "
+        "public sources) and `benchmarks/calm_periods.csv`, by `python -m benchmarks.shocks_evaluation`, "
+        f"at the {len(ev['busiest'])} busiest truck port groups:",
+        "",
+        f"- recall, documented truck disruptions found (give or take a month): {share(ev['recall'])};",
+        f"- recall on the events the monthly counts show at all (trucks at least {ev['visible_fall_pct']} % "
+        f"below the same month a year before): {share(ev['visible_recall'])};",
+        "- precision, truck disruptions found that match a documented event at the port group, along its "
+        f"border or at a neighbour: {share(ev['precision'])};",
+        f"- truck shocks inside periods known to be calm: {ev['calm_hits']}.",
+        "",
+        f"The goal is recall 0.9 and precision 0.8. {len(unseen)} of the {len(ev['missed'])} misses are "
+        f"events the monthly counts barely show (less than {ev['visible_fall_pct']} % below a year before): "
+        "a closure of a few days, or traffic that caught up within the month.",
+        "",
+        "| missed event | port group | months | expected drop | largest fall vs a year before |",
+        "|---|---|---|---|---:|",
+    ]
+    for m in ev["missed"]:
+        fall = "no data" if m["largest_fall_pct"] is None else f"{m['largest_fall_pct']:+d} %"
+        out.append(f"| {m['event']} | {m['port_group']} | {m['months']} | {m['expected_drop']} | {fall} |")
+    out += [
+        "",
+        "Limits: the documented set is what public reporting recorded, so an undocumented real event "
+        "counts against precision; the four border-wide events (2020 shutdowns, 2008-09 recession) were "
+        "added after the evaluation listed their shocks as unmatched; sizes in the set are reporters' "
+        "estimates, not counts.",
+    ]
+    if changed:
+        out += ["", f"**These figures predate a change of {', '.join(changed)}: measure them again.**"]
+    return "\n".join(out)
+
+
 def render_markdown() -> str:
     """docs/indicators.md: pillars, every indicator with its formula and home, the shock method."""
     out = [
@@ -776,6 +841,8 @@ def render_markdown() -> str:
         PORT_GROUP_TEXT,
     ]
     out += ["", "## Shock detection (`marts.shocks`)", "", shocks.method_markdown(), ""]
+    out += ["", "### Where the traffic went (`marts.shock_neighbours`)", "", DIVERSION_TEXT, ""]
+    out += ["", "### How often it is right", "", evaluation_markdown(), ""]
     return "\n".join(out)
 
 
