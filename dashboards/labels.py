@@ -240,6 +240,7 @@ LABELS: dict[str, dict[str, str]] = {
     "page_port": {"en": "Port", "es": "Puerto"},
     "page_all_ports": {"en": "All ports (border view)", "es": "Todos los puertos (vista de frontera)"},
     "page_files": {"en": "Download", "es": "Descargar"},
+    "page_brief": {"en": "Monthly brief", "es": "Informe mensual"},
     "page_no_data": {
         "en": "No data for this port in this chart.",
         "es": "No hay datos de este puerto para esta gráfica.",
@@ -256,6 +257,121 @@ LABELS: dict[str, dict[str, str]] = {
         "actualización falla desde el {since}.",
     },
 }
+
+# The monthly brief (dashboards/brief.py): templates filled with numbers formatted per language.
+BRIEF: dict[str, dict[str, str]] = {
+    "title": {"en": "{scope}: border brief, {month}", "es": "{scope}: informe fronterizo, {month}"},
+    "subtitle": {
+        "en": "{border} border · HLED indicators from public BTS and CBP data, computed by hled-border",
+        "es": "Frontera {border} · Indicadores del DEAN (HLED) con datos públicos de BTS y CBP, calculados por hled-border",
+    },
+    "this_month": {"en": "This month", "es": "Este mes"},
+    "measure": {"en": "Measure", "es": "Medida"},
+    "vs_year": {"en": "vs {month}", "es": "frente a {month}"},
+    "goal": {"en": "HLED goal", "es": "Meta del DEAN"},
+    "trucks": {"en": "Inbound trucks", "es": "Camiones que entran a EE. UU."},
+    "people": {"en": "People crossing inbound", "es": "Personas que cruzan hacia EE. UU."},
+    "trade": {"en": "Trade with {partner}, US$ ({month})", "es": "Comercio con {partner}, US$ ({month})"},
+    "toward": {"en": "toward the goal", "es": "hacia la meta"},
+    "away": {"en": "away from the goal", "es": "en contra de la meta"},
+    "flat": {"en": "flat", "es": "sin cambio"},
+    "n/a": {"en": "n/a", "es": "s. d."},
+    "sentence": {
+        "en": "{measure} at {scope}: {value} in {month}, {vs_year} {month_year} and {vs_2019} {month_2019}.",
+        "es": "{measure} en {scope}: {value} en {month}, {vs_year} {month_year} y {vs_2019} {month_2019}.",
+    },
+    "sentence_year": {
+        "en": "{measure} at {scope}: {value} in {month}, {vs_year} {month_year}; no figure for {month_2019} to compare.",
+        "es": "{measure} en {scope}: {value} en {month}, {vs_year} {month_year}; sin cifra de {month_2019} para comparar.",
+    },
+    "sentence_value": {
+        "en": "{measure} at {scope}: {value} in {month}; no figure a year before or in 2019 to compare.",
+        "es": "{measure} en {scope}: {value} en {month}; sin cifra de un año antes ni de 2019 para comparar.",
+    },
+    "more": {"en": "{pct} % more than in", "es": "{pct} % más que en"},
+    "fewer": {"en": "{pct} % less than in", "es": "{pct} % menos que en"},
+    "same": {"en": "about the same as in", "es": "casi lo mismo que en"},
+    "unknown": {"en": "no comparison with", "es": "sin comparación con"},
+    "border_phrase": {"en": "the {border} border", "es": "la frontera {border}"},
+    "disruptions": {
+        "en": "Disruptions in the last 12 months",
+        "es": "Interrupciones en los últimos 12 meses",
+    },
+    "disruptions_where": {
+        "en": "Months that fell far below what {where}'s own seasonal pattern, trend and calendar predicted; changes in reporting left out.",
+        "es": "Meses muy por debajo de lo que predecían el patrón estacional, la tendencia y el calendario de {where}; sin los cambios de registro.",
+    },
+    "no_disruption": {
+        "en": "No disruption detected in the last 12 months.",
+        "es": "Ninguna interrupción detectada en los últimos 12 meses.",
+    },
+    "disruption": {
+        "en": "{scope}, {measure}: from {first}, {depth} % below expected at its deepest ({trough}); {status}.",
+        "es": "{scope}, {measure}: desde {first}, {depth} % por debajo de lo esperado en su peor mes ({trough}); {status}.",
+    },
+    "recovered": {"en": "recovered in {n} month(s)", "es": "recuperada en {n} mes(es)"},
+    "ongoing": {"en": "not yet recovered", "es": "aún sin recuperarse"},
+    "not_recovered": {"en": "not recovered within 36 months", "es": "sin recuperarse en 36 meses"},
+    "series_ended": {"en": "the series stopped", "es": "la serie se interrumpió"},
+    "diverted": {
+        "en": " Nearby ports took up {pct} % of the shortfall.",
+        "es": " Los puertos cercanos absorbieron el {pct} % del faltante.",
+    },
+    "measure_trucks": {"en": "trucks", "es": "camiones"},
+    "measure_personal_vehicle_passengers": {
+        "en": "personal-vehicle passengers",
+        "es": "pasajeros de vehículos particulares",
+    },
+    "measure_pedestrians": {"en": "pedestrians", "es": "peatones"},
+    "sectors": {
+        "en": "HLED priority sectors: trade with {partner}, 12 months to {month}",
+        "es": "Sectores prioritarios del DEAN: comercio con {partner}, 12 meses hasta {month}",
+    },
+    "sector": {"en": "Sector", "es": "Sector"},
+    "value_usd": {"en": "US$", "es": "US$"},
+    "vs_prev_12m": {"en": "vs the 12 months before", "es": "frente a los 12 meses anteriores"},
+    "no_sectors": {
+        "en": "No priority-sector trade on record.",
+        "es": "Sin comercio de sectores prioritarios registrado.",
+    },
+    "scorecard": {"en": "HLED scorecard, {scope} border", "es": "Tablero del DEAN, frontera {scope}"},
+    "pillar": {"en": "Pillar", "es": "Pilar"},
+    "headline": {"en": "Indicator", "es": "Indicador"},
+    "latest": {"en": "Latest 12 months", "es": "Últimos 12 meses"},
+    "vs_2019": {"en": "vs 2019", "es": "frente a 2019"},
+    "vs_2021": {"en": "vs 2021", "es": "frente a 2021"},
+    "right_way": {"en": "right way", "es": "buen rumbo"},
+    "wrong_way": {"en": "wrong way", "es": "mal rumbo"},
+    "waits": {"en": "Wait times and idling", "es": "Tiempos de espera y motores en marcha"},
+    "no_waits": {
+        "en": "Wait times are not collected for {scope} (hled waits collects CBP's live feed).",
+        "es": "No se recogen tiempos de espera para {scope} (hled waits recoge el feed en vivo de CBP).",
+    },
+    "wait": {
+        "en": "{crossing}, {lane}, {month}: median {median} min, 90th percentile {p90} min.",
+        "es": "{crossing}, {lane}, {month}: mediana {median} min, percentil 90 {p90} min.",
+    },
+    "idle": {
+        "en": "Trucks idled an estimated {hours} hours at the line in {month}: about {tonnes} t of CO2 (estimate).",
+        "es": "Los camiones esperaron en la línea unas {hours} horas en {month}: cerca de {tonnes} t de CO2 (estimación).",
+    },
+    "sources": {"en": "Sources and vintage", "es": "Fuentes y vigencia"},
+    "source_line": {
+        "en": "{title} ({publisher}): data to {latest}, refreshed {refreshed}; {status}.",
+        "es": "{title} ({publisher}): datos hasta {latest}, actualizados el {refreshed}; {status}.",
+    },
+    "current": {"en": "current", "es": "al día"},
+    "stale": {"en": "stale: its last refresh failed", "es": "desactualizada: su última actualización falló"},
+    "method": {
+        "en": "Figures are read from the published warehouse's marts; definitions in docs/indicators.md. "
+        "People: personal-vehicle, bus and train passengers and pedestrians entering the US.",
+        "es": "Las cifras se leen de los marts del almacén publicado; definiciones en docs/indicators.md. "
+        "Personas: pasajeros de vehículos particulares, autobuses y trenes y peatones que entran a EE. UU.",
+    },
+    "port_scope": {"en": "{name} ({code})", "es": "{name} ({code})"},
+    "trend_title": {"en": "Inbound trucks, last 36 months", "es": "Camiones hacia EE. UU., últimos 36 meses"},
+}
+PARTNER = {"US-Mexico": {"en": "Mexico", "es": "México"}, "US-Canada": {"en": "Canada", "es": "Canadá"}}
 
 MONTHS = {
     "en": ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
@@ -340,6 +456,25 @@ UNITS_ES = {
 }
 
 
+# The publishers in marts.data_vintage are written in English; their Spanish wording for footers.
+PUBLISHER_ES = {
+    "U.S. DOT Bureau of Transportation Statistics": "Oficina de Estadísticas de Transporte (BTS) del DOT de EE. UU.",
+    "from Census foreign-trade data": "con datos de comercio exterior del Census Bureau",
+    "from CBP": "con datos de CBP",
+    "U.S. Customs and Border Protection": "Oficina de Aduanas y Protección Fronteriza (CBP) de EE. UU.",
+    "collected by this pipeline": "recogidos por este sistema",
+    "TransBorder code lists": "listas de códigos de TransBorder",
+}
+
+
+def publisher_name(publisher: str, lang: str) -> str:
+    """A source's publisher as readers of the language write it."""
+    if lang == "es":
+        for english, spanish in PUBLISHER_ES.items():
+            publisher = publisher.replace(english, spanish)
+    return publisher
+
+
 def unit_name(unit: str, lang: str) -> str:
     """A scorecard unit in the language (the declarations in warehouse/indicators.py are in English)."""
     return UNITS_ES.get(unit, unit) if lang == "es" else unit
@@ -366,6 +501,26 @@ def fmt_number(value: float | None, lang: str, signed: bool = False, whole: bool
 def _separators(formatted: str, lang: str) -> str:
     locale = FORMAT_LOCALE[lang]
     return formatted.replace(",", "\0").replace(".", locale["decimal"]).replace("\0", locale["thousands"])
+
+
+def brief_text(key: str, lang: str, **values: object) -> str:
+    """A sentence or heading of the monthly brief in `lang`, with `{placeholders}` filled."""
+    if lang not in LANGS:
+        raise ValueError(f"language {lang!r} not supported; use one of {', '.join(LANGS)}")
+    return BRIEF[key][lang].format(**values)
+
+
+def month_long(year: int, month: int, lang: str) -> str:
+    """`February 2025` / `febrero de 2025`."""
+    name = MONTHS_LONG[lang][month - 1]
+    return f"{name} {year}" if lang == "en" else f"{name} de {year}"
+
+
+def fmt_pct(value: float | None, lang: str, signed: bool = True) -> str:
+    """A percentage with one decimal in the language's notation: `+7.5` / `+7,5`."""
+    if value is None:
+        return BRIEF["n/a"][lang]
+    return _separators(f"{value:+,.1f}" if signed else f"{value:,.1f}", lang)
 
 
 def month_label(year: int, month: int, lang: str) -> str:

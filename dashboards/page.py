@@ -12,13 +12,14 @@ from pathlib import Path
 import duckdb
 import vl_convert
 
-from dashboards.charts import CHARTS
-from dashboards.labels import month_label, text
+from dashboards.brief_data import BRIEF_PORTS, busiest_ports
+from dashboards.charts import BORDERS, CHARTS
+from dashboards.labels import border_name, month_label, text
 from dashboards.script_json import script_json
 from dashboards.theme import NoData
 from warehouse.db import rows
 
-PAGE_PORTS = 15  # busiest ports by inbound trucks offered in the selector
+PAGE_PORTS = BRIEF_PORTS  # busiest ports by inbound trucks in the selector: each has its brief
 # charts the selector redraws for a port (the others are the same for every port)
 PAGE_PER_PORT = ("border_trucks", "top_ports", "people_flows", "priority_sectors")
 log = logging.getLogger(__name__)
@@ -31,8 +32,21 @@ console.error = (...args) => { errors.push(args.join(" ")); consoleError(...args
 const options = {renderer: "svg", actions: false};
 const views = {};
 let drawing = 0;
+function briefLinks(port) {  // the selected port's own brief, beside the borders'
+  const box = document.getElementById("brief-port");
+  box.textContent = "";
+  if (!port) return;
+  box.append(" · " + PORT_NAMES[port] + " (");
+  for (const [ext, last] of [["html", false], ["pdf", true]]) {
+    const link = document.createElement("a");
+    link.href = "brief/port-" + port + "." + ext;
+    link.textContent = ext.toUpperCase();
+    box.append(link, last ? ")" : ", ");
+  }
+}
 async function draw(port) {
   const token = ++drawing;  // a later selection wins over one still drawing
+  briefLinks(port);
   errors = [];
   const jobs = [];
   for (const name of CHART_NAMES) {
@@ -116,19 +130,6 @@ select { font-size: 15px; padding: 4px; }
 """
 
 
-def _busiest_ports(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
-    return [
-        (r[0], r[1])
-        for r in rows(
-            con,
-            """SELECT port_code, port_name || ' (' || port_code || ')' FROM marts.port_month
-               WHERE measure = 'trucks' AND month = (SELECT max(month) FROM marts.port_month)
-               ORDER BY t12m_total DESC LIMIT ?""",
-            [PAGE_PORTS],
-        )
-    ]
-
-
 def _vintage_lines(con: duckdb.DuckDBPyConnection, lang: str) -> list[str]:
     out = []
     for title, publisher, first, latest, refreshed in rows(
@@ -155,7 +156,7 @@ def page_specs(
     """Vega-Lite specs of the charts (border view), of the per-port charts for each port in the selector,
     and the selector's ports."""
     specs = {name: CHARTS[name].builder(con, lang=lang).to_dict() for name in names}
-    ports = _busiest_ports(con)
+    ports = busiest_ports(con, PAGE_PORTS)
     per_port: dict[str, dict[str, dict]] = {}
     for code, _ in ports:
         per_port[code] = {}
@@ -193,9 +194,15 @@ def write_page(con: duckdb.DuckDBPyConnection, folder: Path, lang: str, written:
         "NO_DATA": text("page_no_data", lang),
         "FILES": text("page_files", lang),
         "STATUS": text("page_status", lang, n="{n}", e="{e}"),
+        "PORT_NAMES": dict(ports),
     }
 
     constants = "\n".join(f"const {k} = {script_json(v)};" for k, v in data.items())
+    brief_links = " · ".join(
+        f"{html.escape(border_name(b, lang))} "
+        f'(<a href="brief/{b}.html">HTML</a>, <a href="brief/{b}.pdf">PDF</a>)'
+        for b in BORDERS
+    )
     vintage = "".join(f"<p>{html.escape(line)}</p>" for line in _vintage_lines(con, lang))
     page = f"""<!DOCTYPE html>
 <html lang="{lang}">
@@ -210,6 +217,7 @@ def write_page(con: duckdb.DuckDBPyConnection, folder: Path, lang: str, written:
 <h1>{html.escape(text("page_title", lang))}</h1>
 <p>{html.escape(text("page_intro", lang))}</p>
 {vintage}
+<p id="brief">{html.escape(text("page_brief", lang))}: {brief_links}<span id="brief-port"></span></p>
 <p><label for="port">{html.escape(text("page_port", lang))}</label>
 <select id="port">{"".join(options)}</select></p>
 </header>

@@ -9,7 +9,7 @@ import altair as alt
 import duckdb
 import polars as pl
 
-from dashboards.labels import FORMAT_LOCALE, TIME_LOCALE, month_label, text
+from dashboards.labels import FORMAT_LOCALE, TIME_LOCALE, month_label, publisher_name, text
 from warehouse.db import frame as query_frame
 from warehouse.db import rows
 
@@ -45,7 +45,7 @@ def vintage(con: duckdb.DuckDBPyConnection, source: str, lang: str) -> Vintage:
         raise NoData(f"marts.data_vintage has no row for source {source!r}")
     publisher, title, latest, refreshed, stale_since = found[0]
     return Vintage(
-        publisher=publisher,
+        publisher=publisher_name(publisher, lang),
         title=title,
         latest_month=month_label(latest.year, latest.month, lang) if latest else "–",
         refreshed=refreshed.strftime("%Y-%m-%d"),

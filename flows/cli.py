@@ -193,6 +193,50 @@ def prefect_yaml() -> None:
 
 
 @app.command()
+def brief(
+    lang: str = typer.Option(None, "--lang", help="en or es (default: both)"),
+    port: str = typer.Option(
+        None, "--port", help="Only this port's brief (4-digit code, e.g. 2304) or a border (US-Mexico)."
+    ),
+) -> None:
+    """Write the monthly border brief from the published warehouse, as HTML and PDF, under
+    $HLED_HOME/exports/<lang>/brief/: both borders and the 15 busiest truck ports (a refresh that
+    publishes writes them too).
+
+    Example: hled brief --lang es --port 2304
+    """
+    settings = _settings(sources=False)
+    if not settings.warehouse_path.exists():
+        _line(err, "error:", f"no published warehouse at {settings.warehouse_path}; run `hled refresh` first")
+        raise typer.Exit(1)
+    from dashboards.brief import write_briefs
+    from warehouse.errors import WarehouseError
+
+    failed: dict[str, str] = {}
+    for one in [lang] if lang else ["en", "es"]:
+        try:
+            report = write_briefs(settings.warehouse_path, settings.exports_dir, one, port)
+        except ValueError as exc:
+            _line(err, "error:", exc)
+            raise typer.Exit(2) from None
+        except WarehouseError as exc:
+            _line(err, "error:", exc)
+            raise typer.Exit(1) from None
+        except OSError as exc:
+            _line(
+                err, "error:", f"cannot write the brief under {settings.exports_dir / one / 'brief'}: {exc}"
+            )
+            raise typer.Exit(1) from None
+        for path in report.written:
+            out.print(str(path))
+        failed.update(report.failed)
+    for name, why in failed.items():
+        _line(err, f"brief {name} failed:", why)
+    if failed:
+        raise typer.Exit(1)
+
+
+@app.command()
 def charts(
     lang: str = typer.Option("en", "--lang", help="en or es"),
     port: str = typer.Option(

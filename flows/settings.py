@@ -38,7 +38,7 @@ KNOWN: dict[str, tuple[str, str]] = {
     "HLED_CRON": ("0 6 * * *", "schedule of the nightly refresh served by `hled serve`"),
     "HLED_TIMEZONE": ("America/Chicago", "time zone the cron schedule is read in"),
     "HLED_SNAPSHOTS": ("7", "how many previously published warehouses are kept"),
-    "HLED_CHARTS": ("1", "set to 0 to skip chart exports at the end of a refresh"),
+    "HLED_CHARTS": ("1", "set to 0 to skip the chart and brief exports at the end of a refresh"),
     "HLED_SOURCES": ("all", "comma-separated sources to refresh, e.g. bts_crossings,transborder"),
     "HLED_WAIT_TIMES_EVERY": ("15", "minutes between CBP wait-time collections served by `hled serve`"),
     "HLED_TRANSBORDER_MANIFEST": (

@@ -300,7 +300,9 @@ def publish_task(built: str, settings: Settings) -> str:
 
 @task(name="charts", cache_policy=NO_CACHE)
 def charts_task(settings: Settings) -> tuple[int, dict[str, str]]:
-    """Export every chart in both languages; returns how many files were written and which failed."""
+    """Export every chart and the monthly briefs in both languages; returns how many files were written
+    and which failed."""
+    from dashboards.brief import write_briefs
     from dashboards.export import ChartsNotWritten, export_charts
 
     log = get_run_logger()
@@ -314,7 +316,14 @@ def charts_task(settings: Settings) -> tuple[int, dict[str, str]]:
         written += len(report.written)
         failed.update({f"{name} ({lang})": why for name, why in report.failed.items()})
         skipped.update({f"{name} ({lang})": why for name, why in report.skipped.items()})
-    log.info("exported %d chart files under %s", written, settings.exports_dir)
+        try:
+            briefs = write_briefs(settings.warehouse_path, settings.exports_dir, lang)
+        except OSError as exc:
+            failed[f"brief ({lang})"] = f"cannot write the brief: {exc}"
+            continue
+        written += len(briefs.written)
+        failed.update({f"brief {name}": why for name, why in briefs.failed.items()})
+    log.info("exported %d chart and brief files under %s", written, settings.exports_dir)
     for name, why in skipped.items():  # a source left out by HLED_SOURCES is expected; no data is not
         (log.info if why.startswith("source not loaded") else log.warning)("chart %s skipped: %s", name, why)
     for name, why in failed.items():

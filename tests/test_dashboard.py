@@ -121,3 +121,12 @@ def test_dashboard_page_draws_every_chart_in_headless_chromium(exported, tmp_pat
         assert made[2][0].startswith("blob:")
     assert '<a href="truck_idle.png">PNG</a>' in links["truck_idle"], "one view for every port"
     assert '<a href="border_trucks.png">PNG</a>' in rendered.dom, "the border view links the exported files"
+    # the monthly brief: both borders always, the selected port's own beside them
+    brief = re.search(r'<p id="brief">(.*?)</p>', rendered.dom).group(1)
+    assert 'href="brief/US-Mexico.pdf"' in brief and 'href="brief/US-Canada.html"' in brief
+    assert "brief/port-" not in brief
+    port_brief = re.search(r'<p id="brief">(.*?)</p>', by_port.dom).group(1)
+    assert (
+        'Laredo (2304) (<a href="brief/port-2304.html">HTML</a>, <a href="brief/port-2304.pdf">PDF</a>)'
+        in port_brief
+    )

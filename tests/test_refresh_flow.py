@@ -289,5 +289,11 @@ def test_unchanged_night_restores_missing_charts(prefect_server, served, hled_ho
     monkeypatch.setenv("HLED_CHARTS", "1")
     summary = refresh()
     assert summary.status == "unchanged"
-    assert summary.charts_written == 7 * 4 * 2  # seven crossings charts, four formats, two languages
+    # seven crossings charts in four formats, and the briefs (both borders and the two ports of the
+    # served file) as HTML and PDF, in two languages
+    assert summary.charts_written == (7 * 4 + 4 * 2) * 2
     assert (hled_home / "exports" / "es" / "us_mexico_trucks.png").exists()
+    assert sorted(p.name for p in (hled_home / "exports" / "es" / "brief").glob("*.pdf"))[:2] == [
+        "US-Canada.pdf",
+        "US-Mexico.pdf",
+    ]

@@ -1,0 +1,371 @@
+"""The monthly border brief: for each border and the busiest truck ports, what changed this month and
+what it means for the HLED goals, as offline HTML and as PDF, in English and Spanish. Every number
+comes from the marts (dashboards/brief_data.py); every sentence from a template in dashboards/labels.py
+with the numbers formatted per language. Nothing is generated beyond filling the templates."""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import altair as alt
+import duckdb
+import jinja2
+import markupsafe
+import polars as pl
+import vl_convert
+
+from dashboards.brief_data import (
+    BORDER_COUNTRY,
+    BRIEF_PORTS,
+    Brief,
+    Headline,
+    Scope,
+    busiest_ports,
+    gather,
+    scope_of,
+)
+from dashboards.brief_pdf import write_pdf
+from dashboards.labels import (
+    LABELS,
+    LANGS,
+    PARTNER,
+    border_name,
+    brief_text,
+    fmt_number,
+    fmt_pct,
+    month_long,
+    publisher_name,
+    text,
+)
+from dashboards.script_json import script_json
+from dashboards.theme import PALETTE
+from warehouse.access import open_published
+from warehouse.db import frame
+
+TREND_MONTHS = 36
+BUNDLE = "vega-bundle.js"  # the one script every brief's HTML shares (Vega, Vega-Lite, vega-embed)
+TEMPLATES = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(Path(__file__).resolve().parent / "templates"),
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,
+)
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class BriefReport:
+    written: list[Path] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class View:
+    """A brief as text and tables in one language: what both the HTML and the PDF show."""
+
+    lang: str
+    slug: str
+    title: str
+    subtitle: str
+    headline_head: list[str]
+    headline_rows: list[list[str]]
+    sentences: list[str]
+    disruptions_note: str
+    disruptions: list[str]
+    sectors_title: str
+    sectors_head: list[str]
+    sectors_rows: list[list[str]]
+    scorecard_title: str
+    scorecard_head: list[str]
+    scorecard_rows: list[list[str]]
+    waits: list[str]
+    sources: list[str]
+    trend: dict  # a Vega-Lite spec of the scope's trucks
+
+    def t(self, key: str, **values: object) -> str:
+        return brief_text(key, self.lang, **values)
+
+
+def _ml(d: date | None, lang: str) -> str:
+    return month_long(d.year, d.month, lang) if d else brief_text("n/a", lang)
+
+
+def _count(value: float | None, lang: str, measure: str) -> str:
+    if value is None:
+        return brief_text("n/a", lang)
+    if measure == "trade":
+        return fmt_number(value, lang)
+    return fmt_number(value, lang, whole=True) if value < 1e6 else _full(value, lang)
+
+
+def _full(value: float, lang: str) -> str:
+    """An exact count with the language's thousands separator: 13,288,185 / 13 288 185."""
+    text = f"{value:,.0f}"
+    return text.replace(",", "\u00a0") if lang == "es" else text
+
+
+def _pct_cell(pct: float | None, lang: str) -> str:
+    """`+7.5 %` / `+7,5 %` for a table cell, or n/a."""
+    return brief_text("n/a", lang) if pct is None else f"{fmt_pct(pct, lang)} %"
+
+
+def _change(pct: float | None, lang: str) -> str:
+    """`7.5 % lower` / `7,5 % menos`, or about the same within a percent."""
+    if pct is None:
+        return brief_text("unknown", lang)
+    if abs(pct) < 1.0:
+        return brief_text("same", lang)
+    return brief_text("more" if pct > 0 else "fewer", lang, pct=fmt_pct(abs(pct), lang, signed=False))
+
+
+def _measure_label(h: Headline, scope: Scope, lang: str) -> str:
+    if h.measure == "trade":
+        return brief_text("trade", lang, partner=PARTNER[scope.border][lang], month=_ml(h.month, lang))
+    return brief_text(h.measure, lang)
+
+
+def _scope_name(scope: Scope, lang: str) -> str:
+    if scope.kind == "border":
+        return border_name(scope.code, lang)
+    return brief_text("port_scope", lang, name=scope.name, code=scope.code)
+
+
+def view(brief: Brief, trend: dict, lang: str) -> View:
+    """The brief's text and tables in `lang`, numbers formatted for it."""
+    scope, heads = brief.scope, brief.headlines
+    name = _scope_name(scope, lang)
+    phrase = brief_text("border_phrase", lang, border=name) if scope.kind == "border" else name
+    latest = heads[0].month
+    year_before = date(latest.year - 1, latest.month, 1) if latest else None
+    in_2019 = date(2019, latest.month, 1) if latest else None
+    rows, sentences = [], []
+    for h in heads:
+        label = _measure_label(h, scope, lang)
+        goal = brief_text(h.direction, lang) if h.direction else brief_text("n/a", lang)
+        rows.append(
+            [
+                label,
+                _count(h.value, lang, h.measure),
+                _pct_cell(h.vs_year, lang),
+                _pct_cell(h.vs_2019, lang),
+                goal,
+            ]
+        )
+        if h.value is not None and h.month is not None:
+            form = (
+                "sentence"
+                if h.vs_2019 is not None
+                else "sentence_year"
+                if h.vs_year is not None
+                else "sentence_value"
+            )
+            sentences.append(
+                brief_text(
+                    form,
+                    lang,
+                    measure=brief_text(h.measure, lang) if h.measure != "trade" else label.split(",")[0],
+                    scope=phrase,
+                    value=_count(h.value, lang, h.measure),
+                    month=_ml(h.month, lang),
+                    vs_year=_change(h.vs_year, lang),
+                    month_year=_ml(date(h.month.year - 1, h.month.month, 1), lang),
+                    vs_2019=_change(h.vs_2019, lang),
+                    month_2019=_ml(date(2019, h.month.month, 1), lang),
+                )
+            )
+    where = name if scope.kind == "border" else (scope.group_name or scope.name)
+    disruptions = []
+    for d in brief.disruptions:
+        status = (
+            brief_text("recovered", lang, n=d.months_to_recover)
+            if d.status == "recovered"
+            else brief_text(d.status, lang)
+        )
+        line = brief_text(
+            "disruption",
+            lang,
+            scope=d.scope_name,
+            measure=brief_text(f"measure_{d.measure}", lang),
+            first=_ml(d.first_month, lang),
+            depth=fmt_pct(d.depth_pct, lang, signed=False),
+            trough=_ml(d.trough_month, lang),
+            status=status,
+        )
+        if d.diverted_pct is not None and d.diverted_pct >= 10:
+            line += brief_text("diverted", lang, pct=fmt_pct(d.diverted_pct, lang, signed=False))
+        disruptions.append(line)
+    if not disruptions:
+        disruptions = [brief_text("no_disruption", lang)]
+    sector_name = "sector_en" if lang == "en" else "sector_es"
+    sectors_rows = [
+        [getattr(s, sector_name), fmt_number(s.value_12m, lang), _pct_cell(s.change_pct, lang)]
+        for s in brief.sectors
+    ]
+    card_rows = []
+    for c in brief.scorecard:
+        right = c["right_way_vs_2021"]
+        card_rows.append(
+            [
+                c[f"pillar_{lang}"],
+                c[f"headline_{lang}"],
+                fmt_number(c["latest_value"], lang),
+                _pct_cell(c["change_vs_2019_pct"], lang),
+                _pct_cell(c["change_vs_2021_pct"], lang),
+                brief_text("n/a", lang)
+                if right is None
+                else brief_text("right_way" if right else "wrong_way", lang),
+            ]
+        )
+    waits = [
+        brief_text(
+            "wait",
+            lang,
+            crossing=w.crossing,
+            lane=text(w.lane, lang) if w.lane in LABELS else w.lane,
+            month=_ml(w.month, lang),
+            median=fmt_pct(w.median_minutes, lang, signed=False),
+            p90=fmt_pct(w.p90_minutes, lang, signed=False),
+        )
+        for w in brief.waits
+    ]
+    if brief.idle:
+        month, hours, tonnes = brief.idle
+        waits.append(
+            brief_text(
+                "idle",
+                lang,
+                hours=fmt_number(hours, lang, whole=True),
+                month=_ml(month, lang),
+                tonnes=fmt_number(tonnes, lang),
+            )
+        )
+    if not waits:
+        waits = [brief_text("no_waits", lang, scope=name)]
+    sources = [
+        brief_text(
+            "source_line",
+            lang,
+            title=v.title,
+            publisher=publisher_name(v.publisher, lang),
+            latest=_ml(v.latest_month, lang),
+            refreshed=str(v.refreshed_at)[:10],
+            status=brief_text("current" if v.status == "current" else "stale", lang),
+        )
+        for v in brief.vintages
+    ] + [brief_text("method", lang)]
+    partner = PARTNER[scope.border][lang]
+    return View(
+        lang=lang,
+        slug=scope.slug,
+        title=brief_text("title", lang, scope=name, month=_ml(latest, lang)),
+        subtitle=brief_text("subtitle", lang, border=border_name(scope.border, lang)),
+        headline_head=[
+            brief_text("measure", lang),
+            _ml(latest, lang),
+            brief_text("vs_year", lang, month=_ml(year_before, lang)),
+            brief_text("vs_year", lang, month=_ml(in_2019, lang)),
+            brief_text("goal", lang),
+        ],
+        headline_rows=rows,
+        sentences=sentences,
+        disruptions_note=brief_text("disruptions_where", lang, where=where),
+        disruptions=disruptions,
+        sectors_title=brief_text("sectors", lang, partner=partner, month=_ml(brief.sectors_through, lang)),
+        sectors_head=[
+            brief_text("sector", lang),
+            brief_text("value_usd", lang),
+            brief_text("vs_prev_12m", lang),
+        ],
+        sectors_rows=sectors_rows,
+        scorecard_title=brief_text("scorecard", lang, scope=border_name("US-Mexico", lang)),
+        scorecard_head=[
+            brief_text("pillar", lang),
+            brief_text("headline", lang),
+            brief_text("latest", lang),
+            brief_text("vs_2019", lang),
+            brief_text("vs_2021", lang),
+            brief_text("goal", lang),
+        ],
+        scorecard_rows=card_rows,
+        waits=waits,
+        sources=sources,
+        trend=trend,
+    )
+
+
+def trend_spec(con: duckdb.DuckDBPyConnection, scope: Scope, lang: str) -> dict:
+    """Inbound trucks over the last TREND_MONTHS months of the scope, as a small Vega-Lite line."""
+    if scope.kind == "border":
+        sql = "SELECT month, value FROM marts.border_month WHERE border = ? AND measure = 'trucks'"
+    else:
+        sql = "SELECT month, value FROM marts.port_month WHERE port_code = ? AND measure = 'trucks'"
+    data = frame(con, f"{sql} ORDER BY month DESC LIMIT {TREND_MONTHS}", [scope.code]).sort("month")
+    data = data.with_columns(pl.col("month").cast(pl.String))
+    colour = PALETTE[0] if scope.border == "US-Mexico" else PALETTE[1]
+    chart = (
+        alt.Chart(data, width=480, height=140, title=brief_text("trend_title", lang))
+        .mark_line(color=colour, strokeWidth=2)
+        .encode(
+            x=alt.X("month:T", title=None, axis=alt.Axis(format="%Y-%m", labelAngle=0, tickCount=6)),
+            y=alt.Y("value:Q", title=None, axis=alt.Axis(format="~s")),
+        )
+    )
+    return chart.to_dict()
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        partial.write_bytes(data)
+        os.replace(partial, path)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+
+
+def write_brief(con: duckdb.DuckDBPyConnection, scope: Scope, folder: Path, lang: str) -> list[Path]:
+    """One brief as `<slug>.html` and `<slug>.pdf` in `folder`."""
+    brief = gather(con, scope)
+    v = view(brief, trend_spec(con, scope, lang), lang)
+    spec = markupsafe.Markup(script_json(v.trend))  # safe inside <script>: no <, > or & left in it
+    html = TEMPLATES.get_template("brief.html").render(v=v, bundle=BUNDLE, spec=spec)
+    png = vl_convert.vegalite_to_png(v.trend, scale=2)
+    html_path, pdf_path = folder / f"{v.slug}.html", folder / f"{v.slug}.pdf"
+    _write_atomic(html_path, html.encode("utf-8"))
+    _write_atomic(pdf_path, write_pdf(v, png))
+    return [html_path, pdf_path]
+
+
+def brief_scopes(con: duckdb.DuckDBPyConnection) -> list[Scope]:
+    """Both borders, then the BRIEF_PORTS busiest truck ports."""
+    return [scope_of(con, b) for b in BORDER_COUNTRY] + [
+        scope_of(con, p) for p, _ in busiest_ports(con, BRIEF_PORTS)
+    ]
+
+
+def write_briefs(warehouse: Path, out_dir: Path, lang: str, port: str | None = None) -> BriefReport:
+    """Write the briefs of every scope (or of one port, or border) under `out_dir/<lang>/brief/`, with
+    the shared script bundle. A brief that fails is named in the report and does not stop the others."""
+    if lang not in LANGS:
+        raise ValueError(f"language {lang!r} not supported; use one of {', '.join(LANGS)}")
+    folder = out_dir / lang / "brief"
+    folder.mkdir(parents=True, exist_ok=True)
+    report = BriefReport()
+    con = open_published(warehouse)
+    try:
+        scopes = [scope_of(con, port)] if port else brief_scopes(con)
+        _write_atomic(folder / BUNDLE, vl_convert.javascript_bundle().encode("utf-8"))
+        for scope in scopes:
+            try:
+                report.written += write_brief(con, scope, folder, lang)
+            except OSError:
+                raise
+            except Exception as exc:  # one brief's failure must not lose the others
+                log.error("brief %s (%s) failed: %s", scope.slug, lang, exc)
+                report.failed[f"{scope.slug} ({lang})"] = f"{type(exc).__name__}: {exc}"
+    finally:
+        con.close()
+    return report

@@ -1,0 +1,111 @@
+"""The monthly brief as PDF (ReportLab): page 1 is this month, the disruptions and the priority sectors;
+page 2 the HLED scorecard, waits and the sources. The text sits in one 174 x 243 mm box centred on
+the page, so the English brief (Letter) and the Spanish one (A4) both print unscaled on either paper."""
+
+from __future__ import annotations
+
+import io
+from typing import TYPE_CHECKING
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_RIGHT
+from reportlab.lib.pagesizes import A4, LETTER
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import Image, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+if TYPE_CHECKING:
+    from dashboards.brief import View
+
+BOX = (174 * mm, 243 * mm)  # fits inside both Letter (216 x 279 mm) and A4 (210 x 297 mm)
+PAPER = {"en": LETTER, "es": A4}
+INK, MUTED, RULE = colors.HexColor("#1a1a1a"), colors.HexColor("#555555"), colors.HexColor("#cccccc")
+STYLES = {
+    "title": ParagraphStyle("title", fontName="Helvetica-Bold", fontSize=15, leading=18, textColor=INK),
+    "subtitle": ParagraphStyle("subtitle", fontName="Helvetica", fontSize=8.5, leading=11, textColor=MUTED),
+    "h2": ParagraphStyle(
+        "h2", fontName="Helvetica-Bold", fontSize=11, leading=14, spaceBefore=8, spaceAfter=3
+    ),
+    "body": ParagraphStyle("body", fontName="Helvetica", fontSize=9, leading=12, textColor=INK),
+    "note": ParagraphStyle("note", fontName="Helvetica", fontSize=7.5, leading=9.5, textColor=MUTED),
+    "cell": ParagraphStyle("cell", fontName="Helvetica", fontSize=8, leading=10),
+    "head": ParagraphStyle("head", fontName="Helvetica-Bold", fontSize=8, leading=10),
+    "num": ParagraphStyle("num", fontName="Helvetica", fontSize=8, leading=10, alignment=TA_RIGHT),
+    "numhead": ParagraphStyle(
+        "numhead", fontName="Helvetica-Bold", fontSize=8, leading=10, alignment=TA_RIGHT
+    ),
+}
+
+
+def _p(text: str, style: str) -> Paragraph:
+    """Text as a paragraph: escaped, so a port name such as `<b>` stays text."""
+    return Paragraph(escape(text), STYLES[style])
+
+
+def _table(head: list[str], rows: list[list[str]], widths: list[float], numbers: range) -> Table:
+    """A table whose columns in `numbers` are right-aligned figures, the others text."""
+
+    def style(i: int, head: bool) -> str:
+        return ("numhead" if head else "num") if i in numbers else ("head" if head else "cell")
+
+    data = [[_p(h, style(i, True)) for i, h in enumerate(head)]]
+    data += [[_p(c, style(i, False)) for i, c in enumerate(r)] for r in rows]
+    table = Table(data, colWidths=[w * BOX[0] for w in widths], repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("LINEBELOW", (0, 0), (-1, 0), 0.8, INK),
+                ("LINEBELOW", (0, 1), (-1, -1), 0.3, RULE),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("TOPPADDING", (0, 0), (-1, -1), 2),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+            ]
+        )
+    )
+    return table
+
+
+def write_pdf(v: View, trend_png: bytes) -> bytes:
+    """The brief `v` as PDF bytes, with the trucks trend (a PNG at 2x) on page 1."""
+    paper = PAPER[v.lang]
+    side, top = (paper[0] - BOX[0]) / 2, (paper[1] - BOX[1]) / 2
+    out = io.BytesIO()
+    doc = SimpleDocTemplate(
+        out,
+        pagesize=paper,
+        leftMargin=side,
+        rightMargin=side,
+        topMargin=top,
+        bottomMargin=top,
+        title=v.title,
+        author="hled-border",
+        lang=v.lang,
+    )
+    chart = Image(io.BytesIO(trend_png), width=BOX[0] * 0.8, height=BOX[0] * 0.8 * 0.32)
+    story = [
+        _p(v.title, "title"),
+        _p(v.subtitle, "subtitle"),
+        _p(v.t("this_month"), "h2"),
+        _table(v.headline_head, v.headline_rows, [0.34, 0.16, 0.16, 0.16, 0.18], range(1, 4)),
+        Spacer(1, 4),
+        *[_p(s, "body") for s in v.sentences],
+        Spacer(1, 4),
+        chart,
+        _p(v.t("disruptions"), "h2"),
+        _p(v.disruptions_note, "note"),
+        *[_p(d, "body") for d in v.disruptions],
+        _p(v.sectors_title, "h2"),
+        _table(v.sectors_head, v.sectors_rows, [0.56, 0.2, 0.24], range(1, 3))
+        if v.sectors_rows
+        else _p(v.t("no_sectors"), "body"),
+        PageBreak(),
+        _p(v.scorecard_title, "h2"),
+        _table(v.scorecard_head, v.scorecard_rows, [0.2, 0.3, 0.14, 0.11, 0.11, 0.14], range(2, 5)),
+        _p(v.t("waits"), "h2"),
+        *[_p(w, "body") for w in v.waits],
+        _p(v.t("sources"), "h2"),
+        *[_p(s, "note") for s in v.sources],
+    ]
+    doc.build(story)
+    return out.getvalue()
