@@ -4,6 +4,7 @@ builder takes (con, lang, port, border); `port` narrows a chart to one port wher
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -11,18 +12,22 @@ import altair as alt
 import duckdb
 import polars as pl
 
-from dashboards.labels import border_name, fmt_number, month_label, text, unit_name
+from dashboards.labels import border_name, fmt_number, fmt_pct, group_name, month_label, text, unit_name
 from dashboards.theme import (
     BAD,
+    BORDER_COLOURS,
+    CHOSEN,
     GOOD,
     HEIGHT,
     NEUTRAL,
+    OTHER,
     PALETTE,
     WIDTH,
     YEAR_AXIS,
     NoData,
     finish,
     footer_lines,
+    group_colours,
     monthly_lines,
     months_frame,
     order_by_total,
@@ -82,7 +87,7 @@ def border_trucks(
         params = [chosen]
         shock_where, shock_params = "scope_type = 'border' AND list_contains(?, scope)", [chosen]
     frame = months_frame(con, scope_sql, params, series="scope").with_columns(
-        pl.col("scope").map_elements(lambda b: border_name(b, lang), return_dtype=pl.String)
+        pl.col("scope").map_elements(lambda b: group_name(border_name(b, lang), lang), return_dtype=pl.String)
     )
     shocks = query_frame(
         con,
@@ -91,11 +96,17 @@ def border_trucks(
             FROM marts.shocks WHERE measure = 'trucks' AND kind = 'disruption' AND {shock_where}
             ORDER BY first_month""",
         shock_params,
-    ).with_columns(pl.col("scope").map_elements(lambda b: border_name(b, lang), return_dtype=pl.String))
+    ).with_columns(
+        pl.col("scope").map_elements(lambda b: group_name(border_name(b, lang), lang), return_dtype=pl.String)
+    )
     shocks = shocks.with_columns(
         nearby=pl.Series([nearby_text(con, r, lang) for r in shocks.iter_rows(named=True)])
     )
     order = order_by_total(frame, "scope", "value")
+    if port:
+        colours = {order[0]: group_colours(con).get(group[0][0], CHOSEN)}
+    else:
+        colours = {border_name(b, lang): colour for b, colour in BORDER_COLOURS.items()}
     lines = monthly_lines(
         frame,
         ("scope", text("scope", lang)),
@@ -106,6 +117,7 @@ def border_trucks(
             subtitle=text("border_trucks_subtitle", lang),
         ),
         lang,
+        colours=colours,
     )
     marks = (
         alt.Chart(shocks)
@@ -152,7 +164,8 @@ def nearby_text(con: duckdb.DuckDBPyConnection, shock: dict, lang: str, most: in
         [shock["code"], shock["first_month"], most],
     )
     return "; ".join(
-        f"{name} {fmt_number(excess, lang, signed=True, whole=True)} ({pct:+.0f} %)"
+        f"{group_name(name, lang)} {fmt_number(excess, lang, signed=True, whole=True)}"
+        + ("" if pct is None else f" ({pct:+.0f} %)")
         for name, excess, pct in found
     )
 
@@ -194,6 +207,21 @@ def us_mexico_trucks(
         .to_list()
     )
     order = [p for p in order if p != other] + [other]
+    palette = group_colours(con)
+    labels = dict(
+        rows(
+            con,
+            "SELECT DISTINCT port_group_label, port_group FROM marts.port_group_month WHERE border = ?",
+            [border],
+        )
+    )
+    colours = {label: palette.get(labels.get(label, ""), CHOSEN) for label in order if label != other}
+    colours[other] = OTHER
+    frame = frame.with_columns(
+        pl.col("port").map_elements(lambda g: group_name(g, lang), return_dtype=pl.String)
+    )
+    colours = {group_name(k, lang): v for k, v in colours.items()}
+    order = [group_name(p, lang) for p in order]
     chart = monthly_lines(
         frame,
         ("port", text("port", lang)),
@@ -204,6 +232,7 @@ def us_mexico_trucks(
             subtitle=text("trucks_subtitle", lang, other=other),
         ),
         lang,
+        colours=colours,
     )
     return finish(chart, footer_lines(con, GROUP_MONTHS, lang), lang)
 
@@ -238,17 +267,28 @@ def top_ports(
         .otherwise(pl.col("border").map_elements(lambda b: border_name(b, lang), return_dtype=pl.String))
         .alias("colour")
     )
-    domain = [border_name(b, lang) for b in BORDERS] + [text("chosen_port", lang)]
-    chart = (
+    frame = frame.with_columns(
+        pl.col("port").map_elements(lambda g: group_name(g, lang), return_dtype=pl.String)
+    )
+    domain = [border_name(b, lang) for b in BORDERS] + ([text("chosen_port", lang)] if port else [])
+    colour_range = [BORDER_COLOURS[b] for b in BORDERS] + ([CHOSEN] if port else [])
+    frame = frame.with_columns(  # the change on a year before, written at the end of each bar
+        change_label=pl.col("change_pct").map_elements(
+            lambda v: f"{fmt_pct(v, lang)} %", return_dtype=pl.String, skip_nulls=True
+        )
+    )
+    ranked = frame.sort("trucks", descending=True)["port"].to_list()
+    y = alt.Y("port:N", sort=ranked, title=text("port", lang), axis=alt.Axis(labelLimit=320))
+    bars = (
         alt.Chart(frame)
         .mark_bar()
         .encode(
-            y=alt.Y("port:N", sort="-x", title=text("port", lang)),
+            y=y,
             x=alt.X("trucks:Q", title=text("trucks_12m_axis", lang), axis=alt.Axis(format=",.0f")),
             color=alt.Color(
                 "colour:N",
                 title=text("border", lang),
-                scale=alt.Scale(domain=domain, range=[PALETTE[0], PALETTE[2], PALETTE[3]]),
+                scale=alt.Scale(domain=domain, range=colour_range),
             ),
             tooltip=[
                 alt.Tooltip("port:N", title=text("port", lang)),
@@ -256,16 +296,17 @@ def top_ports(
                 alt.Tooltip("change_pct:Q", title=text("change_year_pct", lang), format="+,.1f"),
             ],
         )
-        .properties(
-            width=WIDTH,
-            height=HEIGHT,
-            title=alt.Title(
-                text("top_ports_title", lang, n=top),
-                subtitle=text(
-                    "top_ports_subtitle", lang, latest=month_label(latest.year, latest.month, lang)
-                ),
-            ),
-        )
+    )
+    labels = bars.mark_text(align="left", baseline="middle", dx=4, fontSize=11, color="#333333").encode(
+        text="change_label:N", color=alt.value("#333333")
+    )
+    chart = alt.layer(bars, labels).properties(
+        width=WIDTH,
+        height=HEIGHT,
+        title=alt.Title(
+            text("top_ports_title", lang, n=top),
+            subtitle=text("top_ports_subtitle", lang, latest=month_label(latest.year, latest.month, lang)),
+        ),
     )
     return finish(chart, footer_lines(con, GROUP_MONTHS, lang), lang)
 
@@ -536,7 +577,7 @@ def priority_sectors_by_port(
         .mark_bar()
         .encode(
             y=alt.Y("port:N", sort="-x", title=text("port", lang)),
-            x=alt.X("sum(value_bn):Q", title=text("value_bn_axis", lang), axis=alt.Axis(format=",.1f")),
+            x=alt.X("sum(value_bn):Q", title=text("value_bn_axis", lang), axis=alt.Axis(format=",.1~f")),
             color=alt.Color(
                 "sector:N",
                 title=text("sector", lang),
@@ -581,6 +622,8 @@ def port_concentration(
             pl.col("series").str.replace(border_code, border_name(border_code, lang), literal=True)
         )
     order = sorted(frame["series"].unique().to_list())
+    colours = {s: c for s in order for b, c in BORDER_COLOURS.items() if s.startswith(border_name(b, lang))}
+    dashes = {s: [6, 3] for s in order if s.endswith(text("basis_trade", lang))}
     chart = monthly_lines(
         frame,
         ("series", text("series", lang)),
@@ -588,6 +631,8 @@ def port_concentration(
         order,
         alt.Title(text("hhi_title", lang), subtitle=text("hhi_subtitle", lang)),
         lang,
+        colours=colours,
+        dashes=dashes,
         extra_tooltips=(
             alt.Tooltip("equivalent_ports:Q", title=text("equivalent_ports", lang), format=",.1f"),
             alt.Tooltip("top_port_group:N", title=text("top_port", lang)),
@@ -663,12 +708,12 @@ def scorecard(
     if table.height == 0:
         raise NoData("marts.hled_scorecard is empty")
     columns = [  # (key, left edge in px, width in px)
-        ("pillar", 0, 185),
-        ("headline", 190, 270),
-        ("unit", 465, 180),
-        ("v2019", 650, 70),
-        ("v2021", 725, 70),
-        ("latest", 800, 70),
+        ("pillar", 0, 215),
+        ("headline", 220, 265),
+        ("unit", 490, 150),
+        ("v2019", 645, 70),
+        ("v2021", 720, 70),
+        ("latest", 795, 75),
         ("until", 875, 70),
         ("change", 950, 100),
     ]
@@ -684,15 +729,15 @@ def scorecard(
             "v2021": fmt_number(r["value_2021"], lang),
             "latest": fmt_number(r["latest_value"], lang),
             "until": month_label(latest.year, latest.month, lang) if latest else "–",
-            "change": "–" if change is None else f"{fmt_number(change, lang, signed=True)} %",
+            "change": "–" if change is None else f"{fmt_pct(change, lang)} %",
         }
         verdict = {True: "good", False: "bad"}.get(r["right_way_vs_2021"], "neutral")
-        for key, _, _ in columns:
+        for key, _, width in columns:
             cells.append(
                 {
                     "row": i + 1,
                     "column": key,
-                    "text": values[key],
+                    "text": "\n".join(textwrap.wrap(values[key], int(width / CHAR_PX)) or [""]),
                     "verdict": verdict if key == "change" else "neutral",
                 }
             )
@@ -719,7 +764,8 @@ def scorecard(
             align="left",
             baseline="middle",
             fontSize=12,
-            limit=width,
+            lineBreak="\n",
+            lineHeight=13,
             x=left,
             fontWeight="bold" if header else "normal",
         )
@@ -736,6 +782,7 @@ def scorecard(
 
 
 MAX_WAIT_SERIES = 6
+CHAR_PX = 6.2  # average width of a 12 px Helvetica character: scorecard cells wrap at their column width
 
 
 def wait_by_hour(
@@ -853,7 +900,8 @@ def truck_idle(
         params.append(border)
     frame = query_frame(
         con,
-        f"""SELECT p.port_label AS port, month, idle_truck_hours, idle_co2_tonnes, trucks, trucks_month,
+        f"""SELECT p.port_label AS port, p.port_group, month, idle_truck_hours, idle_co2_tonnes, trucks,
+                   trucks_month,
                    median_commercial_wait_minutes, kg_co2_per_idle_hour
             FROM marts.truck_idle t JOIN marts.port p USING (port_code)
             WHERE {" AND ".join(where)} ORDER BY month, port""",
@@ -869,6 +917,10 @@ def truck_idle(
         else text("all_ports", lang)
     )
     factor = fmt_number(frame["kg_co2_per_idle_hour"][0], lang)
+    palette = group_colours(con)
+    idle_colours = {
+        p: palette.get(g, OTHER) for p, g in frame.select("port", "port_group").unique().sort("port").rows()
+    }
     chart = (
         alt.Chart(frame)
         .mark_bar()
@@ -876,7 +928,11 @@ def truck_idle(
             x=alt.X("yearmonth(month):O", title=text("month", lang)),
             xOffset="port:N",
             y=alt.Y("idle_truck_hours:Q", title=text("idle_axis", lang), axis=alt.Axis(format=",.0f")),
-            color=alt.Color("port:N", title=text("port", lang), scale=alt.Scale(range=PALETTE)),
+            color=alt.Color(
+                "port:N",
+                title=text("port", lang),
+                scale=alt.Scale(domain=list(idle_colours), range=list(idle_colours.values())),
+            ),
             tooltip=[
                 alt.Tooltip("port:N", title=text("port", lang)),
                 alt.Tooltip("month:T", title=text("month", lang), format="%b %Y"),

@@ -62,8 +62,8 @@ LABELS: dict[str, dict[str, str]] = {
         "es": "Comercio {border} por modo de transporte",
     },
     "mode_subtitle": {
-        "en": "Monthly value of US exports to and imports from the partner, by mode (BTS TransBorder table 1)",
-        "es": "Valor mensual de exportaciones de EE. UU. al socio e importaciones desde él, por modo (tabla 1 de TransBorder)",
+        "en": "Monthly value of US exports to and imports from the partner, by mode, through land ports of entry",
+        "es": "Valor mensual de exportaciones de EE. UU. al socio e importaciones desde él, por modo, por puertos terrestres",
     },
     "mode": {"en": "Mode", "es": "Modo"},
     "value_bn_axis": {
@@ -85,8 +85,8 @@ LABELS: dict[str, dict[str, str]] = {
         "es": "Comercio México–EE. UU. en los sectores prioritarios del DEAN",
     },
     "sectors_subtitle": {
-        "en": "Monthly exports plus imports by HLED sector (HS chapters; BTS TransBorder table 3){where}",
-        "es": "Exportaciones más importaciones mensuales por sector del DEAN (capítulos SA; tabla 3 de TransBorder){where}",
+        "en": "Monthly exports plus imports by HLED sector, by land ports of entry{where}",
+        "es": "Exportaciones más importaciones mensuales por sector del DEAN, por puertos terrestres{where}",
     },
     "sector": {"en": "Sector", "es": "Sector"},
     "at_port": {"en": ", port {port}", "es": ", puerto {port}"},
@@ -99,8 +99,8 @@ LABELS: dict[str, dict[str, str]] = {
         "es": "Camiones que entran a EE. UU., fronteras con México y con Canadá",
     },
     "border_trucks_subtitle": {
-        "en": "Monthly inbound truck crossings; triangles mark detected shocks at their deepest month (method: docs/indicators.md)",
-        "es": "Cruces mensuales de camiones hacia EE. UU.; los triángulos marcan los choques detectados en su mes más profundo (método: docs/indicators.md)",
+        "en": "Monthly inbound truck crossings; triangles mark disruptions, months far below the usual seasonal level, at their deepest month",
+        "es": "Cruces mensuales de camiones hacia EE. UU.; los triángulos marcan interrupciones, meses muy por debajo del nivel estacional habitual, en su peor mes",
     },
     "shock_start": {"en": "Shock began", "es": "Inicio del choque"},
     "shock_trough": {"en": "Deepest month", "es": "Mes más profundo"},
@@ -124,8 +124,8 @@ LABELS: dict[str, dict[str, str]] = {
         "es": "Los {n} puertos de entrada con más camiones",
     },
     "top_ports_subtitle": {
-        "en": "Inbound truck crossings in the 12 months to {latest}",
-        "es": "Cruces de camiones hacia EE. UU. en los 12 meses hasta {latest}",
+        "en": "Inbound truck crossings in the 12 months to {latest}; at the end of each bar, the change on the 12 months before",
+        "es": "Cruces de camiones hacia EE. UU. en los 12 meses hasta {latest}; al final de cada barra, el cambio frente a los 12 meses anteriores",
     },
     "index_2019": {"en": "Index, 2019 = 100", "es": "Índice, 2019 = 100"},
     "people_value": {"en": "People", "es": "Personas"},
@@ -148,8 +148,8 @@ LABELS: dict[str, dict[str, str]] = {
         "es": "Comercio transportado por cada cruce de camión en los principales puertos México–EE. UU.",
     },
     "per_truck_subtitle": {
-        "en": "Exports plus imports by truck through the port (TransBorder table 1) / inbound truck crossings (BTS crossings), monthly",
-        "es": "Exportaciones más importaciones en camión por el puerto (tabla 1 de TransBorder) / cruces de camiones hacia EE. UU. (cruces BTS), mensual",
+        "en": "Exports plus imports by truck through the port / inbound truck crossings, monthly",
+        "es": "Exportaciones más importaciones en camión por el puerto / cruces de camiones hacia EE. UU., mensual",
     },
     "share_pct": {"en": "Share of trade (%)", "es": "Participación en el comercio (%)"},
     "share_axis": {"en": "Share of trade value (%)", "es": "Participación en el valor comerciado (%)"},
@@ -158,16 +158,16 @@ LABELS: dict[str, dict[str, str]] = {
         "es": "Cómo se mueve el comercio {border}: participación por modo",
     },
     "share_subtitle": {
-        "en": "Percent of the month's trade value by mode (BTS TransBorder table 1); a rising rail share is the greening signal",
-        "es": "Porcentaje del valor comerciado del mes por modo (tabla 1 de TransBorder); una participación creciente del ferrocarril es la señal verde",
+        "en": "Percent of the month's trade value by mode; a rising rail share is the greening signal",
+        "es": "Porcentaje del valor comerciado del mes por modo; una participación creciente del ferrocarril es la señal verde",
     },
     "sectors_port_title": {
         "en": "HLED priority-sector trade with Mexico by port",
         "es": "Comercio con México de los sectores prioritarios del DEAN, por puerto",
     },
     "sectors_port_subtitle": {
-        "en": "Exports plus imports in the 12 months to {latest}: semiconductors & ICT, medical devices, pharmaceuticals (TransBorder table 3)",
-        "es": "Exportaciones más importaciones en los 12 meses hasta {latest}: semiconductores y TIC, dispositivos médicos, farmacéuticos (tabla 3 de TransBorder)",
+        "en": "Exports plus imports in the 12 months to {latest}: semiconductors & ICT, medical devices, pharmaceuticals",
+        "es": "Exportaciones más importaciones en los 12 meses hasta {latest}: semiconductores y TIC, dispositivos médicos, farmacéuticos",
     },
     "basis_trucks": {"en": "truck crossings", "es": "cruces de camiones"},
     "basis_trade": {"en": "trade value", "es": "valor comerciado"},
@@ -363,9 +363,9 @@ BRIEF: dict[str, dict[str, str]] = {
     "current": {"en": "current", "es": "al día"},
     "stale": {"en": "stale: its last refresh failed", "es": "desactualizada: su última actualización falló"},
     "method": {
-        "en": "Figures are read from the published warehouse's marts; definitions in docs/indicators.md. "
+        "en": "Figures are read from the published warehouse's marts; definitions in the project's indicator catalog. "
         "People: personal-vehicle, bus and train passengers and pedestrians entering the US.",
-        "es": "Las cifras se leen de los marts del almacén publicado; definiciones en docs/indicators.md. "
+        "es": "Las cifras se leen de los marts del almacén publicado; definiciones en el catálogo de indicadores del proyecto. "
         "Personas: pasajeros de vehículos particulares, autobuses y trenes y peatones que entran a EE. UU.",
     },
     "port_scope": {"en": "{name} ({code})", "es": "{name} ({code})"},
@@ -465,6 +465,18 @@ PUBLISHER_ES = {
     "collected by this pipeline": "recogidos por este sistema",
     "TransBorder code lists": "listas de códigos de TransBorder",
 }
+
+
+# Port-group names that are the project's own (warehouse/sql/derive/06_port_groups.sql), in Spanish.
+GROUP_NAMES_ES = {"El Paso area (El Paso + Ysleta)": "Zona de El Paso (El Paso + Ysleta)"}
+
+
+def group_name(name: str, lang: str) -> str:
+    """A port group's name (or label) as readers of the language write it."""
+    if lang == "es":
+        for english, spanish in GROUP_NAMES_ES.items():
+            name = name.replace(english, spanish)
+    return name
 
 
 def publisher_name(publisher: str, lang: str) -> str:

@@ -3,6 +3,7 @@ the language's number and month formats, and the monthly line chart most charts 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import altair as alt
@@ -16,6 +17,12 @@ from warehouse.db import rows
 # Okabe–Ito: distinguishable with the common colour-vision deficiencies.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#999999"]
 GOOD, BAD, NEUTRAL = "#0072B2", "#D55E00", "#555555"
+# One colour per border and per port group, the same in every chart: borders blue and orange; the
+# busiest port groups of each border the palette in rank order, the rest and "other ports" grey, and
+# a chosen port that is not among them black.
+BORDER_COLOURS = {"US-Mexico": PALETTE[0], "US-Canada": PALETTE[1]}
+OTHER, CHOSEN = PALETTE[7], "#000000"
+GROUP_COLOURS = 7  # busiest port groups per border with a colour of their own
 WIDTH, HEIGHT = 860, 420  # with axes and legend, fits a 1280×720 slide (tests check the PNG width)
 YEAR_AXIS = alt.Axis(format="%Y", tickCount={"interval": "year", "step": 1}, labelOverlap=True)
 
@@ -130,9 +137,12 @@ def monthly_lines(
     lang: str,
     points: bool = False,
     extra_tooltips: tuple[alt.Tooltip, ...] = (),
+    colours: dict[str, str] | None = None,
+    dashes: dict[str, list[int]] | None = None,
 ) -> alt.Chart:
     """One line per series over months. `series` = (column, legend title); `value` = (column, axis
-    title, tooltip title, number format)."""
+    title, tooltip title, number format); `colours` / `dashes` fix a series' colour and dash (else
+    the palette in `order`)."""
     series_col, series_title = series
     value_col, axis_title, value_title, value_format = value
     mark = {"point": alt.OverlayMarkDef(size=12)} if points else {}
@@ -141,12 +151,27 @@ def monthly_lines(
         .mark_line(strokeWidth=1.8, **mark)
         .encode(
             x=alt.X("month:T", title=text("month", lang), axis=YEAR_AXIS),
-            y=alt.Y(f"{value_col}:Q", title=axis_title, axis=alt.Axis(format=value_format)),
+            y=alt.Y(f"{value_col}:Q", title=axis_title, axis=alt.Axis(format=axis_format(value_format))),
             color=alt.Color(
                 f"{series_col}:N",
                 title=series_title,
                 sort=order,
-                scale=alt.Scale(domain=order, range=PALETTE[: len(order)]),
+                scale=alt.Scale(
+                    domain=order,
+                    range=[colours.get(s, OTHER) for s in order] if colours else PALETTE[: len(order)],
+                ),
+            ),
+            **(
+                {
+                    "strokeDash": alt.StrokeDash(
+                        f"{series_col}:N",
+                        title=series_title,
+                        sort=order,
+                        scale=alt.Scale(domain=order, range=[dashes.get(s, [1, 0]) for s in order]),
+                    )
+                }
+                if dashes
+                else {}
             ),
             tooltip=[
                 alt.Tooltip(f"{series_col}:N", title=series_title),
@@ -157,6 +182,24 @@ def monthly_lines(
         )
         .properties(width=WIDTH, height=HEIGHT, title=title)
     )
+
+
+def group_colours(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """port_group -> colour: the GROUP_COLOURS busiest truck port groups of each border (latest 12
+    months), in rank order; a group not listed is drawn OTHER (or CHOSEN when it is the chosen one)."""
+    ranked = rows(
+        con,
+        """SELECT port_group, row_number() OVER (PARTITION BY border ORDER BY t12m_total DESC, port_group)
+           FROM marts.port_group_month
+           WHERE measure = 'trucks' AND border IS NOT NULL
+             AND month = (SELECT max(month) FROM marts.port_group_month WHERE measure = 'trucks')""",
+    )
+    return {group: PALETTE[rank - 1] for group, rank in ranked if rank <= GROUP_COLOURS}
+
+
+def axis_format(tooltip_format: str) -> str:
+    """An axis format from a tooltip's: the same, without trailing zeros (`13`, not `13.00`)."""
+    return re.sub(r"(\.\d+)f$", r"\1~f", tooltip_format)
 
 
 def order_by_total(frame: pl.DataFrame, series: str, value: str) -> list[str]:

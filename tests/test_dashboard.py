@@ -51,7 +51,10 @@ def test_scorecard_values_follow_the_warehouse(exported) -> None:
     for cell in ("18\u00a0000", "20\u00a0400", "24\u00a0000"):
         assert cell.replace("\u00a0", "&#160;") in svg or cell in svg, cell
     assert re.search(r">\+17,[67] %<", svg)
-    assert ">camiones<" in svg and ">% de contenedores de camión<" in svg  # units in Spanish too
+    assert ">camiones<" in svg and "% de contenedores" in svg  # units in Spanish too
+    # a long name wraps onto a second line in its column instead of being cut ("Valor comerciado en camión
+    # por camión de entr…" before)
+    assert "…" not in svg and "Valor comerciado en camión por camión de" in svg and ">entrada<" in svg
 
 
 def test_port_and_border_options(exported) -> None:
@@ -130,3 +133,23 @@ def test_dashboard_page_draws_every_chart_in_headless_chromium(exported, tmp_pat
         'Laredo (2304) (<a href="brief/port-2304.html">HTML</a>, <a href="brief/port-2304.pdf">PDF</a>)'
         in port_brief
     )
+
+
+def test_each_border_has_one_colour_in_every_chart_and_no_port_legend_without_a_port(exported) -> None:
+    root, _ = exported
+    folder = root / "exports" / "es"
+
+    def scales(name: str) -> dict[str, str]:
+        found = {}
+        for domain, colours in re.findall(
+            r'"scale": \{"domain": (\[[^\]]*\]), "range": (\[[^\]]*\])', (folder / f"{name}.json").read_text()
+        ):
+            found.update(dict(zip(json.loads(domain), json.loads(colours), strict=False)))
+        return found
+
+    for name in ("border_trucks", "top_ports"):
+        colours = scales(name)
+        assert colours["México–EE. UU."] == "#0072B2" and colours["Canadá–EE. UU."] == "#E69F00", name
+    assert "Puerto elegido" not in (folder / "top_ports.json").read_text()  # no port chosen, no legend entry
+    # the change on a year before is written on the bars: Laredo 14,400 -> 18,000 trucks, +25 %
+    assert "+25,0 %" in (folder / "top_ports.svg").read_text()
