@@ -13,7 +13,6 @@ from pathlib import Path
 
 import altair as alt
 import duckdb
-import jinja2
 import markupsafe
 import polars as pl
 import vl_convert
@@ -41,18 +40,13 @@ from dashboards.labels import (
     publisher_name,
     text,
 )
+from dashboards.offline import BUNDLE, TEMPLATES, write_bundle
 from dashboards.script_json import script_json
 from dashboards.theme import PALETTE
 from warehouse.access import open_published
 from warehouse.db import frame
 
 TREND_MONTHS = 36
-BUNDLE = "vega-bundle.js"  # the one script every brief's HTML shares (Vega, Vega-Lite, vega-embed)
-TEMPLATES = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(Path(__file__).resolve().parent / "templates"),
-    autoescape=True,
-    undefined=jinja2.StrictUndefined,
-)
 log = logging.getLogger(__name__)
 
 
@@ -331,7 +325,7 @@ def write_brief(con: duckdb.DuckDBPyConnection, scope: Scope, folder: Path, lang
     brief = gather(con, scope)
     v = view(brief, trend_spec(con, scope, lang), lang)
     spec = markupsafe.Markup(script_json(v.trend))  # safe inside <script>: no <, > or & left in it
-    html = TEMPLATES.get_template("brief.html").render(v=v, bundle=BUNDLE, spec=spec)
+    html = TEMPLATES.get_template("brief.html").render(v=v, bundle=f"../{BUNDLE}", spec=spec)
     png = vl_convert.vegalite_to_png(v.trend, scale=2)
     html_path, pdf_path = folder / f"{v.slug}.html", folder / f"{v.slug}.pdf"
     _write_atomic(html_path, html.encode("utf-8"))
@@ -357,7 +351,7 @@ def write_briefs(warehouse: Path, out_dir: Path, lang: str, port: str | None = N
     con = open_published(warehouse)
     try:
         scopes = [scope_of(con, port)] if port else brief_scopes(con)
-        _write_atomic(folder / BUNDLE, vl_convert.javascript_bundle().encode("utf-8"))
+        write_bundle(folder.parent)  # exports/<lang>/vega-bundle.js, shared with the charts
         for scope in scopes:
             try:
                 report.written += write_brief(con, scope, folder, lang)

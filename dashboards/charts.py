@@ -27,6 +27,7 @@ from dashboards.theme import (
     NoData,
     finish,
     footer_lines,
+    gap_note,
     group_colours,
     monthly_lines,
     months_frame,
@@ -150,7 +151,9 @@ def border_trucks(
             ],
         )
     )
-    return finish(alt.layer(lines, marks), footer_lines(con, GROUP_MONTHS, lang), lang)
+    return finish(
+        alt.layer(lines, marks), footer_lines(con, GROUP_MONTHS, lang) + gap_note(frame, "value", lang), lang
+    )
 
 
 def nearby_text(con: duckdb.DuckDBPyConnection, shock: dict, lang: str, most: int = 3) -> str:
@@ -419,7 +422,7 @@ def trade_per_truck(
             alt.Tooltip("inbound_trucks:Q", title=text("trucks_value", lang), format=",.0f"),
         ),
     )
-    return finish(chart, footer_lines(con, TRADE_PER_TRUCK, lang), lang)
+    return finish(chart, footer_lines(con, TRADE_PER_TRUCK, lang) + gap_note(frame, "value_bn", lang), lang)
 
 
 def top_ports_truck_trade(
@@ -501,7 +504,7 @@ def _modes(con: duckdb.DuckDBPyConnection, lang: str, border: str | None, share:
             ),
         ),
     )
-    return finish(chart, footer_lines(con, MODE_SHARE, lang), lang)
+    return finish(chart, footer_lines(con, MODE_SHARE, lang) + gap_note(frame, shown, lang), lang)
 
 
 def trade_by_mode(
@@ -543,7 +546,7 @@ def priority_sectors(
         lang,
         points=True,
     )
-    return finish(chart, footer_lines(con, SECTORS, lang), lang)
+    return finish(chart, footer_lines(con, SECTORS, lang) + gap_note(frame, "value_bn", lang), lang)
 
 
 def priority_sectors_by_port(
@@ -639,7 +642,7 @@ def port_concentration(
             alt.Tooltip("top_share_pct:Q", title=text("top_share", lang), format=",.1f"),
         ),
     )
-    return finish(chart, footer_lines(con, CONCENTRATION, lang), lang)
+    return finish(chart, footer_lines(con, CONCENTRATION, lang) + gap_note(frame, "hhi", lang), lang)
 
 
 PEOPLE_COLUMNS = ("personal_vehicle_passengers", "pedestrians", "bus_passengers", "train_passengers")

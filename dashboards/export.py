@@ -8,16 +8,20 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import markupsafe
+
 from dashboards.charts import BORDERS, CHARTS
 from dashboards.labels import LANGS
+from dashboards.offline import BUNDLE, TEMPLATES, write_bundle
 from dashboards.page import write_page
-from dashboards.script_json import ScriptSafeJSON
+from dashboards.script_json import script_json
 from dashboards.theme import NoData, chart_sources
 from warehouse.access import open_published
 from warehouse.db import rows
 
 FORMATS = ("html", "png", "svg", "json")
-COMPLETE_MARKER = ".complete"  # written after a full export in which no chart failed
+COMPLETE_MARKER = ".complete"
+# written after a full export in which no chart failed
 log = logging.getLogger(__name__)
 
 
@@ -41,18 +45,20 @@ class ExportReport:
     page: Path | None = None
 
 
-def _write(chart, target: Path, stem: str) -> list[Path]:
+def _write(chart, target: Path, stem: str, lang: str) -> list[Path]:
     written = []
     for fmt in FORMATS:
         path = target / f"{stem}.{fmt}"
         partial = target / f".{stem}.{fmt}.partial"  # readers never see a half-written file
-        # HTML: the spec sits in a <script>; data text such as `</script>` must stay text (ScriptSafeJSON)
-        options = {
-            "html": {"inline": True, "json_kwds": {"cls": ScriptSafeJSON}},
-            "png": {"scale_factor": 2},
-        }.get(fmt, {})
         try:
-            chart.save(str(partial), format=fmt, **options)
+            if fmt == "html":  # the spec sits in a <script>: data text such as `</script>` stays text
+                spec = markupsafe.Markup(script_json(chart.to_dict()))
+                page = TEMPLATES.get_template("chart.html").render(
+                    lang=lang, title=stem, bundle=BUNDLE, spec=spec
+                )
+                partial.write_text(page, encoding="utf-8")
+            else:
+                chart.save(str(partial), format=fmt, **({"scale_factor": 2} if fmt == "png" else {}))
             os.replace(partial, path)
         except BaseException:
             partial.unlink(missing_ok=True)
@@ -98,6 +104,7 @@ def _export(
 ) -> ExportReport:
     con = open_published(warehouse)
     try:
+        write_bundle(target)
         if port and not rows(con, "SELECT 1 FROM marts.port WHERE port_code = ?", [port]):
             raise ValueError(f"port {port!r} is not in core.dim_port (ports are 4-character codes like 2304)")
         for name, spec in CHARTS.items():
@@ -112,7 +119,7 @@ def _export(
             stem = "_".join(x for x in (name, port, border) if x)
             try:
                 chart = spec.builder(con, lang=lang, port=port, border=border)
-                report.written += _write(chart, target, stem)
+                report.written += _write(chart, target, stem, lang)
             except NoData as exc:
                 report.skipped[name] = str(exc)
             except OSError:

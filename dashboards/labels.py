@@ -250,6 +250,10 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "Source: {publisher}, {title}. Data through {latest}; refreshed {refreshed}.",
         "es": "Fuente: {publisher}, {title}. Datos hasta {latest}; actualizado el {refreshed}.",
     },
+    "footer_gaps": {
+        "en": "No data in the warehouse for {months}: the gaps in the lines (months the publisher's files do not hold).",
+        "es": "Sin datos en el almacén para {months}: los huecos de las líneas (meses que los archivos del editor no contienen).",
+    },
     "footer_stale": {
         "en": "Source: {publisher}, {title}. Data through {latest}: the last good data, as its refresh "
         "has failed since {since}.",

@@ -10,11 +10,11 @@ import os
 from pathlib import Path
 
 import duckdb
-import vl_convert
 
 from dashboards.brief_data import BRIEF_PORTS, busiest_ports
 from dashboards.charts import BORDERS, CHARTS
 from dashboards.labels import border_name, month_label, text
+from dashboards.offline import BUNDLE
 from dashboards.script_json import script_json
 from dashboards.theme import NoData
 from warehouse.db import rows
@@ -210,7 +210,7 @@ def write_page(con: duckdb.DuckDBPyConnection, folder: Path, lang: str, written:
 <meta charset="utf-8">
 <title>{html.escape(text("page_title", lang))}</title>
 <style>{STYLE}</style>
-<script>{vl_convert.javascript_bundle()}</script>
+<script src="{BUNDLE}"></script>
 </head>
 <body>
 <header>

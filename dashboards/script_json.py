@@ -17,13 +17,6 @@ def escape_for_script(text: str) -> str:
     return text
 
 
-class ScriptSafeJSON(json.JSONEncoder):
-    """json.dumps(..., cls=ScriptSafeJSON): for writers that take an encoder (Altair's HTML export)."""
-
-    def encode(self, o: object) -> str:
-        return escape_for_script(super().encode(o))
-
-
 def script_json(value: object) -> str:
     """`value` as JSON to place inside a <script> element."""
     return escape_for_script(json.dumps(value, ensure_ascii=False))

@@ -10,7 +10,7 @@ import altair as alt
 import duckdb
 import polars as pl
 
-from dashboards.labels import FORMAT_LOCALE, TIME_LOCALE, month_label, publisher_name, text
+from dashboards.labels import FORMAT_LOCALE, MONTHS, TIME_LOCALE, month_label, publisher_name, text
 from warehouse.db import frame as query_frame
 from warehouse.db import rows
 
@@ -195,6 +195,35 @@ def group_colours(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
              AND month = (SELECT max(month) FROM marts.port_group_month WHERE measure = 'trucks')""",
     )
     return {group: PALETTE[rank - 1] for group, rank in ranked if rank <= GROUP_COLOURS}
+
+
+def gap_note(frame: pl.DataFrame, value: str, lang: str) -> list[str]:
+    """A footer line naming the months with no data in any series (the gaps in the lines), as ranges:
+    `Oct–Dec 2020, Mar 2024`; nothing when there is none."""
+    by_month = frame.group_by("month").agg(pl.col(value).is_not_null().any().alias("has")).sort("month")
+    gaps = by_month.filter(~pl.col("has"))["month"].to_list()
+    runs: list[list] = []
+    for month in gaps:
+        if runs and (month.year * 12 + month.month) - (runs[-1][-1].year * 12 + runs[-1][-1].month) == 1:
+            runs[-1].append(month)
+        else:
+            runs.append([month])
+    if not runs:
+        return []
+
+    def label(run: list) -> str:
+        first, last = run[0], run[-1]
+        end = month_label(last.year, last.month, lang)
+        if first == last:
+            return end
+        start = (
+            MONTHS[lang][first.month - 1]
+            if first.year == last.year
+            else month_label(first.year, first.month, lang)
+        )
+        return f"{start}–{end}"
+
+    return [text("footer_gaps", lang, months=", ".join(label(r) for r in runs))]
 
 
 def axis_format(tooltip_format: str) -> str:

@@ -38,6 +38,10 @@ def test_every_chart_is_written_in_four_formats_with_spanish_labels(exported) ->
     assert spec["config"]["locale"]["number"]["decimal"] == ","
     html = (folder / "people_flows.html").read_text()
     assert "cdn.jsdelivr" not in html and '<script src="http' not in html
+    # every HTML file of the folder shares one copy of Vega instead of inlining its own (~1 MB each)
+    assert '<script src="vega-bundle.js"></script>' in html and len(html) < 200_000
+    assert (folder / "vega-bundle.js").stat().st_size > 500_000
+    assert '<script src="vega-bundle.js"></script>' in (folder / "index.html").read_text()
     for name in CHARTS:
         width, height = png_size(folder / f"{name}.png")
         # PNGs are drawn at 2x: the chart itself fits a 1280x720 slide with its title and footer
@@ -153,3 +157,29 @@ def test_each_border_has_one_colour_in_every_chart_and_no_port_legend_without_a_
     assert "Puerto elegido" not in (folder / "top_ports.json").read_text()  # no port chosen, no legend entry
     # the change on a year before is written on the bars: Laredo 14,400 -> 18,000 trucks, +25 %
     assert "+25,0 %" in (folder / "top_ports.svg").read_text()
+
+
+def test_a_gap_in_the_lines_is_named_in_the_footer() -> None:
+    from datetime import date
+
+    import polars as pl
+
+    from dashboards.theme import gap_note
+
+    months = [date(2020, m, 1) for m in range(9, 13)] + [date(2021, 1, 1), date(2024, 3, 1), date(2024, 4, 1)]
+    two_series = pl.DataFrame(
+        {
+            "month": months * 2,
+            "series": ["a"] * 7 + ["b"] * 7,
+            "v": [1, None, None, None, 2, None, 3] + [1, None, None, None, 2, None, None],
+        }
+    )
+    assert gap_note(two_series, "v", "es") == [
+        "Sin datos en el almacén para oct–dic 2020, mar 2024: los huecos de las líneas (meses que los "
+        "archivos del editor no contienen)."
+    ]
+    across_years = pl.DataFrame(
+        {"month": [date(2020, 11, 1), date(2020, 12, 1), date(2021, 1, 1)], "v": [1, None, None]}
+    )
+    assert gap_note(across_years, "v", "en")[0].startswith("No data in the warehouse for Dec 2020–Jan 2021:")
+    assert gap_note(two_series.filter(pl.col("v").is_not_null()), "v", "en") == []

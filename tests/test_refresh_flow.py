@@ -97,8 +97,9 @@ def test_refresh_builds_a_documented_warehouse_and_charts(prefect_server, served
         folder = hled_home / "exports" / lang
         assert (folder / ".complete").exists()  # the marker an unchanged night checks
         names = sorted(p.name for p in folder.iterdir() if not p.name.startswith("."))
-        # with only the crossings loaded: the crossings charts in four formats and the dashboard page
-        charts = sorted({n.split(".")[0] for n in names} - {"index"})
+        # with only the crossings loaded: the crossings charts in four formats, the dashboard page, the
+        # script they share and the monthly brief's folder
+        charts = sorted({n.split(".")[0] for n in names} - {"index", "vega-bundle", "brief"})
         assert charts == [
             "border_trucks",
             "people_flows",
@@ -109,7 +110,7 @@ def test_refresh_builds_a_documented_warehouse_and_charts(prefect_server, served
             "us_mexico_trucks",
         ]
         files = [f"{c}.{ext}" for c in charts for ext in ("html", "json", "png", "svg")]
-        assert names == sorted([*files, "index.html"])
+        assert names == sorted([*files, "index.html", "vega-bundle.js", "brief"])
         html = (folder / "us_mexico_trucks.html").read_text()
         assert "cdn.jsdelivr" not in html and '<script src="http' not in html
         assert (folder / "us_mexico_trucks.png").read_bytes()[:4] == b"\x89PNG"
