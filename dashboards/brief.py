@@ -36,6 +36,7 @@ from dashboards.labels import (
     brief_text,
     fmt_number,
     fmt_pct,
+    group_name,
     month_long,
     publisher_name,
     text,
@@ -170,7 +171,7 @@ def view(brief: Brief, trend: dict, lang: str) -> View:
                     month_2019=_ml(date(2019, h.month.month, 1), lang),
                 )
             )
-    where = name if scope.kind == "border" else (scope.group_name or scope.name)
+    where = name if scope.kind == "border" else group_name(scope.group_name or scope.name, lang)
     disruptions = []
     for d in brief.disruptions:
         status = (
@@ -181,7 +182,7 @@ def view(brief: Brief, trend: dict, lang: str) -> View:
         line = brief_text(
             "disruption",
             lang,
-            scope=d.scope_name,
+            scope=group_name(d.scope_name, lang),
             measure=brief_text(f"measure_{d.measure}", lang),
             first=_ml(d.first_month, lang),
             depth=fmt_pct(d.depth_pct, lang, signed=False),

@@ -57,6 +57,13 @@ def _borders(border: str | None) -> list[str]:
     return [border] if border else list(BORDERS)
 
 
+def _in_language(frame: pl.DataFrame, column: str, lang: str) -> pl.DataFrame:
+    """A column of port-group names as readers of the language write them (El Paso area)."""
+    return frame.with_columns(
+        pl.col(column).map_elements(lambda g: group_name(g, lang), return_dtype=pl.String)
+    )
+
+
 def _port_name(con: duckdb.DuckDBPyConnection, port: str) -> str:
     found = rows(
         con,
@@ -220,9 +227,7 @@ def us_mexico_trucks(
     )
     colours = {label: palette.get(labels.get(label, ""), CHOSEN) for label in order if label != other}
     colours[other] = OTHER
-    frame = frame.with_columns(
-        pl.col("port").map_elements(lambda g: group_name(g, lang), return_dtype=pl.String)
-    )
+    frame = _in_language(frame, "port", lang)
     colours = {group_name(k, lang): v for k, v in colours.items()}
     order = [group_name(p, lang) for p in order]
     chart = monthly_lines(
@@ -270,9 +275,7 @@ def top_ports(
         .otherwise(pl.col("border").map_elements(lambda b: border_name(b, lang), return_dtype=pl.String))
         .alias("colour")
     )
-    frame = frame.with_columns(
-        pl.col("port").map_elements(lambda g: group_name(g, lang), return_dtype=pl.String)
-    )
+    frame = _in_language(frame, "port", lang)
     domain = [border_name(b, lang) for b in BORDERS] + ([text("chosen_port", lang)] if port else [])
     colour_range = [BORDER_COLOURS[b] for b in BORDERS] + ([CHOSEN] if port else [])
     frame = frame.with_columns(  # the change on a year before, written at the end of each bar
@@ -339,6 +342,7 @@ def recovery_heatmap(
     )
     if frame.height == 0:
         raise NoData("no 2019 baseline for people crossings")
+    frame = _in_language(frame, "port", lang)
     chart = (
         alt.Chart(frame)
         .mark_rect()
@@ -620,6 +624,7 @@ def port_concentration(
         [text("basis_trucks", lang), text("basis_trade", lang), _borders(border)],
         series="series",
     )
+    frame = _in_language(frame, "top_port_group", lang)
     for border_code in BORDERS:
         frame = frame.with_columns(
             pl.col("series").str.replace(border_code, border_name(border_code, lang), literal=True)
