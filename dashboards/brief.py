@@ -77,6 +77,7 @@ class View:
     scorecard_head: list[str]
     scorecard_rows: list[list[str]]
     waits: list[str]
+    revisions: list[str]
     sources: list[str]
     trend: dict  # a Vega-Lite spec of the scope's trucks
 
@@ -239,6 +240,22 @@ def view(brief: Brief, trend: dict, lang: str) -> View:
         )
     if not waits:
         waits = [brief_text("no_waits", lang, scope=name)]
+    revisions = [
+        brief_text("revisions_count", lang, n=_full(brief.revisions_total, lang))
+        if brief.revisions_total
+        else brief_text("no_revisions", lang)
+    ] + [
+        brief_text(
+            "revision",
+            lang,
+            port=group_name(port, lang),
+            month=_ml(month, lang),
+            item=item,
+            old=brief_text("n/a", lang) if old is None else _full(old, lang),
+            new=brief_text("n/a", lang) if new is None else _full(new, lang),
+        )
+        for port, month, item, old, new in brief.revisions
+    ]
     sources = [
         brief_text(
             "source_line",
@@ -286,6 +303,7 @@ def view(brief: Brief, trend: dict, lang: str) -> View:
         ],
         scorecard_rows=card_rows,
         waits=waits,
+        revisions=revisions,
         sources=sources,
         trend=trend,
     )

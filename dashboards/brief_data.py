@@ -121,6 +121,8 @@ class Brief:
     idle: tuple[date, float, float] | None  # month, idle truck-hours, tonnes CO2 (an estimate)
     scorecard: list[dict]
     vintages: list[Vintage] = field(default_factory=list)
+    revisions_total: int = 0  # values of months already published that the latest refresh saw revised
+    revisions: list[tuple] = field(default_factory=list)  # the largest: port, month, item, old, new
 
 
 def busiest_ports(con: duckdb.DuckDBPyConnection, n: int) -> list[tuple[str, str]]:
@@ -256,6 +258,20 @@ def _waits(con: duckdb.DuckDBPyConnection, scope: Scope) -> tuple[list[Wait], tu
     return [Wait(*w) for w in waits], (idle[0] if idle else None)
 
 
+def _revisions(con: duckdb.DuckDBPyConnection, scope: Scope, most: int = 5) -> tuple[int, list[tuple]]:
+    """What the refresh that built this warehouse saw revised at the port (or the border): how many
+    values, and the `most` largest changes."""
+    where = "port_code = ?" if scope.kind == "port" else "border = ?"
+    found = rows(
+        con,
+        f"""SELECT count(*) OVER (), coalesce(port_name, port_code), month, item, old_value, new_value
+            FROM marts.latest_revisions WHERE {where}
+            ORDER BY abs(change) DESC NULLS LAST, month, port_code, item LIMIT ?""",
+        [scope.code, most],
+    )
+    return (found[0][0] if found else 0), [r[1:] for r in found]
+
+
 def gather(con: duckdb.DuckDBPyConnection, scope: Scope) -> Brief:
     """Every figure of one brief, from the published warehouse's marts."""
     headlines = _crossings(con, scope) + [_trade(con, scope)]
@@ -276,6 +292,7 @@ def gather(con: duckdb.DuckDBPyConnection, scope: Scope) -> Brief:
                FROM marts.data_vintage ORDER BY source""",
         )
     ]
+    total, revised = _revisions(con, scope)
     return Brief(
         scope,
         headlines,
@@ -286,4 +303,6 @@ def gather(con: duckdb.DuckDBPyConnection, scope: Scope) -> Brief:
         idle,
         card,
         vintages,
+        total,
+        revised,
     )

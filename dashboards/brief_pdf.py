@@ -104,6 +104,8 @@ def write_pdf(v: View, trend_png: bytes) -> bytes:
         _table(v.scorecard_head, v.scorecard_rows, [0.2, 0.3, 0.14, 0.11, 0.11, 0.14], range(2, 5)),
         _p(v.t("waits"), "h2"),
         *[_p(w, "body") for w in v.waits],
+        _p(v.t("revisions"), "h2"),
+        *[_p(r, "body") for r in v.revisions],
         _p(v.t("sources"), "h2"),
         *[_p(s, "note") for s in v.sources],
     ]

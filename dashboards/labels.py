@@ -359,6 +359,22 @@ BRIEF: dict[str, dict[str, str]] = {
         "en": "Trucks idled an estimated {hours} hours at the line in {month}: about {tonnes} t of CO2 (estimate).",
         "es": "Los camiones esperaron en la línea unas {hours} horas en {month}: cerca de {tonnes} t de CO2 (estimación).",
     },
+    "revisions": {
+        "en": "Revisions since the previous refresh",
+        "es": "Revisiones desde la actualización anterior",
+    },
+    "no_revisions": {
+        "en": "The publishers revised no value of a month already published.",
+        "es": "Los editores no revisaron ningún valor de un mes ya publicado.",
+    },
+    "revisions_count": {
+        "en": "The publishers revised {n} value(s) of months already published; the largest:",
+        "es": "Los editores revisaron {n} valor(es) de meses ya publicados; los mayores:",
+    },
+    "revision": {
+        "en": "{port}, {month}, {item}: from {old} to {new}.",
+        "es": "{port}, {month}, {item}: de {old} a {new}.",
+    },
     "sources": {"en": "Sources and vintage", "es": "Fuentes y vigencia"},
     "source_line": {
         "en": "{title} ({publisher}): data to {latest}, refreshed {refreshed}; {status}.",

@@ -5,7 +5,9 @@ rendered, and a hostile port name kept as text."""
 from __future__ import annotations
 
 import re
+from datetime import date
 
+import polars as pl
 import pypdf
 import pypdfium2
 import pytest
@@ -13,7 +15,7 @@ import pytest
 from dashboards.brief import view, write_briefs
 from dashboards.brief_data import gather, scope_of
 from dashboards.offline import BUNDLE
-from tests.handmade import build_handmade
+from tests.handmade import build_handmade, crossings
 from warehouse.access import open_published
 from warehouse.db import connect, run
 
@@ -131,3 +133,29 @@ def test_an_unknown_port_or_language_is_refused(briefs) -> None:
         write_briefs(warehouse, root / "exports", "en", port="9999")
     with pytest.raises(ValueError, match="language 'fr' not supported"):
         write_briefs(warehouse, root / "exports", "fr")
+
+
+def test_the_brief_names_what_the_publishers_revised_since_the_previous_refresh(briefs, tmp_path) -> None:
+    _, first, _ = briefs
+    facts = crossings().with_columns(
+        pl.when(
+            (pl.col("port_code") == "2304")
+            & (pl.col("measure") == "trucks")
+            & (pl.col("month") == date(2022, 11, 1))
+        )
+        .then(1450)
+        .otherwise(pl.col("value"))
+        .alias("value")
+    )
+    revised = build_handmade(tmp_path / "w.duckdb", facts=facts, previous=first, run_id="r2")
+    con = open_published(revised)
+    try:
+        assert view(gather(con, scope_of(con, "2304")), {}, "en").revisions == [
+            "The publishers revised 1 value(s) of months already published; the largest:",
+            "Laredo, November 2022, trucks: from 1,500 to 1,450.",
+        ]
+        assert view(gather(con, scope_of(con, "0901")), {}, "es").revisions == [
+            "Los editores no revisaron ningún valor de un mes ya publicado."
+        ]
+    finally:
+        con.close()

@@ -33,3 +33,28 @@ COMMENT ON COLUMN marts.mart_sources.mart IS 'Mart table name in schema marts, e
 COMMENT ON COLUMN marts.mart_sources.source IS 'Source name, joins marts.data_vintage and core.dim_source';
 COMMENT ON COLUMN marts.mart_sources.required IS 'True when the mart needs the source; false when it uses it only when loaded';
 COMMENT ON COLUMN marts.mart_sources.ordinal IS 'The source''s place in the registry (footers list sources in this order)';
+
+-- Filled by the build's revisions step (warehouse/sql/revisions/20_latest_revisions.sql), after meta.revisions.
+CREATE TABLE marts.latest_revisions (
+    source      VARCHAR NOT NULL,
+    fact_table  VARCHAR NOT NULL,
+    port_code   VARCHAR,
+    port_name   VARCHAR,
+    border      VARCHAR,
+    month       DATE NOT NULL,
+    item        VARCHAR NOT NULL,
+    old_value   DOUBLE,
+    new_value   DOUBLE,
+    change      DOUBLE
+);
+COMMENT ON TABLE marts.latest_revisions IS 'Values the publishers revised in months already published, as seen by the refresh that built this warehouse (meta.revisions of that run; its history is in meta.revisions): what changed since the previous refresh and its brief. Empty when nothing was revised or there was no previous warehouse';
+COMMENT ON COLUMN marts.latest_revisions.source IS 'Source name, joins core.dim_source';
+COMMENT ON COLUMN marts.latest_revisions.fact_table IS 'Table compared: core.fact_crossings, core.fact_trade_port or core.fact_trade_port_commodity';
+COMMENT ON COLUMN marts.latest_revisions.port_code IS 'Port code, joins marts.port';
+COMMENT ON COLUMN marts.latest_revisions.port_name IS 'Port name (marts.port)';
+COMMENT ON COLUMN marts.latest_revisions.border IS 'US-Mexico or US-Canada (marts.port)';
+COMMENT ON COLUMN marts.latest_revisions.month IS 'Month whose value was revised';
+COMMENT ON COLUMN marts.latest_revisions.item IS 'What the value is (a crossings measure, or a trade key: direction/partner/mode or HS chapter)';
+COMMENT ON COLUMN marts.latest_revisions.old_value IS 'Value in the previously published warehouse (NULL: it appeared)';
+COMMENT ON COLUMN marts.latest_revisions.new_value IS 'Value now (NULL: it disappeared)';
+COMMENT ON COLUMN marts.latest_revisions.change IS 'new_value - old_value';
