@@ -283,7 +283,9 @@ def view(brief: Brief, trend: dict, lang: str) -> View:
         ],
         headline_rows=rows,
         sentences=sentences,
-        disruptions_note=brief_text("disruptions_where", lang, where=where),
+        disruptions_note=brief_text(
+            "disruptions_where_border" if scope.kind == "border" else "disruptions_where", lang, where=where
+        ),
         disruptions=disruptions,
         sectors_title=brief_text("sectors", lang, partner=partner, month=_ml(brief.sectors_through, lang)),
         sectors_head=[

@@ -301,6 +301,10 @@ BRIEF: dict[str, dict[str, str]] = {
         "en": "Disruptions in the last 12 months",
         "es": "Interrupciones en los últimos 12 meses",
     },
+    "disruptions_where_border": {
+        "en": "Months that fell far below what each port group's own seasonal pattern, trend and calendar predicted, at the {where} border and its port groups; changes in reporting left out.",
+        "es": "Meses muy por debajo de lo que predecían el patrón estacional, la tendencia y el calendario de cada grupo de puertos, en la frontera {where} y sus grupos de puertos; sin los cambios de registro.",
+    },
     "disruptions_where": {
         "en": "Months that fell far below what {where}'s own seasonal pattern, trend and calendar predicted; changes in reporting left out.",
         "es": "Meses muy por debajo de lo que predecían el patrón estacional, la tendencia y el calendario de {where}; sin los cambios de registro.",
