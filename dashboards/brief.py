@@ -9,6 +9,7 @@ import logging
 import os
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 import altair as alt
@@ -20,6 +21,7 @@ import vl_convert
 from dashboards.brief_data import (
     BORDER_COUNTRY,
     BRIEF_PORTS,
+    FLAT_PCT,
     Brief,
     Headline,
     Scope,
@@ -48,6 +50,7 @@ from warehouse.access import open_published
 from warehouse.db import frame
 
 TREND_MONTHS = 36
+DIVERTED_SHOWN = 10  # a disruption names what nearby ports took up from this share of its shortfall (%)
 log = logging.getLogger(__name__)
 
 
@@ -94,13 +97,7 @@ def _count(value: float | None, lang: str, measure: str) -> str:
         return brief_text("n/a", lang)
     if measure == "trade":
         return fmt_number(value, lang)
-    return fmt_number(value, lang, whole=True) if value < 1e6 else _full(value, lang)
-
-
-def _full(value: float, lang: str) -> str:
-    """An exact count with the language's thousands separator: 13,288,185 / 13 288 185."""
-    text = f"{value:,.0f}"
-    return text.replace(",", "\u00a0") if lang == "es" else text
+    return fmt_number(value, lang, whole=True, exact=True)
 
 
 def _pct_cell(pct: float | None, lang: str) -> str:
@@ -109,10 +106,10 @@ def _pct_cell(pct: float | None, lang: str) -> str:
 
 
 def _change(pct: float | None, lang: str) -> str:
-    """`7.5 % lower` / `7,5 % menos`, or about the same within a percent."""
+    """`7.5 % less than in` / `7,5 % menos que en`, or about the same within FLAT_PCT."""
     if pct is None:
         return brief_text("unknown", lang)
-    if abs(pct) < 1.0:
+    if abs(pct) < FLAT_PCT:
         return brief_text("same", lang)
     return brief_text("more" if pct > 0 else "fewer", lang, pct=fmt_pct(abs(pct), lang, signed=False))
 
@@ -129,57 +126,44 @@ def _scope_name(scope: Scope, lang: str) -> str:
     return brief_text("port_scope", lang, name=scope.name, code=scope.code)
 
 
-def view(brief: Brief, trend: dict, lang: str) -> View:
-    """The brief's text and tables in `lang`, numbers formatted for it."""
-    scope, heads = brief.scope, brief.headlines
-    name = _scope_name(scope, lang)
-    phrase = brief_text("border_phrase", lang, border=name) if scope.kind == "border" else name
-    latest = heads[0].month
-    year_before = date(latest.year - 1, latest.month, 1) if latest else None
-    in_2019 = date(2019, latest.month, 1) if latest else None
+def _headlines(brief: Brief, phrase: str, lang: str) -> tuple[list[list[str]], list[str]]:
+    """The 'this month' table rows and one sentence per measure."""
     rows, sentences = [], []
-    for h in heads:
-        label = _measure_label(h, scope, lang)
+    for h in brief.headlines:
+        label = _measure_label(h, brief.scope, lang)
         goal = brief_text(h.direction, lang) if h.direction else brief_text("n/a", lang)
-        rows.append(
-            [
-                label,
-                _count(h.value, lang, h.measure),
-                _pct_cell(h.vs_year, lang),
-                _pct_cell(h.vs_2019, lang),
-                goal,
-            ]
+        value = _count(h.value, lang, h.measure)
+        rows.append([label, value, _pct_cell(h.vs_year, lang), _pct_cell(h.vs_2019, lang), goal])
+        if h.value is None or h.month is None:
+            continue
+        form = (
+            "sentence"
+            if h.vs_2019 is not None
+            else "sentence_year"
+            if h.vs_year is not None
+            else "sentence_value"
         )
-        if h.value is not None and h.month is not None:
-            form = (
-                "sentence"
-                if h.vs_2019 is not None
-                else "sentence_year"
-                if h.vs_year is not None
-                else "sentence_value"
+        sentences.append(
+            brief_text(
+                form,
+                lang,
+                measure=brief_text(h.measure, lang) if h.measure != "trade" else label.split(",")[0],
+                scope=phrase,
+                value=value,
+                month=_ml(h.month, lang),
+                vs_year=_change(h.vs_year, lang),
+                month_year=_ml(date(h.month.year - 1, h.month.month, 1), lang),
+                vs_2019=_change(h.vs_2019, lang),
+                month_2019=_ml(date(2019, h.month.month, 1), lang),
             )
-            sentences.append(
-                brief_text(
-                    form,
-                    lang,
-                    measure=brief_text(h.measure, lang) if h.measure != "trade" else label.split(",")[0],
-                    scope=phrase,
-                    value=_count(h.value, lang, h.measure),
-                    month=_ml(h.month, lang),
-                    vs_year=_change(h.vs_year, lang),
-                    month_year=_ml(date(h.month.year - 1, h.month.month, 1), lang),
-                    vs_2019=_change(h.vs_2019, lang),
-                    month_2019=_ml(date(2019, h.month.month, 1), lang),
-                )
-            )
-    where = name if scope.kind == "border" else group_name(scope.group_name or scope.name, lang)
-    disruptions = []
+        )
+    return rows, sentences
+
+
+def _disruption_lines(brief: Brief, lang: str) -> list[str]:
+    lines = []
     for d in brief.disruptions:
-        status = (
-            brief_text("recovered", lang, n=d.months_to_recover)
-            if d.status == "recovered"
-            else brief_text(d.status, lang)
-        )
+        recovered = d.status == "recovered"
         line = brief_text(
             "disruption",
             lang,
@@ -188,34 +172,40 @@ def view(brief: Brief, trend: dict, lang: str) -> View:
             first=_ml(d.first_month, lang),
             depth=fmt_pct(d.depth_pct, lang, signed=False),
             trough=_ml(d.trough_month, lang),
-            status=status,
+            status=brief_text("recovered", lang, n=d.months_to_recover)
+            if recovered
+            else brief_text(d.status, lang),
         )
-        if d.diverted_pct is not None and d.diverted_pct >= 10:
+        if d.diverted_pct is not None and d.diverted_pct >= DIVERTED_SHOWN:
             line += brief_text("diverted", lang, pct=fmt_pct(d.diverted_pct, lang, signed=False))
-        disruptions.append(line)
-    if not disruptions:
-        disruptions = [brief_text("no_disruption", lang)]
-    sector_name = "sector_en" if lang == "en" else "sector_es"
-    sectors_rows = [
-        [getattr(s, sector_name), fmt_number(s.value_12m, lang), _pct_cell(s.change_pct, lang)]
-        for s in brief.sectors
-    ]
-    card_rows = []
+        lines.append(line)
+    return lines or [brief_text("no_disruption", lang)]
+
+
+def _scorecard_rows(brief: Brief, lang: str) -> list[list[str]]:
+    out = []
     for c in brief.scorecard:
         right = c["right_way_vs_2021"]
-        card_rows.append(
+        verdict = (
+            brief_text("n/a", lang)
+            if right is None
+            else brief_text("right_way" if right else "wrong_way", lang)
+        )
+        out.append(
             [
                 c[f"pillar_{lang}"],
                 c[f"headline_{lang}"],
                 fmt_number(c["latest_value"], lang),
                 _pct_cell(c["change_vs_2019_pct"], lang),
                 _pct_cell(c["change_vs_2021_pct"], lang),
-                brief_text("n/a", lang)
-                if right is None
-                else brief_text("right_way" if right else "wrong_way", lang),
+                verdict,
             ]
         )
-    waits = [
+    return out
+
+
+def _wait_lines(brief: Brief, name: str, lang: str) -> list[str]:
+    lines = [
         brief_text(
             "wait",
             lang,
@@ -229,34 +219,36 @@ def view(brief: Brief, trend: dict, lang: str) -> View:
     ]
     if brief.idle:
         month, hours, tonnes = brief.idle
-        waits.append(
-            brief_text(
-                "idle",
-                lang,
-                hours=fmt_number(hours, lang, whole=True),
-                month=_ml(month, lang),
-                tonnes=fmt_number(tonnes, lang),
-            )
-        )
-    if not waits:
-        waits = [brief_text("no_waits", lang, scope=name)]
-    revisions = [
-        brief_text("revisions_count", lang, n=_full(brief.revisions_total, lang))
+        idle = {"hours": fmt_number(hours, lang, whole=True), "tonnes": fmt_number(tonnes, lang)}
+        lines.append(brief_text("idle", lang, month=_ml(month, lang), **idle))
+    return lines or [brief_text("no_waits", lang, scope=name)]
+
+
+def _revision_lines(brief: Brief, lang: str) -> list[str]:
+    def exact(value: float | None) -> str:
+        return brief_text("n/a", lang) if value is None else fmt_number(value, lang, whole=True, exact=True)
+
+    head = (
+        brief_text("revisions_count", lang, n=exact(brief.revisions_total))
         if brief.revisions_total
         else brief_text("no_revisions", lang)
-    ] + [
+    )
+    return [head] + [
         brief_text(
             "revision",
             lang,
             port=group_name(port, lang),
             month=_ml(month, lang),
             item=item,
-            old=brief_text("n/a", lang) if old is None else _full(old, lang),
-            new=brief_text("n/a", lang) if new is None else _full(new, lang),
+            old=exact(old),
+            new=exact(new),
         )
         for port, month, item, old, new in brief.revisions
     ]
-    sources = [
+
+
+def _source_lines(brief: Brief, lang: str) -> list[str]:
+    return [
         brief_text(
             "source_line",
             lang,
@@ -268,45 +260,51 @@ def view(brief: Brief, trend: dict, lang: str) -> View:
         )
         for v in brief.vintages
     ] + [brief_text("method", lang)]
+
+
+def view(brief: Brief, trend: dict, lang: str) -> View:
+    """The brief's text and tables in `lang`, numbers formatted for it."""
+    scope = brief.scope
+    name = _scope_name(scope, lang)
+    phrase = brief_text("border_phrase", lang, border=name) if scope.kind == "border" else name
+    latest = brief.headlines[0].month
+    rows, sentences = _headlines(brief, phrase, lang)
+    where = name if scope.kind == "border" else group_name(scope.group_name or scope.name, lang)
+    note = "disruptions_where_border" if scope.kind == "border" else "disruptions_where"
     partner = PARTNER[scope.border][lang]
+    t = partial(brief_text, lang=lang)
     return View(
         lang=lang,
         slug=scope.slug,
-        title=brief_text("title", lang, scope=name, month=_ml(latest, lang)),
-        subtitle=brief_text("subtitle", lang, border=border_name(scope.border, lang)),
+        title=t("title", scope=name, month=_ml(latest, lang)),
+        subtitle=t("subtitle", border=border_name(scope.border, lang)),
         headline_head=[
-            brief_text("measure", lang),
+            t("measure"),
             _ml(latest, lang),
-            brief_text("vs_year", lang, month=_ml(year_before, lang)),
-            brief_text("vs_year", lang, month=_ml(in_2019, lang)),
-            brief_text("goal", lang),
+            t("vs_year", month=_ml(date(latest.year - 1, latest.month, 1) if latest else None, lang)),
+            t("vs_year", month=_ml(date(2019, latest.month, 1) if latest else None, lang)),
+            t("goal"),
         ],
         headline_rows=rows,
         sentences=sentences,
-        disruptions_note=brief_text(
-            "disruptions_where_border" if scope.kind == "border" else "disruptions_where", lang, where=where
-        ),
-        disruptions=disruptions,
-        sectors_title=brief_text("sectors", lang, partner=partner, month=_ml(brief.sectors_through, lang)),
-        sectors_head=[
-            brief_text("sector", lang),
-            brief_text("value_usd", lang),
-            brief_text("vs_prev_12m", lang),
+        disruptions_note=t(note, where=where),
+        disruptions=_disruption_lines(brief, lang),
+        sectors_title=t("sectors", partner=partner, month=_ml(brief.sectors_through, lang)),
+        sectors_head=[t("sector"), t("value_usd"), t("vs_prev_12m")],
+        sectors_rows=[
+            [
+                s.sector_en if lang == "en" else s.sector_es,
+                fmt_number(s.value_12m, lang),
+                _pct_cell(s.change_pct, lang),
+            ]
+            for s in brief.sectors
         ],
-        sectors_rows=sectors_rows,
-        scorecard_title=brief_text("scorecard", lang, scope=border_name("US-Mexico", lang)),
-        scorecard_head=[
-            brief_text("pillar", lang),
-            brief_text("headline", lang),
-            brief_text("latest", lang),
-            brief_text("vs_2019", lang),
-            brief_text("vs_2021", lang),
-            brief_text("goal", lang),
-        ],
-        scorecard_rows=card_rows,
-        waits=waits,
-        revisions=revisions,
-        sources=sources,
+        scorecard_title=t("scorecard", scope=border_name("US-Mexico", lang)),
+        scorecard_head=[t("pillar"), t("headline"), t("latest"), t("vs_2019"), t("vs_2021"), t("goal")],
+        scorecard_rows=_scorecard_rows(brief, lang),
+        waits=_wait_lines(brief, name, lang),
+        revisions=_revision_lines(brief, lang),
+        sources=_source_lines(brief, lang),
         trend=trend,
     )
 

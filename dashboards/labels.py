@@ -521,14 +521,16 @@ def border_name(border: str, lang: str) -> str:
     return BORDER_NAMES.get(border, {}).get(lang, border)
 
 
-def fmt_number(value: float | None, lang: str, signed: bool = False, whole: bool = False) -> str:
-    """A number for a table cell, with the language's separators; billions and millions shortened;
-    `whole` for counts (no decimals below a million)."""
+def fmt_number(
+    value: float | None, lang: str, signed: bool = False, whole: bool = False, exact: bool = False
+) -> str:
+    """A number for a table cell, with the language's separators; billions and millions shortened
+    unless `exact`; `whole` for counts (no decimals)."""
     if value is None:
         return "–"
     sign = "+" if signed and value > 0 else ""
     for size, suffix in ((1e9, {"en": " bn", "es": " mil M"}), (1e6, {"en": " M", "es": " M"})):
-        if abs(value) >= size:
+        if abs(value) >= size and not exact:
             return sign + _separators(f"{value / size:,.1f}", lang) + suffix[lang]
     digits = 0 if whole or abs(value) >= 1000 else 1 if abs(value) >= 10 else 2
     return sign + _separators(f"{value:,.{digits}f}", lang)
