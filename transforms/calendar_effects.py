@@ -52,10 +52,6 @@ def month_regressors(border: str, year: int, month: int) -> tuple[float, float, 
 def calendar_effect(border: str, first: date, x: list[float | None]) -> tuple[list[float], dict[str, float]]:
     """The calendar part of a log series x (month 0 = `first`) and its coefficients by regressor;
     zeros and an empty dict when there are fewer than MIN_FIT_MONTHS 12-month changes to fit."""
-    from statsmodels.robust.norms import HuberT
-    from statsmodels.robust.robust_linear_model import RLM
-    from statsmodels.tools.sm_exceptions import ConvergenceWarning
-
     n = len(x)
     start = first.year * 12 + first.month - 1
     regs = np.array([month_regressors(border, (start + t) // 12, (start + t) % 12 + 1) for t in range(n)])
@@ -70,6 +66,11 @@ def calendar_effect(border: str, first: date, x: list[float | None]) -> tuple[li
     if not keep:
         return [0.0] * n, {}
     design = np.column_stack([np.ones(len(rows)), dr[:, keep]])
+    # imported here, once a series is long enough to fit: a build of short series never loads statsmodels
+    from statsmodels.robust.norms import HuberT
+    from statsmodels.robust.robust_linear_model import RLM
+    from statsmodels.tools.sm_exceptions import ConvergenceWarning
+
     with warnings.catch_warnings():  # a series that barely moves: its fit is still usable
         warnings.simplefilter("ignore", ConvergenceWarning)
         warnings.simplefilter("ignore", RuntimeWarning)
