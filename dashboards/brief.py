@@ -6,7 +6,6 @@ with the numbers formatted per language. Nothing is generated beyond filling the
 from __future__ import annotations
 
 import logging
-import os
 from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
@@ -43,7 +42,7 @@ from dashboards.labels import (
     publisher_name,
     text,
 )
-from dashboards.offline import BUNDLE, TEMPLATES, write_bundle
+from dashboards.offline import BUNDLE, TEMPLATES, write_atomic, write_bundle
 from dashboards.script_json import script_json
 from dashboards.theme import PALETTE
 from warehouse.access import open_published
@@ -329,16 +328,6 @@ def trend_spec(con: duckdb.DuckDBPyConnection, scope: Scope, lang: str) -> dict:
     return chart.to_dict()
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    partial = path.with_name(f".{path.name}.partial")
-    try:
-        partial.write_bytes(data)
-        os.replace(partial, path)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
-
-
 def write_brief(con: duckdb.DuckDBPyConnection, scope: Scope, folder: Path, lang: str) -> list[Path]:
     """One brief as `<slug>.html` and `<slug>.pdf` in `folder`."""
     brief = gather(con, scope)
@@ -347,8 +336,8 @@ def write_brief(con: duckdb.DuckDBPyConnection, scope: Scope, folder: Path, lang
     html = TEMPLATES.get_template("brief.html").render(v=v, bundle=f"../{BUNDLE}", spec=spec)
     png = vl_convert.vegalite_to_png(v.trend, scale=2)
     html_path, pdf_path = folder / f"{v.slug}.html", folder / f"{v.slug}.pdf"
-    _write_atomic(html_path, html.encode("utf-8"))
-    _write_atomic(pdf_path, write_pdf(v, png))
+    write_atomic(html_path, html)
+    write_atomic(pdf_path, write_pdf(v, png))
     return [html_path, pdf_path]
 
 

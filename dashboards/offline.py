@@ -16,14 +16,18 @@ TEMPLATES = jinja2.Environment(
 )
 
 
-def write_bundle(folder: Path) -> Path:
-    """Write the bundle into `folder` (atomically: a reader never sees half of it)."""
-    path = folder / BUNDLE
-    partial = folder / f".{BUNDLE}.partial"
+def write_atomic(path: Path, data: str | bytes) -> Path:
+    """Write a file so that a reader never sees half of it: to a partial beside it, then renamed."""
+    partial = path.with_name(f".{path.name}.partial")
     try:
-        partial.write_text(vl_convert.javascript_bundle(), encoding="utf-8")
+        partial.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
         os.replace(partial, path)
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
     return path
+
+
+def write_bundle(folder: Path) -> Path:
+    """Write the bundle into `folder`."""
+    return write_atomic(folder / BUNDLE, vl_convert.javascript_bundle())

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import html
 import logging
-import os
 from pathlib import Path
 
 import duckdb
@@ -14,7 +13,7 @@ import duckdb
 from dashboards.brief_data import BRIEF_PORTS, busiest_ports
 from dashboards.charts import BORDERS, CHARTS
 from dashboards.labels import border_name, month_label, text
-from dashboards.offline import BUNDLE
+from dashboards.offline import BUNDLE, write_atomic
 from dashboards.script_json import script_json
 from dashboards.theme import NoData
 from warehouse.db import rows
@@ -228,8 +227,4 @@ def write_page(con: duckdb.DuckDBPyConnection, folder: Path, lang: str, written:
 </body>
 </html>
 """
-    path = folder / "index.html"
-    partial = folder / ".index.html.partial"
-    partial.write_text(page, encoding="utf-8")
-    os.replace(partial, path)
-    return path
+    return write_atomic(folder / "index.html", page)
