@@ -8,12 +8,15 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import typer
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
+
+if TYPE_CHECKING:
+    from flows.settings import Settings
 
 app = typer.Typer(
     help="US–Mexico border throughput pipeline: BTS crossings into a validated DuckDB warehouse "
@@ -192,6 +195,13 @@ def prefect_yaml() -> None:
     out.file.write(render(settings))
 
 
+def _require_warehouse(settings: Settings) -> None:
+    """Exit 1 with one line when nothing has been published yet."""
+    if not settings.warehouse_path.exists():
+        _line(err, "error:", f"no published warehouse at {settings.warehouse_path}; run `hled refresh` first")
+        raise typer.Exit(1)
+
+
 @app.command()
 def brief(
     lang: str = typer.Option(None, "--lang", help="en or es (default: both)"),
@@ -206,9 +216,7 @@ def brief(
     Example: hled brief --lang es --port 2304
     """
     settings = _settings(sources=False)
-    if not settings.warehouse_path.exists():
-        _line(err, "error:", f"no published warehouse at {settings.warehouse_path}; run `hled refresh` first")
-        raise typer.Exit(1)
+    _require_warehouse(settings)
     from dashboards.brief import write_briefs
     from warehouse.errors import WarehouseError
 
@@ -253,9 +261,7 @@ def charts(
     Example: hled charts --lang es --port 2304
     """
     settings = _settings(sources=False)
-    if not settings.warehouse_path.exists():
-        _line(err, "error:", f"no published warehouse at {settings.warehouse_path}; run `hled refresh` first")
-        raise typer.Exit(1)
+    _require_warehouse(settings)
     from dashboards.export import ChartsNotWritten, export_charts
     from warehouse.errors import WarehouseError
 
