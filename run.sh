@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # One entry point that sets up the project's own environment (from uv.lock) and runs a job:
 #   bash run.sh refresh     full refresh into $HLED_HOME/warehouse.duckdb plus chart exports
-#   bash run.sh test        the test suite (what CI runs), on TEST_WORKERS (default 2) processes
+#   bash run.sh test        the test suite (what CI runs), on TEST_WORKERS (default 3) processes
 #   bash run.sh bench       the benchmarks
 #   bash run.sh <hled args> any other hled command, e.g. bash run.sh charts --lang es
 set -euo pipefail
@@ -25,7 +25,7 @@ export UV_PYTHON_DOWNLOADS=never UV_NO_PROGRESS=1 UV_COMPILE_BYTECODE=1
 cmd=${1:-refresh}
 [ $# -gt 0 ] && shift
 case "$cmd" in
-    test)  exec .venv/bin/python -m pytest -n "${TEST_WORKERS:-2}" "$@" ;;  # pytest-xdist: both cores
+    test)  exec .venv/bin/python -m pytest -n "${TEST_WORKERS:-3}" "$@" ;;  # two cores + the serve test, which mostly waits
     bench) exec .venv/bin/python -m benchmarks.run "$@" ;;
     *)     exec .venv/bin/hled "$cmd" "$@" ;;
 esac
