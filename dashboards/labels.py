@@ -456,11 +456,15 @@ TIME_LOCALE = {
 }
 
 
-def text(key: str, lang: str, **values: object) -> str:
-    """The label `key` in `lang`, with `{placeholders}` filled."""
+def _fill(table: dict[str, dict[str, str]], key: str, lang: str, values: dict[str, object]) -> str:
     if lang not in LANGS:
         raise ValueError(f"language {lang!r} not supported; use one of {', '.join(LANGS)}")
-    return LABELS[key][lang].format(**values)
+    return table[key][lang].format(**values)
+
+
+def text(key: str, lang: str, **values: object) -> str:
+    """The label `key` in `lang`, with `{placeholders}` filled."""
+    return _fill(LABELS, key, lang, values)
 
 
 BORDER_NAMES = {
@@ -543,9 +547,7 @@ def _separators(formatted: str, lang: str) -> str:
 
 def brief_text(key: str, lang: str, **values: object) -> str:
     """A sentence or heading of the monthly brief in `lang`, with `{placeholders}` filled."""
-    if lang not in LANGS:
-        raise ValueError(f"language {lang!r} not supported; use one of {', '.join(LANGS)}")
-    return BRIEF[key][lang].format(**values)
+    return _fill(BRIEF, key, lang, values)
 
 
 def month_long(year: int, month: int, lang: str) -> str:
