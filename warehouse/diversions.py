@@ -53,7 +53,8 @@ _SUMMARY_SQL = """
 UPDATE marts.shocks s
 SET neighbour_excess = d.excess,
     diverted_pct = round(100 * d.excess / nullif(s.expected_at_trough - s.actual_at_trough, 0), 1)
-FROM (SELECT scope, measure, first_month, sum(excess) AS excess
+FROM (SELECT scope, measure, first_month, sum(excess::DECIMAL(18, 1))::DOUBLE AS excess  -- exact: a sum
+      -- of doubles depends on the order DuckDB's threads add them, and a rebuild must give the same value
       FROM marts.shock_neighbours GROUP BY ALL) d
 WHERE s.scope_type = 'port_group' AND s.scope = d.scope AND s.measure = d.measure
   AND s.first_month = d.first_month
