@@ -30,9 +30,11 @@ from dashboards.brief_data import (
 )
 from dashboards.brief_pdf import write_pdf
 from dashboards.labels import (
+    FORMAT_LOCALE,
     LABELS,
     LANGS,
     PARTNER,
+    TIME_LOCALE,
     border_name,
     brief_text,
     fmt_number,
@@ -321,9 +323,10 @@ def trend_spec(con: duckdb.DuckDBPyConnection, scope: Scope, lang: str) -> dict:
         alt.Chart(data, width=480, height=140, title=brief_text("trend_title", lang))
         .mark_line(color=colour, strokeWidth=2)
         .encode(
-            x=alt.X("month:T", title=None, axis=alt.Axis(format="%Y-%m", labelAngle=0, tickCount=6)),
+            x=alt.X("month:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount=6)),
             y=alt.Y("value:Q", title=None, axis=alt.Axis(format="~s")),
         )
+        .configure(locale={"number": FORMAT_LOCALE[lang], "time": TIME_LOCALE[lang]})
     )
     return chart.to_dict()
 

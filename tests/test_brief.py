@@ -11,9 +11,11 @@ import polars as pl
 import pypdf
 import pypdfium2
 import pytest
+import vl_convert
 
-from dashboards.brief import view, write_briefs
+from dashboards.brief import trend_spec, view, write_briefs
 from dashboards.brief_data import gather, scope_of
+from dashboards.labels import LANGS
 from dashboards.offline import BUNDLE
 from tests.handmade import build_handmade, crossings
 from warehouse.access import open_published
@@ -109,6 +111,22 @@ def test_every_brief_is_written_as_html_and_a_printable_pdf(briefs) -> None:
         page = pypdfium2.PdfDocument(folder / "port-2304.pdf")[0].render(scale=1).to_pil().convert("L")
         inked = sum(1 for v in page.getdata() if v < 128)
         assert inked > 0.01 * page.width * page.height, "page 1 renders blank"
+
+
+def test_the_trend_chart_names_months_in_the_brief_s_language(briefs) -> None:
+    _, warehouse, _ = briefs
+    con = open_published(warehouse)
+    try:
+        svgs = {
+            lang: vl_convert.vegalite_to_svg(trend_spec(con, scope_of(con, "2304"), lang)) for lang in LANGS
+        }
+    finally:
+        con.close()
+    labels = {lang: re.findall(r">(\w+) (20\d\d)<", svg) for lang, svg in svgs.items()}
+    assert labels["en"] and labels["es"] and len(labels["en"]) == len(labels["es"])
+    months = {lang: {m for m, _ in found} for lang, found in labels.items()}
+    assert months["en"] <= {"Jan", "Apr", "Jul", "Oct"} and months["es"] <= {"ene", "abr", "jul", "oct"}
+    assert not re.search(r">20\d\d-\d\d<", svgs["es"])
 
 
 def test_a_hostile_port_name_stays_text(briefs, tmp_path) -> None:
