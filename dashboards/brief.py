@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date
 from functools import partial
 from pathlib import Path
 
@@ -229,10 +229,13 @@ def _revision_lines(brief: Brief, lang: str) -> list[str]:
     def exact(value: float | None) -> str:
         return brief_text("n/a", lang) if value is None else fmt_number(value, lang, whole=True, exact=True)
 
+    if brief.compared_with is None:
+        return [brief_text("first_refresh", lang)]
+    since = brief.compared_with.astimezone(UTC).date().isoformat()
     head = (
-        brief_text("revisions_count", lang, n=exact(brief.revisions_total))
+        brief_text("revisions_count", lang, date=since, n=exact(brief.revisions_total))
         if brief.revisions_total
-        else brief_text("no_revisions", lang)
+        else brief_text("no_revisions", lang, date=since)
     )
     return [head] + [
         brief_text(

@@ -6,11 +6,11 @@ the HLED scorecard, and each source's vintage."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 import duckdb
 
-from warehouse.db import frame, rows
+from warehouse.db import frame, rows, scalar
 
 BORDER_COUNTRY = {"US-Mexico": "mexico", "US-Canada": "canada"}
 BRIEF_PORTS = 15  # one brief per port for this many busiest truck ports (by the latest 12 months)
@@ -123,6 +123,7 @@ class Brief:
     vintages: list[Vintage] = field(default_factory=list)
     revisions_total: int = 0  # values of months already published that the latest refresh saw revised
     revisions: list[tuple] = field(default_factory=list)  # the largest: port, month, item, old, new
+    compared_with: datetime | None = None  # the refresh the revisions are against; None: nothing compared
 
 
 def busiest_ports(con: duckdb.DuckDBPyConnection, n: int) -> list[tuple[str, str]]:
@@ -293,6 +294,7 @@ def gather(con: duckdb.DuckDBPyConnection, scope: Scope) -> Brief:
         )
     ]
     total, revised = _revisions(con, scope)
+    compared_with = scalar(con, "SELECT max(previous_refresh) FROM marts.revisions_compared")
     return Brief(
         scope,
         headlines,
@@ -305,4 +307,5 @@ def gather(con: duckdb.DuckDBPyConnection, scope: Scope) -> Brief:
         vintages,
         total,
         revised,
+        compared_with,
     )

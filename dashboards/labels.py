@@ -367,13 +367,21 @@ BRIEF: dict[str, dict[str, str]] = {
         "en": "Revisions since the previous refresh",
         "es": "Revisiones desde la actualización anterior",
     },
+    "first_refresh": {
+        "en": "This warehouse is the first refresh: there is no earlier one to compare with. "
+        "Revisions are listed from the next refresh on.",
+        "es": "Este almacén es la primera actualización: no hay una anterior con la cual comparar. "
+        "Las revisiones se listan a partir de la próxima actualización.",
+    },
     "no_revisions": {
-        "en": "The publishers revised no value of a month already published.",
-        "es": "Los editores no revisaron ningún valor de un mes ya publicado.",
+        "en": "Against the refresh of {date}, the publishers revised no value of a month already published.",
+        "es": "Frente a la actualización del {date}, los editores no revisaron ningún valor de un mes ya publicado.",
     },
     "revisions_count": {
-        "en": "The publishers revised {n} value(s) of months already published; the largest:",
-        "es": "Los editores revisaron {n} valor(es) de meses ya publicados; los mayores:",
+        "en": "Against the refresh of {date}, the publishers revised {n} value(s) of months already "
+        "published; the largest:",
+        "es": "Frente a la actualización del {date}, los editores revisaron {n} valor(es) de meses ya "
+        "publicados; los mayores:",
     },
     "revision": {
         "en": "{port}, {month}, {item}: from {old} to {new}.",

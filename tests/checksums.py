@@ -43,7 +43,7 @@ def checksums(
 
 
 # columns that say when and in what state a file was built, not what data it holds
-BUILD_STATE = {"refreshed_at", "status", "stale_since", "stale_reason"}
+BUILD_STATE = {"refreshed_at", "status", "stale_since", "stale_reason", "previous_refresh"}
 
 
 def data_checksums(path: Path) -> dict[str, tuple[int, int]]:

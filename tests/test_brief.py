@@ -5,7 +5,7 @@ rendered, and a hostile port name kept as text."""
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import UTC, date
 
 import polars as pl
 import pypdf
@@ -165,15 +165,36 @@ def test_the_brief_names_what_the_publishers_revised_since_the_previous_refresh(
         .otherwise(pl.col("value"))
         .alias("value")
     )
+    con = open_published(first)
+    try:  # the first refresh had nothing to compare with, and says so rather than "nothing revised"
+        assert view(gather(con, scope_of(con, "2304")), {}, "en").revisions == [
+            "This warehouse is the first refresh: there is no earlier one to compare with. "
+            "Revisions are listed from the next refresh on."
+        ]
+        published = con.execute(
+            "SELECT max(finished_at) FROM meta.runs WHERE status = 'published'"
+        ).fetchone()[0]
+    finally:
+        con.close()
+    since = published.astimezone(UTC).date().isoformat()
     revised = build_handmade(tmp_path / "w.duckdb", facts=facts, previous=first, run_id="r2")
     con = open_published(revised)
     try:
         assert view(gather(con, scope_of(con, "2304")), {}, "en").revisions == [
-            "The publishers revised 1 value(s) of months already published; the largest:",
+            f"Against the refresh of {since}, the publishers revised 1 value(s) of months already "
+            "published; the largest:",
             "Laredo, November 2022, trucks: from 1,500 to 1,450.",
         ]
         assert view(gather(con, scope_of(con, "0901")), {}, "es").revisions == [
-            "Los editores no revisaron ningún valor de un mes ya publicado."
+            f"Frente a la actualización del {since}, los editores no revisaron ningún valor de un mes ya "
+            "publicado."
+        ]
+        assert con.execute(
+            "SELECT fact_table, values_revised FROM marts.revisions_compared ORDER BY 1"
+        ).fetchall() == [
+            ("core.fact_crossings", 1),
+            ("core.fact_trade_port", 0),
+            ("core.fact_trade_port_commodity", 0),
         ]
     finally:
         con.close()

@@ -58,3 +58,14 @@ COMMENT ON COLUMN marts.latest_revisions.item IS 'What the value is (a crossings
 COMMENT ON COLUMN marts.latest_revisions.old_value IS 'Value in the previously published warehouse (NULL: it appeared)';
 COMMENT ON COLUMN marts.latest_revisions.new_value IS 'Value now (NULL: it disappeared)';
 COMMENT ON COLUMN marts.latest_revisions.change IS 'new_value - old_value';
+
+-- Filled by the build's revisions step (warehouse/sql/revisions/10_revisions.sql).
+CREATE TABLE marts.revisions_compared (
+    fact_table        VARCHAR NOT NULL,
+    previous_refresh  TIMESTAMPTZ,
+    values_revised    INTEGER NOT NULL
+);
+COMMENT ON TABLE marts.revisions_compared IS 'The fact tables the refresh that built this warehouse compared with the previously published one, one row each: empty on the first refresh (nothing to compare with), so marts.latest_revisions being empty means "nothing revised" only when this has rows';
+COMMENT ON COLUMN marts.revisions_compared.fact_table IS 'Table compared: core.fact_crossings, core.fact_trade_port or core.fact_trade_port_commodity';
+COMMENT ON COLUMN marts.revisions_compared.previous_refresh IS 'When the warehouse compared with was published (UTC): the latest published run it records';
+COMMENT ON COLUMN marts.revisions_compared.values_revised IS 'How many of its values were revised (rows of marts.latest_revisions for this table)';

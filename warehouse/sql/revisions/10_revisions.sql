@@ -27,4 +27,15 @@ FROM pairs p JOIN old_months m USING (fact_table, month)
 WHERE p.old_value IS DISTINCT FROM p.new_value
 ORDER BY p.fact_table, p.month, p.port_code, p.item;
 
+-- What was compared, so "nothing revised" can be told from "nothing to compare with" (a first refresh).
+INSERT INTO marts.revisions_compared
+SELECT k.fact_table,
+       (SELECT max(finished_at) FROM prev.meta.runs WHERE status = 'published'),
+       (SELECT count(*) FROM meta.revisions r
+        WHERE r.run_id = (SELECT run_id FROM this_run) AND r.fact_table = k.fact_table)
+FROM revision_keys k
+GROUP BY k.fact_table
+HAVING count(*) FILTER (WHERE k.side = 'new') > 0 AND count(*) FILTER (WHERE k.side = 'old') > 0
+ORDER BY k.fact_table;
+
 DROP TABLE revision_keys;
