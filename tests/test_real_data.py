@@ -532,13 +532,13 @@ def test_a_refresh_from_the_bts_replica_gives_the_mirror_facts(
 def test_a_forced_rebuild_of_the_real_data_gives_identical_tables(real_mirror_warehouse, tmp_path) -> None:
     """Idempotence on the real data, on a copy of the shared warehouse's home."""
     from flows.refresh import refresh
-    from tests.checksums import checksums
+    from tests.checksums import RUN_TABLES, checksums
 
     shared, _ = real_mirror_warehouse
     home = tmp_path / "home"
     shutil.copytree(shared, home, ignore=shutil.ignore_patterns("exports"))  # a test may be writing charts
     volatile = {"*": {"refreshed_at"}}
-    run_state = ("meta.", "marts.revisions_compared")  # what the run compared with: nothing the first time
+    run_state = ("meta.", *RUN_TABLES)  # what the run compared with: nothing the first time
 
     def tables() -> dict:
         found = checksums(home / "warehouse.duckdb", volatile)
