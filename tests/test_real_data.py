@@ -69,7 +69,8 @@ def _cleared_env(env: pytest.MonkeyPatch, values: dict[str, str]) -> None:
 
 
 def _refresh_over_http(folder: Path):
-    """One full refresh of the real file served gzip-encoded, like data.bts.gov does."""
+    """One full refresh of the real file served gzip-encoded, like data.bts.gov does (no charts: they
+    are drawn from the real data by the Spanish charts test on the mirror warehouse)."""
     from flows.refresh import refresh
 
     body = (SHARED_DATA / "bts_border_crossing" / "Border_Crossing_Entry_Data.csv.gz").read_bytes()
@@ -82,6 +83,7 @@ def _refresh_over_http(folder: Path):
                 "HLED_HOME": str(home),
                 "HLED_URL_BTS_CROSSINGS": server.url(PATH),
                 "HLED_SOURCES": "bts_crossings",
+                "HLED_CHARTS": "0",
             },
         )
         return home, refresh()
@@ -184,8 +186,6 @@ def test_raw_file_is_kept_compressed_and_everything_is_documented(real_warehouse
     )
     ((value, yoy, index, months),) = laredo
     assert value > 0 and months == 12 and yoy is not None and index is not None
-    for ext in ("html", "png", "svg", "json"):
-        assert (home / "exports" / "en" / f"us_mexico_trucks.{ext}").stat().st_size > 1000
 
 
 def _mirror_env(home: Path) -> dict[str, str]:
