@@ -47,7 +47,7 @@ CREATE TABLE marts.latest_revisions (
     new_value   DOUBLE,
     change      DOUBLE
 );
-COMMENT ON TABLE marts.latest_revisions IS 'Values the publishers revised in months already published, as seen by the refresh that built this warehouse (meta.revisions of that run; its history is in meta.revisions): what changed since the previous refresh and its brief. Empty when nothing was revised or there was no previous warehouse';
+COMMENT ON TABLE marts.latest_revisions IS 'Values the publishers revised in months already published, as seen by the refresh that built this warehouse (meta.revisions of that run; its history is in meta.revisions): what changed since the previous refresh and its brief. Empty when nothing was revised or there was no previous warehouse (marts.revisions_compared tells the two apart)';
 COMMENT ON COLUMN marts.latest_revisions.source IS 'Source name, joins core.dim_source';
 COMMENT ON COLUMN marts.latest_revisions.fact_table IS 'Table compared: core.fact_crossings, core.fact_trade_port or core.fact_trade_port_commodity';
 COMMENT ON COLUMN marts.latest_revisions.port_code IS 'Port code, joins marts.port';
