@@ -29,5 +29,9 @@ def write_atomic(path: Path, data: str | bytes) -> Path:
 
 
 def write_bundle(folder: Path) -> Path:
-    """Write the bundle into `folder`."""
-    return write_atomic(folder / BUNDLE, vl_convert.javascript_bundle())
+    """Write the bundle into `folder`, unless the same bundle is there already (the charts and the
+    briefs of a refresh share it)."""
+    path, bundle = folder / BUNDLE, vl_convert.javascript_bundle().encode("utf-8")
+    if path.is_file() and path.stat().st_size == len(bundle) and path.read_bytes() == bundle:
+        return path
+    return write_atomic(path, bundle)

@@ -218,10 +218,11 @@ def brief(
     settings = _settings(sources=False)
     _require_warehouse(settings)
     from dashboards.brief import write_briefs
+    from dashboards.labels import LANGS
     from warehouse.errors import WarehouseError
 
     failed: dict[str, str] = {}
-    for one in [lang] if lang else ["en", "es"]:
+    for one in [lang] if lang else LANGS:
         try:
             report = write_briefs(settings.warehouse_path, settings.exports_dir, one, port)
         except ValueError as exc:

@@ -43,6 +43,12 @@ def crossings() -> pl.DataFrame:
     return pl.DataFrame(facts, schema=["port_code", "month", "measure", "value"], orient="row")
 
 
+def revised(facts: pl.DataFrame, port_code: str, measure: str, month: date, value: int) -> pl.DataFrame:
+    """Crossings `facts` with one value changed, as a publisher's revision of a month already out."""
+    hit = (pl.col("port_code") == port_code) & (pl.col("measure") == measure) & (pl.col("month") == month)
+    return facts.with_columns(pl.when(hit).then(value).otherwise(pl.col("value")).alias("value"))
+
+
 def trade() -> tuple[pl.DataFrame, pl.DataFrame]:
     port, commodity = [], []
     for month in (m for m in MONTHS if m.year >= 2021):

@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 from datetime import UTC, date
 
-import polars as pl
 import pypdf
 import pypdfium2
 import pytest
@@ -17,7 +16,7 @@ from dashboards.brief import trend_spec, view, write_briefs
 from dashboards.brief_data import gather, scope_of
 from dashboards.labels import LANGS
 from dashboards.offline import BUNDLE
-from tests.handmade import build_handmade, crossings
+from tests.handmade import build_handmade, crossings, revised
 from warehouse.access import open_published
 from warehouse.db import connect, run
 
@@ -155,16 +154,7 @@ def test_an_unknown_port_or_language_is_refused(briefs) -> None:
 
 def test_the_brief_names_what_the_publishers_revised_since_the_previous_refresh(briefs, tmp_path) -> None:
     _, first, _ = briefs
-    facts = crossings().with_columns(
-        pl.when(
-            (pl.col("port_code") == "2304")
-            & (pl.col("measure") == "trucks")
-            & (pl.col("month") == date(2022, 11, 1))
-        )
-        .then(1450)
-        .otherwise(pl.col("value"))
-        .alias("value")
-    )
+    facts = revised(crossings(), "2304", "trucks", date(2022, 11, 1), 1450)
     con = open_published(first)
     try:  # the first refresh had nothing to compare with, and says so rather than "nothing revised"
         assert view(gather(con, scope_of(con, "2304")), {}, "en").revisions == [
@@ -177,8 +167,8 @@ def test_the_brief_names_what_the_publishers_revised_since_the_previous_refresh(
     finally:
         con.close()
     since = published.astimezone(UTC).date().isoformat()
-    revised = build_handmade(tmp_path / "w.duckdb", facts=facts, previous=first, run_id="r2")
-    con = open_published(revised)
+    second = build_handmade(tmp_path / "w.duckdb", facts=facts, previous=first, run_id="r2")
+    con = open_published(second)
     try:
         assert view(gather(con, scope_of(con, "2304")), {}, "en").revisions == [
             f"Against the refresh of {since}, the publishers revised 1 value(s) of months already "

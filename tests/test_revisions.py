@@ -7,7 +7,7 @@ from datetime import date
 
 import polars as pl
 
-from tests.handmade import build_handmade, crossings
+from tests.handmade import build_handmade, crossings, revised
 from warehouse.db import connect, rows
 
 
@@ -26,16 +26,7 @@ def revisions(path) -> list[tuple]:
 def test_changes_are_listed_and_gaps_or_unloaded_sources_are_not(tmp_path) -> None:
     first = build_handmade(tmp_path / "1.duckdb")
     facts = crossings()
-    changed = facts.with_columns(
-        pl.when(
-            (pl.col("port_code") == "2304")
-            & (pl.col("measure") == "trucks")
-            & (pl.col("month") == date(2021, 5, 1))
-        )
-        .then(1234)
-        .otherwise(pl.col("value"))
-        .alias("value")
-    )
+    changed = revised(facts, "2304", "trucks", date(2021, 5, 1), 1234)
     # one value revised, all of December 2022 missing, a new month added
     newer = pl.concat(
         [
