@@ -21,6 +21,7 @@ from dashboards.brief_data import (
     BORDER_COUNTRY,
     BRIEF_PORTS,
     FLAT_PCT,
+    HLED_BORDER,
     Brief,
     Headline,
     Scope,
@@ -30,6 +31,7 @@ from dashboards.brief_data import (
 )
 from dashboards.brief_pdf import write_pdf
 from dashboards.labels import (
+    BRIEF,
     FORMAT_LOCALE,
     LABELS,
     LANGS,
@@ -40,15 +42,16 @@ from dashboards.labels import (
     fmt_number,
     fmt_pct,
     group_name,
+    month_label,
     month_long,
     publisher_name,
     text,
 )
-from dashboards.offline import BUNDLE, TEMPLATES, write_atomic, write_bundle
-from dashboards.script_json import script_json
+from dashboards.offline import TEMPLATES, write_atomic
 from dashboards.theme import PALETTE
 from warehouse.access import open_published
 from warehouse.db import frame
+from warehouse.windows import TWELVE_MONTHS
 
 TREND_MONTHS = 36
 DIVERTED_SHOWN = 10  # a disruption names what nearby ports took up from this share of its shortfall (%)
@@ -69,36 +72,67 @@ class View:
     slug: str
     title: str
     subtitle: str
+    hled: bool  # HLED verdicts and scorecard: the US-Mexico border's briefs only
     headline_head: list[str]
     headline_rows: list[list[str]]
     sentences: list[str]
+    notes: list[str]  # what the calendar and the gaps in reporting do to this month's changes
     disruptions_note: str
     disruptions: list[str]
     sectors_title: str
     sectors_head: list[str]
     sectors_rows: list[list[str]]
+    sectors_notes: list[str]
     scorecard_title: str
     scorecard_head: list[str]
     scorecard_rows: list[list[str]]
     waits: list[str]
     revisions: list[str]
     sources: list[str]
+    footer: (
+        str  # on every page: the brief, its sources' vintage, the refresh; {page} and {pages} left to fill
+    )
     trend: dict  # a Vega-Lite spec of the scope's trucks
 
     def t(self, key: str, **values: object) -> str:
         return brief_text(key, self.lang, **values)
+
+    def page_footer(self, page: int, pages: int) -> str:
+        return self.footer.format(page=page, pages=pages)
 
 
 def _ml(d: date | None, lang: str) -> str:
     return month_long(d.year, d.month, lang) if d else brief_text("n/a", lang)
 
 
-def _count(value: float | None, lang: str, measure: str) -> str:
+# The unit of each scorecard row (warehouse/indicators.py declares them in words) as a brief unit.
+UNIT_KINDS = {
+    "trucks": "trucks",
+    "people": "people",
+    "US dollars (current)": "usd",
+    "US dollars per inbound truck": "usd_per_truck",
+    "percent of truck containers": "pct",
+    "percent of trade value": "pct",
+    "index 0-10,000": "index",
+}
+MEASURE_UNITS = {"trucks": "trucks", "people": "people", "trade": "usd"}
+
+
+def _amount(value: float | None, kind: str, lang: str) -> str:
+    """A figure with its unit: `591,249 trucks`, `US$72.5 bn`, `29.6 %`, `US$78,760 per truck`."""
     if value is None:
         return brief_text("n/a", lang)
-    if measure == "trade":
-        return fmt_number(value, lang)
-    return fmt_number(value, lang, whole=True, exact=True)
+    if kind in ("trucks", "people", "usd_per_truck", "index"):
+        number = fmt_number(value, lang, whole=True, exact=True)
+    elif kind == "pct":
+        number = fmt_pct(value, lang, signed=False)
+    else:
+        number = fmt_number(value, lang)
+    return brief_text(f"unit_{kind}", lang, n=number)
+
+
+def _count(value: float | None, lang: str, measure: str) -> str:
+    return _amount(value, MEASURE_UNITS[measure], lang)
 
 
 def _pct_cell(pct: float | None, lang: str) -> str:
@@ -121,20 +155,35 @@ def _measure_label(h: Headline, scope: Scope, lang: str) -> str:
     return brief_text(h.measure, lang)
 
 
+def _measure_name(h: Headline, scope: Scope, lang: str) -> str:
+    """The measure as a sentence names it: `Inbound trucks`, `Trade with Mexico (all modes)`."""
+    if h.measure == "trade":
+        return brief_text("trade_measure", lang, partner=PARTNER[scope.border][lang])
+    return brief_text(h.measure, lang)
+
+
 def _scope_name(scope: Scope, lang: str) -> str:
     if scope.kind == "border":
         return border_name(scope.code, lang)
     return brief_text("port_scope", lang, name=scope.name, code=scope.code)
 
 
-def _headlines(brief: Brief, phrase: str, lang: str) -> tuple[list[list[str]], list[str]]:
-    """The 'this month' table rows and one sentence per measure."""
+def _headlines(brief: Brief, phrase: str, lang: str, hled: bool) -> tuple[list[list[str]], list[str]]:
+    """The 'this month' table rows (the HLED direction only where `hled`) and one sentence per measure."""
     rows, sentences = [], []
     for h in brief.headlines:
         label = _measure_label(h, brief.scope, lang)
-        goal = brief_text(h.direction, lang) if h.direction else brief_text("n/a", lang)
         value = _count(h.value, lang, h.measure)
-        rows.append([label, value, _pct_cell(h.vs_year, lang), _pct_cell(h.vs_2019, lang), goal])
+        row = [
+            label,
+            value,
+            _pct_cell(h.vs_year, lang),
+            _pct_cell(h.adjusted_pct, lang),
+            _pct_cell(h.vs_2019, lang),
+        ]
+        if hled:
+            row.append(brief_text(h.direction, lang) if h.direction else brief_text("n/a", lang))
+        rows.append(row)
         if h.value is None or h.month is None:
             continue
         form = (
@@ -148,7 +197,7 @@ def _headlines(brief: Brief, phrase: str, lang: str) -> tuple[list[list[str]], l
             brief_text(
                 form,
                 lang,
-                measure=brief_text(h.measure, lang) if h.measure != "trade" else label.split(",")[0],
+                measure=_measure_name(h, brief.scope, lang),
                 scope=phrase,
                 value=value,
                 month=_ml(h.month, lang),
@@ -159,6 +208,68 @@ def _headlines(brief: Brief, phrase: str, lang: str) -> tuple[list[list[str]], l
             )
         )
     return rows, sentences
+
+
+CELLS_NAMED = 3  # a gap note names this many port counts, then says how many more
+
+
+def _cells(cells: list[dict], lang: str) -> str:
+    """`Progreso (2309) pedestrians, Laredo (2304) bus passengers and 4 more`."""
+
+    def name(c: dict) -> str:
+        cell = c["cell"]
+        what = brief_text(f"measure_{cell}", lang) if f"measure_{cell}" in BRIEF else cell
+        return f"{group_name(c['port_name'] or c['port_code'], lang)} ({c['port_code']}) {what}"
+
+    named = ", ".join(name(c) for c in cells[:CELLS_NAMED])
+    return (
+        brief_text("and_more", lang, cells=named, n=len(cells) - CELLS_NAMED)
+        if len(cells) > CELLS_NAMED
+        else named
+    )
+
+
+def _notes(brief: Brief, lang: str, hled: bool) -> list[str]:
+    """Where the calendar explains most of a change, and where ports missing in one of the two months
+    make the published change differ from the like-for-like one: each said in a sentence."""
+    notes = []
+    for h in brief.headlines:
+        if h.month is None:
+            continue
+        measure = _measure_name(h, brief.scope, lang)
+        month, before = _ml(h.month, lang), _ml(date(h.month.year - 1, h.month.month, 1), lang)
+        if h.has_gaps:
+            gone = h.missing_now
+            key, cells = ("gap_note", gone) if gone else ("gap_note_new", h.missing_before)
+            notes.append(
+                brief_text(
+                    key,
+                    lang,
+                    measure=measure,
+                    cells=_cells(cells, lang),
+                    they=brief_text("it_is" if len(cells) == 1 else "they_are", lang),
+                    month=month,
+                    month_year=before,
+                    raw=fmt_pct(h.raw_pct, lang),
+                )
+            )
+        if h.calendar_explains:
+            days, days_before = h.calendar_days
+            notes.append(
+                brief_text(
+                    "calendar_note",
+                    lang,
+                    measure=measure,
+                    month=month,
+                    days=days,
+                    basis=brief_text(h.calendar_basis, lang),
+                    days_before=days_before,
+                    month_year=before,
+                    net=fmt_pct(h.adjusted_pct, lang),
+                    judged=brief_text("judged_on_it", lang) if hled else "",
+                )
+            )
+    return notes
 
 
 def _disruption_lines(brief: Brief, lang: str) -> list[str]:
@@ -184,6 +295,7 @@ def _disruption_lines(brief: Brief, lang: str) -> list[str]:
 
 
 def _scorecard_rows(brief: Brief, lang: str) -> list[list[str]]:
+    """Each row with its own window (the series end in different months) and its value with its unit."""
     out = []
     for c in brief.scorecard:
         right = c["right_way_vs_2021"]
@@ -192,17 +304,37 @@ def _scorecard_rows(brief: Brief, lang: str) -> list[list[str]]:
             if right is None
             else brief_text("right_way" if right else "wrong_way", lang)
         )
+        end = c["latest_month"]
+        window = "window_total" if c["aggregate"].endswith("total") else "window_average"
         out.append(
             [
                 c[f"pillar_{lang}"],
                 c[f"headline_{lang}"],
-                fmt_number(c["latest_value"], lang),
+                brief_text(window, lang, month=month_label(end.year, end.month, lang)) if end else "–",
+                _amount(c["latest_value"], UNIT_KINDS.get(c["unit"], "number"), lang),
                 _pct_cell(c["change_vs_2019_pct"], lang),
                 _pct_cell(c["change_vs_2021_pct"], lang),
                 verdict,
             ]
         )
     return out
+
+
+def _sector_notes(brief: Brief, lang: str) -> list[str]:
+    """Which table the sector figures come from, and the months its window lacks."""
+    w = brief.sectors_window
+    if w is None:
+        return []
+    table = "sectors_border_table" if w.table == "sector_trade_border" else "sectors_port_table"
+    notes = [brief_text(table, lang)]
+    if w.missing:
+        months = ", ".join(_ml(m, lang) for m in w.missing)
+        notes.append(
+            brief_text("sectors_missing", lang, on_hand=w.on_hand, months=months, compared=w.compared)
+        )
+    elif w.compared < TWELVE_MONTHS.months:
+        notes.append(brief_text("sectors_compared", lang, compared=w.compared))
+    return notes
 
 
 def _wait_lines(brief: Brief, name: str, lang: str) -> list[str]:
@@ -222,7 +354,7 @@ def _wait_lines(brief: Brief, name: str, lang: str) -> list[str]:
         month, hours, tonnes = brief.idle
         idle = {"hours": fmt_number(hours, lang, whole=True), "tonnes": fmt_number(tonnes, lang)}
         lines.append(brief_text("idle", lang, month=_ml(month, lang), **idle))
-    return lines or [brief_text("no_waits", lang, scope=name)]
+    return lines or [brief_text("no_waits", lang, scope=name.removesuffix("."))]
 
 
 def _revision_lines(brief: Brief, lang: str) -> list[str]:
@@ -266,49 +398,80 @@ def _source_lines(brief: Brief, lang: str) -> list[str]:
     ] + [brief_text("method", lang)]
 
 
+def _footer(brief: Brief, title: str, lang: str) -> str:
+    """The line every page carries, so a page shared alone can be cited: the brief, its sources' latest
+    months and the refresh, with `{page}` and `{pages}` left for the page numbers."""
+    dated = [v for v in brief.vintages if v.latest_month is not None]
+    sources = "; ".join(
+        brief_text("source_short", lang, title=v.title, latest=_ml(v.latest_month, lang)) for v in dated
+    )
+    refreshed = max((str(v.refreshed_at)[:10] for v in brief.vintages), default="–")
+    text = brief_text(
+        "page_footer", lang, title=title, sources=sources, refreshed=refreshed, page="\0", pages="\1"
+    )
+    return text.replace("{", "{{").replace("}", "}}").replace("\0", "{page}").replace("\1", "{pages}")
+
+
 def view(brief: Brief, trend: dict, lang: str) -> View:
     """The brief's text and tables in `lang`, numbers formatted for it."""
     scope = brief.scope
+    hled = scope.border == HLED_BORDER
     name = _scope_name(scope, lang)
     phrase = brief_text("border_phrase", lang, border=name) if scope.kind == "border" else name
     latest = brief.headlines[0].month
-    rows, sentences = _headlines(brief, phrase, lang)
+    rows, sentences = _headlines(brief, phrase, lang, hled)
     where = name if scope.kind == "border" else group_name(scope.group_name or scope.name, lang)
     note = "disruptions_where_border" if scope.kind == "border" else "disruptions_where"
     partner = PARTNER[scope.border][lang]
     t = partial(brief_text, lang=lang)
+    year_before = date(latest.year - 1, latest.month, 1) if latest else None
+    title = t("title", scope=name, month=_ml(latest, lang))
+    window = brief.sectors_window
     return View(
         lang=lang,
         slug=scope.slug,
-        title=t("title", scope=name, month=_ml(latest, lang)),
-        subtitle=t("subtitle", border=border_name(scope.border, lang)),
+        title=title,
+        subtitle=t("subtitle" if hled else "subtitle_alongside", border=border_name(scope.border, lang)),
+        hled=hled,
         headline_head=[
             t("measure"),
             _ml(latest, lang),
-            t("vs_year", month=_ml(date(latest.year - 1, latest.month, 1) if latest else None, lang)),
+            t("vs_year", month=_ml(year_before, lang)),
+            t("net_calendar", month=_ml(year_before, lang)),
             t("vs_year", month=_ml(date(2019, latest.month, 1) if latest else None, lang)),
-            t("goal"),
-        ],
+        ]
+        + ([t("goal")] if hled else []),
         headline_rows=rows,
         sentences=sentences,
+        notes=_notes(brief, lang, hled),
         disruptions_note=t(note, where=where),
         disruptions=_disruption_lines(brief, lang),
-        sectors_title=t("sectors", partner=partner, month=_ml(brief.sectors_through, lang)),
+        sectors_title=t("sectors", partner=partner, month=_ml(window.through if window else None, lang)),
         sectors_head=[t("sector"), t("value_usd"), t("vs_prev_12m")],
         sectors_rows=[
             [
                 s.sector_en if lang == "en" else s.sector_es,
-                fmt_number(s.value_12m, lang),
+                _amount(s.value_12m, "usd", lang),
                 _pct_cell(s.change_pct, lang),
             ]
             for s in brief.sectors
         ],
-        scorecard_title=t("scorecard", scope=border_name("US-Mexico", lang)),
-        scorecard_head=[t("pillar"), t("headline"), t("latest"), t("vs_2019"), t("vs_2021"), t("goal")],
-        scorecard_rows=_scorecard_rows(brief, lang),
+        sectors_notes=_sector_notes(brief, lang),
+        scorecard_title=t("scorecard", scope=border_name(HLED_BORDER, lang)) if hled else "",
+        scorecard_head=[
+            t("pillar"),
+            t("headline"),
+            t("window"),
+            t("latest"),
+            t("vs_2019"),
+            t("vs_2021"),
+            t("goal"),
+        ],
+        scorecard_rows=_scorecard_rows(brief, lang) if hled else [],
         waits=_wait_lines(brief, name, lang),
         revisions=_revision_lines(brief, lang),
         sources=_source_lines(brief, lang),
+        footer=_footer(brief, title, lang),
         trend=trend,
     )
 
@@ -334,12 +497,20 @@ def trend_spec(con: duckdb.DuckDBPyConnection, scope: Scope, lang: str) -> dict:
     return chart.to_dict()
 
 
+def _inline_svg(svg: str) -> str:
+    """vl-convert's SVG document as an element to place in HTML: without its XML declaration, with a
+    role and title for screen readers."""
+    svg = svg.split("?>", 1)[1] if svg.startswith("<?xml") else svg
+    return svg.strip()
+
+
 def write_brief(con: duckdb.DuckDBPyConnection, scope: Scope, folder: Path, lang: str) -> list[Path]:
     """One brief as `<slug>.html` and `<slug>.pdf` in `folder`."""
     brief = gather(con, scope)
     v = view(brief, trend_spec(con, scope, lang), lang)
-    spec = markupsafe.Markup(script_json(v.trend))  # safe inside <script>: no <, > or & left in it
-    html = TEMPLATES.get_template("brief.html").render(v=v, bundle=f"../{BUNDLE}", spec=spec)
+    # the chart drawn here, as inline SVG: the HTML brief travels alone (emailed, attached), no script
+    svg = markupsafe.Markup(_inline_svg(vl_convert.vegalite_to_svg(v.trend)))
+    html = TEMPLATES.get_template("brief.html").render(v=v, chart=svg)
     png = vl_convert.vegalite_to_png(v.trend, scale=2)
     html_path, pdf_path = folder / f"{v.slug}.html", folder / f"{v.slug}.pdf"
     write_atomic(html_path, html)
@@ -355,8 +526,8 @@ def brief_scopes(con: duckdb.DuckDBPyConnection) -> list[Scope]:
 
 
 def write_briefs(warehouse: Path, out_dir: Path, lang: str, port: str | None = None) -> BriefReport:
-    """Write the briefs of every scope (or of one port, or border) under `out_dir/<lang>/brief/`, with
-    the shared script bundle. A brief that fails is named in the report and does not stop the others."""
+    """Write the briefs of every scope (or of one port, or border) under `out_dir/<lang>/brief/`, each
+    file whole on its own. A brief that fails is named in the report and does not stop the others."""
     if lang not in LANGS:
         raise ValueError(f"language {lang!r} not supported; use one of {', '.join(LANGS)}")
     folder = out_dir / lang / "brief"
@@ -365,7 +536,6 @@ def write_briefs(warehouse: Path, out_dir: Path, lang: str, port: str | None = N
     con = open_published(warehouse)
     try:
         scopes = [scope_of(con, port)] if port else brief_scopes(con)
-        write_bundle(folder.parent)  # exports/<lang>/vega-bundle.js, shared with the charts
         for scope in scopes:
             try:
                 report.written += write_brief(con, scope, folder, lang)

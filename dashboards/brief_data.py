@@ -11,10 +11,11 @@ from datetime import date, datetime
 import duckdb
 
 from warehouse.db import frame, rows, scalar
+from warehouse.windows import FLAT_PCT, TWELVE_MONTHS, shift
 
 BORDER_COUNTRY = {"US-Mexico": "mexico", "US-Canada": "canada"}
+HLED_BORDER = "US-Mexico"  # the HLED is a US-Mexico dialogue: its verdicts and scorecard are this border's
 BRIEF_PORTS = 15  # one brief per port for this many busiest truck ports (by the latest 12 months)
-FLAT_PCT = 1.0  # a change within +/- this many percent is called flat, not a direction
 RECENT_MONTHS = 12  # disruptions and sector trade look back this far from the latest month
 
 
@@ -36,7 +37,8 @@ class Scope:
 
 @dataclass(frozen=True)
 class Headline:
-    """One measure in its latest month against a year before and the same month of 2019."""
+    """One measure in its latest month against a year before (as published, like for like and net of
+    the calendar) and the same month of 2019, from marts.headline_month."""
 
     measure: str  # trucks | people | trade
     month: date | None
@@ -44,27 +46,45 @@ class Headline:
     year_before: float | None
     in_2019: float | None
     source: str  # a key of marts.data_vintage
-
-    def pct(self, base: float | None) -> float | None:
-        if self.value is None or not base:
-            return None
-        return 100.0 * (self.value / base - 1.0)
+    raw_pct: float | None = None  # as published
+    like_pct: float | None = None  # only the port counts on hand in both months
+    adjusted_pct: float | None = None  # like for like per working day (trucks, trade) or per day (people)
+    calendar_basis: str = "working_days"
+    calendar_days: tuple[int | None, int | None] = (None, None)  # this month, a year before
+    missing_now: list[dict] = field(default_factory=list)  # port counts on hand a year before only
+    missing_before: list[dict] = field(default_factory=list)  # port counts on hand this month only
+    vs_2019: float | None = None
 
     @property
     def vs_year(self) -> float | None:
-        return self.pct(self.year_before)
+        """The change on a year before that is shown: like for like (equal to the published one when
+        every port count is on hand in both months)."""
+        return self.like_pct if self.like_pct is not None else self.raw_pct
 
     @property
-    def vs_2019(self) -> float | None:
-        return self.pct(self.in_2019)
+    def judged(self) -> float | None:
+        """The change the HLED direction is judged on: net of the calendar where it can be."""
+        return self.adjusted_pct if self.adjusted_pct is not None else self.vs_year
 
     @property
     def direction(self) -> str | None:
         """Against the HLED goal (more trucks, people and trade crossing): toward, away or flat."""
-        change = self.vs_year
+        change = self.judged
         if change is None:
             return None
         return "flat" if abs(change) < FLAT_PCT else "toward" if change > 0 else "away"
+
+    @property
+    def calendar_explains(self) -> bool:
+        """The calendar explains most of the change: it turns its direction, or halves it or more."""
+        shown, net = self.vs_year, self.adjusted_pct
+        if shown is None or net is None or abs(shown) < FLAT_PCT:
+            return False
+        return (shown > 0) != (net > 0) or abs(net) < abs(shown) / 2
+
+    @property
+    def has_gaps(self) -> bool:
+        return bool(self.missing_now or self.missing_before) and self.raw_pct != self.like_pct
 
 
 @dataclass(frozen=True)
@@ -83,12 +103,23 @@ class Disruption:
 class Sector:
     sector_en: str
     sector_es: str
-    value_12m: float
-    value_prev_12m: float | None
+    value_12m: float  # over the months of the window on hand
+    change_pct: float | None  # over the months on hand in both this window and the one before
+
+
+@dataclass(frozen=True)
+class SectorWindow:
+    """The window the sector figures cover: its last month, the months of it the table lacks, and over
+    how many months the change on the year before is compared (like for like)."""
+
+    through: date
+    missing: list[date]
+    compared: int
+    table: str  # sector_trade_border (every port, from dot2) or priority_sector_trade (per port, dot3)
 
     @property
-    def change_pct(self) -> float | None:
-        return None if not self.value_prev_12m else 100.0 * (self.value_12m / self.value_prev_12m - 1.0)
+    def on_hand(self) -> int:
+        return TWELVE_MONTHS.months - len(self.missing)
 
 
 @dataclass(frozen=True)
@@ -116,7 +147,7 @@ class Brief:
     headlines: list[Headline]
     disruptions: list[Disruption]
     sectors: list[Sector]
-    sectors_through: date | None
+    sectors_window: SectorWindow | None
     waits: list[Wait]
     idle: tuple[date, float, float] | None  # month, idle truck-hours, tonnes CO2 (an estimate)
     scorecard: list[dict]
@@ -155,53 +186,53 @@ def scope_of(con: duckdb.DuckDBPyConnection, code: str) -> Scope:
     return Scope("port", code, name, border, group, group_name)
 
 
-def _crossings(con: duckdb.DuckDBPyConnection, scope: Scope) -> list[Headline]:
-    if scope.kind == "border":
-        trucks_sql = "SELECT month, value, value_prev_year, value_2019 FROM marts.border_month "
-        trucks_sql += "WHERE border = ? AND measure = 'trucks' ORDER BY month DESC LIMIT 1"
-    else:
-        trucks_sql = "SELECT month, value, value_prev_year, value_2019 FROM marts.port_month "
-        trucks_sql += "WHERE port_code = ? AND measure = 'trucks' ORDER BY month DESC LIMIT 1"
-    people_sql = """SELECT month, people_total, people_prev_year, people_2019 FROM marts.people_flows
-                    WHERE grain = ? AND scope = ? ORDER BY month DESC LIMIT 1"""
+HEADLINE_SOURCES = {"trucks": "bts_crossings", "people": "bts_crossings", "trade": "transborder"}
+
+
+def _headlines(con: duckdb.DuckDBPyConnection, scope: Scope) -> list[Headline]:
+    """Trucks, people and trade in each one's own latest month (trade lags the crossings), from
+    marts.headline_month: as published, like for like and net of the calendar."""
     out = []
-    for measure, sql, params in (
-        ("trucks", trucks_sql, [scope.code]),
-        ("people", people_sql, [scope.kind, scope.code]),
-    ):
-        found = rows(con, sql, params)
-        month, value, before, in_2019 = found[0] if found else (None, None, None, None)
-        out.append(Headline(measure, month, value, before, in_2019, "bts_crossings"))
+    for measure, source in HEADLINE_SOURCES.items():
+        found = rows(
+            con,
+            """SELECT month, value, value_prev_year, value_2019, change_pct, like_change_pct,
+                      adjusted_change_pct, calendar_basis, calendar_days, calendar_days_prev_year,
+                      missing_now, missing_prev_year, change_vs_2019_pct
+               FROM marts.headline_month
+               WHERE scope_type = ? AND scope = ? AND figure = ? ORDER BY month DESC LIMIT 1""",
+            [scope.kind, scope.code, measure],
+        )
+        if not found:
+            out.append(Headline(measure, None, None, None, None, source))
+            continue
+        month, value, before, in_2019, raw, like, adjusted, basis, days, days_before, gone, new, vs_2019 = (
+            found[0]
+        )
+        out.append(
+            Headline(
+                measure,
+                month,
+                value,
+                before,
+                in_2019,
+                source,
+                raw,
+                like,
+                adjusted,
+                basis,
+                (days, days_before),
+                list(gone),
+                list(new),
+                vs_2019,
+            )
+        )
     return out
 
 
-def _trade(con: duckdb.DuckDBPyConnection, scope: Scope) -> Headline:
-    """Trade (exports + imports, all modes) in its own latest month, which lags the crossings."""
-    if scope.kind == "border":
-        found = rows(
-            con,
-            """SELECT month, value_usd, value_prev_year, value_2019 FROM marts.trade_border_month
-               WHERE border = ? AND country = ? ORDER BY month DESC LIMIT 1""",
-            [scope.border, BORDER_COUNTRY[scope.border]],
-        )
-    else:
-        found = rows(
-            con,
-            """WITH m AS (SELECT month, sum(value_usd) AS v FROM marts.trade_port_month
-                          WHERE port_code = ? GROUP BY month)
-               SELECT m.month, m.v,
-                      (SELECT v FROM m p WHERE p.month = m.month - INTERVAL 1 YEAR),
-                      (SELECT v FROM m p WHERE p.month = make_date(2019, month(m.month), 1))
-               FROM m ORDER BY m.month DESC LIMIT 1""",
-            [scope.code],
-        )
-    month, value, before, in_2019 = found[0] if found else (None, None, None, None)
-    return Headline("trade", month, value, before, in_2019, "transborder")
-
-
 def _disruptions(con: duckdb.DuckDBPyConnection, scope: Scope, latest: date) -> list[Disruption]:
-    """Disruptions (not reporting changes) that started in the last RECENT_MONTHS: at the port's group,
-    or at the border and any of its port groups."""
+    """Disruptions (not reporting changes) that started in the last RECENT_MONTHS or have not recovered
+    yet: at the port's group, or at the border and any of its port groups."""
     where = "scope_type = 'port_group' AND scope = ?" if scope.kind == "port" else "border = ?"
     found = rows(
         con,
@@ -209,33 +240,56 @@ def _disruptions(con: duckdb.DuckDBPyConnection, scope: Scope, latest: date) -> 
                    diverted_pct
             FROM marts.shocks
             WHERE kind = 'disruption' AND {where}
-              AND first_month > ?::DATE - to_months({RECENT_MONTHS})
+              AND (first_month > ?::DATE - to_months({RECENT_MONTHS}) OR status = 'ongoing')
             ORDER BY first_month DESC, depth_pct DESC, scope_name""",
         [scope.group if scope.kind == "port" else scope.border, latest],
     )
     return [Disruption(*r) for r in found]
 
 
-def _sectors(con: duckdb.DuckDBPyConnection, scope: Scope) -> tuple[list[Sector], date | None]:
-    """HLED priority-sector trade with the border's partner over the latest 12 months on hand against
-    the 12 before."""
-    port_filter = "AND port_code = ?" if scope.kind == "port" else ""
-    params = [BORDER_COUNTRY[scope.border]] + ([scope.code] if scope.kind == "port" else [])
+def _sectors(con: duckdb.DuckDBPyConnection, scope: Scope) -> tuple[list[Sector], SectorWindow | None]:
+    """HLED priority-sector trade with the border's partner over the 12 months to the latest month of
+    the table, against the same months a year before. A border's figures come from the state table
+    (every month on hand); a port's from the port table, whose missing months are named, never summed
+    as if the window were whole."""
+    country = BORDER_COUNTRY[scope.border]
+    state_table = scalar(
+        con, "SELECT count(*) > 0 FROM marts.sector_trade_border WHERE country = ?", [country]
+    )
+    if scope.kind == "border" and state_table:
+        table, where, params = "marts.sector_trade_border", "country = ?", [country]
+    elif scope.kind == "border":  # no state table loaded: the sum over the ports, its gaps named
+        table, where, params = "marts.priority_sector_trade", "country = ?", [country]
+    else:
+        table, where, params = (
+            "marts.priority_sector_trade",
+            "country = ? AND port_code = ?",
+            [country, scope.code],
+        )
+    on_hand = {r[0] for r in rows(con, f"SELECT DISTINCT month FROM {table} WHERE country = ?", [country])}
+    if not on_hand:
+        return [], None
+    last = max(on_hand)
+    window = TWELVE_MONTHS.span(last)
+    compared = [m for m in window if m in on_hand and shift(m, -12) in on_hand]
     found = rows(
         con,
-        f"""WITH s AS (SELECT * FROM marts.priority_sector_trade
-                       WHERE is_priority AND country = ? {port_filter}),
-                 last AS (SELECT max(month) AS m FROM marts.priority_sector_trade)
-            SELECT hled_sector_en, hled_sector_es,
-                   sum(value_usd) FILTER (WHERE month > last.m - to_months({RECENT_MONTHS})),
-                   sum(value_usd) FILTER (WHERE month <= last.m - to_months({RECENT_MONTHS})
-                                          AND month > last.m - to_months({2 * RECENT_MONTHS})),
-                   any_value(last.m)
-            FROM s, last GROUP BY ALL ORDER BY 3 DESC NULLS LAST""",
-        params,
+        f"""SELECT hled_sector_en, hled_sector_es, month, sum(value_usd) FROM {table}
+            WHERE {where} AND is_priority AND month >= ? GROUP BY ALL""",
+        params + [shift(window[0], -12)],
     )
-    sectors = [Sector(en, es, now or 0.0, before) for en, es, now, before, _ in found]
-    return sectors, (found[0][4] if found else None)
+    values: dict[tuple[str, str], dict[date, float]] = {}
+    for en, es, month, value in found:
+        values.setdefault((en, es), {})[month] = float(value)
+    sectors = []
+    for (en, es), by_month in values.items():
+        now = sum(by_month.get(m, 0.0) for m in window)
+        like_now = sum(by_month.get(m, 0.0) for m in compared)
+        like_before = sum(by_month.get(shift(m, -12), 0.0) for m in compared)
+        sectors.append(Sector(en, es, now, 100.0 * (like_now / like_before - 1.0) if like_before else None))
+    sectors.sort(key=lambda x: (-x.value_12m, x.sector_en))
+    missing = TWELVE_MONTHS.missing(last, on_hand)
+    return sectors, SectorWindow(last, missing, len(compared), table.removeprefix("marts."))
 
 
 def _waits(con: duckdb.DuckDBPyConnection, scope: Scope) -> tuple[list[Wait], tuple | None]:
@@ -275,15 +329,16 @@ def _revisions(con: duckdb.DuckDBPyConnection, scope: Scope, most: int = 5) -> t
 
 def gather(con: duckdb.DuckDBPyConnection, scope: Scope) -> Brief:
     """Every figure of one brief, from the published warehouse's marts."""
-    headlines = _crossings(con, scope) + [_trade(con, scope)]
+    headlines = _headlines(con, scope)
     latest = headlines[0].month or date.today()
-    sectors, through = _sectors(con, scope)
+    sectors, window = _sectors(con, scope)
     waits, idle = _waits(con, scope)
-    card = frame(
+    card = frame(  # the HLED is a US-Mexico dialogue: its scorecard is the US-Mexico border's only
         con,
-        """SELECT pillar_en, pillar_es, headline_en, headline_es, unit, latest_month, latest_value,
+        """SELECT pillar_en, pillar_es, headline_en, headline_es, unit, aggregate, latest_month, latest_value,
                   change_vs_2019_pct, right_way_vs_2019, change_vs_2021_pct, right_way_vs_2021
-           FROM marts.hled_scorecard ORDER BY pillar, indicator_id""",
+           FROM marts.hled_scorecard WHERE scope = ? ORDER BY pillar, indicator_id""",
+        [scope.border],
     ).to_dicts()
     vintages = [
         Vintage(*r)
@@ -300,7 +355,7 @@ def gather(con: duckdb.DuckDBPyConnection, scope: Scope) -> Brief:
         headlines,
         _disruptions(con, scope, latest),
         sectors,
-        through,
+        window,
         waits,
         idle,
         card,

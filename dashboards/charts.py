@@ -35,6 +35,7 @@ from dashboards.theme import (
 )
 from warehouse.db import frame as query_frame
 from warehouse.db import rows, scalar
+from warehouse.windows import TWELVE_MONTHS
 
 BORDERS = ("US-Mexico", "US-Canada")
 # the group of the chosen port (none when no port is chosen)
@@ -468,12 +469,26 @@ def top_ports_truck_trade(
             title=alt.Title(
                 text("truck_ports_title", lang),
                 subtitle=text(
-                    "truck_ports_subtitle", lang, year=month_label(latest.year, latest.month, lang)
+                    "truck_ports_subtitle",
+                    lang,
+                    year=month_label(latest.year, latest.month, lang),
+                    missing=window_missing(con, "marts.trade_value_per_truck", latest, lang),
                 ),
             ),
         )
     )
     return finish(chart, footer_lines(con, TRADE_PER_TRUCK, lang), lang)
+
+
+def window_missing(con: duckdb.DuckDBPyConnection, table: str, latest: object, lang: str) -> str:
+    """` · only 11 of 12 months: Mar 2024 not published` when the 12 months to `latest` lack months in
+    `table` (a mart with a month column), else nothing: a 12-month bar is never shorter in silence."""
+    present = [r[0] for r in rows(con, f"SELECT DISTINCT month FROM {table}")]
+    missing = TWELVE_MONTHS.missing(latest, present)
+    if not missing:
+        return ""
+    months = ", ".join(month_label(m.year, m.month, lang) for m in missing)
+    return text("window_missing", lang, on_hand=TWELVE_MONTHS.months - len(missing), months=months)
 
 
 def _modes(con: duckdb.DuckDBPyConnection, lang: str, border: str | None, share: bool) -> alt.VConcatChart:
@@ -603,7 +618,10 @@ def priority_sectors_by_port(
             title=alt.Title(
                 text("sectors_port_title", lang),
                 subtitle=text(
-                    "sectors_port_subtitle", lang, latest=month_label(latest.year, latest.month, lang)
+                    "sectors_port_subtitle",
+                    lang,
+                    latest=month_label(latest.year, latest.month, lang),
+                    missing=window_missing(con, "marts.priority_sector_trade", latest, lang),
                 ),
             ),
         )

@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+from babel.dates import format_skeleton, get_day_names, get_month_names
+from babel.numbers import format_decimal, get_decimal_symbol, get_group_symbol
+
 LANGS = ("en", "es")
+
+
+def _week(names: dict) -> list:
+    """Babel's day names (Monday = 0) in Vega's order, Sunday first."""
+    return [names[6]] + [names[d] for d in range(6)]
+
 
 LABELS: dict[str, dict[str, str]] = {
     "trucks_title": {
@@ -14,6 +25,10 @@ LABELS: dict[str, dict[str, str]] = {
         "es": "Cruces mensuales de camiones hacia EE. UU. por puerto de entrada; {other} suma los demás puertos",
     },
     "other_ports": {"en": "Other ports", "es": "Otros puertos"},
+    "window_missing": {
+        "en": " · only {on_hand} of 12 months: {months} not published",
+        "es": " · solo {on_hand} de 12 meses: {months} sin publicar",
+    },
     "all_ports": {"en": "ports with wait readings", "es": "puertos con lecturas de espera"},
     "wait_hour_title": {
         "en": "Wait at the line by hour of day: {scope}",
@@ -62,8 +77,8 @@ LABELS: dict[str, dict[str, str]] = {
         "es": "Comercio {border} por modo de transporte",
     },
     "mode_subtitle": {
-        "en": "Monthly value of US exports to and imports from the partner, by mode, through land ports of entry",
-        "es": "Valor mensual de exportaciones de EE. UU. al socio e importaciones desde él, por modo, por puertos terrestres",
+        "en": "Monthly value of US exports to and imports from the partner, by mode, through every US port (land, sea, air and pipeline)",
+        "es": "Valor mensual de exportaciones de EE. UU. al socio e importaciones desde él, por modo, por todos los puertos de EE. UU. (terrestres, marítimos, aéreos y ductos)",
     },
     "mode": {"en": "Mode", "es": "Modo"},
     "value_bn_axis": {
@@ -76,8 +91,8 @@ LABELS: dict[str, dict[str, str]] = {
         "es": "Principales puertos México–EE. UU. por comercio transportado en camión",
     },
     "truck_ports_subtitle": {
-        "en": "Exports plus imports by truck in the 12 months to {year}; value per inbound truck in the tooltip",
-        "es": "Exportaciones más importaciones en camión en los 12 meses más recientes hasta {year}; valor por camión entrante en la información emergente",
+        "en": "Exports plus imports by truck in the 12 months to {year}; value per inbound truck in the tooltip{missing}",
+        "es": "Exportaciones más importaciones en camión en los 12 meses hasta {year}; valor por camión entrante en la información emergente{missing}",
     },
     "per_truck": {"en": "US$ per inbound truck", "es": "US$ por camión entrante"},
     "sectors_title": {
@@ -85,8 +100,8 @@ LABELS: dict[str, dict[str, str]] = {
         "es": "Comercio México–EE. UU. en los sectores prioritarios del DEAN",
     },
     "sectors_subtitle": {
-        "en": "Monthly exports plus imports by HLED sector, by land ports of entry{where}",
-        "es": "Exportaciones más importaciones mensuales por sector del DEAN, por puertos terrestres{where}",
+        "en": "Monthly exports plus imports by HLED sector (HS chapters), every mode, through every US port{where}",
+        "es": "Exportaciones más importaciones mensuales por sector del DEAN (capítulos del SA), todos los modos, por todos los puertos de EE. UU.{where}",
     },
     "sector": {"en": "Sector", "es": "Sector"},
     "at_port": {"en": ", port {port}", "es": ", puerto {port}"},
@@ -166,8 +181,8 @@ LABELS: dict[str, dict[str, str]] = {
         "es": "Comercio con México de los sectores prioritarios del DEAN, por puerto",
     },
     "sectors_port_subtitle": {
-        "en": "Exports plus imports in the 12 months to {latest}: semiconductors & ICT, medical devices, pharmaceuticals",
-        "es": "Exportaciones más importaciones en los 12 meses hasta {latest}: semiconductores y TIC, dispositivos médicos, farmacéuticos",
+        "en": "Exports plus imports, every mode, in the 12 months to {latest}: HS 85 (electrical machinery incl. semiconductors), HS 90 (optical & medical instruments), HS 30 (pharmaceuticals){missing}",
+        "es": "Exportaciones más importaciones, todos los modos, en los 12 meses hasta {latest}: SA 85 (maquinaria eléctrica, incl. semiconductores), SA 90 (instrumentos ópticos y médicos), SA 30 (farmacéuticos){missing}",
     },
     "basis_trucks": {"en": "truck crossings", "es": "cruces de camiones"},
     "basis_trade": {"en": "trade value", "es": "valor comerciado"},
@@ -251,8 +266,8 @@ LABELS: dict[str, dict[str, str]] = {
         "es": "Fuente: {publisher}, {title}. Datos hasta {latest}; actualizado el {refreshed}.",
     },
     "footer_gaps": {
-        "en": "No data in the warehouse for {months}: the gaps in the lines (months the publisher's files do not hold).",
-        "es": "Sin datos en el almacén para {months}: los huecos de las líneas (meses que los archivos del editor no contienen).",
+        "en": "No data published for {months}: the gaps in the lines (months the publisher's files do not hold).",
+        "es": "Sin datos publicados para {months}: los huecos de las líneas (meses que no contienen los archivos de la fuente).",
     },
     "footer_stale": {
         "en": "Source: {publisher}, {title}. Data through {latest}: the last good data, as its refresh "
@@ -267,15 +282,56 @@ BRIEF: dict[str, dict[str, str]] = {
     "title": {"en": "{scope}: border brief, {month}", "es": "{scope}: informe fronterizo, {month}"},
     "subtitle": {
         "en": "{border} border · HLED indicators from public BTS and CBP data, computed by hled-border",
-        "es": "Frontera {border} · Indicadores del DEAN (HLED) con datos públicos de BTS y CBP, calculados por hled-border",
+        "es": "Frontera {border} · Indicadores del Diálogo Económico de Alto Nivel (DEAN) con datos públicos de BTS y CBP, calculados por hled-border",
     },
+    "subtitle_alongside": {
+        "en": "{border} border · measured alongside the US–Mexico border from public BTS and CBP data, without HLED verdicts (the HLED is a US–Mexico dialogue); computed by hled-border",
+        "es": "Frontera {border} · medida junto a la frontera México–EE. UU. con datos públicos de BTS y CBP, sin juicios del DEAN (el DEAN es un diálogo México–EE. UU.); calculado por hled-border",
+    },
+    "net_calendar": {"en": "vs {month}, net of calendar", "es": "frente a {month}, sin efecto calendario"},
+    "trade_measure": {
+        "en": "Trade with {partner} (all modes)",
+        "es": "Comercio con {partner} (todos los modos)",
+    },
+    "unit_trucks": {"en": "{n} trucks", "es": "{n} camiones"},
+    "unit_people": {"en": "{n} people", "es": "{n} personas"},
+    "unit_usd": {"en": "US${n}", "es": "US${n}"},
+    "unit_pct": {"en": "{n} %", "es": "{n} %"},
+    "unit_usd_per_truck": {"en": "US${n} per truck", "es": "US${n} por camión"},
+    "unit_index": {"en": "{n} of 10,000", "es": "{n} de 10,000"},
+    "unit_minutes": {"en": "{n} min", "es": "{n} min"},
+    "unit_number": {"en": "{n}", "es": "{n}"},
+    "working_days": {"en": "working days", "es": "días hábiles"},
+    "days": {"en": "days", "es": "días"},
+    "calendar_note": {
+        "en": "{measure}: the calendar explains most of this change. {month} had {days} {basis} against {days_before} in {month_year}; net of the calendar the change is {net} %{judged}.",
+        "es": "{measure}: el calendario explica la mayor parte de este cambio. {month} tuvo {days} {basis} frente a {days_before} en {month_year}; sin efecto calendario el cambio es de {net} %{judged}.",
+    },
+    "judged_on_it": {
+        "en": ", and the HLED direction is judged on that",
+        "es": ", y la dirección frente a la meta del DEAN se juzga con esa cifra",
+    },
+    "gap_note": {
+        "en": "{measure}: compared like for like. {cells} reported in {month_year} but not in {month}; {they} left out of both months. As published, the change is {raw} %.",
+        "es": "{measure}: comparación homogénea. {cells} se reportó en {month_year} pero no en {month}; se excluye de ambos meses. Con las cifras publicadas, el cambio es de {raw} %.",
+    },
+    "gap_note_new": {
+        "en": "{measure}: compared like for like. {cells} reported in {month} but not in {month_year}; {they} left out of both months. As published, the change is {raw} %.",
+        "es": "{measure}: comparación homogénea. {cells} se reportó en {month} pero no en {month_year}; se excluye de ambos meses. Con las cifras publicadas, el cambio es de {raw} %.",
+    },
+    "it_is": {"en": "it is", "es": "se"},
+    "they_are": {"en": "they are", "es": "se"},
+    "and_more": {"en": "{cells} and {n} more", "es": "{cells} y {n} más"},
     "this_month": {"en": "This month", "es": "Este mes"},
     "measure": {"en": "Measure", "es": "Medida"},
     "vs_year": {"en": "vs {month}", "es": "frente a {month}"},
     "goal": {"en": "HLED goal", "es": "Meta del DEAN"},
     "trucks": {"en": "Inbound trucks", "es": "Camiones que entran a EE. UU."},
     "people": {"en": "People crossing inbound", "es": "Personas que cruzan hacia EE. UU."},
-    "trade": {"en": "Trade with {partner}, US$ ({month})", "es": "Comercio con {partner}, US$ ({month})"},
+    "trade": {
+        "en": "Trade with {partner}, all modes ({month})",
+        "es": "Comercio con {partner}, todos los modos ({month})",
+    },
     "toward": {"en": "toward the goal", "es": "hacia la meta"},
     "away": {"en": "away from the goal", "es": "en contra de la meta"},
     "flat": {"en": "flat", "es": "sin cambio"},
@@ -298,8 +354,8 @@ BRIEF: dict[str, dict[str, str]] = {
     "unknown": {"en": "no comparison with", "es": "sin comparación con"},
     "border_phrase": {"en": "the {border} border", "es": "la frontera {border}"},
     "disruptions": {
-        "en": "Disruptions in the last 12 months",
-        "es": "Interrupciones en los últimos 12 meses",
+        "en": "Disruptions in the last 12 months and those still under way",
+        "es": "Interrupciones de los últimos 12 meses y las que siguen en curso",
     },
     "disruptions_where_border": {
         "en": "Months that fell far below what each port group's own seasonal pattern, trend and calendar predicted, at the {where} border and its port groups; changes in reporting left out.",
@@ -310,8 +366,8 @@ BRIEF: dict[str, dict[str, str]] = {
         "es": "Meses muy por debajo de lo que predecían el patrón estacional, la tendencia y el calendario de {where}; sin los cambios de registro.",
     },
     "no_disruption": {
-        "en": "No disruption detected in the last 12 months.",
-        "es": "Ninguna interrupción detectada en los últimos 12 meses.",
+        "en": "No disruption detected in the last 12 months, and none still under way.",
+        "es": "Ninguna interrupción detectada en los últimos 12 meses, y ninguna en curso.",
     },
     "disruption": {
         "en": "{scope}, {measure}: from {first}, {depth} % below expected at its deepest ({trough}); {status}.",
@@ -331,9 +387,27 @@ BRIEF: dict[str, dict[str, str]] = {
         "es": "pasajeros de vehículos particulares",
     },
     "measure_pedestrians": {"en": "pedestrians", "es": "peatones"},
+    "measure_bus_passengers": {"en": "bus passengers", "es": "pasajeros de autobús"},
+    "measure_train_passengers": {"en": "train passengers", "es": "pasajeros de tren"},
     "sectors": {
-        "en": "HLED priority sectors: trade with {partner}, 12 months to {month}",
-        "es": "Sectores prioritarios del DEAN: comercio con {partner}, 12 meses hasta {month}",
+        "en": "HLED priority sectors: trade with {partner}, all modes, 12 months to {month}",
+        "es": "Sectores prioritarios del DEAN: comercio con {partner}, todos los modos, 12 meses hasta {month}",
+    },
+    "sectors_border_table": {
+        "en": "From TransBorder's state-by-commodity table, which has every month and matches the sum over the ports where both are published. Sectors are HS chapters: wider than their names.",
+        "es": "De la tabla de TransBorder por estado y mercancía, que tiene todos los meses y coincide con la suma de los puertos donde ambas se publican. Los sectores son capítulos del SA: más amplios que su nombre.",
+    },
+    "sectors_port_table": {
+        "en": "From TransBorder's port-by-commodity table. Sectors are HS chapters: wider than their names.",
+        "es": "De la tabla de TransBorder por puerto y mercancía. Los sectores son capítulos del SA: más amplios que su nombre.",
+    },
+    "sectors_missing": {
+        "en": "{on_hand} of 12 months: {months} not published; the values cover {on_hand} months and the change compares the same {compared} months a year before.",
+        "es": "{on_hand} de 12 meses: {months} sin publicar; los valores cubren {on_hand} meses y el cambio compara los mismos {compared} meses un año antes.",
+    },
+    "sectors_compared": {
+        "en": "The change compares the {compared} months on hand in both years.",
+        "es": "El cambio compara los {compared} meses disponibles en ambos años.",
     },
     "sector": {"en": "Sector", "es": "Sector"},
     "value_usd": {"en": "US$", "es": "US$"},
@@ -345,15 +419,18 @@ BRIEF: dict[str, dict[str, str]] = {
     "scorecard": {"en": "HLED scorecard, {scope} border", "es": "Tablero del DEAN, frontera {scope}"},
     "pillar": {"en": "Pillar", "es": "Pilar"},
     "headline": {"en": "Indicator", "es": "Indicador"},
-    "latest": {"en": "Latest 12 months", "es": "Últimos 12 meses"},
+    "latest": {"en": "Value", "es": "Valor"},
+    "window": {"en": "Window", "es": "Periodo"},
+    "window_total": {"en": "total, 12 months to {month}", "es": "total, 12 meses hasta {month}"},
+    "window_average": {"en": "average, 12 months to {month}", "es": "promedio, 12 meses hasta {month}"},
     "vs_2019": {"en": "vs 2019", "es": "frente a 2019"},
     "vs_2021": {"en": "vs 2021", "es": "frente a 2021"},
     "right_way": {"en": "right way", "es": "buen rumbo"},
     "wrong_way": {"en": "wrong way", "es": "mal rumbo"},
     "waits": {"en": "Wait times and idling", "es": "Tiempos de espera y motores en marcha"},
     "no_waits": {
-        "en": "Wait times are not collected for {scope} (hled waits collects CBP's live feed).",
-        "es": "No se recogen tiempos de espera para {scope} (hled waits recoge el feed en vivo de CBP).",
+        "en": "CBP wait times are not collected for {scope}.",
+        "es": "No se registran tiempos de espera de CBP para {scope}.",
     },
     "wait": {
         "en": "{crossing}, {lane}, {month}: median {median} min, 90th percentile {p90} min.",
@@ -368,9 +445,9 @@ BRIEF: dict[str, dict[str, str]] = {
         "es": "Revisiones desde la actualización anterior",
     },
     "first_refresh": {
-        "en": "This warehouse is the first refresh: there is no earlier one to compare with. "
+        "en": "This is the first refresh: there is no earlier one to compare with. "
         "Revisions are listed from the next refresh on.",
-        "es": "Este almacén es la primera actualización: no hay una anterior con la cual comparar. "
+        "es": "Esta es la primera actualización: no hay una anterior con la cual comparar. "
         "Las revisiones se listan a partir de la próxima actualización.",
     },
     "no_revisions": {
@@ -395,68 +472,62 @@ BRIEF: dict[str, dict[str, str]] = {
     "current": {"en": "current", "es": "al día"},
     "stale": {"en": "stale: its last refresh failed", "es": "desactualizada: su última actualización falló"},
     "method": {
-        "en": "Figures are read from the published warehouse's marts; definitions in the project's indicator catalog. "
-        "People: personal-vehicle, bus and train passengers and pedestrians entering the US.",
-        "es": "Las cifras se leen de los marts del almacén publicado; definiciones en el catálogo de indicadores del proyecto. "
-        "Personas: pasajeros de vehículos particulares, autobuses y trenes y peatones que entran a EE. UU.",
+        "en": "Figures computed by hled-border from the public data above; definitions in the project's indicator catalog. "
+        "People: personal-vehicle, bus and train passengers and pedestrians entering the US. Changes on a year before "
+        "compare the port counts on hand in both months; net of the calendar, they are per working day (trucks, trade) "
+        "or per day (people).",
+        "es": "Cifras calculadas por hled-border con los datos públicos citados; definiciones en el catálogo de indicadores del proyecto. "
+        "Personas: pasajeros de vehículos particulares, autobuses y trenes y peatones que entran a EE. UU. Los cambios frente a un año antes "
+        "comparan los conteos de puertos disponibles en ambos meses; sin efecto calendario, son por día hábil (camiones, comercio) "
+        "o por día (personas).",
     },
     "port_scope": {"en": "{name} ({code})", "es": "{name} ({code})"},
     "trend_title": {"en": "Inbound trucks, last 36 months", "es": "Camiones hacia EE. UU., últimos 36 meses"},
+    "page_footer": {
+        "en": "{title} · Sources: {sources} · Refreshed {refreshed} · Page {page} of {pages}",
+        "es": "{title} · Fuentes: {sources} · Actualizado el {refreshed} · Página {page} de {pages}",
+    },
+    "source_short": {"en": "{title}, data to {latest}", "es": "{title}, datos hasta {latest}"},
+    "wait_state_never": {
+        "en": "CBP wait times have never been collected: no wait figure can be given.",
+        "es": "Los tiempos de espera de CBP nunca se han registrado: no hay cifras de espera.",
+    },
+    "wait_state_stale": {
+        "en": "CBP wait times stopped being collected after {latest}: the figures below are the last ones on hand.",
+        "es": "Los tiempos de espera de CBP dejaron de registrarse después de {latest}: las cifras siguientes son las últimas disponibles.",
+    },
 }
 PARTNER = {"US-Mexico": {"en": "Mexico", "es": "México"}, "US-Canada": {"en": "Canada", "es": "Canadá"}}
 
+# The locale of each language: readers of the Spanish brief are in Mexico (es_MX: 591,249, 4.3 %,
+# 72.5 mil millones, febrero de 2025), not in Spain.
+LOCALES = {"en": "en_US", "es": "es_MX"}
 MONTHS = {
-    "en": ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
-    "es": ["ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct", "nov", "dic"],
+    lang: [str(m) for m in get_month_names("abbreviated", "stand-alone", LOCALES[lang]).values()]
+    for lang in LANGS
 }
 MONTHS_LONG = {
-    "en": [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ],
-    "es": [
-        "enero",
-        "febrero",
-        "marzo",
-        "abril",
-        "mayo",
-        "junio",
-        "julio",
-        "agosto",
-        "septiembre",
-        "octubre",
-        "noviembre",
-        "diciembre",
-    ],
+    lang: [str(m) for m in get_month_names("wide", "format", LOCALES[lang]).values()] for lang in LANGS
 }
+# Shortened large numbers: the words readers of each language use for them.
+LARGE = {"en": ((1e9, " bn"), (1e6, " M")), "es": ((1e9, " mil millones"), (1e6, " millones"))}
 
-# Vega-Lite number/time locales so axes and tooltips follow the language.
-FORMAT_LOCALE = {
-    "en": {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["$", ""]},
-    "es": {"decimal": ",", "thousands": "\u00a0", "grouping": [3], "currency": ["", "\u00a0$"]},
-}
+
+def _vega_number_locale(lang: str) -> dict:
+    symbols = get_decimal_symbol(LOCALES[lang]), get_group_symbol(LOCALES[lang])
+    return {"decimal": symbols[0], "thousands": symbols[1], "grouping": [3], "currency": ["$", ""]}
+
+
+# Vega-Lite number/time locales so axes and tooltips follow the language (from the same locale data).
+FORMAT_LOCALE = {lang: _vega_number_locale(lang) for lang in LANGS}
 TIME_LOCALE = {
     lang: {
         "dateTime": "%x, %X",
         "date": "%m/%d/%Y" if lang == "en" else "%d/%m/%Y",
         "time": "%H:%M:%S",
-        "periods": ["AM", "PM"],
-        "days": ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
-        if lang == "en"
-        else ["domingo", "lunes", "martes", "miércoles", "jueves", "viernes", "sábado"],
-        "shortDays": ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
-        if lang == "en"
-        else ["dom", "lun", "mar", "mié", "jue", "vie", "sáb"],
+        "periods": ["AM", "PM"] if lang == "en" else ["a. m.", "p. m."],
+        "days": [str(d) for d in _week(get_day_names("wide", "format", LOCALES[lang]))],
+        "shortDays": [str(d) for d in _week(get_day_names("abbreviated", "format", LOCALES[lang]))],
         "months": MONTHS_LONG[lang],
         "shortMonths": MONTHS[lang],
     }
@@ -536,21 +607,18 @@ def border_name(border: str, lang: str) -> str:
 def fmt_number(
     value: float | None, lang: str, signed: bool = False, whole: bool = False, exact: bool = False
 ) -> str:
-    """A number for a table cell, with the language's separators; billions and millions shortened
-    unless `exact`; `whole` for counts (no decimals)."""
+    """A number for a table cell in the language's locale (Babel); billions and millions shortened
+    ("72.5 bn" / "72.5 mil millones") unless `exact`; `whole` for counts (no decimals)."""
     if value is None:
         return "–"
     sign = "+" if signed and value > 0 else ""
-    for size, suffix in ((1e9, {"en": " bn", "es": " mil M"}), (1e6, {"en": " M", "es": " M"})):
+    for size, suffix in LARGE[lang]:
         if abs(value) >= size and not exact:
-            return sign + _separators(f"{value / size:,.1f}", lang) + suffix[lang]
+            return sign + format_decimal(value / size, "#,##0.0", locale=LOCALES[lang]) + suffix
     digits = 0 if whole or abs(value) >= 1000 else 1 if abs(value) >= 10 else 2
-    return sign + _separators(f"{value:,.{digits}f}", lang)
-
-
-def _separators(formatted: str, lang: str) -> str:
-    locale = FORMAT_LOCALE[lang]
-    return formatted.replace(",", "\0").replace(".", locale["decimal"]).replace("\0", locale["thousands"])
+    return sign + format_decimal(
+        value, "#,##0" + ("." + "0" * digits if digits else ""), locale=LOCALES[lang]
+    )
 
 
 def brief_text(key: str, lang: str, **values: object) -> str:
@@ -560,15 +628,15 @@ def brief_text(key: str, lang: str, **values: object) -> str:
 
 def month_long(year: int, month: int, lang: str) -> str:
     """`February 2025` / `febrero de 2025`."""
-    name = MONTHS_LONG[lang][month - 1]
-    return f"{name} {year}" if lang == "en" else f"{name} de {year}"
+    return format_skeleton("yMMMM", date(year, month, 1), locale=LOCALES[lang])
 
 
 def fmt_pct(value: float | None, lang: str, signed: bool = True) -> str:
-    """A percentage with one decimal in the language's notation: `+7.5` / `+7,5`."""
+    """A percentage with one decimal in the language's notation: `+7.5` (the caller adds ` %`)."""
     if value is None:
         return BRIEF["n/a"][lang]
-    return _separators(f"{value:+,.1f}" if signed else f"{value:,.1f}", lang)
+    pattern = "+#,##0.0;-#,##0.0" if signed else "#,##0.0"
+    return format_decimal(value if signed else abs(value), pattern, locale=LOCALES[lang])
 
 
 def month_label(year: int, month: int, lang: str) -> str:

@@ -49,8 +49,10 @@ def revised(facts: pl.DataFrame, port_code: str, measure: str, month: date, valu
     return facts.with_columns(pl.when(hit).then(value).otherwise(pl.col("value")).alias("value"))
 
 
-def trade() -> tuple[pl.DataFrame, pl.DataFrame]:
-    port, commodity = [], []
+def trade(drop_commodity_month: date | None = None) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """Trade by port (dot1), by port and HS chapter (dot3, without `drop_commodity_month` if given, as
+    BTS's 2024 files lack March) and by state and HS chapter (dot2: the same sums, every month)."""
+    port, commodity, state = [], [], []
     for month in (m for m in MONTHS if m.year >= 2021):
         grow = 2 if month.year == 2022 else 1
         for trade_type, mode, value in (
@@ -60,11 +62,18 @@ def trade() -> tuple[pl.DataFrame, pl.DataFrame]:
         ):
             port.append((month, trade_type, "mexico", "TX", "2304", mode, value, 0))
         port.append((month, "import", "mexico", "TX", "2402", "truck", 1_000_000, 0))
-        commodity.append((month, "import", "mexico", "2304", "85", "truck", 700_000 * grow, 0))
-        commodity.append((month, "import", "mexico", "2304", "30", "truck", 100_000, 0))
+        for chapter, value in (("85", 700_000 * grow), ("30", 100_000)):
+            if month != drop_commodity_month:
+                commodity.append((month, "import", "mexico", "2304", chapter, "truck", value, 0))
+            state.append((month, "import", "mexico", "TX", chapter, "truck", value, 0))
     cols = ["month", "trade_type", "country", "us_state", "port_code", "mode", "value_usd", "freight_usd"]
     ccols = ["month", "trade_type", "country", "port_code", "commodity", "mode", "value_usd", "freight_usd"]
-    return pl.DataFrame(port, schema=cols, orient="row"), pl.DataFrame(commodity, schema=ccols, orient="row")
+    scols = ["month", "trade_type", "country", "us_state", "commodity", "mode", "value_usd", "freight_usd"]
+    return (
+        pl.DataFrame(port, schema=cols, orient="row"),
+        pl.DataFrame(commodity, schema=ccols, orient="row"),
+        pl.DataFrame(state, schema=scols, orient="row"),
+    )
 
 
 def ports() -> pl.DataFrame:
@@ -115,10 +124,14 @@ def build_handmade(
     with_trade: bool = True,
     previous: Path | None = None,
     run_id: str = "r",
+    drop_commodity_month: date | None = None,
 ) -> Path:
     """Build the hand-made warehouse at `path` through the real build step (optionally with other
-    crossings facts, without trade, or against a previously published file)."""
-    trade_port, trade_commodity = trade() if with_trade else (trade()[0].clear(), trade()[1].clear())
+    crossings facts, without trade, without one month of the port-commodity table, or against a
+    previously published file)."""
+    trade_port, trade_commodity, trade_state = (
+        trade(drop_commodity_month) if with_trade else tuple(t.clear() for t in trade())
+    )
     now = datetime.now(UTC)
     sources = pl.DataFrame(
         {
@@ -142,6 +155,7 @@ def build_handmade(
             "core.fact_crossings": crossings() if facts is None else facts,
             "core.fact_trade_port": trade_port,
             "core.fact_trade_port_commodity": trade_commodity,
+            "core.fact_trade_state_commodity": trade_state,
             "core.dim_wait_crossing": crossing_dimension(),
             "core.fact_wait_times": wait_readings(),
             "core.ref_emission_factor": emission_factor_frame(),

@@ -7,11 +7,13 @@ from __future__ import annotations
 import re
 from datetime import UTC, date
 
+import polars as pl
 import pypdf
 import pypdfium2
 import pytest
 import vl_convert
 
+from dashboards import charts
 from dashboards.brief import trend_spec, view, write_briefs
 from dashboards.brief_data import gather, scope_of
 from dashboards.labels import LANGS
@@ -44,13 +46,23 @@ def test_the_brief_figures_are_the_warehouse_s(briefs) -> None:
     # passengers + 100 pedestrians + 50 bus passengers = 300 people (300; 450 in 2019); trade
     # 6 M + 3 M truck + 1 M rail = 10 M (5 M a year before; none staged for 2019)
     assert laredo.title == "Laredo (2304): border brief, December 2022"
+    # December 2022 and December 2021 have the same working days at the US-Mexico border (21) and days,
+    # so the change net of the calendar is the change itself; every value carries its unit
     assert laredo.headline_rows == [
-        ["Inbound trucks", "1,500", "+25.0 %", "+50.0 %", "toward the goal"],
-        ["People crossing inbound", "300", "+0.0 %", "-33.3 %", "flat"],
-        ["Trade with Mexico, US$ (December 2022)", "10.0 M", "+100.0 %", "n/a", "toward the goal"],
+        ["Inbound trucks", "1,500 trucks", "+25.0 %", "+25.0 %", "+50.0 %", "toward the goal"],
+        ["People crossing inbound", "300 people", "+0.0 %", "+0.0 %", "-33.3 %", "flat"],
+        [
+            "Trade with Mexico, all modes (December 2022)",
+            "US$10.0 M",
+            "+100.0 %",
+            "+100.0 %",
+            "n/a",
+            "toward the goal",
+        ],
     ]
+    assert laredo.notes == []  # every port count on hand in both months, and no calendar effect
     assert laredo.sentences[0] == (
-        "Inbound trucks at Laredo (2304): 1,500 in December 2022, 25.0 % more than in December 2021 "
+        "Inbound trucks at Laredo (2304): 1,500 trucks in December 2022, 25.0 % more than in December 2021 "
         "and 50.0 % more than in December 2019."
     )
     assert laredo.sentences[2].endswith(
@@ -58,8 +70,11 @@ def test_the_brief_figures_are_the_warehouse_s(briefs) -> None:
     )
     # HS 85 at 700,000 a month in 2021 and 1.4 M in 2022; HS 30 at 100,000 a month both years
     assert laredo.sectors_rows == [
-        ["Electrical machinery, semiconductors & ICT equipment", "16.8 M", "+100.0 %"],
-        ["Pharmaceuticals", "1.2 M", "+0.0 %"],
+        ["Electrical machinery incl. semiconductors & ICT (HS 85)", "US$16.8 M", "+100.0 %"],
+        ["Pharmaceutical products (HS 30)", "US$1.2 M", "+0.0 %"],
+    ]
+    assert laredo.sectors_notes == [
+        "From TransBorder's port-by-commodity table. Sectors are HS chapters: wider than their names."
     ]
     # the World Trade Bridge readings of 5 December 2022: commercial median 30 minutes; with 1,500
     # trucks that is 750 idle truck-hours
@@ -67,26 +82,47 @@ def test_the_brief_figures_are_the_warehouse_s(briefs) -> None:
         "Laredo - World Trade Bridge, commercial, December 2022: median 30.0 min"
     )
     assert laredo.waits[-1].startswith("Trucks idled an estimated 750 hours at the line in December 2022")
-    assert laredo.disruptions == ["No disruption detected in the last 12 months."]
+    assert laredo.disruptions == ["No disruption detected in the last 12 months, and none still under way."]
     # the border in Spanish: 1,500 + 300 (El Paso) + 200 (Ysleta) = 2,000 trucks against 1,700 and 1,500
+    # in Mexico's formats (es_MX): 2,000 and 17.6 %, not Spain's 2 000 and 17,6 %
     assert border.title == "México–EE. UU.: informe fronterizo, diciembre de 2022"
     assert border.headline_rows[0] == [
         "Camiones que entran a EE. UU.",
-        f"2{NBSP}000",
-        "+17,6 %",
-        "+33,3 %",
+        "2,000 camiones",
+        "+17.6 %",
+        "+17.6 %",
+        "+33.3 %",
         "hacia la meta",
     ]
     assert border.sentences[0] == (
-        f"Camiones que entran a EE. UU. en la frontera México–EE. UU.: 2{NBSP}000 en diciembre de 2022, "
-        "17,6 % más que en diciembre de 2021 y 33,3 % más que en diciembre de 2019."
+        "Camiones que entran a EE. UU. en la frontera México–EE. UU.: 2,000 camiones en diciembre de 2022, "
+        "17.6 % más que en diciembre de 2021 y 33.3 % más que en diciembre de 2019."
     )
-    assert border.headline_rows[2][1:3] == ["11,0 M", "+83,3 %"]  # Laredo's 10 M and El Paso's 1 M
+    assert border.headline_rows[2][1:3] == ["US$11.0 millones", "+83.3 %"]  # Laredo's 10 M and El Paso's 1 M
+    # the border's sectors from the state table (dot2), which reconciles with the ports' sum
+    assert border.sectors_rows[0] == [
+        "Maquinaria y equipo eléctrico, incl. semiconductores y TIC (SA 85)",
+        "US$16.8 millones",
+        "+100.0 %",
+    ]
+    assert border.sectors_notes[0].startswith("De la tabla de TransBorder por estado y mercancía")
+    # the scorecard: each row says its window and its unit
+    assert border.scorecard_rows[0] == [
+        "Infraestructura fronteriza y facilitación del comercio",
+        "Cruces de camiones de entrada",
+        "total, 12 meses hasta dic 2022",
+        "24,000 camiones",
+        "+33.3 %",
+        "+17.6 %",
+        "buen rumbo",
+    ]
+    assert border.page_footer(1, 2).endswith("Actualizado el " + border.page_footer(1, 2).split("el ")[-1])
+    assert "Página 1 de 2" in border.page_footer(1, 2)
 
 
 def test_every_brief_is_written_as_html_and_a_printable_pdf(briefs) -> None:
     root, _, reports = briefs
-    for lang, size in (("en", (612, 792)), ("es", (595, 842))):  # Letter and A4, in points
+    for lang, size in (("en", (612, 792)), ("es", (612, 792))):  # Letter (carta) in both, in points
         report = reports[lang]
         folder = root / "exports" / lang / "brief"
         # both borders and every port with trucks (the hand-made data has four, fewer than 15)
@@ -95,18 +131,25 @@ def test_every_brief_is_written_as_html_and_a_printable_pdf(briefs) -> None:
         assert sorted(p.name for p in report.written) == sorted(
             f"{s}.{x}" for s in slugs for x in ("html", "pdf")
         )
-        assert (folder.parent / BUNDLE).stat().st_size > 500_000  # one script for the folder's HTML files
         assert not (folder / BUNDLE).exists()
         html = (folder / "port-2304.html").read_text(encoding="utf-8")
-        assert (
-            f'<script src="../{BUNDLE}">' in html and "cdn." not in html and '<script src="http' not in html
-        )
+        # the HTML brief travels alone: its chart is inline SVG, with no script and no file beside it
+        assert "<script" not in html and "<svg" in html and BUNDLE not in html and "cdn." not in html
         pdf = pypdf.PdfReader(folder / "port-2304.pdf")
         assert len(pdf.pages) >= 2
         assert [round(float(x)) for x in pdf.pages[0].mediabox[2:]] == list(size)
         first = pdf.pages[0].extract_text()
-        assert "Laredo (2304)" in first and ("1,500" in first if lang == "en" else "+25,0 %" in first)
+        assert "Laredo (2304)" in first and (
+            "1,500 trucks" in first if lang == "en" else "1,500 camiones" in first
+        )
         assert ("HLED scorecard" if lang == "en" else "Tablero del DEAN") in pdf.pages[1].extract_text()
+        # every page can be cited alone: the brief, its sources' months, the refresh, the page number
+        for n, page in enumerate(pdf.pages, start=1):
+            said = " ".join(page.extract_text().split())
+            assert ("Page" if lang == "en" else "Página") in said and f" {n} " in said, said[-200:]
+            assert "Laredo (2304)" in said and (
+                "data to December 2022" in said or "datos hasta diciembre de 2022" in said
+            )
         page = pypdfium2.PdfDocument(folder / "port-2304.pdf")[0].render(scale=1).to_pil().convert("L")
         inked = sum(1 for v in page.getdata() if v < 128)
         assert inked > 0.01 * page.width * page.height, "page 1 renders blank"
@@ -139,7 +182,7 @@ def test_a_hostile_port_name_stays_text(briefs, tmp_path) -> None:
     assert report.failed == {}
     html = (tmp_path / "exports" / "en" / "brief" / "port-2304.html").read_text(encoding="utf-8")
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; Laredo (2304)" in html
-    assert len(re.findall(r"<script", html)) == 3  # the bundle, the chart's data, the call: none from data
+    assert "<script" not in html  # no script at all, none from the data
     text = pypdf.PdfReader(tmp_path / "exports" / "en" / "brief" / "port-2304.pdf").pages[0].extract_text()
     assert '<script>alert("x")</script> & Laredo (2304)' in text
 
@@ -158,7 +201,7 @@ def test_the_brief_names_what_the_publishers_revised_since_the_previous_refresh(
     con = open_published(first)
     try:  # the first refresh had nothing to compare with, and says so rather than "nothing revised"
         assert view(gather(con, scope_of(con, "2304")), {}, "en").revisions == [
-            "This warehouse is the first refresh: there is no earlier one to compare with. "
+            "This is the first refresh: there is no earlier one to compare with. "
             "Revisions are listed from the next refresh on."
         ]
         published = con.execute(
@@ -188,3 +231,111 @@ def test_the_brief_names_what_the_publishers_revised_since_the_previous_refresh(
         ]
     finally:
         con.close()
+
+
+@pytest.fixture(scope="module")
+def july(tmp_path_factory):
+    """The hand-made warehouse cut at July 2022, with Laredo's July trucks at 1,160 (1,200 a year
+    before) and its July pedestrians not reported: July 2022 has 20 working days at the US-Mexico border
+    (Independence Day on Monday the 4th), July 2021 had 21 (the 5th observed)."""
+    facts = crossings().filter(pl.col("month") <= date(2022, 7, 1))
+    facts = revised(facts, "2304", "trucks", date(2022, 7, 1), 1160)
+    facts = facts.filter(
+        ~(
+            (pl.col("port_code") == "2304")
+            & (pl.col("measure") == "pedestrians")
+            & (pl.col("month") == date(2022, 7, 1))
+        )
+    )
+    path = build_handmade(tmp_path_factory.mktemp("july") / "w.duckdb", facts=facts)
+    con = open_published(path)
+    try:
+        yield {
+            (c, lang): view(gather(con, scope_of(con, c)), {}, lang)
+            for c in ("2304", "US-Canada")
+            for lang in LANGS
+        }
+    finally:
+        con.close()
+
+
+def test_the_verdict_follows_the_change_net_of_the_calendar(july) -> None:
+    laredo = july[("2304", "en")]
+    # 1,160 against 1,200 is -3.3 % as counted, but per working day (1,160 / 20 against 1,200 / 21)
+    # it is +1.5 %: toward the goal, and a sentence says the calendar explains the change
+    assert laredo.headline_rows[0] == [
+        "Inbound trucks",
+        "1,160 trucks",
+        "-3.3 %",
+        "+1.5 %",
+        "+16.0 %",
+        "toward the goal",
+    ]
+    assert (
+        "Inbound trucks: the calendar explains most of this change. July 2022 had 20 working days against 21 "
+        "in July 2021; net of the calendar the change is +1.5 %, and the HLED direction is judged on that."
+    ) in laredo.notes
+    spanish = july[("2304", "es")]
+    assert (
+        spanish.headline_rows[0][2:4] == ["-3.3 %", "+1.5 %"]
+        and spanish.headline_rows[0][5] == "hacia la meta"
+    )
+    assert any(
+        n.startswith("Camiones que entran a EE. UU.: el calendario explica")
+        and "20 días hábiles frente a 21" in n
+        for n in spanish.notes
+    )
+
+
+def test_a_port_that_did_not_report_is_a_gap_not_a_drop(july) -> None:
+    laredo = july[("2304", "en")]
+    # July 2022: 150 personal-vehicle + 50 bus passengers, no pedestrian row; July 2021: 150 + 100 + 50.
+    # As published 200 against 300 is -33.3 %; like for like (the same port counts) it is 0.0 %
+    assert laredo.headline_rows[1] == [
+        "People crossing inbound",
+        "200 people",
+        "+0.0 %",
+        "+0.0 %",
+        "-55.6 %",
+        "flat",
+    ]
+    assert (
+        "People crossing inbound: compared like for like. Laredo (2304) pedestrians reported in July 2021 "
+        "but not in July 2022; it is left out of both months. As published, the change is -33.3 %."
+    ) in laredo.notes
+
+
+def test_the_us_canada_brief_carries_no_hled_verdict(july) -> None:
+    for lang in LANGS:
+        canada = july[("US-Canada", lang)]
+        assert not canada.hled and canada.scorecard_rows == []
+        assert len(canada.headline_head) == 5 and all(len(r) == 5 for r in canada.headline_rows)
+        assert ("without HLED verdicts" if lang == "en" else "sin juicios del DEAN") in canada.subtitle
+        assert not any("HLED direction" in n or "meta del DEAN" in n for n in canada.notes)
+    laredo = july[("2304", "en")]
+    assert laredo.hled and laredo.headline_head[-1] == "HLED goal" and laredo.scorecard_rows
+
+
+def test_a_month_missing_from_the_port_table_is_named_and_the_border_is_re_sourced(tmp_path) -> None:
+    path = build_handmade(tmp_path / "w.duckdb", drop_commodity_month=date(2022, 3, 1))
+    con = open_published(path)
+    try:
+        laredo = view(gather(con, scope_of(con, "2304")), {}, "en")
+        border = view(gather(con, scope_of(con, "US-Mexico")), {}, "es")
+        subtitle = charts.priority_sectors_by_port(con, "en").to_dict()["vconcat"][0]["title"]["subtitle"]
+    finally:
+        con.close()
+    # Laredo from the port table: 11 months of 1.4 M (HS 85), compared with the same 11 months of 2021
+    assert laredo.sectors_rows[0] == [
+        "Electrical machinery incl. semiconductors & ICT (HS 85)",
+        "US$15.4 M",
+        "+100.0 %",
+    ]
+    assert laredo.sectors_notes[1] == (
+        "11 of 12 months: March 2022 not published; the values cover 11 months and the change compares the "
+        "same 11 months a year before."
+    )
+    # the border from the state table, which has March: all 12 months, no note of a gap
+    assert border.sectors_rows[0][1] == "US$16.8 millones" and len(border.sectors_notes) == 1
+    # the chart's 12-month bars say they are 11 months
+    assert "only 11 of 12 months: Mar 2022 not published" in subtitle

@@ -193,7 +193,7 @@ def test_scorecard_compares_the_latest_12_months_with_2019_and_2021(wh) -> None:
     assert hhi[0] == 5555.6 and hhi[4] == 6250.0 and hhi[6] is False and hhi[8] is False
     empty = got[("empty_truck_share", "Empty-truck share")]
     assert empty[4] == 25.0 and empty[8] is True  # 40 % in 2021 -> 25 %: lower is better
-    trade_total = got[("trade_value", "US-Mexico trade (exports + imports)")]
+    trade_total = got[("trade_value", "US-Mexico trade, all modes (exports + imports)")]
     # no 2019 trade on hand: the 2019 baseline is NULL, never a partial year
     assert trade_total[:2] == (None, 0) and trade_total[2] == 12 * 6_000_000.0 and trade_total[4] == 12 * 11e6
     rail = got[("rail_share_of_trade", "Rail's share of US-Mexico trade")]

@@ -34,6 +34,17 @@ def _holidays(border: str, year: int) -> frozenset[date]:
     return frozenset(days)
 
 
+def weekday_holidays(border: str, year: int, month: int) -> list[tuple[date, str]]:
+    """The public holidays of either country of the border that fell on a weekday of the month, with
+    their names (both countries' names when they share a day)."""
+    names: dict[date, list[str]] = {}
+    for country in BORDER_COUNTRIES.get(border, ("US",)):
+        for day, name in holidays.country_holidays(country, years=year).items():
+            if day.month == month and day.weekday() < 5:
+                names.setdefault(day, []).append(f"{name} ({country})")
+    return [(day, "; ".join(found)) for day, found in sorted(names.items())]
+
+
 @cache
 def month_regressors(border: str, year: int, month: int) -> tuple[float, float, float, float]:
     """Working days (Monday to Friday, not a public holiday of either country), Saturdays, days in

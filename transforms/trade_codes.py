@@ -336,14 +336,19 @@ HS2: dict[str, tuple[str, str]] = {
 
 # HLED sector code -> (English label, Spanish label)
 HLED_SECTORS: dict[str, tuple[str, str]] = {
+    # named for what the HS chapter holds: TransBorder stops at chapters, so "semiconductors" alone
+    # would overstate (chapter 85 also holds motors, cables, TVs and phones)
     "semiconductors_ict": (
-        "Electrical machinery, semiconductors & ICT equipment",
-        "Maquinaria eléctrica, semiconductores y equipo TIC",
+        "Electrical machinery incl. semiconductors & ICT (HS 85)",
+        "Maquinaria y equipo eléctrico, incl. semiconductores y TIC (SA 85)",
     ),
-    "computers_machinery": ("Computers & machinery", "Computadoras y maquinaria"),
-    "medical_optical": ("Medical & optical instruments", "Instrumentos médicos y ópticos"),
-    "pharmaceuticals": ("Pharmaceuticals", "Productos farmacéuticos"),
-    "vehicles_parts": ("Vehicles & parts", "Vehículos y autopartes"),
+    "computers_machinery": ("Machinery incl. computers (HS 84)", "Maquinaria, incl. computadoras (SA 84)"),
+    "medical_optical": (
+        "Optical & medical instruments incl. medical devices (HS 90)",
+        "Instrumentos ópticos y médicos, incl. dispositivos médicos (SA 90)",
+    ),
+    "pharmaceuticals": ("Pharmaceutical products (HS 30)", "Productos farmacéuticos (SA 30)"),
+    "vehicles_parts": ("Vehicles & parts (HS 87)", "Vehículos y autopartes (SA 87)"),
     "other": ("Other goods", "Otras mercancías"),
 }
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from warehouse import indicators
+from warehouse import calendar_month, indicators
 from warehouse.db import connect, rows, run, scalar
 from warehouse.errors import WarehouseError
 
@@ -119,7 +119,9 @@ def _load(con: duckdb.DuckDBPyConnection, table: str, data: pl.DataFrame | Path 
 
 
 def derive(con: duckdb.DuckDBPyConnection) -> None:
-    """Everything computed from the loaded core tables: SQL marts, then the declared indicators."""
+    """Everything computed from the loaded core tables: the calendar, SQL marts, then the declared
+    indicators."""
+    calendar_month.fill(con)
     _run_sql(con, "derive")
     try:
         indicators.compute(con)

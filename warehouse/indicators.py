@@ -14,6 +14,7 @@ import polars as pl
 from transforms import shocks
 from warehouse import diversions
 from warehouse.db import frame, literal, run
+from warehouse.windows import FLAT_PCT, TWELVE_MONTHS
 
 EVALUATION_FILE = Path(__file__).resolve().parent.parent / "benchmarks" / "shocks_evaluation.json"
 
@@ -23,7 +24,7 @@ SCORECARD_SCOPE = "US-Mexico"
 # constants in transforms/shocks.py.
 PRE_PANDEMIC_YEAR = 2019  # the recovery baseline
 RELAUNCH_YEAR = 2021  # the HLED relaunch
-WINDOW_MONTHS = 12  # the scorecard's windows: calendar years and the latest months on hand
+WINDOW_MONTHS = TWELVE_MONTHS.months  # the scorecard's windows: calendar years and the latest months on hand
 MAX_CONTAINERS_PER_TRUCK = 1.1  # empty-truck share: above it a port counts containers differently
 
 
@@ -307,8 +308,8 @@ INDICATORS: tuple[Indicator, ...] = (
         INDICATOR_SQL,
         headlines=(
             Headline(
-                "US-Mexico trade (exports + imports)",
-                "Comercio EE. UU.-México (exportaciones + importaciones)",
+                "US-Mexico trade, all modes (exports + imports)",
+                "Comercio México-EE. UU., todos los modos (exportaciones + importaciones)",
                 _border("marts.trade_border_month", "value_usd"),
                 "sum",
             ),
@@ -363,23 +364,34 @@ INDICATORS: tuple[Indicator, ...] = (
         "higher",
         "Exports + imports of the HS chapters tagged with the sector (core.dim_commodity) through the port "
         "(TransBorder dot3), with year-over-year change and an index against the same month of "
-        f"{RELAUNCH_YEAR}, the HLED relaunch.",
+        f"{RELAUNCH_YEAR}, the HLED relaunch. A chapter is wider than the sector's name: HS 85 holds "
+        "semiconductors and ICT but also motors, cables and TVs; HS 90 medical devices and every optical "
+        "instrument. The border's figures (scorecard, brief) come from dot2 (marts.sector_trade_border), "
+        "which has the months dot3 lacks.",
         "marts.priority_sector_trade",
         ("value_usd", "yoy_pct", "index_2021"),
         TRADE_SQL,
         headlines=tuple(
             Headline(
-                f"US-Mexico trade: {en}",
-                f"Comercio EE. UU.-México: {es}",
-                "SELECT month, sum(value_usd) AS value FROM marts.priority_sector_trade "
+                f"US-Mexico trade, all modes: {en}",
+                f"Comercio México-EE. UU., todos los modos: {es}",
+                "SELECT month, sum(value_usd) AS value FROM marts.sector_trade_border "
                 f"WHERE country = 'mexico' AND hled_sector = '{sector}' GROUP BY month",
                 "sum",
                 "US dollars (current)",
             )
             for sector, en, es in (
-                ("semiconductors_ict", "semiconductors & ICT", "semiconductores y TIC"),
-                ("medical_optical", "medical devices", "dispositivos médicos"),
-                ("pharmaceuticals", "pharmaceuticals", "productos farmacéuticos"),
+                (
+                    "semiconductors_ict",
+                    "electrical machinery incl. semiconductors (HS 85)",
+                    "maquinaria eléctrica, incl. semiconductores (SA 85)",
+                ),
+                (
+                    "medical_optical",
+                    "optical & medical instruments (HS 90)",
+                    "instrumentos ópticos y médicos (SA 90)",
+                ),
+                ("pharmaceuticals", "pharmaceutical products (HS 30)", "productos farmacéuticos (SA 30)"),
             )
         ),
     ),
@@ -832,6 +844,10 @@ def render_markdown() -> str:
             out.append(f"- Scorecard: {h.en} / {h.es} ({kind}, {h.unit or i.unit})")
     out += [
         "",
+        "## Windows, gaps and the calendar",
+        "",
+        WINDOWS_TEXT,
+        "",
         "## Scorecard (`marts.hled_scorecard`)",
         "",
         SCORECARD_TEXT,
@@ -851,10 +867,41 @@ SCORECARD_TEXT = f"""Each headline series is a monthly {SCORECARD_SCOPE} series.
 for calendar {PRE_PANDEMIC_YEAR} (pre-pandemic), calendar {RELAUNCH_YEAR} (the HLED relaunch) and the
 latest {WINDOW_MONTHS} consecutive months on hand. A value is NULL unless all {WINDOW_MONTHS} of its
 months are on hand (the TransBorder data staged for development has only January 2015 before 2020,
-so its {PRE_PANDEMIC_YEAR} baselines are NULL, and dot3 lacks March 2024, so the priority-sector
-window ends in February 2024). Rows can therefore end in different months; `latest_month` says
-which. `right_way_vs_{PRE_PANDEMIC_YEAR}` / `right_way_vs_{RELAUNCH_YEAR}` say whether the change
+so its {PRE_PANDEMIC_YEAR} baselines are NULL). The priority-sector rows read the border's sectors
+from dot2 (`marts.sector_trade_border`), which has every month, not from the sum over dot3's ports,
+which lacks March 2024. Rows can therefore end in different months; `latest_month` says which, and
+the brief's scorecard prints each row's window ("total, 12 months to Feb 2025") and unit.
+`right_way_vs_{PRE_PANDEMIC_YEAR}` / `right_way_vs_{RELAUNCH_YEAR}` say whether the change
 goes the better way. Dollar values are current dollars, not adjusted for inflation."""
+
+WINDOWS_TEXT = f"""Every figure we publish says what it covers, or says why not.
+
+- **Windows** are declared once in `warehouse/windows.py`: the latest month, the {WINDOW_MONTHS} months
+  to a month, the year to date. The scorecard, the brief and the charts take their windows from there,
+  and a window with a month the table lacks is never summed in silence: the border's sector figures
+  come from TransBorder's state-by-commodity table (dot2, every month on hand; it matches the sum over
+  the ports of dot3 where both have the month, `marts.sector_trade_border.ports_value_usd`); a port's
+  come from dot3 and the brief says "11 of 12 months: March 2024 not published", with the change on
+  the year before compared over the same months in both years.
+- **Gaps are not drops.** `marts.headline_month` compares each month with the same month a year
+  before three ways: as published (`change_pct`); like for like (`like_change_pct`: only the port
+  counts, port x measure, on hand in both months; `missing_now` and `missing_prev_year` list the
+  others, largest first); and net of the calendar (`adjusted_change_pct`). Trade is published as whole
+  tables, so its unit of comparison is the table's month. The brief shows the like-for-like change and
+  names the ports that did not report, with the published change beside it.
+- **The calendar.** `marts.calendar_month` holds, per border and month, the days, the working days
+  (Monday to Friday less the public holidays of either country, from the `holidays` package) and
+  Saturdays, the weekday holidays by name, and the share of Holy Week. The change net of the calendar
+  is the like-for-like change per working day for trucks and trade (business traffic) and per day
+  for people (who cross every day of the week). February 2025 against February 2024 at the US-Mexico
+  border: 18 working days against 19 (a leap year, Presidents' Day and Constitution Day), so trucks
+  -4.3 % as counted are +1.1 % per working day. The brief's HLED direction (toward, away, flat within
+  {FLAT_PCT:g} %) is judged on the change net of the calendar, and a sentence says so whenever the
+  calendar explains most of a change (it turns its sign or halves it). This is a plain proportional
+  adjustment, disclosed as such; the shock method fits each series' own calendar effects.
+- **Each border its own frame.** The HLED is a US-Mexico dialogue: HLED directions and the scorecard
+  appear in the US-Mexico border's brief and its ports' briefs only. The US-Canada briefs give the
+  same figures, measured alongside, without a verdict."""
 
 PORT_GROUP_TEXT = """Ports that BTS split or merged are grouped in `core.dim_port_group` so long series stay
 continuous; the groups are declared in `warehouse/sql/derive/06_port_groups.sql`. Today one group:

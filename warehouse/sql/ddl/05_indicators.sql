@@ -145,3 +145,23 @@ COMMENT ON COLUMN marts.hled_scorecard.scope IS 'Where: US-Mexico border';
 COMMENT ON COLUMN marts.hled_scorecard.unit IS 'Unit of the values';
 COMMENT ON COLUMN marts.hled_scorecard.better IS 'Which direction is better: higher, lower or neither';
 COMMENT ON COLUMN marts.hled_scorecard.months_latest IS 'Months of the latest window on hand';
+
+-- Filled by warehouse/calendar_month.py before the SQL marts, which read it (marts.headline_month).
+CREATE TABLE marts.calendar_month (
+    border           VARCHAR NOT NULL,
+    month            DATE NOT NULL,
+    days             INTEGER NOT NULL,
+    working_days     INTEGER NOT NULL,
+    saturdays        INTEGER NOT NULL,
+    holidays         VARCHAR[] NOT NULL,
+    holy_week_share  DOUBLE NOT NULL,
+    PRIMARY KEY (border, month)
+);
+COMMENT ON TABLE marts.calendar_month IS 'The calendar of each border and month: days, working days (Monday to Friday that are not a public holiday of either country) and Saturdays, the holidays that fell on a weekday and the share of Holy Week; the headline changes are adjusted with it';
+COMMENT ON COLUMN marts.calendar_month.border IS 'US-Mexico (US and Mexican holidays) or US-Canada (US and Canadian holidays)';
+COMMENT ON COLUMN marts.calendar_month.month IS 'First day of the month';
+COMMENT ON COLUMN marts.calendar_month.days IS 'Days in the month (29 in a leap February)';
+COMMENT ON COLUMN marts.calendar_month.working_days IS 'Monday to Friday, less the public holidays of either country that fell on one of them';
+COMMENT ON COLUMN marts.calendar_month.saturdays IS 'Saturdays in the month';
+COMMENT ON COLUMN marts.calendar_month.holidays IS 'The weekday public holidays of either country in the month, as YYYY-MM-DD name';
+COMMENT ON COLUMN marts.calendar_month.holy_week_share IS 'Share of Holy Week (Palm Sunday to Holy Saturday) that falls in the month, 0 to 1';

@@ -70,6 +70,35 @@ LEFT JOIN core.dim_port p USING (port_code)
 ORDER BY s.port_code, s.country, s.hled_sector, s.month;
 DROP TABLE sector_series;
 
+-- The same sectors for each border from dot2 (US state x commodity), which covers every port: it has
+-- months dot3 lacks (March 2024), so the border's 12-month sector figures come from here, and
+-- ports_value_usd (the sum over dot3's ports) shows the two reconcile where both have the month.
+CREATE TABLE marts.sector_trade_border AS
+WITH states AS (
+    SELECT CASE t.country WHEN 'mexico' THEN 'US-Mexico' ELSE 'US-Canada' END AS border, t.country, t.month,
+           d.hled_sector,
+           sum(t.value_usd)::BIGINT AS value_usd,
+           coalesce(sum(t.value_usd) FILTER (WHERE t.trade_type = 'export'), 0)::BIGINT AS export_value_usd,
+           coalesce(sum(t.value_usd) FILTER (WHERE t.trade_type = 'import'), 0)::BIGINT AS import_value_usd
+    FROM core.fact_trade_state_commodity t JOIN core.dim_commodity d USING (commodity)
+    GROUP BY ALL
+),
+ports AS (
+    SELECT country, month, hled_sector, sum(value_usd)::BIGINT AS value_usd
+    FROM marts.priority_sector_trade GROUP BY ALL
+),
+labels AS (
+    SELECT hled_sector, any_value(hled_sector_en) AS hled_sector_en, any_value(hled_sector_es) AS hled_sector_es,
+           bool_or(is_priority) AS is_priority
+    FROM core.dim_commodity GROUP BY ALL
+)
+SELECT s.border, s.country, s.month, s.hled_sector, l.hled_sector_en, l.hled_sector_es, l.is_priority,
+       s.value_usd, s.export_value_usd, s.import_value_usd, p.value_usd AS ports_value_usd
+FROM states s
+JOIN labels l USING (hled_sector)
+LEFT JOIN ports p USING (country, month, hled_sector)
+ORDER BY s.country, s.hled_sector, s.month;
+
 CREATE TABLE marts.coverage AS
 WITH present AS (
     SELECT 'dot1' AS trade_table, month, count(*) AS rows FROM core.fact_trade_port GROUP BY ALL
@@ -136,6 +165,19 @@ COMMENT ON COLUMN marts.priority_sector_trade.value_prev_year IS 'value_usd in t
 COMMENT ON COLUMN marts.priority_sector_trade.yoy_pct IS 'Year-over-year change in percent';
 COMMENT ON COLUMN marts.priority_sector_trade.value_2021 IS 'value_usd in the same calendar month of 2021';
 COMMENT ON COLUMN marts.priority_sector_trade.index_2021 IS 'value_usd / value_2021 x 100 (100 = same as the 2021 relaunch year)';
+
+COMMENT ON TABLE marts.sector_trade_border IS 'Trade per border, partner, HLED sector and month from TransBorder dot2 (US state x commodity), which has every month on hand; the border figures of the HLED sectors (brief, scorecard) come from here because dot3 (port x commodity) lacks some months (March 2024)';
+COMMENT ON COLUMN marts.sector_trade_border.border IS 'US-Mexico or US-Canada';
+COMMENT ON COLUMN marts.sector_trade_border.country IS 'mexico or canada';
+COMMENT ON COLUMN marts.sector_trade_border.month IS 'First day of the month';
+COMMENT ON COLUMN marts.sector_trade_border.hled_sector IS 'HLED sector, see core.dim_commodity';
+COMMENT ON COLUMN marts.sector_trade_border.hled_sector_en IS 'HLED sector label in English, naming the HS chapter it holds';
+COMMENT ON COLUMN marts.sector_trade_border.hled_sector_es IS 'HLED sector label in Spanish, naming the HS chapter it holds';
+COMMENT ON COLUMN marts.sector_trade_border.is_priority IS 'True for the supply chains HLED names';
+COMMENT ON COLUMN marts.sector_trade_border.value_usd IS 'Exports plus imports with the partner, US dollars, every mode';
+COMMENT ON COLUMN marts.sector_trade_border.export_value_usd IS 'US exports, US dollars';
+COMMENT ON COLUMN marts.sector_trade_border.import_value_usd IS 'US imports, US dollars';
+COMMENT ON COLUMN marts.sector_trade_border.ports_value_usd IS 'The same summed over the ports of dot3 (marts.priority_sector_trade); NULL in a month dot3 lacks; equal to value_usd where both have the month';
 
 COMMENT ON TABLE marts.coverage IS 'Which TransBorder tables are present for each month between the first and last month on hand: a month missing from a table is a coverage gap, and sums over it are incomplete';
 COMMENT ON COLUMN marts.coverage.month IS 'First day of the month';
