@@ -243,3 +243,22 @@ def test_a_closure_that_lifts_slowly_is_a_disruption_not_a_step() -> None:
     assert found.select("first_month", "status", "kind").rows() == [
         (date(2018, 3, 1), "not_recovered", "disruption")
     ]
+
+
+def test_a_dip_of_people_made_up_the_next_month_is_counts_moved_not_a_disruption() -> None:
+    values = seasonal(12)
+    t = 12 * 9 + 7  # August of year 10 (2019), as El Paso's pedestrians in August 2024 (222k, then 620k)
+    shortfall = 0.45 * values[t]
+    values[t] -= shortfall
+    values[t + 1] += shortfall  # the next month carries what August lacked
+    people = detect_shocks(series(values, measure="pedestrians")).to_dicts()
+    assert len(people) == 1 and people[0]["first_month"] == date(2019, 8, 1)
+    assert people[0]["kind"] == "reporting_change"
+    assert people[0]["kind_reason"].startswith("a one-month dip that the next month makes up")
+    # freight can catch up after a delay: the same counts of trucks stay a disruption
+    trucks = detect_shocks(series(values, measure="trucks")).to_dicts()
+    assert len(trucks) == 1 and trucks[0]["kind"] == "disruption"
+    # a dip of people that is not made up stays a disruption
+    lost = seasonal(12)
+    lost[t] *= 0.55
+    assert detect_shocks(series(lost, measure="pedestrians")).to_dicts()[0]["kind"] == "disruption"

@@ -67,6 +67,18 @@ STEP_BAND = 0.15  # ... "one level": months within this (log) of the median shor
 STEP_SHARE = 0.9  # ... in at least this share of its months, the first month included
 SHARED_GROUPS = 3  # a step shared by this many other port groups of the border (within a month) is an event
 CONCURRENT_MONTHS = 1  # shocks at other port groups starting within this many months are concurrent
+MOVED_BAND = 0.1  # a one-month dip of people whose next month makes it up to within this share: counts moved
+# People do not cross twice to make up a month they missed; freight can (a delay, still a disruption)
+NO_CATCH_UP = frozenset(
+    {
+        "pedestrians",
+        "personal_vehicle_passengers",
+        "personal_vehicles",
+        "bus_passengers",
+        "buses",
+        "train_passengers",
+    }
+)
 
 
 @dataclass
@@ -122,7 +134,7 @@ def _expected(x: list[float | None], t: int) -> float | None:
 
 
 def _detect_series(
-    start: int, values: list[float | None], latest: int, border: str | None
+    start: int, values: list[float | None], latest: int, border: str | None, catches_up: bool = True
 ) -> tuple[list[dict], list[float | None]]:
     """Shocks in one gap-filled monthly series (None = no row that month), as output rows; `latest` is
     the last month of the whole data (a series that stops earlier has ended, it is not ongoing). Every
@@ -183,7 +195,7 @@ def _detect_series(
         if shock.recovered is None and shock.status in ("not_recovered", "ongoing"):
             shock.step = _new_level(x, shock, last)
     in_units = [None if e is None else math.exp(e + c) - 1.0 for e, c in zip(expected, cal, strict=True)]
-    return [_row(start, values, cal, s) for s in episodes], in_units
+    return [_row(start, values, cal, s, in_units, catches_up) for s in episodes], in_units
 
 
 def _new_level(x: list[float | None], s: _Shock, last: int) -> tuple[float, int] | None:
@@ -201,11 +213,27 @@ def _new_level(x: list[float | None], s: _Shock, last: int) -> tuple[float, int]
     return None
 
 
-def _kind(values: list[float | None], s: _Shock) -> tuple[str, str | None, str | None]:
+def _moved(values: list[float | None], expected: list[float | None], s: _Shock) -> float | None:
+    """For a one-month dip back the next month: the two months' counts against what was expected of
+    them (1.0 = the next month carried exactly what the dip lacked); None when it does not apply."""
+    t = s.start
+    if s.trough != t or s.recovered != t + 1 or t + 1 >= len(values):
+        return None
+    pair = (values[t], values[t + 1], expected[t], expected[t + 1])
+    if any(v is None for v in pair) or not (pair[2] + pair[3]):  # type: ignore[operator]
+        return None
+    return (pair[0] + pair[1]) / (pair[2] + pair[3])  # type: ignore[operator]
+
+
+def _kind(
+    values: list[float | None], s: _Shock, expected: list[float | None] | None = None, catches_up: bool = True
+) -> tuple[str, str | None, str | None]:
     """`disruption`, or `reporting_change` with why: the series stopped reporting during the shock,
     it restarts after months without data, or it reports 0 for a month or two between ordinary months
-    (a busy port does not carry nothing for a whole month and then carry on as before), or it settled
-    at once on a new level and stayed there (unless other port groups stepped with it: detect_shocks)."""
+    (a busy port does not carry nothing for a whole month and then carry on as before), or, for people,
+    a one-month dip that the next month makes up (people do not cross twice: counts moved between
+    months), or it settled at once on a new level and stayed there (unless other port groups stepped
+    with it: detect_shocks)."""
     if s.status == "series_ended":
         return "reporting_change", "the series stops reporting during the shock", "stops"
     if s.start > 0 and values[s.start - 1] is None:
@@ -217,6 +245,14 @@ def _kind(values: list[float | None], s: _Shock) -> tuple[str, str | None, str |
             "a gap in reporting, not traffic"
         )
         return "reporting_change", reason, "zero"
+    moved = None if catches_up or expected is None else _moved(values, expected, s)
+    if moved is not None and abs(moved - 1.0) <= MOVED_BAND:
+        reason = (
+            "a one-month dip that the next month makes up (the two months "
+            f"{100 * (moved - 1):+.0f} % against what was expected of them): people do not cross twice, "
+            "so counts moved between months"
+        )
+        return "reporting_change", reason, "moved"
     if s.step is not None:
         level, months = s.step
         reason = (
@@ -228,10 +264,17 @@ def _kind(values: list[float | None], s: _Shock) -> tuple[str, str | None, str |
     return "disruption", None, None
 
 
-def _row(start: int, values: list[float | None], cal: list[float], s: _Shock) -> dict:
+def _row(
+    start: int,
+    values: list[float | None],
+    cal: list[float],
+    s: _Shock,
+    expected: list[float | None] | None = None,
+    catches_up: bool = True,
+) -> dict:
     """A shock as an output row, its expectations back in the series' own units and calendar."""
     end = s.recovered if s.recovered is not None else s.closed
-    kind, reason, rule = _kind(values, s)
+    kind, reason, rule = _kind(values, s, expected, catches_up)
     return {
         "first_month": _month_date(start + s.start),
         "trough_month": _month_date(start + s.trough),
@@ -281,7 +324,7 @@ def detect(series: pl.DataFrame) -> Detection:
         values: list[float | None] = [None] * (months[-1] - first + 1)
         for i, v in zip(months, part["value"], strict=True):
             values[i - first] = v
-        rows, in_units = _detect_series(first, values, latest, border)
+        rows, in_units = _detect_series(first, values, latest, border, measure not in NO_CATCH_UP)
         kept = [(i, e) for i, e in enumerate(in_units) if e is not None and values[i] is not None]
         expected["scope_type"] += [scope_type] * len(kept)
         expected["scope"] += [scope] * len(kept)
@@ -365,7 +408,11 @@ the data alone, no event dates:
    whose series stopped reporting is `series_ended`.
 7. Each shock is a `disruption` unless the data say it is a `reporting_change` (`kind_reason` says
    which): the series stops reporting during it, restarts after months without data, or reports 0
-   for a month or two between ordinary months and is back within {REPORTING_GAP_MONTHS} months; or, at a
+   for a month or two between ordinary months and is back within {REPORTING_GAP_MONTHS} months; or, for
+   people (pedestrians, passengers, personal vehicles, buses: people do not cross twice to make up a
+   month), it dips for one month and the next makes it up, the two months within {MOVED_BAND:.0%} of what
+   was expected of them (counts moved between months: El Paso's pedestrians, 222,000 in August 2024 and
+   620,000 in September); trucks can catch up after a delay, so for them a dip stays a disruption; or, at a
    port group, it never recovers and steps at once to a new level and stays there: over its first
    {MAX_EPISODE_MONTHS} months ({STEP_MONTHS} at least), {STEP_SHARE:.0%} of the months, the first among
    them, lie within {STEP_BAND} (log) of their median shortfall against the pre-shock level. A step is
