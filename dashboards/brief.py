@@ -5,6 +5,7 @@ with the numbers formatted per language. Nothing is generated beyond filling the
 
 from __future__ import annotations
 
+import calendar
 import logging
 from dataclasses import dataclass, field
 from datetime import UTC, date
@@ -347,6 +348,8 @@ def _wait_lines(brief: Brief, name: str, lang: str) -> list[str]:
             month=_ml(w.month, lang),
             median=fmt_pct(w.median_minutes, lang, signed=False),
             p90=fmt_pct(w.p90_minutes, lang, signed=False),
+            days=w.days_observed,
+            month_days=calendar.monthrange(w.month.year, w.month.month)[1],
         )
         for w in brief.waits
     ]

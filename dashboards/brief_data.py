@@ -129,6 +129,7 @@ class Wait:
     lane: str
     median_minutes: float | None
     p90_minutes: float | None
+    days_observed: int = 0  # days of the month with a reading: a partial collection says so
 
 
 @dataclass(frozen=True)
@@ -297,7 +298,7 @@ def _waits(con: duckdb.DuckDBPyConnection, scope: Scope) -> tuple[list[Wait], tu
         return [], None
     waits = rows(
         con,
-        """SELECT month, crossing, vehicle_type, median_wait_minutes, p90_wait_minutes
+        """SELECT month, crossing, vehicle_type, median_wait_minutes, p90_wait_minutes, days_observed
            FROM marts.wait_times_port_month
            WHERE port_code = ? AND lane_type = 'standard'
              AND month = (SELECT max(month) FROM marts.wait_times_port_month WHERE port_code = ?)

@@ -333,11 +333,17 @@ def recovery_heatmap(
                SELECT scope FROM marts.people_flows
                WHERE grain = 'port_group' AND border = ? AND year(month) = 2019
                GROUP BY scope ORDER BY sum(people_total) DESC LIMIT ?),
-           groups AS (SELECT DISTINCT port_group, port_group_label FROM marts.port)
+           groups AS (SELECT DISTINCT port_group, port_group_label FROM marts.port),
+           gaps AS (  -- a port of the group did not report one of its usual counts of people: a gap
+               SELECT DISTINCT p.port_group, x.month
+               FROM marts.crossings_gaps x JOIN marts.port p USING (port_code)
+               WHERE x.measure IN ('pedestrians', 'personal_vehicle_passengers', 'bus_passengers',
+                                   'train_passengers'))
            SELECT g.port_group_label AS port, month, index_2019, people_total, people_2019
            FROM marts.people_flows f JOIN groups g ON g.port_group = f.scope
            WHERE grain = 'port_group' AND month >= DATE '2020-01-01' AND index_2019 IS NOT NULL
              AND (scope IN (SELECT scope FROM busiest) OR scope = {PORT_GROUP})
+             AND (f.scope, f.month) NOT IN (SELECT (port_group, month) FROM gaps)
            ORDER BY port, month""",
         [border, top, port or ""],
     )

@@ -150,8 +150,8 @@ LABELS: dict[str, dict[str, str]] = {
         "es": "Recuperación de las personas que cruzan por los puertos más concurridos de la frontera {border}",
     },
     "heatmap_subtitle": {
-        "en": "Pedestrians and passengers entering the US, as an index of the same month of 2019 (100 = back to 2019; blue above, orange below)",
-        "es": "Peatones y pasajeros que entran a EE. UU., como índice del mismo mes de 2019 (100 = igual que en 2019; azul por encima, naranja por debajo)",
+        "en": "Pedestrians and passengers entering the US, as an index of the same month of 2019 (100 = back to 2019; blue above, orange below); blank: a port did not report one of its usual counts (a gap, not a drop)",
+        "es": "Peatones y pasajeros que entran a EE. UU., como índice del mismo mes de 2019 (100 = igual que en 2019; azul por encima, naranja por debajo); en blanco: un puerto no reportó uno de sus conteos habituales (un hueco, no una caída)",
     },
     "per_truck_axis": {
         "en": "Trade per inbound truck (US$ thousands)",
@@ -433,8 +433,8 @@ BRIEF: dict[str, dict[str, str]] = {
         "es": "No se registran tiempos de espera de CBP para {scope}.",
     },
     "wait": {
-        "en": "{crossing}, {lane}, {month}: median {median} min, 90th percentile {p90} min.",
-        "es": "{crossing}, {lane}, {month}: mediana {median} min, percentil 90 {p90} min.",
+        "en": "{crossing}, {lane}, {month}: median {median} min, 90th percentile {p90} min (readings on {days} of {month_days} days).",
+        "es": "{crossing}, {lane}, {month}: mediana {median} min, percentil 90 {p90} min (lecturas en {days} de {month_days} días).",
     },
     "idle": {
         "en": "Trucks idled an estimated {hours} hours at the line in {month}: about {tonnes} t of CO2 (estimate).",

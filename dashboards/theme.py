@@ -4,6 +4,7 @@ the language's number and month formats, and the monthly line chart most charts 
 from __future__ import annotations
 
 import re
+import textwrap
 from dataclasses import dataclass
 
 import altair as alt
@@ -90,8 +91,23 @@ def footer_lines(con: duckdb.DuckDBPyConnection, marts: tuple[str, ...], lang: s
     return out
 
 
+SUBTITLE_CHARS = int(WIDTH / 6.8)  # a 13 px subtitle line that fits the chart's width
+
+
+def _wrap_subtitle(chart: alt.TopLevelMixin) -> None:
+    """A long subtitle (a caveat, a missing month) on several lines instead of running off the slide."""
+    title = getattr(chart, "title", alt.Undefined)
+    if (
+        isinstance(title, alt.Title)
+        and isinstance(title.subtitle, str)
+        and len(title.subtitle) > SUBTITLE_CHARS
+    ):
+        title.subtitle = textwrap.wrap(title.subtitle, SUBTITLE_CHARS)
+
+
 def finish(chart: alt.TopLevelMixin, lines: list[str], lang: str) -> alt.VConcatChart:
     """The chart with its footer under it and the shared theme and language locale."""
+    _wrap_subtitle(chart)
     footer = (
         alt.Chart(alt.Data(values=[{"t": line, "i": i} for i, line in enumerate(lines)]))
         .mark_text(align="left", baseline="top", fontSize=11, color="#555")

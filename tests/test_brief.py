@@ -79,7 +79,7 @@ def test_the_brief_figures_are_the_warehouse_s(briefs) -> None:
     # the World Trade Bridge readings of 5 December 2022: commercial median 30 minutes; with 1,500
     # trucks that is 750 idle truck-hours
     assert laredo.waits[0].startswith(
-        "Laredo - World Trade Bridge, commercial, December 2022: median 30.0 min"
+        "Laredo - World Trade Bridge, commercial, December 2022: median 30.0 min, 90th percentile"
     )
     assert laredo.waits[-1].startswith("Trucks idled an estimated 750 hours at the line in December 2022")
     assert laredo.disruptions == ["No disruption detected in the last 12 months, and none still under way."]
@@ -250,7 +250,7 @@ def july(tmp_path_factory):
     path = build_handmade(tmp_path_factory.mktemp("july") / "w.duckdb", facts=facts)
     con = open_published(path)
     try:
-        yield {
+        yield {"path": path} | {
             (c, lang): view(gather(con, scope_of(con, c)), {}, lang)
             for c in ("2304", "US-Canada")
             for lang in LANGS
@@ -322,7 +322,9 @@ def test_a_month_missing_from_the_port_table_is_named_and_the_border_is_re_sourc
     try:
         laredo = view(gather(con, scope_of(con, "2304")), {}, "en")
         border = view(gather(con, scope_of(con, "US-Mexico")), {}, "es")
-        subtitle = charts.priority_sectors_by_port(con, "en").to_dict()["vconcat"][0]["title"]["subtitle"]
+        subtitle = " ".join(
+            charts.priority_sectors_by_port(con, "en").to_dict()["vconcat"][0]["title"]["subtitle"]
+        )
     finally:
         con.close()
     # Laredo from the port table: 11 months of 1.4 M (HS 85), compared with the same 11 months of 2021
@@ -339,3 +341,19 @@ def test_a_month_missing_from_the_port_table_is_named_and_the_border_is_re_sourc
     assert border.sectors_rows[0][1] == "US$16.8 millones" and len(border.sectors_notes) == 1
     # the chart's 12-month bars say they are 11 months
     assert "only 11 of 12 months: Mar 2022 not published" in subtitle
+
+
+def test_a_missing_count_is_a_gap_in_the_coverage_and_a_blank_in_the_heatmap(july) -> None:
+    con = open_published(july["path"])
+    try:
+        gaps = con.execute(
+            "SELECT port_code, measure, month, months_reported_before, value_year_before "
+            "FROM marts.crossings_gaps"
+        ).fetchall()
+        heatmap = charts.recovery_heatmap(con, "en").to_dict()
+    finally:
+        con.close()
+    # Laredo reported pedestrians in each of the 12 months before July 2022 (100 a month), then none
+    assert gaps == [("2304", "pedestrians", date(2022, 7, 1), 12, 100)]
+    cells = {(r["port"], r["month"][:7]) for r in heatmap["datasets"][next(iter(heatmap["datasets"]))]}
+    assert ("Laredo (2304)", "2022-06") in cells and ("Laredo (2304)", "2022-07") not in cells  # blank
