@@ -3,6 +3,7 @@ against the totals published in shared/data/README.md."""
 
 from __future__ import annotations
 
+import calendar
 import gzip
 import json
 import os
@@ -599,3 +600,170 @@ def test_the_recorded_disruption_evaluation_is_what_the_detector_gives_now(real_
     assert {k: v for k, v in now.items() if k != "measured_on"} == {
         k: v for k, v in recorded.items() if k != "measured_on"
     }
+
+
+# The figures audit: every figure of the briefs recomputed from the core facts with this test's own SQL
+# and calendar (not through the marts), in both languages, for both borders and three ports.
+AUDIT_SCOPES = ("US-Mexico", "US-Canada", "2304", "2506", "3801")
+PEOPLE_MEASURES = ("pedestrians", "personal_vehicle_passengers", "bus_passengers", "train_passengers")
+PARTNER_OF = {"US-Mexico": "mexico", "US-Canada": "canada"}
+HOLIDAY_COUNTRIES = {"US-Mexico": ("US", "MX"), "US-Canada": ("US", "CA")}
+
+
+def _working_days(border: str, month: date) -> int:
+    import holidays
+    import numpy as np
+
+    end = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    off = [d for c in HOLIDAY_COUNTRIES[border] for d in holidays.country_holidays(c, years=month.year)]
+    return int(np.busday_count(month, end, holidays=off))
+
+
+def _audit_crossings(con, scope: str, border: str, measures: tuple[str, ...]) -> dict:
+    where = "p.border = ?" if scope == border else "c.port_code = ?"
+    latest = con.execute(
+        f"""SELECT max(month) FROM core.fact_crossings c JOIN core.dim_port p USING (port_code)
+            WHERE {where} AND measure = 'trucks'""",
+        [scope],
+    ).fetchone()[0]
+    before = date(latest.year - 1, latest.month, 1)
+
+    def cells(month: date) -> dict:
+        found = con.execute(
+            f"""SELECT c.port_code, c.measure, c.value FROM core.fact_crossings c
+                JOIN core.dim_port p USING (port_code)
+                WHERE {where} AND c.month = ? AND c.measure IN ({",".join("?" * len(measures))})""",
+            [scope, month, *measures],
+        ).fetchall()
+        return {(port, m): v for port, m, v in found}
+
+    now, then = cells(latest), cells(before)
+    common = now.keys() & then.keys()
+    like = 100 * (sum(now[k] for k in common) / sum(then[k] for k in common) - 1)
+    people = measures != ("trucks",)
+    days = [
+        calendar.monthrange(m.year, m.month)[1] if people else _working_days(border, m)
+        for m in (latest, before)
+    ]
+    adjusted = 100 * ((sum(now[k] for k in common) / days[0]) / (sum(then[k] for k in common) / days[1]) - 1)
+    return {"month": latest, "value": sum(now.values()), "like": like, "adjusted": adjusted}
+
+
+def _audit_trade(con, scope: str, border: str) -> dict:
+    where = "country = ?" if scope == border else "country = ? AND port_code = ?"
+    params = [PARTNER_OF[border]] + ([] if scope == border else [scope])
+    latest = con.execute(f"SELECT max(month) FROM core.fact_trade_port WHERE {where}", params).fetchone()[0]
+    before = date(latest.year - 1, latest.month, 1)
+    value, earlier = (
+        con.execute(
+            f"SELECT sum(value_usd) FROM core.fact_trade_port WHERE {where} AND month = ?", [*params, m]
+        ).fetchone()[0]
+        for m in (latest, before)
+    )
+    days = [_working_days(border, m) for m in (latest, before)]
+    return {
+        "month": latest,
+        "value": value,
+        "like": 100 * (value / earlier - 1),
+        "adjusted": 100 * ((value / days[0]) / (earlier / days[1]) - 1),
+    }
+
+
+def _audit_sectors(con, scope: str, border: str) -> list[tuple[str, float, float]]:
+    """HS 85, 90, 30 over the 12 months to the table's latest month, against the same months a year
+    before that both windows hold: from the state table for a border, the port table for a port."""
+    table = "core.fact_trade_state_commodity" if scope == border else "core.fact_trade_port_commodity"
+    where = "country = ?" if scope == border else "country = ? AND port_code = ?"
+    params = [PARTNER_OF[border]] + ([] if scope == border else [scope])
+    months = {
+        r[0]
+        for r in con.execute(f"SELECT DISTINCT month FROM {table} WHERE country = ?", params[:1]).fetchall()
+    }
+    last = max(months)
+    window = [date(last.year - (last.month - k <= 0), (last.month - k - 1) % 12 + 1, 1) for k in range(12)]
+    compared = [m for m in window if m in months and date(m.year - 1, m.month, 1) in months]
+
+    def total(chapter: str, ms: list[date]) -> float:
+        if not ms:
+            return 0.0
+        return con.execute(
+            f"""SELECT coalesce(sum(value_usd), 0) FROM {table}
+                WHERE {where} AND commodity = ? AND month IN ({",".join("?" * len(ms))})""",
+            [*params, chapter, *ms],
+        ).fetchone()[0]
+
+    out = []
+    for chapter in ("85", "90", "30"):
+        value = total(chapter, [m for m in window if m in months])
+        earlier = total(chapter, [date(m.year - 1, m.month, 1) for m in compared])
+        if value:
+            out.append((chapter, value, 100 * (total(chapter, compared) / earlier - 1) if earlier else None))
+    return out
+
+
+def test_every_figure_of_the_briefs_recomputed_from_the_core_facts(real_mirror_warehouse) -> None:
+    from dashboards.brief import view
+    from dashboards.brief_data import gather, scope_of
+    from dashboards.labels import LANGS, fmt_number, fmt_pct
+    from warehouse.access import open_published
+
+    home, _ = real_mirror_warehouse
+    con = open_published(home / "warehouse.duckdb")
+    try:
+        for code in AUDIT_SCOPES:
+            scope = scope_of(con, code)
+            border = scope.border
+            expected = {
+                "trucks": _audit_crossings(con, code, border, ("trucks",)),
+                "people": _audit_crossings(con, code, border, PEOPLE_MEASURES),
+                "trade": _audit_trade(con, code, border),
+            }
+            sectors = _audit_sectors(con, code, border)
+            scorecard_trucks = con.execute(
+                """SELECT sum(c.value) FROM core.fact_crossings c JOIN core.dim_port p USING (port_code)
+                   WHERE p.border = 'US-Mexico' AND c.measure = 'trucks'
+                     AND c.month > (SELECT max(month) FROM core.fact_crossings) - INTERVAL 12 MONTH"""
+            ).fetchone()[0]
+            for lang in LANGS:
+                v = view(gather(con, scope), {}, lang)
+                for row, figure in zip(v.headline_rows, ("trucks", "people", "trade"), strict=True):
+                    e = expected[figure]
+                    value = (
+                        fmt_number(e["value"], lang)
+                        if figure == "trade"
+                        else fmt_number(e["value"], lang, whole=True, exact=True)
+                    )
+                    assert value in row[1], (code, lang, figure, row)
+                    assert row[2] == f"{fmt_pct(e['like'], lang)} %", (code, lang, figure, row)
+                    assert row[3] == f"{fmt_pct(e['adjusted'], lang)} %", (code, lang, figure, row)
+                    if border == "US-Mexico":  # the verdict follows the change net of the calendar
+                        goal = "flat" if abs(e["adjusted"]) < 1 else "toward" if e["adjusted"] > 0 else "away"
+                        words = {
+                            "en": {"flat": "flat", "toward": "toward the goal", "away": "away from the goal"},
+                            "es": {
+                                "flat": "sin cambio",
+                                "toward": "hacia la meta",
+                                "away": "en contra de la meta",
+                            },
+                        }
+                        assert row[5] == words[lang][goal], (code, lang, figure, row)
+                    else:
+                        assert len(row) == 5  # no HLED verdict at the US-Canada border
+                got = [(r[1], r[2]) for r in v.sectors_rows]
+                want = [
+                    (
+                        f"US${fmt_number(value, lang)}",
+                        "n/a" if change is None else f"{fmt_pct(change, lang)} %",
+                    )
+                    for _, value, change in sorted(sectors, key=lambda s: -s[1])
+                ]
+                assert got == [(a, b if b != "n/a" or lang == "en" else "s. d.") for a, b in want], (
+                    code,
+                    lang,
+                )
+                if border == "US-Mexico":
+                    assert v.scorecard_rows[0][3].startswith(
+                        fmt_number(scorecard_trucks, lang, whole=True, exact=True)
+                    )
+    finally:
+        con.close()

@@ -42,6 +42,9 @@ FULL JOIN headline_scoped b
    AND b.port_code IS NOT DISTINCT FROM n.port_code AND b.cell = n.cell
    AND b.month = n.month - INTERVAL 12 MONTH;
 
+-- Changes in percent kept unrounded: the brief rounds once, to one decimal, for the reader.
+CREATE TEMP MACRO exact_change(value, earlier) AS CASE WHEN earlier > 0 THEN 100.0 * (value / earlier - 1) END;
+
 CREATE TABLE marts.headline_month AS
 WITH totals AS (
     SELECT h.scope_type, h.scope, h.border, h.figure, h.month,
@@ -66,18 +69,17 @@ base AS (
     FROM headline_scoped WHERE year(month) = 2019 GROUP BY ALL
 )
 SELECT t.scope_type, t.scope, t.border, t.figure, t.month,
-       t.value, t.value_prev_year, pct_change(t.value, t.value_prev_year) AS change_pct,
+       t.value, t.value_prev_year, exact_change(t.value, t.value_prev_year) AS change_pct,
        t.cells, t.cells_prev_year, t.like_value, t.like_value_prev_year,
-       pct_change(t.like_value, t.like_value_prev_year) AS like_change_pct,
+       exact_change(t.like_value, t.like_value_prev_year) AS like_change_pct,
        t.missing_now, t.missing_prev_year,
        CASE t.figure WHEN 'people' THEN 'days' ELSE 'working_days' END AS calendar_basis,
        CASE t.figure WHEN 'people' THEN c.days ELSE c.working_days END AS calendar_days,
        CASE t.figure WHEN 'people' THEN cp.days ELSE cp.working_days END AS calendar_days_prev_year,
-       CASE WHEN t.like_value_prev_year > 0 THEN round(100.0 * (
-                (t.like_value / (CASE t.figure WHEN 'people' THEN c.days ELSE c.working_days END))
-                / (t.like_value_prev_year / (CASE t.figure WHEN 'people' THEN cp.days ELSE cp.working_days END))
-                - 1), 2) END AS adjusted_change_pct,
-       b.value AS value_2019, pct_change(t.value, b.value) AS change_vs_2019_pct
+       exact_change(t.like_value / (CASE t.figure WHEN 'people' THEN c.days ELSE c.working_days END),
+                    t.like_value_prev_year / (CASE t.figure WHEN 'people' THEN cp.days ELSE cp.working_days END))
+           AS adjusted_change_pct,
+       b.value AS value_2019, exact_change(t.value, b.value) AS change_vs_2019_pct
 FROM totals t
 LEFT JOIN marts.calendar_month c ON c.border = t.border AND c.month = t.month
 LEFT JOIN marts.calendar_month cp ON cp.border = t.border AND cp.month = t.month - INTERVAL 12 MONTH
