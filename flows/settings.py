@@ -52,10 +52,15 @@ KNOWN: dict[str, tuple[str, str]] = {
         "hours: with no successful refresh for longer, `hled status` says stale; a source stale for "
         "longer is said to HLED_NOTIFY",
     ),
+    "HLED_BEHIND_MARGIN_MONTHS": (
+        "2",
+        "months a source's newest month may be older than its publisher's usual lag before `hled status` "
+        "says it is behind (exit 3) and HLED_NOTIFY is told",
+    ),
     "HLED_NOTIFY": (
         "",
         "Apprise URLs (space- or comma-separated), e.g. mailtos://… or json://host:port/, told of a "
-        "failed run and of a source stale past HLED_STALE_AFTER",
+        "failed run, a source stale past HLED_STALE_AFTER, one never published and one behind",
     ),
     "HLED_DUCKDB_STORAGE_VERSION": (
         "v1.1.0",
@@ -81,6 +86,7 @@ RANGES: dict[str, tuple[float, float, bool]] = {
     "HLED_WAIT_TIMES_EVERY": (0, INF, False),
     "HLED_TRANSBORDER_RECHECK_DAYS": (0, INF, True),
     "HLED_STALE_AFTER": (0, INF, True),
+    "HLED_BEHIND_MARGIN_MONTHS": (0, 1200, True),
     "HLED_UI_PORT": (1, 65535, True),
 }
 URL_PREFIX = "HLED_URL_"  # HLED_URL_<SOURCE> overrides a source's publisher URL
@@ -126,6 +132,7 @@ class Settings:
     url_overrides: dict[str, str] = field(default_factory=dict)
     duckdb_storage_version: str = "v1.1.0"
     stale_after: float = 36.0  # hours
+    behind_margin: int = 2  # months past a publisher's usual lag before a source is behind
     ui_port: int = 4200
     ui_host: str = "127.0.0.1"
     notify: tuple[str, ...] = ()  # Apprise URLs
@@ -241,6 +248,7 @@ class Settings:
             transborder_recheck_days=float(number("HLED_TRANSBORDER_RECHECK_DAYS", float)),
             duckdb_storage_version=storage_version,
             stale_after=float(number("HLED_STALE_AFTER", float)),
+            behind_margin=int(number("HLED_BEHIND_MARGIN_MONTHS", int)),
             ui_port=int(number("HLED_UI_PORT", int)),
             ui_host=get("HLED_UI_HOST"),
             notify=notify_urls(get("HLED_NOTIFY"), check=sources),

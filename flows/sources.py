@@ -86,6 +86,13 @@ class Source:
     # a source not collected as files (the wait-times history) loads itself: (source, settings) -> SourceLoad
     load: Callable[..., Any] | None = None
     revised: tuple[tuple[str, str, str], ...] = ()  # (fact table, item SQL, value SQL) compared on publish
+    # How late the publisher usually is: its newest month is about `lag_months` before today's (None: no
+    # months to be late with, e.g. a code list). A source whose newest month is older than that plus
+    # HLED_BEHIND_MARGIN_MONTHS is "behind" (`hled status` exits 3). A history this pipeline collects
+    # itself counts in days instead: its newest reading older than `lag_days` means collection stopped.
+    lag_months: int | None = None
+    lag_days: int | None = None
+    newest_reading: str | None = None  # a collected history: SQL of its newest reading's UTC time
 
     @property
     def revisions(self) -> list[Revised]:
@@ -151,6 +158,7 @@ BTS_CROSSINGS = Source(
     dimensions=lambda: {"core.dim_measure": crossings.measure_dimension()},
     ports=(PortRole("land", ("crossings",), _land_ports, "SELECT * FROM core.dim_port WHERE is_land_port"),),
     vintage=("core.fact_crossings", "month"),
+    lag_months=2,  # BTS posts a month's CBP counts about two months after it ends
     revised=(("core.fact_crossings", "measure", "value::DOUBLE"),),
     marts=(
         "port_month",
@@ -199,6 +207,7 @@ TRANSBORDER = Source(
     ),
     totals_rule=transborder_suite.totals_rule,
     vintage=("core.fact_trade_port", "month"),
+    lag_months=2,  # BTS releases a TransBorder month about two months after it ends
     revised=(
         ("core.fact_trade_port", "trade_type || '/' || country || '/' || mode", "sum(value_usd)::DOUBLE"),
         (
@@ -234,6 +243,7 @@ SCHEDULE_D = Source(
     },
     collect=collect_single,
     kind="xls",
+    lag_months=None,  # a code list: it has no months, so it cannot fall behind
     ports=(
         PortRole(
             "names",
@@ -284,6 +294,8 @@ WAIT_HISTORY = Source(
     marts=("wait_times_port_hour", "wait_times_port_month", "truck_idle"),
     extra_core_tables=("core.fact_wait_times", "core.fact_wait_time_profile"),
     load=_load_wait_history,
+    lag_days=2,  # collected every HLED_WAIT_TIMES_EVERY minutes: no reading for two days, it stopped
+    newest_reading="SELECT max(observed_utc) FROM core.fact_wait_times",
 )
 SOURCES: dict[str, Source] = {s.name: s for s in (BTS_CROSSINGS, TRANSBORDER, SCHEDULE_D, WAIT_HISTORY)}
 URL_NAMES = frozenset({*SOURCES, *FEEDS, *(f.fallback_name for f in FEEDS.values())})  # HLED_URL_<NAME>
