@@ -24,7 +24,7 @@ from flows.sources import Source
 from flows.transborder_zips import choice_row
 from flows.version import code_version
 from flows.wait_times import repair_history
-from warehouse.assemble import core_inputs, vintage_sql
+from warehouse.assemble import core_inputs, health_sql, vintage_sql
 from warehouse.build import BuildInput
 from warehouse.db import storage_matches
 from warehouse.meta import meta_frame, meta_rows
@@ -158,7 +158,10 @@ class RefreshRun:
             ),
             source_status=self.source_status(loads),
             kept_sources=tuple(ld.name for ld in loads if ld.kept),
-            vintages=[vintage_sql(sources[ld.name]) for ld in loads if ld.core and sources[ld.name].vintage],
+            vintages=[
+                *(vintage_sql(sources[ld.name]) for ld in loads if ld.core and sources[ld.name].vintage),
+                *(sql for ld in loads for sql in health_sql(sources[ld.name], self.settings.behind_margin)),
+            ],
             revised=[r for s in sources.values() for r in s.revisions],
         )
 

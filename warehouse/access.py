@@ -22,9 +22,15 @@ class SourceStatus:
     latest_month: str | None
     last_fetched: datetime | None
     files: int
-    state: str = "current"  # or stale: its last refresh failed and the data of an earlier run is kept
+    # as meta.source_status says: current; stale (its last refresh failed and the data of an earlier run
+    # is kept); missing (it failed and nothing of it was ever published). flows.health.assess judges
+    # from it, the lag and `now` what `hled status` shows (behind, never published, never collected, …)
+    state: str = "current"
     since: datetime | None = None  # stale since (the first failed run in a row)
     reason: str | None = None
+    lag_months: int | None = None  # the publisher's usual lag (None: none, or a warehouse built before)
+    lag_days: int | None = None  # a collected history: days without a reading before it is stale
+    newest_reading: datetime | None = None  # a collected history: its newest reading (UTC)
 
 
 @dataclass
@@ -61,35 +67,39 @@ def status(path: Path) -> WarehouseStatus:
             "SELECT run_id, finished_at FROM meta.runs WHERE status = 'published' "
             "ORDER BY finished_at DESC LIMIT 1",
         )
-        has_status = bool(
-            rows(
+        tables = {
+            name
+            for (name,) in rows(
                 con,
-                "SELECT 1 FROM duckdb_tables() WHERE schema_name = 'meta' AND table_name = 'source_status'",
+                "SELECT table_name FROM duckdb_tables() WHERE schema_name IN ('meta', 'marts') "
+                "AND table_name IN ('source_status', 'source_health')",
             )
-        )
+        }
         status_join = (
             "LEFT JOIN meta.source_status st ON st.source = v.source"
-            if has_status
+            if "source_status" in tables
             else "LEFT JOIN (SELECT NULL AS source, NULL AS state, NULL AS since, NULL AS reason, "
             "NULL AS data_run_id) st ON false"
         )
+        # every source the build loaded, data or not (marts.source_health); a warehouse built before it
+        # existed: the sources with data (marts.data_vintage), no lag known
+        listed = (
+            """(SELECT h.source, h.title, h.latest_month, h.lag_months, h.lag_days, h.newest_reading
+                FROM marts.source_health h)"""
+            if "source_health" in tables
+            else """(SELECT source, title, latest_month, NULL::INTEGER AS lag_months,
+                        NULL::INTEGER AS lag_days, NULL::TIMESTAMPTZ AS newest_reading
+                     FROM marts.data_vintage)"""
+        )
         sources = [
-            SourceStatus(
-                source,
-                title,
-                latest.strftime("%Y-%m") if latest else None,
-                fetched,
-                files,
-                state,
-                since,
-                reason,
-            )
-            for source, title, latest, fetched, files, state, since, reason in rows(
+            SourceStatus(source, title, latest.strftime("%Y-%m") if latest else None, *rest)
+            for source, title, latest, *rest in rows(
                 con,
                 f"""SELECT v.source, v.title, v.latest_month, max(f.fetched_at), count(DISTINCT f.file_key),
                           coalesce(st.state, 'current'), CASE WHEN st.state <> 'current' THEN st.since END,
-                          CASE WHEN st.state <> 'current' THEN st.reason END
-                   FROM marts.data_vintage v
+                          CASE WHEN st.state <> 'current' THEN st.reason END,
+                          v.lag_months, v.lag_days, v.newest_reading
+                   FROM {listed} v
                    {status_join}
                    LEFT JOIN meta.source_files f ON f.source = v.source
                         AND f.run_id = coalesce(st.data_run_id,

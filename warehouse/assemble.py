@@ -106,6 +106,56 @@ def vintage_sql(source: Source) -> str:
         SELECT s.source, s.title, s.publisher,
                (SELECT min({month}) FROM {table}), (SELECT max({month}) FROM {table}),
                current_timestamp, coalesce(st.state, 'current'),
-               CASE WHEN st.state <> 'current' THEN st.since END, st.reason
+               CASE WHEN st.state <> 'current' THEN st.since END, st.reason,
+               coalesce(st.state, 'current')  -- state: set from marts.source_health (health_sql)
         FROM core.dim_source s LEFT JOIN meta.source_status st USING (source)
         WHERE s.source = '{source.name}' AND ({present})"""
+
+
+def health_sql(source: Source, margin_months: int) -> list[str]:
+    """The marts.source_health row of a source this run loaded, data or not, judged against the build's
+    time as flows.health.assess judges it at `hled status`'s; then its state copied to
+    marts.data_vintage. Run after every source's marts.data_vintage row is in."""
+    lag_months = "NULL" if source.lag_months is None else str(int(source.lag_months))
+    lag_days = "NULL" if source.lag_days is None else str(int(source.lag_days))
+    reading = f"timezone('UTC', ({source.newest_reading}))" if source.newest_reading else "NULL"
+    margin = int(margin_months)
+    name = literal(source.name)
+    return [
+        f"""INSERT INTO marts.source_health
+        WITH facts AS (
+            SELECT s.source, s.title, st.state AS failed, st.since, st.reason AS error, v.latest_month,
+                   {reading}::TIMESTAMPTZ AS newest_reading,
+                   {lag_months}::INTEGER AS lag_months, {lag_days}::INTEGER AS lag_days,
+                   CAST(date_trunc('month', timezone('UTC', current_timestamp))
+                        - to_months({lag_months}::INTEGER) AS DATE) AS expected_month
+            FROM core.dim_source s LEFT JOIN meta.source_status st USING (source)
+                 LEFT JOIN marts.data_vintage v USING (source)
+            WHERE s.source = {name}
+        ), judged AS (
+            SELECT *, CASE
+                WHEN failed = 'missing' THEN 'never published'
+                WHEN failed = 'stale' THEN 'stale'
+                WHEN lag_days IS NOT NULL AND newest_reading IS NULL THEN 'never collected'
+                WHEN newest_reading < current_timestamp - to_days(lag_days) THEN 'stale'
+                WHEN lag_days IS NOT NULL THEN 'collecting'
+                WHEN latest_month < expected_month - to_months({margin}) THEN 'behind'
+                ELSE 'current' END AS state
+            FROM facts
+        )
+        SELECT source, title, state, latest_month, expected_month, newest_reading, lag_months, lag_days,
+               {margin}, CASE WHEN failed IN ('stale', 'missing') THEN since END,
+               CASE state
+                   WHEN 'never published' THEN error
+                   WHEN 'behind' THEN 'newest month ' || strftime(latest_month, '%Y-%m') || ', expected '
+                       || strftime(expected_month, '%Y-%m') || ' (its publisher is usually ' || lag_months
+                       || ' months late; HLED_BEHIND_MARGIN_MONTHS={margin})'
+                   WHEN 'stale' THEN coalesce(error, 'no reading since '
+                       || strftime(newest_reading, '%Y-%m-%d %H:%M') || ' UTC, more than ' || lag_days
+                       || ' days: collection stopped')
+                   END,
+               current_timestamp
+        FROM judged""",
+        f"""UPDATE marts.data_vintage v SET state = h.state
+        FROM marts.source_health h WHERE h.source = v.source AND v.source = {name}""",
+    ]

@@ -8,7 +8,8 @@ CREATE TABLE marts.data_vintage (
     refreshed_at TIMESTAMPTZ NOT NULL,
     status       VARCHAR NOT NULL,
     stale_since  TIMESTAMPTZ,
-    stale_reason VARCHAR
+    stale_reason VARCHAR,
+    state        VARCHAR NOT NULL
 );
 COMMENT ON TABLE marts.data_vintage IS 'Per source: what it is, the months it covers and when this warehouse was built (chart footers read this)';
 COMMENT ON COLUMN marts.data_vintage.source IS 'Source name, joins core.dim_source';
@@ -20,6 +21,35 @@ COMMENT ON COLUMN marts.data_vintage.refreshed_at IS 'When this warehouse was bu
 COMMENT ON COLUMN marts.data_vintage.status IS 'current, or stale: the last refresh of this source failed and its last good data is kept (see meta.source_status)';
 COMMENT ON COLUMN marts.data_vintage.stale_since IS 'When the first failed refresh in a row started (NULL when current)';
 COMMENT ON COLUMN marts.data_vintage.stale_reason IS 'Why it is stale: the error of that refresh (NULL when current)';
+COMMENT ON COLUMN marts.data_vintage.state IS 'As of refreshed_at (marts.source_health says why): current; stale (its refresh fails, last good data kept; for the wait-time history: collection stopped); behind (its newest month is older than its publisher''s usual lag plus HLED_BEHIND_MARGIN_MONTHS); collecting (wait-time history with a recent reading); never collected (wait-time history of backfilled averages only). A source with no data at all (never published, or a wait-time history never collected) has no row here, as charts read a row as data to draw: it is in marts.source_health';
+
+CREATE TABLE marts.source_health (
+    source          VARCHAR PRIMARY KEY,
+    title           VARCHAR NOT NULL,
+    state           VARCHAR NOT NULL,
+    latest_month    DATE,
+    expected_month  DATE,
+    newest_reading  TIMESTAMPTZ,
+    lag_months      INTEGER,
+    lag_days        INTEGER,
+    margin_months   INTEGER NOT NULL,
+    since           TIMESTAMPTZ,
+    reason          VARCHAR,
+    refreshed_at    TIMESTAMPTZ NOT NULL
+);
+COMMENT ON TABLE marts.source_health IS 'Per source this refresh loaded (HLED_SOURCES), data or not: whether its data can be taken as recent, as of the build (`hled status` judges the same again at the time it runs). Unlike marts.data_vintage it also lists sources with no data: never published, never collected';
+COMMENT ON COLUMN marts.source_health.source IS 'Source name, joins core.dim_source and marts.data_vintage';
+COMMENT ON COLUMN marts.source_health.title IS 'Dataset title';
+COMMENT ON COLUMN marts.source_health.state IS 'current; stale (its refresh fails, last good data kept; for the wait-time history: readings exist but the newest is older than lag_days, so collection stopped); behind (latest_month older than expected_month minus margin_months); never published (it failed and nothing of it was ever published); never collected (wait-time history with no readings: optional, collected by `hled serve` or `hled waits collect`); collecting (wait-time history with a reading within lag_days)';
+COMMENT ON COLUMN marts.source_health.latest_month IS 'Latest month with data (NULL: none)';
+COMMENT ON COLUMN marts.source_health.expected_month IS 'The newest month its publisher usually has out by refreshed_at: that month minus lag_months (NULL: no monthly lag, e.g. a code list or a collected history)';
+COMMENT ON COLUMN marts.source_health.newest_reading IS 'Collected histories (wait times): when the newest reading was taken (UTC; NULL: none, or not a collected history)';
+COMMENT ON COLUMN marts.source_health.lag_months IS 'The publisher''s usual lag in months, from the source registry (NULL: none)';
+COMMENT ON COLUMN marts.source_health.lag_days IS 'Collected histories: days without a reading after which collection is taken to have stopped (NULL: not collected)';
+COMMENT ON COLUMN marts.source_health.margin_months IS 'HLED_BEHIND_MARGIN_MONTHS when this was built';
+COMMENT ON COLUMN marts.source_health.since IS 'stale or never published: when the first failed refresh in a row started (NULL otherwise)';
+COMMENT ON COLUMN marts.source_health.reason IS 'Why it is not current: the error of the failing refresh, or what is late and by how much (NULL when current or collecting)';
+COMMENT ON COLUMN marts.source_health.refreshed_at IS 'When this warehouse was built (UTC): the "today" the state was judged against';
 
 CREATE TABLE marts.mart_sources (
     mart     VARCHAR NOT NULL,
