@@ -316,8 +316,9 @@ def _warehouse_error(exc: Exception) -> None:
     raise typer.Exit(2) from None
 
 
-def _print_warehouse(state) -> None:
-    """The published warehouse and, per source, its latest month, files and freshness."""
+def _print_warehouse(state, found: dict) -> None:
+    """The published warehouse and, per source, its state (`found`: flows.health.assess per source),
+    latest month, files and freshness; then a line per source that is not current."""
     from warehouse.access import age_hours
 
     built = f"{state.built_at:%Y-%m-%d %H:%M} UTC" if state.built_at else "unknown"
@@ -328,9 +329,10 @@ def _print_warehouse(state) -> None:
     table = Table("source", "state", "dataset", "latest month", "files", "fetched", "hours ago")
     for s in state.sources:
         age = age_hours(s.last_fetched)
+        judged = found[s.source]
         table.add_row(
             s.source,
-            Text(s.state, style="" if s.state == "current" else "red"),
+            Text(judged.state, style="red" if judged.alarm else ""),
             s.title,
             s.latest_month or "-",
             str(s.files),
@@ -339,22 +341,24 @@ def _print_warehouse(state) -> None:
         )
     out.print(table)
     for s in state.sources:
-        if s.state != "current":
-            since = f"{s.since:%Y-%m-%d %H:%M} UTC" if s.since else "unknown"
-            _line(out, f"{s.source} is {s.state}", f"since {since}: its last good data is kept. {s.reason}")
+        judged = found[s.source]
+        if judged.detail:  # "x is stale since …", "x is behind: newest month …"
+            colon = "" if judged.detail.startswith("since ") else ":"
+            _line(out, f"{s.source} is {judged.state}{colon}", judged.detail)
 
 
 @app.command()
 def status() -> None:
-    """Show the last run, the published warehouse and, per source, its latest month and freshness;
-    the exit status is the health: 0 ok, 1 the last run failed, 3 stale, 4 nothing published yet.
+    """Show the last run, the published warehouse and, per source, its state, latest month and
+    freshness; the exit status is the health: 0 ok, 1 the last run failed, 3 a source is stale, never
+    published or behind its publisher's usual lag (or no refresh succeeded lately), 4 nothing published yet.
 
     Example: hled status || echo "the border pipeline needs a look"
     """
     settings = _settings(sources=False)
     from datetime import UTC, datetime
 
-    from flows.health import judge
+    from flows.health import assess, judge
     from flows.runlog import read_runs, refresh_running
     from warehouse.access import status as warehouse_status
     from warehouse.errors import WarehouseError
@@ -378,8 +382,9 @@ def status() -> None:
             state = warehouse_status(settings.warehouse_path)
         except WarehouseError as exc:
             _warehouse_error(exc)
+    now = datetime.now(UTC)
     if state is not None:
-        _print_warehouse(state)
+        _print_warehouse(state, {s.source: assess(s, now, settings.behind_margin) for s in state.sources})
     else:
         out.print(f"no published warehouse at {settings.warehouse_path}")
     verdict = judge(
@@ -387,8 +392,9 @@ def status() -> None:
         state.sources if state else None,
         state.built_at if state else None,
         settings.stale_after,
-        datetime.now(UTC),
+        now,
         refresh_running(settings.home),
+        settings.behind_margin,
     )
     _line(out, "health:", verdict.summary.removeprefix("health: "), "green" if not verdict.health else "red")
     raise typer.Exit(int(verdict.health))

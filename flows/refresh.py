@@ -6,7 +6,7 @@ from __future__ import annotations
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact
 
-from flows.notify import stale_sources
+from flows.notify import lagging_sources, stale_sources
 from flows.outcome import RunSummary, SourceLoad
 from flows.polite import PACING
 from flows.run import ChartsFailed, RefreshRun, raise_for_charts, refresh_run, summary_markdown
@@ -82,9 +82,16 @@ def _finish(run: RefreshRun, summary: RunSummary, message: str) -> RunSummary:
     summary.seconds = run.elapsed()
     run.record(summary.status, message, summary.stages)
     try:  # the run is recorded: telling the operator must not turn it into a failed one
-        stale_sources(run.settings, summary.stale, {name: run.failing_since(name) for name in summary.stale})
+        never = {
+            name
+            for name in summary.stale
+            if name not in run.published or run.status.get(name, {}).get("state") == "missing"
+        }
+        since = {name: run.failing_since(name) for name in summary.stale}
+        stale_sources(run.settings, summary.stale, since, never_published=never)
+        lagging_sources(run.settings)
     except Exception as exc:
-        get_run_logger().warning("could not tell HLED_NOTIFY of the stale sources: %s", exc)
+        get_run_logger().warning("could not tell HLED_NOTIFY of the stale or behind sources: %s", exc)
     create_markdown_artifact(summary_markdown(summary), key="refresh-summary")
     raise_for_charts(summary)
     return summary
