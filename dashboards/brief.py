@@ -338,7 +338,18 @@ def _sector_notes(brief: Brief, lang: str) -> list[str]:
     return notes
 
 
+WAIT_SOURCE = "cbp_wait_times"
+
+
 def _wait_lines(brief: Brief, name: str, lang: str) -> list[str]:
+    """The port's waits of the latest month collected, said with the state of the collection: never
+    collected, stopped (stale), or collecting."""
+    health = brief.health.get(WAIT_SOURCE)
+    if health is not None and health.state == "never collected":
+        return [brief_text("wait_state_never", lang)]
+    head = []
+    if health is not None and health.state == "stale" and health.newest_reading is not None:
+        head = [brief_text("wait_state_stale", lang, latest=str(health.newest_reading)[:10])]
     lines = [
         brief_text(
             "wait",
@@ -357,7 +368,7 @@ def _wait_lines(brief: Brief, name: str, lang: str) -> list[str]:
         month, hours, tonnes = brief.idle
         idle = {"hours": fmt_number(hours, lang, whole=True), "tonnes": fmt_number(tonnes, lang)}
         lines.append(brief_text("idle", lang, month=_ml(month, lang), **idle))
-    return lines or [brief_text("no_waits", lang, scope=name.removesuffix("."))]
+    return head + (lines or [brief_text("no_waits", lang, scope=name.removesuffix("."))])
 
 
 def _revision_lines(brief: Brief, lang: str) -> list[str]:
@@ -386,19 +397,44 @@ def _revision_lines(brief: Brief, lang: str) -> list[str]:
     ]
 
 
+def _state(brief: Brief, source: str, state: str, lang: str) -> str:
+    """A source's state in words: current, stale, behind its publisher's usual lag (with the month
+    expected by now), collecting."""
+    if state == "behind" and source in brief.health and brief.health[source].expected_month:
+        return brief_text("behind", lang, expected=_ml(brief.health[source].expected_month, lang))
+    return brief_text(state if f"state_{state}" not in BRIEF else f"state_{state}", lang)
+
+
 def _source_lines(brief: Brief, lang: str) -> list[str]:
-    return [
+    """Each source with its data's latest month, the refresh and its state, and the sources the refresh
+    loaded that have no data at all (never published), named too."""
+    dated = {v.source for v in brief.vintages}
+    missing = [
         brief_text(
-            "source_line",
+            "source_missing",
             lang,
-            title=v.title,
-            publisher=publisher_name(v.publisher, lang),
-            latest=_ml(v.latest_month, lang),
-            refreshed=str(v.refreshed_at)[:10],
-            status=brief_text("current" if v.status == "current" else "stale", lang),
+            title=h.title,
+            since=str(h.since)[:10] if h.since else brief_text("n/a", lang),
         )
-        for v in brief.vintages
-    ] + [brief_text("method", lang)]
+        for h in brief.health.values()
+        if h.source not in dated and h.state == "never published"
+    ]
+    return (
+        [
+            brief_text(
+                "source_line",
+                lang,
+                title=v.title,
+                publisher=publisher_name(v.publisher, lang),
+                latest=_ml(v.latest_month, lang),
+                refreshed=str(v.refreshed_at)[:10],
+                status=_state(brief, v.source, v.state if v.status == "current" else "stale", lang),
+            )
+            for v in brief.vintages
+        ]
+        + missing
+        + [brief_text("method", lang)]
+    )
 
 
 def _footer(brief: Brief, title: str, lang: str) -> str:

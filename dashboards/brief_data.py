@@ -140,6 +140,21 @@ class Vintage:
     latest_month: date | None
     refreshed_at: object
     status: str
+    state: str = "current"  # current, stale, behind, collecting, never collected (marts.source_health)
+
+
+@dataclass(frozen=True)
+class SourceHealth:
+    """A source as the refresh judged it, data or not (marts.source_health): a source never published
+    or a wait-time history never collected is named too, never silently absent."""
+
+    source: str
+    title: str
+    state: str
+    latest_month: date | None
+    expected_month: date | None
+    newest_reading: datetime | None
+    since: datetime | None
 
 
 @dataclass
@@ -156,6 +171,7 @@ class Brief:
     revisions_total: int = 0  # values of months already published that the latest refresh saw revised
     revisions: list[tuple] = field(default_factory=list)  # the largest: port, month, item, old, new
     compared_with: datetime | None = None  # the refresh the revisions are against; None: nothing compared
+    health: dict[str, SourceHealth] = field(default_factory=dict)
 
 
 def busiest_ports(con: duckdb.DuckDBPyConnection, n: int) -> list[tuple[str, str]]:
@@ -345,10 +361,18 @@ def gather(con: duckdb.DuckDBPyConnection, scope: Scope) -> Brief:
         Vintage(*r)
         for r in rows(
             con,
-            """SELECT source, title, publisher, latest_month, refreshed_at, status
+            """SELECT source, title, publisher, latest_month, refreshed_at, status, state
                FROM marts.data_vintage ORDER BY source""",
         )
     ]
+    health = {
+        r[0]: SourceHealth(*r)
+        for r in rows(
+            con,
+            """SELECT source, title, state, latest_month, expected_month, newest_reading, since
+               FROM marts.source_health ORDER BY source""",
+        )
+    }
     total, revised = _revisions(con, scope)
     compared_with = scalar(con, "SELECT max(previous_refresh) FROM marts.revisions_compared")
     return Brief(
@@ -364,4 +388,5 @@ def gather(con: duckdb.DuckDBPyConnection, scope: Scope) -> Brief:
         total,
         revised,
         compared_with,
+        health,
     )

@@ -470,6 +470,16 @@ BRIEF: dict[str, dict[str, str]] = {
         "es": "{title} ({publisher}): datos hasta {latest}, actualizados el {refreshed}; {status}.",
     },
     "current": {"en": "current", "es": "al día"},
+    "behind": {
+        "en": "behind: its publisher usually has {expected} out by now",
+        "es": "atrasada: la fuente suele tener publicado {expected} a estas fechas",
+    },
+    "state_collecting": {"en": "collecting", "es": "en registro"},
+    "state_never collected": {"en": "never collected", "es": "nunca registrada"},
+    "source_missing": {
+        "en": "{title}: no data published: its refresh has failed since {since}.",
+        "es": "{title}: sin datos publicados: su actualización falla desde el {since}.",
+    },
     "stale": {"en": "stale: its last refresh failed", "es": "desactualizada: su última actualización falló"},
     "method": {
         "en": "Figures computed by hled-border from the public data above; definitions in the project's indicator catalog. "

@@ -13,7 +13,7 @@ from flows.sources import SOURCES
 from transforms.crossings import measure_dimension
 from transforms.trade_codes import commodity_dimension, mode_dimension
 from transforms.wait_times import crossing_dimension
-from warehouse.assemble import mart_sources, vintage_sql
+from warehouse.assemble import health_sql, mart_sources, vintage_sql
 from warehouse.build import BuildInput, build_warehouse
 from warehouse.indicators import emission_factor_frame
 
@@ -175,7 +175,8 @@ def build_handmade(
         validations=pl.DataFrame(),
         rejects=pl.DataFrame(),
         run_id=run_id,
-        vintages=[vintage_sql(s) for s in SOURCES.values() if s.vintage and s.name in set(sources["source"])],
+        vintages=[vintage_sql(s) for s in SOURCES.values() if s.vintage and s.name in set(sources["source"])]
+        + [sql for s in SOURCES.values() if s.name in set(sources["source"]) for sql in health_sql(s, 2)],
         revised=[r for s in SOURCES.values() for r in s.revisions],
     )
     build_warehouse(path, inputs, previous)

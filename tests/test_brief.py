@@ -78,9 +78,17 @@ def test_the_brief_figures_are_the_warehouse_s(briefs) -> None:
     ]
     # the World Trade Bridge readings of 5 December 2022: commercial median 30 minutes; with 1,500
     # trucks that is 750 idle truck-hours
-    assert laredo.waits[0].startswith(
+    # the hand-made readings end in 2022: the collection has stopped, and the brief says so first
+    assert laredo.waits[0] == (
+        "CBP wait times stopped being collected after 2022-12-05: "
+        "the figures below are the last ones on hand."
+    )
+    assert laredo.waits[1].startswith(
         "Laredo - World Trade Bridge, commercial, December 2022: median 30.0 min, 90th percentile"
     )
+    # data to December 2022 is behind: its publisher (BTS, about 2 months late) has far later months out
+    assert "Border Crossing Entry Data (BTS (test)): data to December 2022" in laredo.sources[0]
+    assert "; behind: its publisher usually has " in laredo.sources[0]
     assert laredo.waits[-1].startswith("Trucks idled an estimated 750 hours at the line in December 2022")
     assert laredo.disruptions == ["No disruption detected in the last 12 months, and none still under way."]
     # the border in Spanish: 1,500 + 300 (El Paso) + 200 (Ysleta) = 2,000 trucks against 1,700 and 1,500
@@ -357,3 +365,26 @@ def test_a_missing_count_is_a_gap_in_the_coverage_and_a_blank_in_the_heatmap(jul
     assert gaps == [("2304", "pedestrians", date(2022, 7, 1), 12, 100)]
     cells = {(r["port"], r["month"][:7]) for r in heatmap["datasets"][next(iter(heatmap["datasets"]))]}
     assert ("Laredo (2304)", "2022-06") in cells and ("Laredo (2304)", "2022-07") not in cells  # blank
+
+
+def test_a_source_never_published_is_named_among_the_sources(briefs, tmp_path) -> None:
+    _, warehouse, _ = briefs
+    copy = tmp_path / "w.duckdb"
+    copy.write_bytes(warehouse.read_bytes())
+    con = connect(copy)  # as a refresh leaves it when bts.gov refused every TransBorder download
+    run(con, "DELETE FROM marts.data_vintage WHERE source = 'transborder'")
+    run(
+        con,
+        "UPDATE marts.source_health SET state = 'never published', "
+        "since = TIMESTAMPTZ '2026-12-01 06:00:00+00' WHERE source = 'transborder'",
+    )
+    con.close()
+    con = open_published(copy)
+    try:
+        sources = view(gather(con, scope_of(con, "US-Mexico")), {}, "es").sources
+    finally:
+        con.close()
+    assert (
+        "North American TransBorder Freight Data: sin datos publicados: "
+        "su actualización falla desde el 2026-12-01." in sources
+    )

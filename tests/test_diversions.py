@@ -81,6 +81,6 @@ def test_a_disruption_shows_where_its_traffic_went() -> None:
         shock = {"code": "2305", "first_month": date(2022, 4, 1)}
         whole, pct = f"{round(gain):,}", f"{gain_pct:+.0f}"
         assert nearby_text(con, shock, "en") == f"Laredo +{whole} ({pct} %)"
-        assert nearby_text(con, shock, "es") == f"Laredo +{whole.replace(',', chr(0xA0))} ({pct} %)"
+        assert nearby_text(con, shock, "es") == f"Laredo +{whole} ({pct} %)"  # Mexico writes 12,006 too
     finally:
         con.close()
