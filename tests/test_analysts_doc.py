@@ -1,5 +1,5 @@
 """Every SQL example in docs/analysts.md runs on the hand-made warehouse; tests/test_real_data.py
-runs them on the real staged data, where each of the eleven numbered questions must return rows."""
+runs them on the real staged data, where each of the twelve numbered questions must return rows."""
 
 from __future__ import annotations
 
@@ -17,9 +17,9 @@ def examples() -> list[str]:
     return re.findall(r"```sql\n(.*?)```", DOC.read_text(), flags=re.S)
 
 
-def test_the_guide_has_eleven_numbered_questions_and_each_runs(tmp_path) -> None:
+def test_the_guide_has_twelve_numbered_questions_and_each_runs(tmp_path) -> None:
     queries = examples()
-    assert len(re.findall(r"^\d+\. ", DOC.read_text(), flags=re.M)) == 11 and len(queries) == 12
+    assert len(re.findall(r"^\d+\. ", DOC.read_text(), flags=re.M)) == 12 and len(queries) == 13
     con = duckdb.connect(str(build_handmade(tmp_path / "w.duckdb")), read_only=True)
     try:
         for sql in queries:
