@@ -171,6 +171,8 @@ BTS_CROSSINGS = Source(
         "shocks",
         "trade_value_per_truck",
         "truck_idle",
+        "headline_month",
+        "crossings_gaps",
     ),
     optional_marts=("wait_times_port_month",),
 )
@@ -223,8 +225,9 @@ TRANSBORDER = Source(
         "priority_sector_trade",
         "coverage",
         "trade_border_month",
+        "sector_trade_border",
     ),
-    optional_marts=("port_concentration", "hled_scorecard", "shocks"),
+    optional_marts=("port_concentration", "hled_scorecard", "shocks", "headline_month"),
 )
 
 SCHEDULE_D = Source(
@@ -291,7 +294,7 @@ WAIT_HISTORY = Source(
     collect=collect_single,
     dimensions=lambda: {"core.dim_wait_crossing": crossing_dimension()},
     vintage=("core.fact_wait_times", "date_trunc('month', observed_local)::DATE"),
-    marts=("wait_times_port_hour", "wait_times_port_month", "truck_idle"),
+    marts=("wait_times_port_hour", "wait_times_port_month", "truck_idle", "wait_times_days"),
     extra_core_tables=("core.fact_wait_times", "core.fact_wait_time_profile"),
     load=_load_wait_history,
     lag_days=2,  # collected every HLED_WAIT_TIMES_EVERY minutes: no reading for two days, it stopped

@@ -65,8 +65,12 @@ def test_a_stale_source_stands_in_with_its_published_data(tmp_path: Path) -> Non
         {role.kind: role.published for role in trade.ports},
         tmp_path / "kept",
     )
-    # the hand-made file has dot1 and dot3 rows, no dot2: a table without rows is left out
-    assert sorted(core) == ["core.fact_trade_port", "core.fact_trade_port_commodity"]
+    # the hand-made file has dot1, dot2 and dot3 rows: each is kept from the published file
+    assert sorted(core) == [
+        "core.fact_trade_port",
+        "core.fact_trade_port_commodity",
+        "core.fact_trade_state_commodity",
+    ]
     kept_port = pl.read_parquet(core["core.fact_trade_port"])
     con = duckdb.connect(str(published), read_only=True)
     try:
