@@ -402,6 +402,8 @@ def _state(brief: Brief, source: str, state: str, lang: str) -> str:
     expected by now), collecting."""
     if state == "behind" and source in brief.health and brief.health[source].expected_month:
         return brief_text("behind", lang, expected=_ml(brief.health[source].expected_month, lang))
+    if state == "stale" and source == WAIT_SOURCE:  # a collected history goes stale when collection stops
+        return brief_text("state_collection_stopped", lang)
     return brief_text(state if f"state_{state}" not in BRIEF else f"state_{state}", lang)
 
 
@@ -522,6 +524,9 @@ def trend_spec(con: duckdb.DuckDBPyConnection, scope: Scope, lang: str) -> dict:
     else:
         sql = "SELECT month, value FROM marts.port_month WHERE port_code = ? AND measure = 'trucks'"
     data = frame(con, f"{sql} ORDER BY month DESC LIMIT {TREND_MONTHS}", [scope.code]).sort("month")
+    if data.height:  # months without data as gaps in the line, not a straight line drawn across them
+        span = pl.date_range(data["month"].min(), data["month"].max(), "1mo", eager=True).alias("month")
+        data = span.to_frame().join(data, on="month", how="left")
     data = data.with_columns(pl.col("month").cast(pl.String))
     colour = PALETTE[0] if scope.border == "US-Mexico" else PALETTE[1]
     chart = (

@@ -475,6 +475,10 @@ BRIEF: dict[str, dict[str, str]] = {
         "es": "atrasada: la fuente suele tener publicado {expected} a estas fechas",
     },
     "state_collecting": {"en": "collecting", "es": "en registro"},
+    "state_collection_stopped": {
+        "en": "stale: the collection has stopped",
+        "es": "desactualizada: el registro se detuvo",
+    },
     "state_never collected": {"en": "never collected", "es": "nunca registrada"},
     "source_missing": {
         "en": "{title}: no data published: its refresh has failed since {since}.",
