@@ -21,6 +21,7 @@ from dashboards.offline import BUNDLE
 from tests.handmade import build_handmade, crossings, revised
 from warehouse.access import open_published
 from warehouse.db import connect, run
+from warehouse.indicators import SHOCK_INPUT_SQL
 
 HOSTILE = '<script>alert("x")</script> & Laredo'
 NBSP = "\u00a0"
@@ -359,8 +360,14 @@ def test_a_missing_count_is_a_gap_in_the_coverage_and_a_blank_in_the_heatmap(jul
             "FROM marts.crossings_gaps"
         ).fetchall()
         heatmap = charts.recovery_heatmap(con, "en").to_dict()
+        shock_input = con.execute(
+            f"SELECT month FROM ({SHOCK_INPUT_SQL}) WHERE scope_type = 'port_group' "
+            "AND measure = 'pedestrians' AND month >= DATE '2022-06-01' ORDER BY month"
+        ).fetchall()
     finally:
         con.close()
+    # the shock method skips the month too: Laredo's pedestrians are judged in June, not in July
+    assert shock_input == [(date(2022, 6, 1),)]
     # Laredo reported pedestrians in each of the 12 months before July 2022 (100 a month), then none
     assert gaps == [("2304", "pedestrians", date(2022, 7, 1), 12, 100)]
     cells = {(r["port"], r["month"][:7]) for r in heatmap["datasets"][next(iter(heatmap["datasets"]))]}

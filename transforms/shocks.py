@@ -379,7 +379,9 @@ def method_markdown() -> str:
 and inbound trucks, personal-vehicle passengers and pedestrians at each port group. The method uses
 the data alone, no event dates:
 
-1. Work in logs, x = ln(value + 1), on a gap-free monthly calendar (missing months are skipped).
+1. Work in logs, x = ln(value + 1), on a gap-free monthly calendar (missing months are skipped; so is
+   a port group's month in which one of its ports did not report a count it usually reports,
+   `marts.crossings_gaps`: a gap, not a fall).
 2. Calendar: a month with more working days carries more, and Holy Week (Semana Santa) moves between
    March and April with Easter. Each month's calendar effect c(t) is b . C(t), where C(t) holds its
    working days (Monday to Friday, not a national holiday of either country of the border: the

@@ -648,8 +648,11 @@ FROM marts.border_month
 UNION ALL
 SELECT border, 'border', border, 'trade_value_usd', month, value_usd::DOUBLE FROM marts.trade_border_month
 UNION ALL
-SELECT border, 'port_group', port_group, measure, month, value::DOUBLE FROM marts.port_group_month
+SELECT border, 'port_group', port_group, measure, month, value::DOUBLE FROM marts.port_group_month g
 WHERE measure IN ({", ".join(f"'{m}'" for m in SHOCK_MEASURES)}) AND border IS NOT NULL
+  AND NOT EXISTS (  -- a port of the group did not report a count it usually reports: a gap, not a fall
+      SELECT 1 FROM marts.crossings_gaps x JOIN core.dim_port_group pg USING (port_code)
+      WHERE pg.port_group = g.port_group AND x.measure = g.measure AND x.month = g.month)
 """
 
 
