@@ -248,7 +248,8 @@ def _notes(brief: Brief, lang: str, hled: bool) -> list[str]:
                     lang,
                     measure=measure,
                     cells=_cells(cells, lang),
-                    they=brief_text("it_is" if len(cells) == 1 else "they_are", lang),
+                    reported=brief_text("reported_one" if len(cells) == 1 else "reported_many", lang),
+                    left_out=brief_text("left_out_one" if len(cells) == 1 else "left_out_many", lang),
                     month=month,
                     month_year=before,
                     raw=fmt_pct(h.raw_pct, lang),
@@ -261,7 +262,7 @@ def _notes(brief: Brief, lang: str, hled: bool) -> list[str]:
                     "calendar_note",
                     lang,
                     measure=measure,
-                    month=month,
+                    Month=month[:1].upper() + month[1:],  # it opens a sentence: "Febrero de 2025 tuvo"
                     days=days,
                     basis=brief_text(h.calendar_basis, lang),
                     days_before=days_before,

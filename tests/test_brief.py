@@ -291,8 +291,13 @@ def test_the_verdict_follows_the_change_net_of_the_calendar(july) -> None:
     )
     assert any(
         n.startswith("Camiones que entran a EE. UU.: el calendario explica")
-        and "20 días hábiles frente a 21" in n
+        and "Julio de 2022 tuvo 20 días hábiles frente a 21 en julio de 2021" in n
         for n in spanish.notes
+    )
+    assert (
+        "Personas que cruzan hacia EE. UU.: comparación homogénea. Laredo (2304) peatones se reportó en "
+        "julio de 2021 pero no en julio de 2022; se excluye de ambos meses. Con las cifras publicadas, el "
+        "cambio es de -33.3 %." in spanish.notes
     )
 
 
