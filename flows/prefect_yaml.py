@@ -12,7 +12,7 @@ HEADER = """\
 # Production route for the nightly refresh and the wait-time collector: a standing Prefect server, a
 # process work pool and a worker on the machine that holds HLED_HOME. Written by `hled prefect-yaml`
 # from the settings (HLED_CRON, HLED_TIMEZONE, HLED_WAIT_TIMES_EVERY); write it again after changing
-# them. Run from the repository root (see README):
+# them. Run from the repository root (see docs/operations.md):
 #   hled prefect-yaml > prefect.yaml
 #   prefect server start &                       # or point PREFECT_API_URL at your server
 #   prefect work-pool create hled-process --type process

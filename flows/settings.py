@@ -16,7 +16,7 @@ from flows.errors import SettingsError
 if TYPE_CHECKING:
     from flows.polite import HttpPolicy
 
-# name -> (default, help). The README's settings table is written from this.
+# name -> (default, help). The settings table of docs/operations.md is written from this.
 KNOWN: dict[str, tuple[str, str]] = {
     "HLED_HOME": ("./data", "where raw downloads, the build area, the warehouse and exports live"),
     "HLED_MIRROR": ("", "a directory laid out like shared/data that replaces the network"),

@@ -65,10 +65,41 @@ def test_missing_mirror_directory_is_refused(tmp_path) -> None:
         Settings.from_env({"HLED_MIRROR": str(tmp_path / "nowhere")})
 
 
-def test_readme_lists_every_setting() -> None:
-    readme = (ROOT / "README.md").read_text()
+def test_the_operations_handbook_lists_every_setting() -> None:
+    handbook = (ROOT / "docs" / "operations.md").read_text()
     for key in KNOWN:
-        assert f"`{key}`" in readme, f"README does not document {key}"
+        assert f"`{key}`" in handbook, f"docs/operations.md does not document {key}"
+
+
+def _slug(heading: str) -> str:
+    """A Markdown heading's anchor as GitHub writes it: lower case, punctuation dropped, spaces to '-'."""
+    text = re.sub(r"[`*]", "", heading.strip().lower())
+    return re.sub(r"[^\w\- ]", "", text).replace(" ", "-")
+
+
+def test_every_link_of_the_readme_and_the_handbook_resolves_inside_the_repository() -> None:
+    pages = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+    broken = []
+    for page in pages:
+        text = re.sub(r"```.*?```", "", page.read_text(), flags=re.S)
+        for target in re.findall(r"\]\(([^)\s]+)\)", text):
+            if re.match(r"[a-z]+:", target):
+                continue  # a web address
+            path, _, anchor = target.partition("#")
+            file = (page.parent / path).resolve() if path else page
+            if not file.is_relative_to(ROOT) or not file.exists():
+                broken.append(f"{page.name}: {target} (no such file in the repository)")
+            elif anchor and file.suffix == ".md":
+                headings = re.findall(r"^#+ (.+)$", file.read_text(), flags=re.M)
+                if anchor not in {_slug(h) for h in headings}:
+                    broken.append(f"{page.name}: {target} (no such heading)")
+    assert not broken, "\n".join(broken)
+
+
+def test_the_readme_is_a_front_door() -> None:
+    readme = (ROOT / "README.md").read_text()
+    assert len(readme.splitlines()) <= 200  # the rest is in docs/, one page per reader
+    assert "bash run.sh refresh" in readme and "bash run.sh test" in readme
 
 
 def test_data_dictionary_is_generated_from_the_current_sql() -> None:

@@ -1,6 +1,7 @@
 """The fault matrix: every case the fault suite drives through `hled refresh`, with the outcome its
-test asserts. The README's table is rendered from this list (`python -m tests.faults.matrix`), and a
-test fails when the two drift, so the table always says what the tests observed."""
+test asserts. The table in docs/architecture.md is rendered from this list
+(`python -m tests.faults.matrix`), and a test fails when the two drift, so the table always says
+what the tests observed."""
 
 from __future__ import annotations
 
@@ -553,7 +554,7 @@ def cases(group: str) -> list[Case]:
 
 
 def render_table() -> str:
-    """The README's fault-matrix table."""
+    """The fault-matrix table of docs/architecture.md."""
     lines = ["| group | fault | observed outcome |", "|---|---|---|"]
     for case in CASES:
         lines.append(f"| {case.group} | {case.fault} | {case.outcome()} |")
