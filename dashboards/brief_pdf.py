@@ -19,7 +19,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Image, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 if TYPE_CHECKING:
-    from dashboards.brief import View
+    from dashboards.brief_view import View
 
 BOX = (174 * mm, 235 * mm)  # 8 mm of the 243 that fit both papers are left to the footer
 HEADLINE_WIDTHS = {

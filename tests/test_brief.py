@@ -14,8 +14,9 @@ import pytest
 import vl_convert
 
 from dashboards import charts
-from dashboards.brief import trend_spec, view, write_briefs
+from dashboards.brief import trend_spec, write_briefs
 from dashboards.brief_data import gather, scope_of
+from dashboards.brief_view import view
 from dashboards.labels import LANGS
 from dashboards.offline import BUNDLE
 from tests.handmade import build_handmade, crossings, revised

@@ -702,8 +702,8 @@ def _audit_sectors(con, scope: str, border: str) -> list[tuple[str, float, float
 
 
 def test_every_figure_of_the_briefs_recomputed_from_the_core_facts(real_mirror_warehouse) -> None:
-    from dashboards.brief import view
     from dashboards.brief_data import gather, scope_of
+    from dashboards.brief_view import view
     from dashboards.labels import LANGS, fmt_number, fmt_pct
     from warehouse.access import open_published
 
