@@ -309,7 +309,7 @@ INDICATORS: tuple[Indicator, ...] = (
         headlines=(
             Headline(
                 "US-Mexico trade, all modes (exports + imports)",
-                "Comercio México-EE. UU., todos los modos (exportaciones + importaciones)",
+                "Comercio México–EE. UU., todos los modos (exportaciones + importaciones)",
                 _border("marts.trade_border_month", "value_usd"),
                 "sum",
             ),
@@ -347,7 +347,7 @@ INDICATORS: tuple[Indicator, ...] = (
         headlines=(
             Headline(
                 "Rail's share of US-Mexico trade",
-                "Participación del ferrocarril en el comercio EE. UU.-México",
+                "Participación del ferrocarril en el comercio México–EE. UU.",
                 _border("marts.mode_share", "share_pct", "mode = 'rail'"),
                 "mean",
             ),
@@ -374,7 +374,7 @@ INDICATORS: tuple[Indicator, ...] = (
         headlines=tuple(
             Headline(
                 f"US-Mexico trade, all modes: {en}",
-                f"Comercio México-EE. UU., todos los modos: {es}",
+                f"Comercio México–EE. UU., todos los modos: {es}",
                 "SELECT month, sum(value_usd) AS value FROM marts.sector_trade_border "
                 f"WHERE country = 'mexico' AND hled_sector = '{sector}' GROUP BY month",
                 "sum",
