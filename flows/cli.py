@@ -109,7 +109,8 @@ def refresh(
         table.add_column(col)
     for name, status in summary.fetches.items():
         if name in summary.stale:  # nothing of it loaded this run: its last published rows are kept
-            table.add_row(name, f"{status}; failed at {summary.stale[name].stage}", "kept (stale)", "-")
+            kept = "none: never published" if name in summary.never_published else "kept (stale)"
+            table.add_row(name, f"{status}; failed at {summary.stale[name].stage}", kept, "-")
         else:
             table.add_row(name, status, f"{summary.rows.get(name, 0):,}", f"{summary.rejects.get(name, 0):,}")
     out.print(table)
@@ -134,11 +135,15 @@ def refresh(
         where.append(f"validation reports: {settings.docs_dir / 'data_docs' / 'index.html'}")
     out.print("next: " + "; ".join(where), soft_wrap=True)
     for name, failure in summary.stale.items():  # the last lines, so a scheduler's mail shows them
+        what = (
+            "it was never published: nothing of it is in the warehouse"
+            if name in summary.never_published
+            else "its last published data is kept"
+        )
         _line(
             err,
-            "stale:",
-            f"{name} failed at {failure.stage}; its last published data is kept "
-            f"(exit status {summary.exit_code}): {failure.message}",
+            "never published:" if name in summary.never_published else "stale:",
+            f"{name} failed at {failure.stage}; {what} (exit status {summary.exit_code}): {failure.message}",
         )
     if summary.exit_code:
         raise typer.Exit(summary.exit_code)

@@ -105,6 +105,7 @@ class RunSummary:
     coverage_gaps: list[str] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)  # what the operator should know: a fallback used, …
     stale: dict[str, SourceFailure] = field(default_factory=dict)  # sources whose last good data is kept
+    never_published: list[str] = field(default_factory=list)  # of those, the ones with no data to keep
     warehouse: str = ""
     charts_written: int = 0
     charts_failed: dict[str, str] = field(default_factory=dict)

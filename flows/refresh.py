@@ -70,6 +70,7 @@ def _summary(run: RefreshRun, loads: list[SourceLoad]) -> RunSummary:
         coverage_gaps=[f"{ld.name} {gap}" for ld in loads for gap in ld.gaps],
         notices=[*run.notices, *(n for ld in loads for n in ld.notices)],
         stale={ld.name: ld.failure for ld in loads if ld.failure is not None},
+        never_published=[ld.name for ld in loads if ld.failure is not None and ld.name not in run.published],
         stages={f"{ld.name} {stage}": t for ld in loads for stage, t in ld.watch.seconds.items()},
     )
 

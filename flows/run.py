@@ -296,8 +296,12 @@ def summary_markdown(summary: RunSummary) -> str:
             f"{summary.rejects.get(name, 0):,} |"
         )
     if summary.stale:
-        lines += ["", "Stale sources (their last published data is kept; exit status 3):"]
-        lines += [f"- {name}: failed at {f.stage}: {f.message}" for name, f in summary.stale.items()]
+        lines += ["", "Failed sources (exit status 3; a stale one's last published data is kept):"]
+        never = " and never published: nothing of it is in the warehouse"
+        lines += [
+            f"- {name}: failed at {f.stage}{never if name in summary.never_published else ''}: {f.message}"
+            for name, f in summary.stale.items()
+        ]
     if summary.coverage_gaps:
         lines += ["", "Coverage gaps: " + ", ".join(summary.coverage_gaps)]
     if summary.notices:

@@ -235,7 +235,7 @@ def load_source(source: Source, settings: Settings, previous_rows: int | None) -
             stage = "validate"
         load.failure = SourceFailure.from_error(stage, exc, _failed_file(str(exc)))
         load.fetch = load.fetch or "failed"
-        log.error("%s failed at %s; its last published data is kept: %s", source.name, stage, exc)
+        log.error("%s failed at %s (its last published data, if any, is kept): %s", source.name, stage, exc)
     log.info("%s took %s", source.name, format_seconds(load.watch.seconds))
     return load
 

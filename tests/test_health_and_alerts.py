@@ -200,6 +200,7 @@ def test_a_source_refused_before_it_was_ever_published_is_listed_exits_3_and_is_
         publisher.queue(CROSSINGS_PATH, Reply(200, GOOD, {"ETag": '"good"'}))
         first = refresh()
         assert (first.status, first.exit_code, list(first.stale)) == ("published", 3, ["transborder"])
+        assert first.never_published == ["transborder"]  # the refresh does not call it "kept"
 
         result = run_hled(["status"], dict(os.environ))
         assert result.returncode == 3, result.stdout + result.stderr

@@ -209,7 +209,7 @@ def test_each_run_leaves_an_artifact_with_rows_revisions_or_the_error(mirrored, 
     crossings.write_bytes(crossings.read_bytes().replace(b"Measure,Value", b"Measure,Count", 1))
     assert refresh().exit_code == 3
     stale = latest_summary_artifact()
-    assert "Stale sources (their last published data is kept; exit status 3):" in stale
+    assert "Failed sources (exit status 3; a stale one's last published data is kept):" in stale
     assert "- bts_crossings: failed at fetch:" in stale and "missing columns ['Value']" in stale
     writer = duckdb.connect(str(hled_home / "warehouse.duckdb"))  # a writer holding the published file
     try:
