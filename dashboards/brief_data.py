@@ -336,7 +336,8 @@ def _revisions(con: duckdb.DuckDBPyConnection, scope: Scope, most: int = 5) -> t
     where = "port_code = ?" if scope.kind == "port" else "border = ?"
     found = rows(
         con,
-        f"""SELECT count(*) OVER (), coalesce(port_name, port_code), month, item, old_value, new_value
+        f"""SELECT count(*) OVER (), coalesce(port_name, port_code), month, item, old_value, new_value,
+                   fact_table
             FROM marts.latest_revisions WHERE {where}
             ORDER BY abs(change) DESC NULLS LAST, month, port_code, item LIMIT ?""",
         [scope.code, most],

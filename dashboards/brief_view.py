@@ -348,17 +348,28 @@ def _revision_lines(brief: Brief, lang: str) -> list[str]:
         if brief.revisions_total
         else brief_text("no_revisions", lang, date=since)
     )
+
+    def amount(value: float | None, table: str) -> str:
+        """A crossings count as counted, a trade value in US$: each value with its unit."""
+        if table == "core.fact_crossings" or value is None:
+            return exact(value)
+        return _amount(value, "usd", lang)
+
+    def what(item: str, table: str) -> str:
+        key = f"measure_{item}"
+        return brief_text(key, lang) if table == "core.fact_crossings" and key in BRIEF else item
+
     return [head] + [
         brief_text(
             "revision",
             lang,
             port=group_name(port, lang),
             month=_ml(month, lang),
-            item=item,
-            old=exact(old),
-            new=exact(new),
+            item=what(item, table),
+            old=amount(old, table),
+            new=amount(new, table),
         )
-        for port, month, item, old, new in brief.revisions
+        for port, month, item, old, new, table in brief.revisions
     ]
 
 

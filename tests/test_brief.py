@@ -4,8 +4,9 @@ rendered, and a hostile port name kept as text."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from datetime import UTC, date
+from datetime import UTC, date, datetime
 
 import polars as pl
 import pypdf
@@ -228,6 +229,9 @@ def test_the_brief_names_what_the_publishers_revised_since_the_previous_refresh(
             "published; the largest:",
             "Laredo, November 2022, trucks: from 1,500 to 1,450.",
         ]
+        assert view(gather(con, scope_of(con, "2304")), {}, "es").revisions[1] == (
+            "Laredo, noviembre de 2022, camiones: de 1,500 a 1,450."
+        )
         assert view(gather(con, scope_of(con, "0901")), {}, "es").revisions == [
             f"Frente a la actualización del {since}, los editores no revisaron ningún valor de un mes ya "
             "publicado."
@@ -400,4 +404,27 @@ def test_a_source_never_published_is_named_among_the_sources(briefs, tmp_path) -
     assert (
         "North American TransBorder Freight Data: sin datos publicados: "
         "su actualización falla desde el 2026-12-01." in sources
+    )
+
+
+def test_a_revised_trade_value_is_given_in_dollars(briefs) -> None:
+    _, warehouse, _ = briefs
+    con = open_published(warehouse)
+    try:
+        brief = gather(con, scope_of(con, "2304"))
+    finally:
+        con.close()
+    revised_trade = dataclasses.replace(
+        brief,
+        compared_with=datetime(2026, 12, 1, 6, tzinfo=UTC),
+        revisions_total=1,
+        revisions=[
+            ("Laredo", date(2022, 11, 1), "import/mexico/truck", 6_000_000, 6_250_000, "core.fact_trade_port")
+        ],
+    )
+    assert view(revised_trade, {}, "en").revisions[1] == (
+        "Laredo, November 2022, import/mexico/truck: from US$6.0 M to US$6.2 M."
+    )
+    assert view(revised_trade, {}, "es").revisions[1] == (
+        "Laredo, noviembre de 2022, import/mexico/truck: de US$6.0 millones a US$6.2 millones."
     )
