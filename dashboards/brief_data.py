@@ -16,7 +16,7 @@ from warehouse.windows import FLAT_PCT, TWELVE_MONTHS, shift
 BORDER_COUNTRY = {"US-Mexico": "mexico", "US-Canada": "canada"}
 HLED_BORDER = "US-Mexico"  # the HLED is a US-Mexico dialogue: its verdicts and scorecard are this border's
 BRIEF_PORTS = 15  # one brief per port for this many busiest truck ports (by the latest 12 months)
-RECENT_MONTHS = 12  # disruptions and sector trade look back this far from the latest month
+RECENT_MONTHS = 12  # disruptions that started this far back are listed (sector windows: warehouse/windows.py)
 
 
 @dataclass(frozen=True)
