@@ -27,22 +27,28 @@ REGRESSORS = ("working_days", "saturdays", "days_in_month", "holy_week_share")
 
 
 @cache
-def _holidays(border: str, year: int) -> frozenset[date]:
-    days: set[date] = set()
-    for country in BORDER_COUNTRIES.get(border, ("US",)):
-        days |= set(holidays.country_holidays(country, years=year))
-    return frozenset(days)
-
-
-def weekday_holidays(border: str, year: int, month: int) -> list[tuple[date, str]]:
-    """The public holidays of either country of the border that fell on a weekday of the month, with
-    their names (both countries' names when they share a day)."""
+def _holiday_names(border: str, year: int) -> dict[date, str]:
+    """Each public holiday of either country of the border in the year, with its names (both
+    countries' when they share a day)."""
     names: dict[date, list[str]] = {}
     for country in BORDER_COUNTRIES.get(border, ("US",)):
         for day, name in holidays.country_holidays(country, years=year).items():
-            if day.month == month and day.weekday() < 5:
-                names.setdefault(day, []).append(f"{name} ({country})")
-    return [(day, "; ".join(found)) for day, found in sorted(names.items())]
+            names.setdefault(day, []).append(f"{name} ({country})")
+    return {day: "; ".join(found) for day, found in sorted(names.items())}
+
+
+@cache
+def _holidays(border: str, year: int) -> frozenset[date]:
+    return frozenset(_holiday_names(border, year))
+
+
+def weekday_holidays(border: str, year: int, month: int) -> list[tuple[date, str]]:
+    """The public holidays of either country of the border that fell on a weekday of the month."""
+    return [
+        (day, name)
+        for day, name in _holiday_names(border, year).items()
+        if day.month == month and day.weekday() < 5
+    ]
 
 
 @cache
