@@ -67,22 +67,25 @@ WITH totals AS (
 base AS (
     SELECT scope_type, scope, figure, month, sum(value)::BIGINT AS value
     FROM headline_scoped WHERE year(month) = 2019 GROUP BY ALL
+),
+calendar AS (  -- the days each figure is counted over: working days for business traffic, days for people
+    SELECT border, month, 'working_days' AS basis, working_days AS n FROM marts.calendar_month
+    UNION ALL SELECT border, month, 'days', days FROM marts.calendar_month
+),
+based AS (
+    SELECT *, CASE figure WHEN 'people' THEN 'days' ELSE 'working_days' END AS basis FROM totals
 )
 SELECT t.scope_type, t.scope, t.border, t.figure, t.month,
        t.value, t.value_prev_year, exact_change(t.value, t.value_prev_year) AS change_pct,
        t.cells, t.cells_prev_year, t.like_value, t.like_value_prev_year,
        exact_change(t.like_value, t.like_value_prev_year) AS like_change_pct,
        t.missing_now, t.missing_prev_year,
-       CASE t.figure WHEN 'people' THEN 'days' ELSE 'working_days' END AS calendar_basis,
-       CASE t.figure WHEN 'people' THEN c.days ELSE c.working_days END AS calendar_days,
-       CASE t.figure WHEN 'people' THEN cp.days ELSE cp.working_days END AS calendar_days_prev_year,
-       exact_change(t.like_value / (CASE t.figure WHEN 'people' THEN c.days ELSE c.working_days END),
-                    t.like_value_prev_year / (CASE t.figure WHEN 'people' THEN cp.days ELSE cp.working_days END))
-           AS adjusted_change_pct,
+       t.basis AS calendar_basis, c.n AS calendar_days, cp.n AS calendar_days_prev_year,
+       exact_change(t.like_value / c.n, t.like_value_prev_year / cp.n) AS adjusted_change_pct,
        b.value AS value_2019, exact_change(t.value, b.value) AS change_vs_2019_pct
-FROM totals t
-LEFT JOIN marts.calendar_month c ON c.border = t.border AND c.month = t.month
-LEFT JOIN marts.calendar_month cp ON cp.border = t.border AND cp.month = t.month - INTERVAL 12 MONTH
+FROM based t
+LEFT JOIN calendar c ON c.border = t.border AND c.month = t.month AND c.basis = t.basis
+LEFT JOIN calendar cp ON cp.border = t.border AND cp.month = t.month - INTERVAL 12 MONTH AND cp.basis = t.basis
 LEFT JOIN base b ON b.scope_type = t.scope_type AND b.scope = t.scope AND b.figure = t.figure
                 AND b.month = make_date(2019, month(t.month), 1)
 ORDER BY t.scope_type, t.scope, t.figure, t.month;
