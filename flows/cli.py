@@ -74,7 +74,11 @@ def _settings(sources: bool = True):
     from flows.settings import Settings
 
     try:
-        return Settings.from_env(sources=sources)
+        if sources:
+            from flows.sources import checked_settings
+
+            return checked_settings()
+        return Settings.from_env()
     except SettingsError as exc:
         _line(err, "error:", exc)
         raise typer.Exit(2) from None

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flows.archive import remove_path
-from flows.fetch import prune_partials
-from flows.partials import left_behind
+from flows.ingest.archive import remove_path
+from flows.ingest.fetch import prune_partials
+from flows.ingest.partials import left_behind
 from transforms.cache import half_written
 
 BUILT_NAME = "warehouse.duckdb.tmp"  # the build task's target inside the build directory

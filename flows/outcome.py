@@ -11,8 +11,8 @@ from pathlib import Path
 
 import polars as pl
 
-from flows.collect import Part
-from flows.transborder_zips import Choice
+from flows.ingest.parts import Part
+from flows.ingest.transborder_zips import Choice
 from transforms.parsed import ParsedFile
 
 # exit status of `hled refresh` when it finished but some source is stale (its last good data kept)

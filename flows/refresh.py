@@ -6,12 +6,11 @@ from __future__ import annotations
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact
 
+from flows.ingest.polite import PACING
 from flows.notify import lagging_sources, stale_sources
 from flows.outcome import RunSummary, SourceLoad
-from flows.polite import PACING
 from flows.run import ChartsFailed, RefreshRun, raise_for_charts, refresh_run, summary_markdown
-from flows.settings import Settings
-from flows.sources import SOURCES
+from flows.sources import SOURCES, checked_settings
 from flows.stages import build_task, charts_stale, charts_task, keep_published, load_source, publish_task
 
 __all__ = ["ChartsFailed", "RunSummary", "refresh"]
@@ -22,7 +21,7 @@ def refresh(force: bool = False) -> RunSummary:
     """Refresh every source into a new warehouse and publish it. A source that fails keeps its last
     published data and is marked stale (`summary.stale`, exit status 3 in the CLI); bad data is never
     published. With nothing new (same files, code and source states) nothing is: status `unchanged`."""
-    settings = Settings.from_env()
+    settings = checked_settings()
     log = get_run_logger()
     PACING.waited = 0.0
     with refresh_run(settings) as run:

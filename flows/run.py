@@ -15,13 +15,13 @@ import polars as pl
 from prefect import get_run_logger
 from prefect.artifacts import create_markdown_artifact
 
+from flows.ingest.transborder_zips import choice_row
 from flows.leftovers import clean_leftovers
 from flows.notify import run_failed
 from flows.outcome import RunSummary, SourceLoad, Stopwatch, format_seconds
+from flows.registry import Source
 from flows.runlog import append_run, mark_killed_runs, read_runs, refresh_lock
 from flows.settings import Settings
-from flows.sources import Source
-from flows.transborder_zips import choice_row
 from flows.version import code_version
 from flows.wait_times import repair_history
 from warehouse.assemble import core_inputs, health_sql, vintage_sql

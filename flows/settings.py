@@ -9,12 +9,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from flows.errors import SettingsError
-
-if TYPE_CHECKING:
-    from flows.polite import HttpPolicy
 
 # name -> (default, help). The settings table of docs/operations.md is written from this.
 KNOWN: dict[str, tuple[str, str]] = {
@@ -109,6 +105,15 @@ def notify_urls(text: str, check: bool = True) -> tuple[str, ...]:
 
 
 @dataclass(frozen=True)
+class Names:
+    """What HLED_SOURCES and HLED_URL_<NAME> may name, as the registry declares (`flows.sources.NAMES`):
+    given to `Settings.from_env` so settings need not import the registry."""
+
+    sources: tuple[str, ...]
+    urls: frozenset[str]
+
+
+@dataclass(frozen=True)
 class Settings:
     """Resolved configuration; build it with `Settings.from_env()`."""
 
@@ -138,15 +143,14 @@ class Settings:
     notify: tuple[str, ...] = ()  # Apprise URLs
 
     @classmethod
-    def from_env(cls, env: dict[str, str] | None = None, sources: bool = True) -> Settings:
-        """Read settings from `env` (default: the process environment); reject unknown keys. With
-        `sources=False` (commands that read only the published warehouse) the source registry, and
-        with it the whole pipeline, is not imported: HLED_SOURCES and HLED_URL_* are left unchecked."""
+    def from_env(cls, env: dict[str, str] | None = None, names: Names | None = None) -> Settings:
+        """Read settings from `env` (default: the process environment); reject unknown keys. With the
+        registry's `names` (`flows.sources.checked_settings`, for the commands that build) HLED_SOURCES and
+        HLED_URL_* are checked against them and the build's own settings too; without (commands that read
+        only the published warehouse) the registry, and with it the whole pipeline, is not imported."""
         env = dict(os.environ if env is None else env)
-        if sources:
-            from flows.sources import SOURCES, URL_NAMES
-        else:
-            SOURCES, URL_NAMES = {}, None  # noqa: N806 - the registry's names, not needed here
+        builds = names is not None
+        known_sources = names.sources if names is not None else ()
 
         overrides: dict[str, str] = {}
         for key, value in env.items():
@@ -154,9 +158,9 @@ class Settings:
                 continue
             if key.startswith(URL_PREFIX):
                 name = key[len(URL_PREFIX) :].lower()
-                if URL_NAMES is not None and name not in URL_NAMES:
+                if names is not None and name not in names.urls:
                     raise SettingsError(
-                        f"{key}: no source named {name!r} (known: {', '.join(sorted(URL_NAMES))})"
+                        f"{key}: no source named {name!r} (known: {', '.join(sorted(names.urls))})"
                     )
                 overrides[name] = value
                 continue
@@ -195,13 +199,15 @@ class Settings:
             raise SettingsError(f"HLED_HOME={get('HLED_HOME')!r} is a file, not a directory")
         wanted = get("HLED_SOURCES")
         wanted_sources = (
-            tuple(SOURCES)
+            known_sources
             if wanted in ("", "all")
             else tuple(x.strip() for x in wanted.split(",") if x.strip())
         )
-        unknown = [x for x in wanted_sources if x not in SOURCES] if sources else []
+        unknown = [x for x in wanted_sources if x not in known_sources] if builds else []
         if unknown:
-            raise SettingsError(f"HLED_SOURCES names unknown sources {unknown}; known: {', '.join(SOURCES)}")
+            raise SettingsError(
+                f"HLED_SOURCES names unknown sources {unknown}; known: {', '.join(known_sources)}"
+            )
         manifest = get("HLED_TRANSBORDER_MANIFEST")
         if manifest and not Path(manifest).expanduser().is_file():
             raise SettingsError(f"HLED_TRANSBORDER_MANIFEST={manifest}: no such file")
@@ -212,7 +218,7 @@ class Settings:
                 f"HLED_DUCKDB_STORAGE_VERSION={storage_version!r} is not a DuckDB version like v1.1.0, "
                 "or latest"
             )
-        if sources:  # the commands that build: this DuckDB must know the version (asked once, ~10 ms)
+        if builds:  # the commands that build: this DuckDB must know the version (asked once, ~10 ms)
             from warehouse.db import storage_number_for
             from warehouse.errors import WarehouseError
 
@@ -239,7 +245,7 @@ class Settings:
             timezone=get("HLED_TIMEZONE"),
             snapshots=int(number("HLED_SNAPSHOTS", int)),
             charts=get("HLED_CHARTS") not in ("0", "false", "no"),
-            sources=wanted_sources if sources else (),
+            sources=wanted_sources if builds else (),
             transborder_manifest=Path(manifest).expanduser().resolve() if manifest else None,
             url_overrides=overrides,
             wait_times_every=float(number("HLED_WAIT_TIMES_EVERY", float)),
@@ -251,7 +257,7 @@ class Settings:
             behind_margin=int(number("HLED_BEHIND_MARGIN_MONTHS", int)),
             ui_port=int(number("HLED_UI_PORT", int)),
             ui_host=get("HLED_UI_HOST"),
-            notify=notify_urls(get("HLED_NOTIFY"), check=sources),
+            notify=notify_urls(get("HLED_NOTIFY"), check=builds),
         )
         if settings.mirror is not None and not settings.mirror.is_dir():
             raise SettingsError(f"HLED_MIRROR={mirror}: no such directory")
@@ -291,17 +297,6 @@ class Settings:
     def inbox(self) -> Path:
         """Where a person drops files downloaded in a browser; the next refresh takes them."""
         return self.home / "inbox"
-
-    def http_policy(self) -> HttpPolicy:
-        """How every request to a publisher is made: timeout, retries, back-off and pacing."""
-        from flows.polite import HttpPolicy
-
-        return HttpPolicy(
-            timeout=self.http_timeout,
-            retries=self.http_retries,
-            delays=self.retry_delays,
-            pacing=self.http_pacing,
-        )
 
     @property
     def run_log(self) -> Path:

@@ -1,15 +1,14 @@
 """The source registry: each source declared once — publisher, how its files are collected, per table
 the headers that prove a file is right, the parser, the GX suite and the core table it feeds, and what
 the build takes from it: its dimension tables, its share of core.dim_port, its totals rule, the months
-its chart footers report and the marts built from it. The flow and the build read only this."""
+its chart footers report and the marts built from it. The flow and the build read only this; the
+types are `flows.registry`'s."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import polars as pl
 
@@ -17,101 +16,25 @@ from expectations import crossings as crossings_suite
 from expectations import schedule_d as schedule_d_suite
 from expectations import transborder as transborder_suite
 from expectations.batches import SuiteSpec
-from flows.collect import collect_single, collect_transborder
-from flows.errors import SourceError
-from flows.socrata import rows_updated_at
+from flows.ingest.single_file import collect_single
+from flows.ingest.socrata import rows_updated_at
+from flows.ingest.transborder import collect_transborder
+from flows.registry import Feed, PortRole, Source, Table
+from flows.settings import Names, Settings
 from transforms import crossings, schedule_d, trade_codes, transborder
-from transforms.parsed import Parser, ParseResult
+from transforms.parsed import ParseResult
 from transforms.wait_times import crossing_dimension
-from warehouse.build import Revised
+
+if TYPE_CHECKING:
+    from flows.outcome import SourceLoad
 
 
-@dataclass(frozen=True)
-class Table:
-    """One kind of file a source delivers and where its rows go."""
-
-    layouts: dict[str, tuple[str, ...]]  # accepted headers by layout name
-    parse: Parser
-    suite: SuiteSpec
-    core_table: str
-
-
-@dataclass(frozen=True)
-class PortRole:
-    """A source's share of core.dim_port, which several sources build together: `land` ports (with names
-    and places), more port `codes`, or `names` for codes. `read` takes the clean Parquet of `tables`;
-    `published` is the SQL that gives the same from the published warehouse when the source is stale."""
-
-    kind: str
-    tables: tuple[str, ...]
-    read: Callable[[list[Path]], pl.DataFrame]
-    published: str
-
-
-def _load_wait_history(source: Source, settings: Any) -> Any:
+def _load_wait_history(source: Source, settings: Settings) -> SourceLoad:
     """The wait-time history's own load, imported when it runs: it brings Prefect, which must not be
     imported before the command line has set its environment (PREFECT_HOME, the start-up timeout)."""
     from flows.wait_history_load import load_wait_history
 
     return load_wait_history(source, settings)
-
-
-def _no_dimensions() -> dict[str, pl.DataFrame]:
-    return {}
-
-
-@dataclass(frozen=True)
-class Source:
-    name: str
-    title: str
-    publisher: str
-    url: str
-    mirror_paths: tuple[str, ...]  # relative to HLED_MIRROR, first existing one wins (single-file sources)
-    tables: dict[str, Table]
-    collect: Callable[..., Any]  # (source, settings) -> Collection
-    kind: str = "csv"  # what a single-file source downloads: csv or xls
-    # (url, source name, HttpPolicy) -> the publisher's version of the data, asked before downloading
-    upstream_version: Callable[..., str | None] | None = None
-    dimensions: Callable[[], dict[str, pl.DataFrame]] = _no_dimensions  # code-list tables it brings
-    ports: tuple[PortRole, ...] = ()
-    # (source, {table: totals Parquet files}) -> coverage gaps; raises ValidationFailed when tables disagree
-    totals_rule: Callable[[str, dict[str, list[Path]]], list[str]] | None = None
-    # core table and month expression chart footers report (None: no footer, e.g. a code workbook)
-    vintage: tuple[str, str] | None = None
-    # marts that need it, and marts that use it when it is loaded: a chart's footer and whether it can be
-    # drawn follow from the marts it reads (marts.mart_sources), so no chart names a source
-    marts: tuple[str, ...] = ()
-    optional_marts: tuple[str, ...] = ()
-    extra_core_tables: tuple[str, ...] = ()  # core tables filled other than from `tables`
-    # a source not collected as files (the wait-times history) loads itself: (source, settings) -> SourceLoad
-    load: Callable[..., Any] | None = None
-    revised: tuple[tuple[str, str, str], ...] = ()  # (fact table, item SQL, value SQL) compared on publish
-    # How late the publisher usually is: its newest month is about `lag_months` before today's (None: no
-    # months to be late with, e.g. a code list). A source whose newest month is older than that plus
-    # HLED_BEHIND_MARGIN_MONTHS is "behind" (`hled status` exits 3). A history this pipeline collects
-    # itself counts in days instead: its newest reading older than `lag_days` means collection stopped.
-    lag_months: int | None = None
-    lag_days: int | None = None
-    newest_reading: str | None = None  # a collected history: SQL of its newest reading's UTC time
-
-    @property
-    def revisions(self) -> list[Revised]:
-        return [Revised(self.name, table, item, value) for table, item, value in self.revised]
-
-    @property
-    def core_tables(self) -> tuple[str, ...]:
-        """Every core table this source fills (what is kept from the last published file when it fails)."""
-        return (*(t.core_table for t in self.tables.values()), *self.extra_core_tables)
-
-    def mirror_file(self, mirror: Path | None) -> Path | None:
-        """The file standing in for the publisher inside a mirror directory, if any."""
-        if mirror is None:
-            return None
-        for rel in self.mirror_paths:
-            if (mirror / rel).is_file():
-                return mirror / rel
-        tried = ", ".join(self.mirror_paths)
-        raise SourceError(f"{self.name}: HLED_MIRROR={mirror} has none of: {tried}")
 
 
 def _parse_trade(table: str, path: Path, label: str) -> ParseResult:
@@ -258,20 +181,6 @@ SCHEDULE_D = Source(
 )
 
 
-@dataclass(frozen=True)
-class Feed:
-    """A live feed collected on its own schedule into a history (not fetched by the refresh)."""
-
-    name: str
-    title: str
-    publisher: str
-    url: str
-    fallback_name: str  # HLED_URL_<FALLBACK_NAME> overrides the fallback URL
-    fallback_url: str  # a second layout of the same data, tried when the first fails
-    mirror_path: str  # relative to HLED_MIRROR
-    fallback_mirror_path: str
-
-
 WAIT_TIMES = Feed(
     name="cbp_wait_times",
     title="Border Wait Times",
@@ -302,3 +211,10 @@ WAIT_HISTORY = Source(
 )
 SOURCES: dict[str, Source] = {s.name: s for s in (BTS_CROSSINGS, TRANSBORDER, SCHEDULE_D, WAIT_HISTORY)}
 URL_NAMES = frozenset({*SOURCES, *FEEDS, *(f.fallback_name for f in FEEDS.values())})  # HLED_URL_<NAME>
+NAMES = Names(tuple(SOURCES), URL_NAMES)
+
+
+def checked_settings(env: dict[str, str] | None = None) -> Settings:
+    """The settings of a command that builds: HLED_SOURCES and HLED_URL_<NAME> checked against the
+    registry's names (default: the process environment)."""
+    return Settings.from_env(env, NAMES)

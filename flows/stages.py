@@ -16,14 +16,14 @@ from prefect.cache_policies import NO_CACHE
 
 from expectations.batches import Validated, validate_files
 from expectations.runner import ValidationFailed
-from flows.collect import Collection, Part
 from flows.errors import SourceError
-from flows.fetch import mark_rejected
+from flows.ingest.fetch import mark_rejected
+from flows.ingest.parts import Collection, Part
 from flows.leftovers import BUILT_NAME
 from flows.outcome import SourceFailure, SourceLoad, format_seconds
 from flows.progress import progress
+from flows.registry import Source
 from flows.settings import Settings
-from flows.sources import Source
 from flows.version import code_version
 from transforms.cache import StageCache, digest
 from transforms.errors import ParseError, SchemaDriftError

@@ -20,7 +20,7 @@ from transforms.wait_times import latest_readings
 from warehouse import wait_history
 
 if TYPE_CHECKING:
-    from flows.sources import Source
+    from flows.registry import Source
 
 
 @task(name="wait times history", cache_policy=NO_CACHE)

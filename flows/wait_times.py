@@ -18,12 +18,14 @@ from typing import BinaryIO
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from flows.archive import Caps, copy_capped
 from flows.errors import SourceError
-from flows.fetch import Fetched, Target, fetch_source, kept_fetches, record_forgotten
-from flows.partials import partial_prefix
+from flows.ingest.archive import Caps, copy_capped
+from flows.ingest.fetch import Fetched, Target, fetch_source, kept_fetches, record_forgotten
+from flows.ingest.partials import partial_prefix
+from flows.ingest.polite import HttpPolicy
+from flows.registry import Feed
 from flows.settings import Settings
-from flows.sources import WAIT_TIMES, Feed
+from flows.sources import WAIT_TIMES, checked_settings
 from transforms.errors import ParseError
 from transforms.wait_times import PROFILE_LAYOUTS, SNAPSHOT_BYTES, crossings, parse_profile, parse_snapshot
 from warehouse import wait_history
@@ -93,7 +95,9 @@ def collect_once(settings: Settings, feed: Feed = WAIT_TIMES) -> Collected:
     for fallback in (False, True):
         target, local = _target(feed, settings, fallback)
         try:
-            fetched = fetch_source(target, settings.raw_dir, mirror_file=local, policy=settings.http_policy())
+            fetched = fetch_source(
+                target, settings.raw_dir, mirror_file=local, policy=HttpPolicy.of(settings)
+            )
             label = f"{feed.name} {target.key} {fetched.url} (kept at {fetched.path})"
             if not fetched.changed and wait_history.snapshot_known(settings.wait_history, fetched.sha256):
                 result = Collected("rss" if fallback else "bwtnew", fetched.url, "unchanged")
@@ -116,7 +120,7 @@ def collect_task(settings: Settings) -> Collected:
 @flow(name="collect_wait_times")
 def collect_wait_times() -> Collected:
     """Take one snapshot of CBP's current wait times and append the readings not stored yet."""
-    settings = Settings.from_env()
+    settings = checked_settings()
     log = get_run_logger()
     for notice in repair_history(settings):
         log.warning(notice)

@@ -1,4 +1,4 @@
-"""Tests for flows.archive: real ZIPs built in tmp_path, checking what lands on disk and what is refused."""
+"""Tests for flows.ingest.archive: real ZIPs built in tmp_path: what lands on disk and what is refused."""
 
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from flows import archive as archive_mod
-from flows.archive import ZIP_CAPS, ArchiveError, Extracted, extract_expected
 from flows.errors import SourceError
+from flows.ingest import archive as archive_mod
+from flows.ingest.archive import ZIP_CAPS, ArchiveError, Extracted, extract_expected
 
 EXPECTED = re.compile(r"dot[123]_\d{4}\.csv")
 MB = 1 << 20

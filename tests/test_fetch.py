@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-import flows.fetch
+import flows.ingest.fetch
 from flows.errors import SourceError
-from flows.fetch import Target, TransientFetchError, fetch_source, last_fetch
+from flows.ingest.fetch import Target, TransientFetchError, fetch_source, last_fetch
 from flows.sources import BTS_CROSSINGS
 from tests.conftest import FIXTURES, Reply, sha256
 from transforms.errors import SchemaDriftError
@@ -144,8 +144,8 @@ def test_an_untouched_mirror_file_is_not_read_again_and_a_rewritten_one_is(tmp_p
     raw = tmp_path / "raw"
     first = fetch_source(target("https://example.invalid/x"), raw, mirror_file=src)
     reads: list[Path] = []
-    copy = flows.fetch._copy_local
-    monkeypatch.setattr(flows.fetch, "_copy_local", lambda s, t: reads.append(s) or copy(s, t))
+    copy = flows.ingest.fetch._copy_local
+    monkeypatch.setattr(flows.ingest.fetch, "_copy_local", lambda s, t: reads.append(s) or copy(s, t))
 
     again = fetch_source(target("https://example.invalid/x"), raw, mirror_file=src)
     assert (again.status, again.changed, again.sha256, reads) == ("unchanged", False, first.sha256, [])

@@ -20,7 +20,7 @@ import pytest
 from flows.health import Health, expected_month, judge
 from flows.notify import lagging_sources
 from flows.refresh import refresh
-from flows.settings import Settings
+from flows.sources import checked_settings
 from tests.conftest import Reply
 from tests.faults.conftest import CROSSINGS_PATH, GOOD
 from tests.replica import serve_bts
@@ -317,7 +317,7 @@ def test_a_source_behind_is_told_once_per_episode(crossings_mirror, hled_home, m
     assert refresh().status == "unchanged"
     assert len(received) == 1, "the same behind episode is told once"
 
-    settings = Settings.from_env()
+    settings = checked_settings()
     sources = warehouse_status(settings.warehouse_path).sources
     told = hled_home / "notified.json"
     assert json.loads(told.read_text()) == {"bts_crossings:behind": "2020-02"}

@@ -196,13 +196,13 @@ def _mirror_env(home: Path) -> dict[str, str]:
 def _refresh_from_the_mirror(folder: Path):
     """`hled refresh` as the README says, with HLED_MIRROR pointing at the staged data: all sources."""
     from flows.refresh import refresh
-    from flows.settings import Settings
+    from flows.sources import checked_settings
     from flows.wait_times import backfill, import_snapshots
 
     home = folder / "home"
     with pytest.MonkeyPatch.context() as env:
         _cleared_env(env, _mirror_env(home))
-        settings = Settings.from_env()
+        settings = checked_settings()
         settings.home.mkdir(parents=True)
         waits = SHARED_DATA / "cbp_wait_times"
         import_snapshots(settings, waits / "brownsville_rss_snapshots.tar.gz")
@@ -486,9 +486,9 @@ def test_a_refresh_from_the_bts_replica_gives_the_mirror_facts(
     (REPLICA_FROM): two thirds of the months, every quirk but the plain 2020 names."""
     import time
 
-    from flows.polite import PACING
+    from flows.ingest.polite import PACING
+    from flows.ingest.transborder_index import folder_year
     from flows.refresh import refresh
-    from flows.transborder_index import folder_year
     from tests.checksums import checksums
     from tests.replica import publish_all, serve_bts, staged_transborder_zips
 

@@ -12,7 +12,7 @@ import duckdb
 import pytest
 
 from expectations.runner import ValidationFailed
-from flows.fetch import NotDataError
+from flows.ingest.fetch import NotDataError
 from flows.refresh import refresh
 from tests.checksums import data_checksums
 from tests.conftest import FIXTURES, Reply, sha256

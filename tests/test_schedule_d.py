@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from flows.errors import SourceError
-from flows.fetch import Target, fetch_source
+from flows.ingest.fetch import Target, fetch_source
 from tests.conftest import SHARED_DATA, Reply
 from transforms.errors import ParseError
 from transforms.schedule_d import parse_schedule_d

@@ -12,14 +12,15 @@ from pathlib import Path
 import pytest
 
 from flows.errors import SettingsError
-from flows.settings import KNOWN, Settings
+from flows.settings import KNOWN
+from flows.sources import checked_settings
 from tests.conftest import ROOT
 from warehouse.dictionary import empty_warehouse, render
 
 
 def test_defaults_work_out_of_the_box(tmp_path, monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)
-    settings = Settings.from_env({})
+    settings = checked_settings({})
     assert settings.home == tmp_path / "data"
     assert settings.warehouse_path == tmp_path / "data" / "warehouse.duckdb"
     assert settings.mirror is None
@@ -38,31 +39,31 @@ def test_defaults_work_out_of_the_box(tmp_path, monkeypatch) -> None:
 )
 def test_malformed_transborder_settings_are_refused(env: dict[str, str], message: str) -> None:
     with pytest.raises(SettingsError, match=message):
-        Settings.from_env(env)
+        checked_settings(env)
 
 
 def test_unknown_setting_is_refused_with_the_known_ones() -> None:
     with pytest.raises(SettingsError, match="unknown setting HLED_MIROR; known settings are .*HLED_MIRROR"):
-        Settings.from_env({"HLED_MIROR": "/tmp"})
+        checked_settings({"HLED_MIROR": "/tmp"})
 
 
 def test_url_override_must_name_a_source() -> None:
-    assert Settings.from_env({"HLED_URL_BTS_CROSSINGS": "http://x/y.csv"}).url_for("bts_crossings", "d") == (
+    assert checked_settings({"HLED_URL_BTS_CROSSINGS": "http://x/y.csv"}).url_for("bts_crossings", "d") == (
         "http://x/y.csv"
     )
     with pytest.raises(SettingsError, match="no source named 'nope'"):
-        Settings.from_env({"HLED_URL_NOPE": "http://x"})
+        checked_settings({"HLED_URL_NOPE": "http://x"})
 
 
 @pytest.mark.parametrize(("key", "value"), [("HLED_HTTP_RETRIES", "three"), ("HLED_RETRY_DELAYS", "2,x")])
 def test_malformed_numbers_are_refused(key: str, value: str) -> None:
     with pytest.raises(SettingsError, match=key):
-        Settings.from_env({key: value})
+        checked_settings({key: value})
 
 
 def test_missing_mirror_directory_is_refused(tmp_path) -> None:
     with pytest.raises(SettingsError, match="no such directory"):
-        Settings.from_env({"HLED_MIRROR": str(tmp_path / "nowhere")})
+        checked_settings({"HLED_MIRROR": str(tmp_path / "nowhere")})
 
 
 def test_the_operations_handbook_lists_every_setting() -> None:
@@ -130,7 +131,7 @@ def test_prefect_yaml_deploys_the_refresh_nightly_and_the_collector_every_15_min
     from flows.prefect_yaml import prefect_yaml
 
     committed = Path(ROOT / "prefect.yaml").read_text()
-    assert committed == prefect_yaml(Settings.from_env({})), (
+    assert committed == prefect_yaml(checked_settings({})), (
         "prefect.yaml is `hled prefect-yaml` of the defaults"
     )
     config = yaml.safe_load(committed)
@@ -142,7 +143,7 @@ def test_prefect_yaml_deploys_the_refresh_nightly_and_the_collector_every_15_min
     assert collector["entrypoint"] == "flows/wait_times.py:collect_wait_times"
     assert collector["schedules"] == [{"interval": 900}]
     assert collector["work_pool"]["name"] == deployment["work_pool"]["name"]
-    served = wait_times_deployment(Settings.from_env({}).wait_times_every)
+    served = wait_times_deployment(checked_settings({}).wait_times_every)
     assert served.name == "wait-times" and served.schedules[0].schedule.interval.total_seconds() == 900
 
     env = {k: v for k, v in os.environ.items() if not k.startswith("HLED_")}
@@ -205,7 +206,7 @@ def test_prefect_yaml_deploys_the_refresh_nightly_and_the_collector_every_15_min
 )
 def test_settings_out_of_range_are_refused(env: dict[str, str], message: str) -> None:
     with pytest.raises(SettingsError, match=re.escape(message)):
-        Settings.from_env(env)
+        checked_settings(env)
 
 
 def test_a_home_that_is_a_file_is_refused_by_the_command_line(tmp_path) -> None:
@@ -266,7 +267,7 @@ def test_reading_the_settings_does_not_import_prefect() -> None:
     """The command line sets Prefect's environment (PREFECT_HOME, the temporary server's start-up
     timeout) after reading the settings; Prefect reads it once, when imported, so not before."""
     code = (
-        "import sys; from flows.settings import Settings; s = Settings.from_env(); "
+        "import sys; from flows.sources import checked_settings; s = checked_settings(); "
         "print(len(s.sources), 'prefect' in sys.modules)"
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith("HLED_")}

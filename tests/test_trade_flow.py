@@ -10,7 +10,7 @@ from datetime import date
 import duckdb
 import pytest
 
-import flows.fetch
+import flows.ingest.fetch
 from flows.outcome import SourceFailure
 from flows.refresh import refresh
 from tests.conftest import FIXTURES, Reply, make_mirror, make_zip, sha256
@@ -187,9 +187,9 @@ def test_a_refresh_reads_the_fetch_manifest_once_not_once_per_file(
     TransBorder fetch take a minute."""
     refresh()
     reads: list[str] = []
-    records = flows.fetch._records
+    records = flows.ingest.fetch._records
     monkeypatch.setattr(
-        flows.fetch, "_records", lambda raw, source: reads.append(source) or records(raw, source)
+        flows.ingest.fetch, "_records", lambda raw, source: reads.append(source) or records(raw, source)
     )
     assert refresh().status == "unchanged"
     files = len(list((mirror / "transborder").glob("*/dot*_*.csv")))

@@ -1,14 +1,14 @@
-"""Reading TransBorder ZIPs as BTS makes them (flows/transborder_zips.py) and finding their links on
-the index page (flows/transborder_index.py), without a flow: real ZIPs and HTML built here."""
+"""Reading TransBorder ZIPs as BTS makes them (flows/ingest/transborder_zips.py) and finding their links on
+the index page (flows/ingest/transborder_index.py), without a flow: real ZIPs and HTML built here."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from pathlib import Path
 
-from flows.fetch import Fetched, file_sha256
-from flows.transborder_index import folder_year, index_links, known_listing
-from flows.transborder_zips import IDENTICAL, NEWER, choose, month_files
+from flows.ingest.fetch import Fetched, file_sha256
+from flows.ingest.transborder_index import folder_year, index_links, known_listing
+from flows.ingest.transborder_zips import IDENTICAL, NEWER, choose, month_files
 from tests.replica import mac_junk, members, month_csv, monthly_zip
 
 

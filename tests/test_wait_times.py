@@ -20,6 +20,7 @@ from dashboards.export import export_charts
 from flows.errors import SourceError
 from flows.refresh import refresh
 from flows.settings import Settings
+from flows.sources import checked_settings
 from flows.wait_times import backfill, collect_once, collect_wait_times, forget, import_snapshots
 from tests.conftest import FIXTURES, SHARED_DATA, Reply
 from tests.handmade import build_handmade
@@ -319,7 +320,7 @@ def test_the_json_sample_yields_a_reading_for_every_open_lane() -> None:
 
 
 def test_the_store_keeps_each_reading_once_whatever_the_order(hled_home) -> None:
-    settings = Settings.from_env()
+    settings = checked_settings()
     hled_home.mkdir(parents=True)
     names = ["rss_1.xml", "rss_2.xml", "json_1.json", "rss_3.xml"]
     first = import_snapshots(settings, SNAPS)
@@ -337,7 +338,7 @@ def test_the_store_keeps_each_reading_once_whatever_the_order(hled_home) -> None
     assert {r.status for r in again} == {"already collected"} and sum(r.new_readings for r in again) == 0
     assert history(settings, "SELECT count(*) FROM readings") == [(9,)]
 
-    shuffled = Settings.from_env({"HLED_HOME": str(hled_home / "other")})
+    shuffled = checked_settings({"HLED_HOME": str(hled_home / "other")})
     shuffled.home.mkdir(parents=True)
     order = names[:]
     random.Random(7).shuffle(order)
@@ -379,7 +380,7 @@ def test_collector_flow_takes_the_json_feed_once_per_change(
     assert result.lanes_without_reading == 12 and result.fallback_reason is None
     again = collect_wait_times()
     assert (again.status, again.new_readings) == ("unchanged", 0)
-    settings = Settings.from_env()
+    settings = checked_settings()
     assert history(settings, "SELECT count(*) FROM readings") == [(2,)]
     assert history(settings, "SELECT count(*), sum(new_readings) FROM snapshots") == [(1, 2)]
     kept = list((settings.raw_dir / "cbp_wait_times").glob("*.json"))
@@ -389,7 +390,7 @@ def test_collector_flow_takes_the_json_feed_once_per_change(
 def test_a_gzip_encoded_feed_is_kept_compressed_and_read(hled_home, publisher, monkeypatch) -> None:
     body = (SNAPS / "json_1.json").read_bytes()
     _publish(publisher, Reply(200, gzip.compress(body), {"Content-Encoding": "gzip"}), None, monkeypatch)
-    settings = Settings.from_env()
+    settings = checked_settings()
     result = collect_once(settings)
     assert (result.feed, result.new_readings) == ("bwtnew", 2)
     (kept,) = (settings.raw_dir / "cbp_wait_times").glob("*.json.gz")
@@ -399,7 +400,7 @@ def test_a_gzip_encoded_feed_is_kept_compressed_and_read(hled_home, publisher, m
 def test_a_gzipped_response_that_is_not_a_tar_imports_as_one_snapshot(hled_home, tmp_path) -> None:
     single = tmp_path / "json_1.json.gz"
     single.write_bytes(gzip.compress((SNAPS / "json_1.json").read_bytes()))
-    (result,) = import_snapshots(Settings.from_env(), single)
+    (result,) = import_snapshots(checked_settings(), single)
     assert (result.feed, result.readings, result.new_readings) == ("bwtnew", 2, 2)
 
 
@@ -418,7 +419,7 @@ def test_collector_falls_back_to_the_rss_layout(prefect_server, publisher, hled_
 def test_collector_names_both_failures_when_nothing_arrives(hled_home, publisher, monkeypatch) -> None:
     _publish(publisher, Reply(404), Reply(404), monkeypatch)
     with pytest.raises(SourceError) as caught:
-        collect_once(Settings.from_env())
+        collect_once(checked_settings())
     message = str(caught.value)
     assert "cbp_wait_times: neither layout could be collected" in message
     assert f"{JSON_PATH} answered HTTP 404 (rule: http_ok)" in message
@@ -429,7 +430,7 @@ def test_collector_is_polite_and_backs_off_on_429(hled_home, publisher, monkeypa
     _publish(publisher, Reply(429, b"slow down", {"Retry-After": "1"}), None, monkeypatch)
     publisher.queue(JSON_PATH, Reply(200, (SNAPS / "json_1.json").read_bytes()))
     monkeypatch.setenv("HLED_HTTP_PACING", "0.2")
-    result = collect_once(Settings.from_env())
+    result = collect_once(checked_settings())
     assert (result.feed, result.new_readings) == ("bwtnew", 2)
     tries = [r for r in publisher.requests if r["path"] == JSON_PATH]
     assert len(tries) == 2
@@ -454,7 +455,7 @@ def test_replaying_the_brownsville_snapshots_stores_every_distinct_reading_once(
     taken = {Path(m.name).stem for m in members}
     monkeypatch.setenv("HLED_URL_CBP_WAIT_TIMES", publisher.url(JSON_PATH))
     monkeypatch.setenv("HLED_URL_CBP_WAIT_TIMES_RSS", publisher.url(RSS_PATH))
-    settings = Settings.from_env()
+    settings = checked_settings()
     new = 0
     for body in snapshots:
         publisher.replies[RSS_PATH] = [Reply(200, body)]
@@ -522,7 +523,7 @@ def test_replaying_the_brownsville_snapshots_stores_every_distinct_reading_once(
 
 
 def test_backfill_loads_a_historical_export_and_keeps_bad_rows_with_reasons(hled_home, tmp_path) -> None:
-    settings = Settings.from_env()
+    settings = checked_settings()
     loaded, rejected, dropped = backfill(settings, WAITS / "profile_bad.csv", "250401")
     # 2 good rows x 5 lane columns with data (the commercial ones are all 0: no such lanes)
     assert (loaded, rejected, dropped) == (10, 3, ["cv_time_avg", "xcv_time_avg"])
@@ -546,7 +547,7 @@ def test_backfill_loads_a_historical_export_and_keeps_bad_rows_with_reasons(hled
 
 @requires_waits
 def test_backfill_of_the_san_ysidro_export(hled_home) -> None:
-    settings = Settings.from_env()
+    settings = checked_settings()
     path = STAGED / "san_ysidro_historical_waittimes_hourly_avg.csv"
     assert backfill(settings, path, "250401") == (5 * 2016, 0, ["cv_time_avg", "xcv_time_avg"])
     source = pl.read_csv(path)
@@ -573,7 +574,7 @@ def waits_warehouse(prefect_server, publisher, hled_home, monkeypatch) -> Settin
     monkeypatch.setenv("HLED_MAX_REJECT_SHARE", "0.1")
     monkeypatch.setenv("HLED_CHARTS", "0")
     publisher.queue("/crossings.csv", Reply(200, (FIXTURES / "crossings_current.csv").read_bytes()))
-    settings = Settings.from_env()
+    settings = checked_settings()
     settings.home.mkdir(parents=True)
     import_snapshots(settings, SNAPS)
     backfill(settings, WAITS / "profile_bad.csv", "250401")
@@ -687,7 +688,7 @@ def test_a_refresh_republishes_only_when_the_history_changed(waits_warehouse, pu
     monkeypatch.setenv("HLED_URL_CBP_WAIT_TIMES", publisher.url(JSON_PATH))
     body = (SNAPS / "json_1.json").read_text().replace('"60"', '"75"').replace("08:00 am", "09:00 am")
     publisher.queue(JSON_PATH, Reply(200, body.replace("At 8:00 am PST", "At 9:00 am PST").encode()))
-    assert collect_once(Settings.from_env()).new_readings == 2
+    assert collect_once(checked_settings()).new_readings == 2
     assert refresh().status == "published"
     assert warehouse(waits_warehouse, "SELECT count(*), max(delay_minutes) FROM core.fact_wait_times") == [
         (10, 75)

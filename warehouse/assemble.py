@@ -5,9 +5,9 @@ published warehouse so the new file keeps it unchanged."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import polars as pl
 
@@ -15,11 +15,49 @@ from transforms.transborder import extend_ports
 from warehouse.db import connect, frame, literal, rows, run
 from warehouse.indicators import emission_factor_frame
 
-if TYPE_CHECKING:
-    from flows.outcome import SourceLoad
-    from flows.sources import Source
-
 Data = pl.DataFrame | Path | list[Path]
+
+
+class Source(Protocol):
+    """What the build reads of a registry entry (`flows.registry.Source`): named here by shape, so the
+    warehouse does not import the flow."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def publisher(self) -> str: ...
+    @property
+    def url(self) -> str: ...
+    @property
+    def dimensions(self) -> Callable[[], dict[str, pl.DataFrame]]: ...
+    @property
+    def marts(self) -> tuple[str, ...]: ...
+    @property
+    def optional_marts(self) -> tuple[str, ...]: ...
+    @property
+    def vintage(self) -> tuple[str, str] | None: ...
+    @property
+    def core_tables(self) -> tuple[str, ...]: ...
+    @property
+    def lag_months(self) -> int | None: ...
+    @property
+    def lag_days(self) -> int | None: ...
+    @property
+    def newest_reading(self) -> str | None: ...
+
+
+class SourceLoad(Protocol):
+    """What the build reads of one source's load this run (`flows.outcome.SourceLoad`): its core tables
+    as frames or Parquet files, and its share of core.dim_port by role."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def core(self) -> Mapping[str, Data]: ...
+    @property
+    def ports(self) -> Mapping[str, pl.DataFrame]: ...
 
 
 def published_inputs(
@@ -59,7 +97,7 @@ def _dim_port(loads: list[SourceLoad]) -> pl.DataFrame | None:
     return extend_ports(land if land is not None else empty, codes, names)
 
 
-def mart_sources(sources: dict[str, Source]) -> pl.DataFrame:
+def mart_sources(sources: Mapping[str, Source]) -> pl.DataFrame:
     """marts.mart_sources: for each mart, the sources it is built from, as the registry declares."""
     return pl.DataFrame(
         [
@@ -73,7 +111,7 @@ def mart_sources(sources: dict[str, Source]) -> pl.DataFrame:
     )
 
 
-def core_inputs(sources: dict[str, Source], loads: list[SourceLoad]) -> dict[str, Data]:
+def core_inputs(sources: Mapping[str, Source], loads: list[SourceLoad]) -> dict[str, Data]:
     """Frames or Parquet files for each core table, from the loads that passed or are kept."""
     tables: dict[str, Data] = {
         "core.dim_source": pl.DataFrame(

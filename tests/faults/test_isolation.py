@@ -8,7 +8,7 @@ import duckdb
 import pytest
 
 from dashboards.theme import footer_lines
-from flows.settings import Settings
+from flows.sources import checked_settings
 from flows.wait_times import import_snapshots
 from tests.checksums import data_checksums
 from tests.conftest import FIXTURES, Reply, sha256
@@ -135,7 +135,7 @@ def test_a_source_stale_two_nights_then_recovering(both: Home) -> None:
 
 def test_a_bad_reading_in_the_wait_history_holds_nothing_else_back(crossings_home: Home) -> None:
     case = BY_ID["bad_reading_in_history"]
-    settings = Settings.from_env()
+    settings = checked_settings()
     import_snapshots(settings, FIXTURES / "wait_times" / "snapshots")
     crossings_home.publisher.queue(CROSSINGS_PATH, Reply(200, GOOD, {"ETag": '"good"'}))
     assert hled_refresh().exit == 0

@@ -9,9 +9,9 @@ from dataclasses import replace
 from urllib.parse import urlsplit, urlunsplit
 
 from flows.errors import SourceError
-from flows.fetch import fetch_text
+from flows.ingest.fetch import fetch_text
+from flows.ingest.polite import HttpPolicy
 from flows.logs import logger
-from flows.polite import HttpPolicy
 
 _EXPORT = re.compile(r"^(?P<views>.*/api/views/)(?P<id>[a-z0-9]{4}-[a-z0-9]{4})/rows\.csv$")
 

@@ -19,7 +19,7 @@ from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
 from flows.errors import SourceError
-from flows.partials import partial_prefix
+from flows.ingest.partials import partial_prefix
 
 CHUNK = 1 << 20
 LISTED_MEMBERS = 10

@@ -13,8 +13,8 @@ from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 
-from flows.archive import ArchiveError, extract_expected
-from flows.fetch import Fetched, file_sha256
+from flows.ingest.archive import ArchiveError, extract_expected
+from flows.ingest.fetch import Fetched, file_sha256
 from flows.logs import logger
 from flows.version import code_version
 from transforms.transborder import identify

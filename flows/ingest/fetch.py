@@ -19,15 +19,15 @@ from urllib.parse import unquote, urlparse
 import httpx
 
 from flows.errors import SourceError
-from flows.logs import logger
-from flows.partials import left_behind, partial_prefix
-from flows.polite import (  # TransientFetchError: callers catch it from here, where it is raised
+from flows.ingest.partials import left_behind, partial_prefix
+from flows.ingest.polite import (  # TransientFetchError: callers catch it from here, where it is raised
     HttpPolicy,
     TransientFetchError,
     paced,
     request_headers,
     with_retries,
 )
+from flows.logs import logger
 from flows.progress import progress
 from transforms.errors import SchemaDriftError
 from transforms.rawfile import match_layout

@@ -14,10 +14,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from importlib import metadata
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import urlsplit
 
 from flows.errors import SourceError
+
+if TYPE_CHECKING:
+    from flows.settings import Settings
 
 T = TypeVar("T")
 JITTER = 0.5  # up to this share of a back-off delay is added at random, so retries do not march in step
@@ -55,6 +58,16 @@ class HttpPolicy:
     retries: int = 0
     delays: tuple[float, ...] = (0.0,)
     pacing: float = 0.0
+
+    @classmethod
+    def of(cls, settings: Settings) -> HttpPolicy:
+        """The policy HLED_HTTP_TIMEOUT, HLED_HTTP_RETRIES, HLED_RETRY_DELAYS and HLED_HTTP_PACING set."""
+        return cls(
+            timeout=settings.http_timeout,
+            retries=settings.http_retries,
+            delays=settings.retry_delays,
+            pacing=settings.http_pacing,
+        )
 
     def backoff(self, retry: int) -> float:
         """Seconds before retry number `retry` (0-based): the configured delay plus random jitter."""

@@ -1,18 +1,18 @@
-"""Collecting a source's raw files: which files it has (one CSV, or TransBorder's ZIPs found on BTS's
-index page, dropped in the inbox, or mirrored CSVs), fetched into the raw store and turned into parts,
-one CSV per table and month."""
+"""The TransBorder collector: which ZIPs exist (BTS's index page, a manifest, or the known list), those
+dropped in the inbox, or mirrored CSVs; fetched politely into the raw store and cut into one part per
+table and month."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from flows.errors import SourceError
-from flows.fetch import (
+from flows.ingest.fetch import (
     Fetched,
     NotFoundError,
     Target,
@@ -20,67 +20,20 @@ from flows.fetch import (
     fetch_history,
     fetch_source,
     fetch_text,
-    record_unchanged,
 )
+from flows.ingest.parts import Collection, Part, Publication
+from flows.ingest.polite import HttpPolicy
+from flows.ingest.transborder_index import Listing, known_listing, manifest_listing, page_listing
+from flows.ingest.transborder_zips import MonthFile, choose, month_files, named_month
 from flows.logs import logger
-from flows.transborder_index import Listing, known_listing, manifest_listing, page_listing
-from flows.transborder_zips import Choice, MonthFile, choose, month_files, named_month
 
 if TYPE_CHECKING:
     from flows.settings import Settings
-    from flows.sources import Source
 
 MONTHLY_FILE = re.compile(r"(dot[123])_(0[1-9]|1[0-2])(\d{2})\.csv(?:\.gz)?")  # annual dotN_YYYY excluded
 
 
-@dataclass(frozen=True)
-class Part:
-    """One CSV ready to parse: its table, a stable key (e.g. dot1_0121), where it is, what it hashes to,
-    the fetch that brought it (a CSV, or the ZIP it was extracted from) and its name inside that ZIP."""
-
-    source: str
-    table: str
-    key: str
-    path: str
-    sha256: str
-    fetched: Fetched
-    member: str | None = None
-
-
-@dataclass
-class Collection:
-    """What collecting a source produced: its parts, what the operator should be told (a fallback
-    used, a listed file missing), and the files left out because another had the same table-month."""
-
-    parts: list[Part]
-    notices: list[str] = field(default_factory=list)
-    choices: list[Choice] = field(default_factory=list)
-
-
-def collect_single(source: Source, settings: Settings) -> Collection:
-    """A source published as one file (the crossings CSV, the code workbook). When the source declares a
-    cheap change check (Socrata's rowsUpdatedAt) and it says nothing changed, nothing is downloaded."""
-    (table,) = source.tables
-    url = settings.url_for(source.name, source.url)
-    target = Target(source.name, source.name, url, source.kind, source.tables[table].layouts)
-    mirror = source.mirror_file(settings.mirror)
-    version = None
-    if mirror is None and source.upstream_version is not None:
-        version = source.upstream_version(url, source.name, settings.http_policy())
-        previous = fetch_history(settings.raw_dir, source.name).get(source.name)
-        if version and previous and previous.url == url and previous.upstream_version == version:
-            logger().info(
-                "%s: the publisher's metadata says unchanged (%s); not downloaded", source.name, version
-            )
-            fetched = record_unchanged(settings.raw_dir, previous, "upstream_unchanged")
-            return Collection([Part(source.name, table, source.name, fetched.path, fetched.sha256, fetched)])
-    fetched = fetch_source(
-        target, settings.raw_dir, mirror_file=mirror, policy=settings.http_policy(), upstream_version=version
-    )
-    return Collection([Part(source.name, table, source.name, fetched.path, fetched.sha256, fetched)])
-
-
-def refused_hint(source: Source, settings: Settings) -> str:
+def refused_hint(source: Publication, settings: Settings) -> str:
     """What a person can do when bts.gov refuses scripts: download in a browser, drop in the inbox."""
     page = settings.url_for(source.name, source.url)
     return (
@@ -89,7 +42,7 @@ def refused_hint(source: Source, settings: Settings) -> str:
     )
 
 
-def collect_transborder(source: Source, settings: Settings) -> Collection:
+def collect_transborder(source: Publication, settings: Settings) -> Collection:
     """TransBorder monthly dot1/dot2/dot3 from every month since HLED_TRANSBORDER_FROM: CSVs from the
     mirror, or the ZIPs of the index page (or the fallback lists) and the inbox, split into months."""
     if settings.mirror is not None:
@@ -139,20 +92,20 @@ def collect_transborder(source: Source, settings: Settings) -> Collection:
     return Collection(parts, notices, choices)
 
 
-def _listing(source: Source, settings: Settings) -> Listing:
+def _listing(source: Publication, settings: Settings) -> Listing:
     """The fixed manifest if given, else the index page, else (page unreadable) the known URLs."""
     if settings.transborder_manifest is not None:
         return manifest_listing(settings.transborder_manifest, settings.transborder_from)
     page = settings.url_for(source.name, source.url)
     try:
         return page_listing(
-            fetch_text(page, source.name, settings.http_policy()), page, settings.transborder_from
+            fetch_text(page, source.name, HttpPolicy.of(settings)), page, settings.transborder_from
         )
     except SourceError as exc:
         return known_listing(settings.transborder_from, str(exc), page)
 
 
-def _inbox(source: Source, settings: Settings) -> list[Fetched]:
+def _inbox(source: Publication, settings: Settings) -> list[Fetched]:
     """ZIPs a person put in HLED_HOME/inbox/<source>/, taken into the raw store like downloads (same
     checks); they stay in the inbox, and a listed ZIP of the same file name is not downloaded."""
     folder = settings.inbox / source.name
@@ -171,7 +124,7 @@ def _inbox(source: Source, settings: Settings) -> list[Fetched]:
 
 
 def _fetch_zips(
-    source: Source, settings: Settings, listing: Listing, urls: list[str]
+    source: Publication, settings: Settings, listing: Listing, urls: list[str]
 ) -> tuple[list[Fetched], list[str]]:
     """Every listed ZIP: one held and checked within HLED_TRANSBORDER_RECHECK_DAYS is not requested at
     all; others get a (conditional) request. A ZIP that is not there (404) is a coverage gap. Once a
@@ -205,7 +158,7 @@ def _fetch_zips(
             )
             try:
                 fetched.append(
-                    fetch_source(target, settings.raw_dir, policy=settings.http_policy(), history=held)
+                    fetch_source(target, settings.raw_dir, policy=HttpPolicy.of(settings), history=held)
                 )
                 continue
             except NotFoundError:
@@ -239,7 +192,7 @@ def _from(files: list[MonthFile], first: date) -> tuple[list[MonthFile], int]:
     return kept, len(files) - len(kept)
 
 
-def _unique_keys(source: Source, parts: list[Part]) -> list[Part]:
+def _unique_keys(source: Publication, parts: list[Part]) -> list[Part]:
     """Two mirrored files for the same table and month would be loaded twice: refuse instead."""
     seen: dict[str, str] = {}
     for part in parts:
@@ -252,7 +205,7 @@ def _unique_keys(source: Source, parts: list[Part]) -> list[Part]:
     return parts
 
 
-def _transborder_from_mirror(source: Source, settings: Settings) -> list[Part]:
+def _transborder_from_mirror(source: Publication, settings: Settings) -> list[Part]:
     assert settings.mirror is not None
     parts = []
     history = fetch_history(settings.raw_dir, source.name)
