@@ -1,0 +1,85 @@
+"""What every `hled` command shares: the consoles (nothing printed is read as markup: data may hold
+[brackets]), one-line errors, the settings or exit 2, Prefect's environment, and the user errors that
+end a command in one line instead of a traceback."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn, TypeVar
+
+import typer
+from rich.console import Console
+from rich.text import Text
+
+if TYPE_CHECKING:
+    from flows.settings import Settings
+
+T = TypeVar("T")
+err = Console(stderr=True, markup=False)
+out = Console(markup=False)
+
+
+def line(console: Console, label: str, message: object, style: str = "red") -> None:
+    """One line: a styled label, then the message as plain text."""
+    console.print(Text.assemble((label, style), " ", str(message)), soft_wrap=True)
+
+
+def prefect_env(home: Path) -> None:
+    """Quiet, offline-friendly Prefect defaults with its state under HLED_HOME (unless set)."""
+    os.environ.setdefault("PREFECT_HOME", str(home / "prefect"))
+    # Prefect's temporary server cannot create its database in a folder that does not exist yet
+    Path(os.environ["PREFECT_HOME"]).expanduser().mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
+
+
+def user_errors() -> tuple[type[Exception], ...]:
+    from expectations.runner import ValidationFailed
+    from flows.errors import SettingsError, SourceError
+    from flows.refresh import ChartsFailed
+    from flows.runlog import RefreshBusy
+    from transforms.errors import ParseError, SchemaDriftError
+    from warehouse.errors import WarehouseError
+
+    return (
+        SettingsError,
+        SourceError,
+        ParseError,
+        SchemaDriftError,
+        ValidationFailed,
+        WarehouseError,
+        RefreshBusy,
+        ChartsFailed,
+    )
+
+
+def settings_or_exit(builds: bool = True) -> Settings:
+    """The settings, or exit 2 with one line. `builds=False` for commands that only read the published
+    warehouse: they start without importing the registry, and with it the pipeline."""
+    from flows.errors import SettingsError
+    from flows.settings import Settings
+
+    try:
+        if builds:
+            from flows.sources import checked_settings
+
+            return checked_settings()
+        return Settings.from_env()
+    except SettingsError as exc:
+        line(err, "error:", exc)
+        raise typer.Exit(2) from None
+
+
+def require_warehouse(settings: Settings) -> None:
+    """Exit 1 with one line when nothing has been published yet."""
+    if not settings.warehouse_path.exists():
+        line(err, "error:", f"no published warehouse at {settings.warehouse_path}; run `hled refresh` first")
+        raise typer.Exit(1)
+
+
+def warehouse_error(exc: Exception) -> NoReturn:
+    """A warehouse that cannot be read (or a query it refuses): one line, exit 2."""
+    line(err, "error:", exc)
+    raise typer.Exit(2) from None

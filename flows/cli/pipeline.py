@@ -1,0 +1,126 @@
+"""The commands that run the pipeline: one refresh now, the schedule served, or the schedule written
+for a standing Prefect server."""
+
+from __future__ import annotations
+
+import typer
+from rich.table import Table
+
+from flows.cli.common import err, line, out, prefect_env, settings_or_exit, user_errors
+
+
+def refresh(
+    force: bool = typer.Option(False, "--force", help="Rebuild even if no source changed."),
+) -> None:
+    """Fetch, parse, validate, build and publish the warehouse once, then export charts.
+
+    Example: HLED_MIRROR=../shared/data hled refresh
+    """
+    settings = settings_or_exit()
+    prefect_env(settings.home)
+    from flows.refresh import refresh as refresh_flow
+
+    try:
+        summary = refresh_flow(force=force)
+    except user_errors() as exc:
+        line(err, "refresh failed:", exc)
+        raise typer.Exit(1) from None
+    except Exception as exc:  # anything unforeseen still ends as one actionable line
+        line(
+            err,
+            "refresh failed:",
+            f"{type(exc).__name__}: {exc} (details in the log above and in {settings.run_log})",
+        )
+        raise typer.Exit(1) from None
+    table = Table(title=f"refresh {summary.status} (run {summary.run_id})")
+    for col in ("source", "fetch", "rows loaded", "rejected"):
+        table.add_column(col)
+    for name, status in summary.fetches.items():
+        if name in summary.stale:  # nothing of it loaded this run: its last published rows are kept
+            kept = "none: never published" if name in summary.never_published else "kept (stale)"
+            table.add_row(name, f"{status}; failed at {summary.stale[name].stage}", kept, "-")
+        else:
+            table.add_row(name, status, f"{summary.rows.get(name, 0):,}", f"{summary.rejects.get(name, 0):,}")
+    out.print(table)
+    for notice in summary.notices:
+        line(out, "notice:", notice, "yellow")
+    if summary.coverage_gaps:
+        out.print(f"coverage gaps (see marts.coverage): {', '.join(summary.coverage_gaps)}", soft_wrap=True)
+    out.print(f"warehouse: {summary.warehouse}", soft_wrap=True)
+    if summary.charts_written:
+        out.print(f"charts: {summary.charts_written} files under {settings.exports_dir}")
+    from flows.outcome import format_seconds
+
+    built = {"copy": "; built from a copy of the published warehouse", "full": "; built in full"}
+    out.print(
+        f"took {summary.seconds:.1f} s{built.get(summary.build, '')}: {format_seconds(summary.stages)}",
+        soft_wrap=True,
+    )
+    where = ["health: hled status", f"run log: {settings.run_log}"]
+    if summary.charts_written:
+        where.append(f"dashboard: {settings.exports_dir / 'en' / 'index.html'}")
+    if any(f.stage == "validate" for f in summary.stale.values()):
+        where.append(f"validation reports: {settings.docs_dir / 'data_docs' / 'index.html'}")
+    out.print("next: " + "; ".join(where), soft_wrap=True)
+    for name, failure in summary.stale.items():  # the last lines, so a scheduler's mail shows them
+        what = (
+            "it was never published: nothing of it is in the warehouse"
+            if name in summary.never_published
+            else "its last published data is kept"
+        )
+        line(
+            err,
+            "never published:" if name in summary.never_published else "stale:",
+            f"{name} failed at {failure.stage}; {what} (exit status {summary.exit_code}): {failure.message}",
+        )
+    if summary.exit_code:
+        raise typer.Exit(summary.exit_code)
+
+
+def serve(
+    cron: str = typer.Option(None, help="Cron schedule (default HLED_CRON, '0 6 * * *')."),
+    timezone: str = typer.Option(None, help="Time zone of the schedule (default HLED_TIMEZONE)."),
+) -> None:
+    """Serve the refresh flow on a nightly cron schedule and the wait-time collector every
+    HLED_WAIT_TIMES_EVERY minutes, as Prefect deployments (runs until stopped).
+
+    Example: hled serve --cron "30 5 * * *" --timezone America/Mexico_City
+    """
+    settings = settings_or_exit()
+    prefect_env(settings.home)
+    from flows.deployment import ServerFailed, serve_refresh
+    from flows.errors import SettingsError
+
+    try:
+        serve_refresh(
+            cron or settings.cron,
+            timezone or settings.timezone,
+            settings.wait_times_every,
+            settings.ui_port,
+            settings.ui_host,
+        )
+    except SettingsError as exc:
+        line(err, "error:", exc)
+        raise typer.Exit(2) from None
+    except ServerFailed as exc:
+        line(err, "serve failed:", exc)
+        raise typer.Exit(1) from None
+
+
+def prefect_yaml() -> None:
+    """Print prefect.yaml for the production route (standing server, process worker) with the
+    schedules of HLED_CRON, HLED_TIMEZONE and HLED_WAIT_TIMES_EVERY.
+
+    Example: HLED_CRON="30 5 * * *" hled prefect-yaml > prefect.yaml && prefect deploy --all
+    """
+    settings = settings_or_exit(builds=False)
+    from flows.deployment import nightly_schedule
+    from flows.errors import SettingsError
+    from flows.prefect_yaml import prefect_yaml as render
+
+    try:
+        nightly_schedule(settings.cron, settings.timezone)
+    except SettingsError as exc:
+        line(err, "error:", exc)
+        raise typer.Exit(2) from None
+    out.file.write(render(settings))
