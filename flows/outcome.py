@@ -57,10 +57,11 @@ class SourceFailure:
         return cls(stage, text, found.group(1) if found else None, file, type(exc).__name__)
 
 
-@dataclass
+@dataclass(frozen=True)
 class SourceLoad:
-    """One source this run: fetched, parsed and validated on its own. With `failure` set, nothing of it
-    is loaded from this run: the build keeps the source's last published data instead (`kept`)."""
+    """What loading one source gave this run: fetched, parsed and validated on its own. With `failure`
+    set, nothing of it is loaded from this run: the build keeps the source's last published data instead
+    (`kept`, set by stages.keep_published)."""
 
     name: str
     fetch: str = ""  # how fetching went, e.g. "161 mirror"

@@ -9,7 +9,8 @@ from prefect.artifacts import create_markdown_artifact
 from flows.ingest.polite import PACING
 from flows.notify import lagging_sources, stale_sources
 from flows.outcome import RunSummary, SourceLoad
-from flows.run import ChartsFailed, RefreshRun, raise_for_charts, refresh_run, summary_markdown
+from flows.run import ChartsFailed, RefreshRun, raise_for_charts, recorded, summary_markdown
+from flows.runlog import refresh_lock
 from flows.sources import SOURCES, checked_settings
 from flows.stages import build_task, charts_stale, charts_task, keep_published, load_source, publish_task
 
@@ -24,7 +25,10 @@ def refresh(force: bool = False) -> RunSummary:
     settings = checked_settings()
     log = get_run_logger()
     PACING.waited = 0.0
-    with refresh_run(settings) as run:
+    with refresh_lock(settings.home), recorded(settings) as run:
+        run.clean_leftovers()  # partial downloads, extractions and a half-built file of a killed run
+        run.recover()  # a damaged warehouse put back from its snapshot, a damaged wait history rebuilt
+        run.read_published()  # per source: files, rows, code version and state as published
         loads = [
             load_source(SOURCES[name], settings, run.published.get(name, {}).get("rows_loaded"))
             for name in settings.sources
@@ -44,8 +48,9 @@ def refresh(force: bool = False) -> RunSummary:
             return _finish(run, summary, "nothing to publish")
         with run.watch.stage("build"):
             inputs = run.build_input(SOURCES, loads, full=force)
-            built, _, summary.revisions, summary.build, steps = build_task(inputs, settings)
-        summary.stages.update({f"build {step}": t for step, t in steps.items()})  # the build's profile
+            built = build_task(inputs, settings)
+        summary.revisions, summary.build = built.revisions, built.how
+        summary.stages.update({f"build {step}": t for step, t in built.steps.items()})  # the build's profile
         with run.watch.stage("publish"):
             publish_task(built, settings)
         run.published_now = True

@@ -20,7 +20,7 @@ from flows.leftovers import clean_leftovers
 from flows.notify import run_failed
 from flows.outcome import RunSummary, SourceLoad, Stopwatch, format_seconds
 from flows.registry import Source
-from flows.runlog import append_run, mark_killed_runs, read_runs, refresh_lock
+from flows.runlog import append_run, mark_killed_runs, read_runs
 from flows.settings import Settings
 from flows.version import code_version
 from flows.wait_times import repair_history
@@ -47,6 +47,36 @@ class RefreshRun:
     published_now: bool = False
     notices: list[str] = field(default_factory=list)  # what the run did that the operator should know
     watch: Stopwatch = field(default_factory=Stopwatch)  # build, publish and charts times
+
+    def clean_leftovers(self) -> None:
+        """Remove what an interrupted run left: partial downloads, extractions, a half-built file."""
+        leftovers = clean_leftovers(self.settings.raw_dir, self.settings.build_dir)
+        if leftovers:
+            get_run_logger().warning("removed what an interrupted run left: %s", "; ".join(leftovers))
+
+    def recover(self) -> None:
+        """Put back a damaged published warehouse from its newest good snapshot, and set aside and rebuild
+        a wait-time history that cannot be opened; each is a notice for the operator."""
+        settings = self.settings
+        self.notices = [
+            *recover(settings.warehouse_path, settings.snapshots_dir, settings.home / "damaged"),
+            *repair_history(settings),
+        ]
+        for notice in self.notices:
+            get_run_logger().warning(notice)
+
+    def read_published(self) -> None:
+        """What the published warehouse holds per source (files, rows, code version, state), and the runs
+        of the log that never finished (killed), marked so."""
+        path = self.settings.warehouse_path
+        self.published = published_state(path)
+        self.status = published_status(path)
+        for killed in mark_killed_runs(
+            self.settings.run_log, self.run_id, code_version(), published_run(path)
+        ):
+            get_run_logger().warning(
+                "run %s never finished (killed); logged in %s", killed, self.settings.run_log
+            )
 
     def elapsed(self) -> float:
         """Seconds since the run began."""
@@ -221,65 +251,45 @@ def _current_run_id() -> str:
 
 
 @contextmanager
-def refresh_run(settings: Settings) -> Iterator[RefreshRun]:
-    """Hold the refresh lock, log the run as running (a line left so was killed), clean what a killed
-    run left, and read what is published; a failure is logged with why, and said in the artifact."""
+def recorded(settings: Settings) -> Iterator[RefreshRun]:
+    """A new run, logged as running (a line left so was killed); a failure is logged with why, said in
+    the artifact and told to HLED_NOTIFY. Taken inside the refresh lock."""
     log = get_run_logger()
     run = RefreshRun(settings, _current_run_id(), datetime.now(UTC))
-    with refresh_lock(settings.home):
-        append_run(
-            settings.run_log,
-            run.run_id,
-            run.started_at,
-            run.started_at,
-            "running",
-            code_version(),
-            "started; a run left in this state was killed",
-        )
-        log.info(
-            "refresh run %s started: sources %s into %s",
-            run.run_id,
-            ", ".join(settings.sources),
-            settings.home,
-        )
-        try:
-            leftovers = clean_leftovers(settings.raw_dir, settings.build_dir)
-            if leftovers:
-                log.warning("removed what an interrupted run left: %s", "; ".join(leftovers))
-            run.notices = [
-                *recover(settings.warehouse_path, settings.snapshots_dir, settings.home / "damaged"),
-                *repair_history(settings),
-            ]
-            for notice in run.notices:
-                log.warning(notice)
-            run.published = published_state(settings.warehouse_path)
-            run.status = published_status(settings.warehouse_path)
-            for killed in mark_killed_runs(
-                settings.run_log, run.run_id, code_version(), published_run(settings.warehouse_path)
-            ):
-                log.warning("run %s never finished (killed); logged in %s", killed, settings.run_log)
-            yield run
-        except ChartsFailed:
-            raise  # the run was recorded as published: the warehouse is fine, the exports are not
-        except BaseException as exc:  # killed runs keep their "running" line; everything else says why
-            if isinstance(exc, Exception):
-                outcome = (
-                    "The new warehouse was published before the failure."
-                    if run.published_now
-                    else "Nothing was published; the previous warehouse stays."
+    append_run(
+        settings.run_log,
+        run.run_id,
+        run.started_at,
+        run.started_at,
+        "running",
+        code_version(),
+        "started; a run left in this state was killed",
+    )
+    log.info(
+        "refresh run %s started: sources %s into %s", run.run_id, ", ".join(settings.sources), settings.home
+    )
+    try:
+        yield run
+    except ChartsFailed:
+        raise  # the run was recorded as published: the warehouse is fine, the exports are not
+    except BaseException as exc:  # killed runs keep their "running" line; everything else says why
+        if isinstance(exc, Exception):
+            outcome = (
+                "The new warehouse was published before the failure."
+                if run.published_now
+                else "Nothing was published; the previous warehouse stays."
+            )
+            try:
+                create_markdown_artifact(
+                    f"# Refresh {run.run_id}: failed\n\n{outcome}\n\n```\n{type(exc).__name__}: {exc}\n```",
+                    key="refresh-summary",
                 )
-                try:
-                    create_markdown_artifact(
-                        f"# Refresh {run.run_id}: failed\n\n{outcome}\n\n"
-                        f"```\n{type(exc).__name__}: {exc}\n```",
-                        key="refresh-summary",
-                    )
-                except Exception:  # the artifact must not hide the failure it reports
-                    log.warning("could not record the failure artifact")
-            run.record("failed", f"{type(exc).__name__}: {exc}")
-            if isinstance(exc, Exception):
-                run_failed(settings, run.run_id, exc, run.published_now)
-            raise
+            except Exception:  # the artifact must not hide the failure it reports
+                log.warning("could not record the failure artifact")
+        run.record("failed", f"{type(exc).__name__}: {exc}")
+        if isinstance(exc, Exception):
+            run_failed(settings, run.run_id, exc, run.published_now)
+        raise
 
 
 def summary_markdown(summary: RunSummary) -> str:

@@ -5,7 +5,7 @@ last published data, build, publish, export charts."""
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -20,7 +20,7 @@ from flows.errors import SourceError
 from flows.ingest.fetch import mark_rejected
 from flows.ingest.parts import Collection, Part
 from flows.leftovers import BUILT_NAME
-from flows.outcome import SourceFailure, SourceLoad, format_seconds
+from flows.outcome import SourceFailure, SourceLoad, Stopwatch, format_seconds
 from flows.progress import progress
 from flows.registry import Source
 from flows.settings import Settings
@@ -177,33 +177,75 @@ def _file_row(part: Part, parsed: ParsedFile) -> dict:
     }
 
 
-def _load_files(source: Source, settings: Settings, previous_rows: int | None, load: SourceLoad) -> None:
-    """Fetch, parse and validate a source published as files, filling `load` as each stage passes."""
-    with load.watch.stage("fetch"):
-        collection = fetch_task(source, settings)
-    load.parts, load.notices, load.choices = collection.parts, collection.notices, collection.choices
-    load.fetch = fetch_status(collection.parts)
-    with load.watch.stage("parse"):
-        load.parsed = parse_task(source, load.parts, settings)
-    with load.watch.stage("validate"):
-        validated = validate_task(source, load.parts, load.parsed, previous_rows, settings)
-    load.validations, load.gaps = validated.rows, validated.gaps
-    for table, spec in source.tables.items():
-        load.core[spec.core_table] = [Path(p.clean_path) for p in load.parsed if p.table == table]
-    for role in source.ports:
-        paths = [Path(p.clean_path) for p in load.parsed if p.table in role.tables]
-        if paths:
-            load.ports[role.kind] = role.read(paths)
-    load.source_files = [_file_row(part, p) for part, p in zip(load.parts, load.parsed, strict=True)]
-    load.rejects = [
-        pl.read_parquet(p.rejects_path, glob=False).with_columns(
-            pl.lit(source.name).alias("source"), pl.lit(p.raw_path).alias("file")
+def _load_files(source: Source, settings: Settings, previous_rows: int | None) -> SourceLoad:
+    """Fetch, parse and validate a source published as files; its own trouble ends in a failed load
+    that names the stage it reached."""
+    watch, stage, fetched = Stopwatch(), "fetch", ""
+    try:
+        with watch.stage("fetch"):
+            collection = fetch_task(source, settings)
+        fetched, stage = fetch_status(collection.parts), "parse"
+        with watch.stage("parse"):
+            parsed = parse_task(source, collection.parts, settings)
+        stage = "validate"
+        with watch.stage("validate"):
+            validated = validate_task(source, collection.parts, parsed, previous_rows, settings)
+    except SOURCE_TROUBLE as exc:
+        return _failed(
+            source, "validate" if isinstance(exc, ValidationFailed) else stage, exc, fetched, watch
         )
-        for p in load.parsed
-    ]
-    load.rows = sum(p.rows_clean for p in load.parsed)
-    load.rejected = sum(p.rows_rejected for p in load.parsed)
-    load.newly_parsed = sum(not p.reused for p in load.parsed)
+    ports = {}
+    for role in source.ports:
+        paths = [Path(p.clean_path) for p in parsed if p.table in role.tables]
+        if paths:
+            ports[role.kind] = role.read(paths)
+    return SourceLoad(
+        source.name,
+        fetch=fetched,
+        parts=collection.parts,
+        parsed=parsed,
+        validations=validated.rows,
+        gaps=validated.gaps,
+        notices=collection.notices,
+        choices=collection.choices,
+        core={
+            spec.core_table: [Path(p.clean_path) for p in parsed if p.table == table]
+            for table, spec in source.tables.items()
+        },
+        ports=ports,
+        source_files=[_file_row(part, p) for part, p in zip(collection.parts, parsed, strict=True)],
+        rejects=[
+            pl.read_parquet(p.rejects_path, glob=False).with_columns(
+                pl.lit(source.name).alias("source"), pl.lit(p.raw_path).alias("file")
+            )
+            for p in parsed
+        ],
+        rows=sum(p.rows_clean for p in parsed),
+        rejected=sum(p.rows_rejected for p in parsed),
+        newly_parsed=sum(not p.reused for p in parsed),
+        watch=watch,
+    )
+
+
+def _load_own(source: Source, settings: Settings) -> SourceLoad:
+    """A source that loads itself (the wait-time history): its trouble ends in a failed load too."""
+    assert source.load is not None
+    watch = Stopwatch()
+    try:
+        with watch.stage("load"):
+            load = source.load(source, settings)
+    except SOURCE_TROUBLE as exc:
+        return _failed(source, "validate" if isinstance(exc, ValidationFailed) else "fetch", exc, "", watch)
+    return replace(load, watch=watch)
+
+
+def _failed(source: Source, stage: str, exc: BaseException, fetched: str, watch: Stopwatch) -> SourceLoad:
+    """The load of a source that failed at `stage`: why, and the file it is about; nothing of it loaded."""
+    get_run_logger().error(
+        "%s failed at %s (its last published data, if any, is kept): %s", source.name, stage, exc
+    )
+    failure = SourceFailure.from_error(stage, exc, _failed_file(str(exc)))
+    return SourceLoad(source.name, fetch=fetched or "failed", failure=failure, watch=watch)
 
 
 def _failed_file(message: str) -> str | None:
@@ -219,24 +261,11 @@ def _failed_file(message: str) -> str | None:
 def load_source(source: Source, settings: Settings, previous_rows: int | None) -> SourceLoad:
     """Fetch -> parse -> validate one source. Its own trouble is caught and recorded in the result
     (failure: stage, message, rule, file), so the other sources go on; other errors stop the run."""
-    log = get_run_logger()
-    load = SourceLoad(source.name)
-    try:
-        if source.load is not None:
-            watch = load.watch
-            with watch.stage("load"):
-                load = source.load(source, settings)
-            load.watch = watch
-        else:
-            _load_files(source, settings, previous_rows, load)
-    except SOURCE_TROUBLE as exc:
-        stage = "validate" if load.parsed else "parse" if load.parts else "fetch"
-        if isinstance(exc, ValidationFailed):
-            stage = "validate"
-        load.failure = SourceFailure.from_error(stage, exc, _failed_file(str(exc)))
-        load.fetch = load.fetch or "failed"
-        log.error("%s failed at %s (its last published data, if any, is kept): %s", source.name, stage, exc)
-    log.info("%s took %s", source.name, format_seconds(load.watch.seconds))
+    if source.load is not None:
+        load = _load_own(source, settings)
+    else:
+        load = _load_files(source, settings, previous_rows)
+    get_run_logger().info("%s took %s", source.name, format_seconds(load.watch.seconds))
     return load
 
 
@@ -245,24 +274,32 @@ def keep_published(load: SourceLoad, source: Source, settings: Settings) -> Sour
     read from the published warehouse); without a published warehouse there is nothing to keep."""
     if not settings.warehouse_path.exists():
         return load
-    folder = settings.build_dir / "kept" / source.name
-    load.core, load.ports = published_inputs(
+    core, ports = published_inputs(
         settings.warehouse_path,
         source.core_tables,
         {role.kind: role.published for role in source.ports},
-        folder,
+        settings.build_dir / "kept" / source.name,
     )
-    load.kept = bool(load.core)
-    load.source_files, load.rejects, load.validations, load.parsed = [], [], [], []
-    return load
+    return replace(
+        load, core=core, ports=ports, kept=bool(core), source_files=[], rejects=[], validations=[], parsed=[]
+    )
+
+
+@dataclass(frozen=True)
+class Built:
+    """The build's result: the new file, its row counts, the values revised in months already published
+    (per source), how it was built ("full", or "copy" of the published one), and its steps' seconds."""
+
+    path: Path
+    counts: dict[str, int]
+    revisions: dict[str, int]
+    how: str
+    steps: dict[str, float]
 
 
 @task(name="build", cache_policy=NO_CACHE)
-def build_task(
-    inputs: BuildInput, settings: Settings
-) -> tuple[str, dict[str, int], dict[str, int], str, dict[str, float]]:
-    """Build the new warehouse file beside the published one; returns its path, row counts, the
-    values revised in months already published per source, how it was built, and its steps' seconds."""
+def build_task(inputs: BuildInput, settings: Settings) -> Built:
+    """Build the new warehouse file beside the published one."""
     log = get_run_logger()
     target = settings.build_dir / BUILT_NAME
     steps: dict[str, float] = {}
@@ -286,12 +323,13 @@ def build_task(
     revisions = revision_counts(target, inputs.run_id)
     for source, n in revisions.items():
         log.info("%s: %d values changed in months already published (meta.revisions)", source, n)
-    return str(target), counts, revisions, how, steps
+    return Built(target, counts, revisions, how, steps)
 
 
 @task(name="publish", cache_policy=NO_CACHE)
-def publish_task(built: str, settings: Settings) -> str:
-    snapshot = publish(Path(built), settings.warehouse_path, settings.snapshots_dir, settings.snapshots)
+def publish_task(built: Built, settings: Settings) -> str:
+    """Put the built file in place of the published one (the previous one kept as a snapshot)."""
+    snapshot = publish(built.path, settings.warehouse_path, settings.snapshots_dir, settings.snapshots)
     get_run_logger().info(
         "published %s%s", settings.warehouse_path, f" (previous kept as {snapshot})" if snapshot else ""
     )

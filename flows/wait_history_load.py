@@ -28,13 +28,13 @@ def load_wait_history(source: Source, settings: Settings) -> SourceLoad:
     """The refresh's load of the wait-times history: copy it for this build and validate its readings
     (GX), once per content and code. An empty load when nothing was collected yet."""
     log = get_run_logger()
-    load = SourceLoad(source.name)
     export = wait_history.export(settings.wait_history, settings.build_dir / "wait_times")
     if export is None:
-        return load
+        return SourceLoad(source.name)
     readings = latest_readings(pl.read_parquet(export.readings, glob=False))
     cache = StageCache(settings.build_dir / "cache", "validate")
     key = digest(export.fingerprint, code_version("expectations"))
+    validations: list[dict] = []
     if readings.height and not cache.marked(source.name, key):
         frame = readings.with_row_index(LINE_COLUMN, offset=1)
         report = validate_frame(
@@ -45,7 +45,7 @@ def load_wait_history(source: Source, settings: Settings) -> SourceLoad:
                 failure_message(report, f"{source.name} history {settings.wait_history} (row = reading)")
             )
         cache.mark(source.name, key)
-        load.validations = [{**r, "suite": report.suite, "source": source.name} for r in report.results]
+        validations = [{**r, "suite": report.suite, "source": source.name} for r in report.results]
     log.info(
         "wait times history: %d readings (%d lane updates), %d profile rows, %d rejects, %d snapshots",
         export.reading_count,
@@ -54,35 +54,36 @@ def load_wait_history(source: Source, settings: Settings) -> SourceLoad:
         export.reject_count,
         export.snapshots,
     )
-    load.fetch = f"history of {export.snapshots} snapshots"
-    load.core = {"core.fact_wait_times": readings, "core.fact_wait_time_profile": export.profiles}
-    load.source_files = [
-        {
-            "source": source.name,
-            "file_key": "history",
-            "url": settings.url_for(source.name, source.url),
-            "path": str(settings.wait_history),
-            "sha256": export.fingerprint,
-            "bytes": settings.wait_history.stat().st_size,
-            "fetched_at": export.last_collected or datetime.now(UTC),
-            "fetch_status": f"{export.snapshots} snapshots collected",
-            "layout": "bwt_history",
-            "rows_read": export.reading_count + export.profile_count,
-            "rows_loaded": readings.height + export.profile_count,
-            "rows_rejected": export.reject_count,
-            "parse_status": "collected",
-        }
-    ]
-    load.rejects = [
-        pl.read_parquet(export.rejects, glob=False).select(
-            pl.lit(source.name).alias("source"),
-            pl.col("file_sha256").alias("file"),
-            "line",
-            "rule",
-            "reason",
-            "raw",
-        )
-    ]
-    load.rows = readings.height + export.profile_count
-    load.rejected = export.reject_count
-    return load
+    source_file = {
+        "source": source.name,
+        "file_key": "history",
+        "url": settings.url_for(source.name, source.url),
+        "path": str(settings.wait_history),
+        "sha256": export.fingerprint,
+        "bytes": settings.wait_history.stat().st_size,
+        "fetched_at": export.last_collected or datetime.now(UTC),
+        "fetch_status": f"{export.snapshots} snapshots collected",
+        "layout": "bwt_history",
+        "rows_read": export.reading_count + export.profile_count,
+        "rows_loaded": readings.height + export.profile_count,
+        "rows_rejected": export.reject_count,
+        "parse_status": "collected",
+    }
+    rejects = pl.read_parquet(export.rejects, glob=False).select(
+        pl.lit(source.name).alias("source"),
+        pl.col("file_sha256").alias("file"),
+        "line",
+        "rule",
+        "reason",
+        "raw",
+    )
+    return SourceLoad(
+        source.name,
+        fetch=f"history of {export.snapshots} snapshots",
+        validations=validations,
+        core={"core.fact_wait_times": readings, "core.fact_wait_time_profile": export.profiles},
+        source_files=[source_file],
+        rejects=[rejects],
+        rows=readings.height + export.profile_count,
+        rejected=export.reject_count,
+    )
