@@ -66,6 +66,7 @@ class Source:
     mirror_paths: tuple[str, ...]  # relative to HLED_MIRROR, first existing one wins (single-file sources)
     tables: dict[str, Table]
     collect: Collector
+    ddl: str  # the file of warehouse/sql/ddl that creates its core tables, e.g. 02_core_crossings.sql
     kind: str = "csv"  # what a single-file source downloads: csv or xls
     upstream_version: UpstreamVersion | None = None  # the publisher's version, asked before downloading
     dimensions: Callable[[], dict[str, pl.DataFrame]] = _no_dimensions  # code-list tables it brings

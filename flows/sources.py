@@ -77,6 +77,7 @@ BTS_CROSSINGS = Source(
         )
     },
     collect=collect_single,
+    ddl="02_core_crossings.sql",
     upstream_version=rows_updated_at,
     dimensions=lambda: {"core.dim_measure": crossings.measure_dimension()},
     ports=(PortRole("land", ("crossings",), _land_ports, "SELECT * FROM core.dim_port WHERE is_land_port"),),
@@ -120,6 +121,7 @@ TRANSBORDER = Source(
         )
     },
     collect=collect_transborder,
+    ddl="02_core_transborder.sql",
     dimensions=_trade_dimensions,
     ports=(
         PortRole(
@@ -168,6 +170,7 @@ SCHEDULE_D = Source(
         )
     },
     collect=collect_single,
+    ddl="02_core_schedule_d.sql",
     kind="xls",
     lag_months=None,  # a code list: it has no months, so it cannot fall behind
     ports=(
@@ -201,6 +204,7 @@ WAIT_HISTORY = Source(
     mirror_paths=(),
     tables={},
     collect=collect_single,
+    ddl="02_core_wait_times.sql",
     dimensions=lambda: {"core.dim_wait_crossing": crossing_dimension()},
     vintage=("core.fact_wait_times", "date_trunc('month', observed_local)::DATE"),
     marts=("wait_times_port_hour", "wait_times_port_month", "truck_idle", "wait_times_days"),

@@ -3,6 +3,7 @@ assembly from the sources' loads (a stale source's data read back from the publi
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from flows.sources import SOURCES
 from tests.handmade import build_handmade
 from transforms.cache import StageCache, digest, half_written
 from warehouse.assemble import core_inputs, published_inputs
+from warehouse.build import sql_files
 from warehouse.meta import meta_frame, meta_rows
 
 
@@ -42,6 +44,23 @@ def test_the_stage_cache_keeps_whole_outputs_only(tmp_path: Path) -> None:
     assert [p.name for p in half_written(tmp_path)] == [f"dot1_0220-{key}.tmp"]
     cache.mark("dot1_0120-valid", key, suite="x")
     assert cache.marked("dot1_0120-valid", key) and not cache.marked("dot1_0120-valid", "other")
+
+
+def test_each_source_names_the_ddl_file_that_creates_its_tables() -> None:
+    """A source's SQL is reachable from its registry entry: the DDL file it names creates its core
+    tables and the code-list tables it brings, and no other file creates them."""
+    created = {name: set(re.findall(r"CREATE TABLE (core\.\w+)", text)) for name, text in sql_files("ddl")}
+    for source in SOURCES.values():
+        assert source.ddl in created, f"{source.name}: no warehouse/sql/ddl/{source.ddl}"
+        own = {*source.core_tables, *source.dimensions()}
+        assert own <= created[source.ddl], f"{source.name}: {own - created[source.ddl]} not in {source.ddl}"
+        elsewhere = {t for name, tables in created.items() if name != source.ddl for t in tables}
+        assert not own & elsewhere, f"{source.name}: {own & elsewhere} created outside {source.ddl}"
+    assert created["02_core_wait_times.sql"] == {
+        "core.dim_wait_crossing",
+        "core.fact_wait_times",
+        "core.fact_wait_time_profile",
+    }
 
 
 def test_meta_rows_follow_the_ddl() -> None:
