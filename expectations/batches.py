@@ -37,7 +37,7 @@ class SuiteSpec:
     history: bool = False
 
 
-@dataclass
+@dataclass(frozen=True)
 class Validated:
     """What validating a source gave: the rows for meta.validations, and its coverage gaps."""
 

@@ -11,7 +11,7 @@ import tarfile
 import tempfile
 import zlib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import BinaryIO
 
@@ -32,7 +32,7 @@ from warehouse import wait_history
 from warehouse.db import scalar
 
 
-@dataclass
+@dataclass(frozen=True)
 class Collected:
     """One collection: which layout answered, what it held and what was new."""
 
@@ -106,9 +106,7 @@ def collect_once(settings: Settings, feed: Feed = WAIT_TIMES) -> Collected:
         except (SourceError, ParseError) as exc:
             errors.append(str(exc))
             continue
-        if errors:
-            result.fallback_reason = errors[0]
-        return result
+        return replace(result, fallback_reason=errors[0]) if errors else result
     raise SourceError(f"{feed.name}: neither layout could be collected: " + " | ".join(errors))
 
 
