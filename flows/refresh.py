@@ -50,6 +50,7 @@ def refresh(force: bool = False) -> RunSummary:
             inputs = run.build_input(SOURCES, loads, full=force)
             built = build_task(inputs, settings)
         summary.revisions, summary.build = built.revisions, built.how
+        summary.notices += built.notices
         summary.stages.update({f"build {step}": t for step, t in built.steps.items()})  # the build's profile
         with run.watch.stage("publish"):
             publish_task(built, settings)

@@ -64,6 +64,15 @@ KNOWN: dict[str, tuple[str, str]] = {
         "(v1.1.0: DuckDB 1.1 and later, and the duckdb shell); latest for this DuckDB's own",
     ),
     "HLED_TRANSBORDER_FROM": ("2018-01", "first TransBorder month loaded (YYYY-MM)"),
+    "HLED_CENSUS_KEY": (
+        "",
+        "key of the Census Bureau's API (free: https://api.census.gov/data/key_signup.html); sent with each "
+        "request to it, never logged or written down",
+    ),
+    "HLED_CENSUS_FROM": (
+        "2013-01",
+        "first month of port x HS-heading trade asked of the Census API (YYYY-MM)",
+    ),
     "HLED_TRANSBORDER_RECHECK_DAYS": (
         "30",
         "days a TransBorder ZIP already held is trusted before it is checked again (conditional request)",
@@ -133,6 +142,8 @@ class Settings:
     wait_times_every: float = 15.0
     http_pacing: float = 3.0
     transborder_from: date = date(2018, 1, 1)
+    census_from: date = date(2013, 1, 1)
+    census_key: str = field(default="", repr=False)  # a secret: never printed with the settings
     transborder_recheck_days: float = 30.0
     url_overrides: dict[str, str] = field(default_factory=dict)
     duckdb_storage_version: str = "v1.1.0"
@@ -186,6 +197,12 @@ class Settings:
                 raise SettingsError(f"{key}={get(key)!r} is out of range: it must {rule}, and finite")
             return value
 
+        def month(key: str) -> date:
+            try:
+                return datetime.strptime(get(key), "%Y-%m").date()
+            except ValueError:
+                raise SettingsError(f"{key}={get(key)!r} is not a month like {KNOWN[key][0]}") from None
+
         try:
             delays = tuple(float(x) for x in get("HLED_RETRY_DELAYS").split(",") if x.strip())
         except ValueError:
@@ -226,13 +243,11 @@ class Settings:
                 storage_number_for(storage_version)
             except WarehouseError as exc:
                 raise SettingsError(str(exc)) from None
-        first_month = get("HLED_TRANSBORDER_FROM")
-        try:
-            transborder_from = datetime.strptime(first_month, "%Y-%m").date()
-        except ValueError:
+        transborder_from, census_from = month("HLED_TRANSBORDER_FROM"), month("HLED_CENSUS_FROM")
+        if census_from < date(2010, 1, 1):
             raise SettingsError(
-                f"HLED_TRANSBORDER_FROM={first_month!r} is not a month like 2018-01"
-            ) from None
+                f"HLED_CENSUS_FROM={get('HLED_CENSUS_FROM')!r}: the Census API starts in 2010-01"
+            )
         settings = cls(
             home=home,
             mirror=Path(mirror).expanduser().resolve() if mirror else None,
@@ -251,6 +266,8 @@ class Settings:
             wait_times_every=float(number("HLED_WAIT_TIMES_EVERY", float)),
             http_pacing=float(number("HLED_HTTP_PACING", float)),
             transborder_from=transborder_from,
+            census_from=census_from,
+            census_key=get("HLED_CENSUS_KEY"),
             transborder_recheck_days=float(number("HLED_TRANSBORDER_RECHECK_DAYS", float)),
             duckdb_storage_version=storage_version,
             stale_after=float(number("HLED_STALE_AFTER", float)),

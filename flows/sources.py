@@ -12,16 +12,18 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
+from expectations import census_ports as census_suite
 from expectations import crossings as crossings_suite
 from expectations import schedule_d as schedule_d_suite
 from expectations import transborder as transborder_suite
 from expectations.batches import SuiteSpec
+from flows.ingest.census_api import collect_census
 from flows.ingest.single_file import collect_single
 from flows.ingest.socrata import rows_updated_at
 from flows.ingest.transborder import collect_transborder
 from flows.registry import Feed, PortRole, Source, Table
 from flows.settings import Names, Settings
-from transforms import crossings, schedule_d, trade_codes, transborder
+from transforms import census_ports, crossings, schedule_d, trade_codes, transborder
 from transforms.parsed import ParseResult
 from transforms.wait_times import crossing_dimension
 
@@ -151,6 +153,7 @@ TRANSBORDER = Source(
         "coverage",
         "trade_border_month",
         "sector_trade_border",
+        "trade_reconciliation",
     ),
     optional_marts=("port_concentration", "hled_scorecard", "shocks", "headline_month"),
 )
@@ -184,6 +187,44 @@ SCHEDULE_D = Source(
 )
 
 
+CENSUS_PORTS = Source(
+    name="census_ports",
+    title="U.S. international trade by port and HS heading (porths)",
+    publisher="U.S. Census Bureau, international trade API (api.census.gov, timeseries/intltrade)",
+    url="https://api.census.gov/data/timeseries/intltrade",
+    mirror_paths=(),  # the collector reads a mirror's census_ports/ folder of answers itself
+    tables={
+        "porths": Table(
+            layouts=census_ports.LAYOUTS,
+            parse=census_ports.parse_porths,
+            suite=SuiteSpec(census_suite.build_suite),
+            core_table="core.fact_trade_port_hs",
+        )
+    },
+    collect=collect_census,
+    ddl="02_core_census_ports.sql",
+    kind="json",
+    dimensions=lambda: {"core.dim_hs_heading": census_ports.heading_dimension()},
+    ports=(
+        PortRole(
+            "codes",
+            ("porths",),
+            transborder.trade_ports,
+            "SELECT DISTINCT port_code FROM core.fact_trade_port_hs",
+        ),
+    ),
+    vintage=("core.fact_trade_port_hs", "month"),
+    lag_months=2,  # Census releases a month's trade about five weeks after it ends
+    revised=(
+        (
+            "core.fact_trade_port_hs",
+            "trade_type || '/' || country || '/' || hs_code",
+            "sum(value_usd)::DOUBLE",
+        ),
+    ),
+    marts=("trade_reconciliation",),
+)
+
 WAIT_TIMES = Feed(
     name="cbp_wait_times",
     title="Border Wait Times",
@@ -213,7 +254,9 @@ WAIT_HISTORY = Source(
     lag_days=2,  # collected every HLED_WAIT_TIMES_EVERY minutes: no reading for two days, it stopped
     newest_reading="SELECT max(observed_utc) FROM core.fact_wait_times",
 )
-SOURCES: dict[str, Source] = {s.name: s for s in (BTS_CROSSINGS, TRANSBORDER, SCHEDULE_D, WAIT_HISTORY)}
+SOURCES: dict[str, Source] = {
+    s.name: s for s in (BTS_CROSSINGS, TRANSBORDER, SCHEDULE_D, CENSUS_PORTS, WAIT_HISTORY)
+}
 URL_NAMES = frozenset({*SOURCES, *FEEDS, *(f.fallback_name for f in FEEDS.values())})  # HLED_URL_<NAME>
 NAMES = Names(tuple(SOURCES), URL_NAMES)
 

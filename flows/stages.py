@@ -33,6 +33,7 @@ from warehouse.build import BuildInput, IncrementalMismatch, build_warehouse, re
 from warehouse.db import storage_matches
 from warehouse.errors import WarehouseError
 from warehouse.publish import publish
+from warehouse.reconciliation import disagreements
 
 # what a source's own trouble raises (unreachable, refused, a bad file, a broken rule): that source is
 # marked stale and the run goes on; anything else is a fault of the run and stops it
@@ -184,6 +185,8 @@ def _load_files(source: Source, settings: Settings, previous_rows: int | None) -
     try:
         with watch.stage("fetch"):
             collection = fetch_task(source, settings)
+        if not collection.parts:  # left out of this run (a mirror without it), said in the notices
+            return SourceLoad(source.name, fetch="no files", notices=collection.notices, watch=watch)
         fetched, stage = fetch_status(collection.parts), "parse"
         with watch.stage("parse"):
             parsed = parse_task(source, collection.parts, settings)
@@ -295,6 +298,7 @@ class Built:
     revisions: dict[str, int]
     how: str
     steps: dict[str, float]
+    notices: tuple[str, ...] = ()  # what the operator should know of the data built, e.g. publishers disagree
 
 
 @task(name="build", cache_policy=NO_CACHE)
@@ -323,7 +327,10 @@ def build_task(inputs: BuildInput, settings: Settings) -> Built:
     revisions = revision_counts(target, inputs.run_id)
     for source, n in revisions.items():
         log.info("%s: %d values changed in months already published (meta.revisions)", source, n)
-    return Built(target, counts, revisions, how, steps)
+    notices = tuple(disagreements(target))
+    for notice in notices:
+        log.warning(notice)
+    return Built(target, counts, revisions, how, steps, notices)
 
 
 @task(name="publish", cache_policy=NO_CACHE)

@@ -56,6 +56,17 @@ class Target:
     layouts: dict[str, tuple[str, ...]] = field(default_factory=dict)
     refused_hint: str = HINT  # what to tell the user when the host refuses us (403) or sends HTML
     progress: str = ""  # where this file stands in a batch, e.g. "file 3 of 12", for progress lines
+    # query parameters sent but never written down (an API key): not in `url`, so not in the manifest,
+    # a log line or an error message; a message quoting the answer has their values blanked
+    secret_params: dict[str, str] = field(default_factory=dict)
+    empty_ok: bool = False  # an empty answer (HTTP 204) is data: nothing matched the request
+
+    def scrub(self, text: str) -> str:
+        """`text` with the secret parameters' values blanked."""
+        for value in self.secret_params.values():
+            if value:
+                text = text.replace(value, "***")
+        return text
 
     @property
     def label(self) -> str:
@@ -127,8 +138,9 @@ def check_content(path: Path, target: Target) -> None:
     head = _head(path)
     if target.kind == "json":
         if head.lstrip()[:1] not in (b"[", b"{"):
-            first = head.lstrip()[:60].decode("utf-8", errors="replace")
-            raise SourceError(f"{label}: not a JSON document (rule: is_json); starts with {first!r}")
+            first = target.scrub(head.lstrip()[:60].decode("utf-8", errors="replace"))
+            hint = f"; {target.refused_hint}" if target.refused_hint != HINT else ""
+            raise SourceError(f"{label}: not a JSON document (rule: is_json); starts with {first!r}{hint}")
         return
     if target.kind == "rss":
         if b"<rss" not in head[:4096]:
@@ -309,7 +321,7 @@ def http_client(timeout: float) -> httpx.Client:
 
 
 def _refused(target: Target, status: int) -> TransientFetchError:
-    hint = target.refused_hint if status == 403 else HINT
+    hint = target.refused_hint if status in (403, 429) else HINT
     return TransientFetchError(
         f"{target.source}: {target.url} answered HTTP {status} (rule: http_ok); {hint}"
     )
@@ -335,7 +347,7 @@ def _download(
         with (
             paced(url, policy.pacing),
             http_client(policy.timeout) as client,
-            client.stream("GET", url, headers=headers) as response,
+            client.stream("GET", _with_secrets(url, target), headers=headers) as response,
         ):
             status = response.status_code
             if status == 304 and previous is not None:
@@ -345,8 +357,14 @@ def _download(
                 raise _refused(target, status)
             if status == 404:
                 raise NotFoundError(f"{source}: {url} answered HTTP 404 (rule: http_ok); {HINT}")
+            if status == 204 and target.empty_ok:  # nothing matched: kept as an empty answer
+                tmp.write_bytes(b"[]")
+                meta = _meta(target, url, hashlib.sha256(b"[]").hexdigest(), 2, None, None)
+                return _finish(tmp, raw_dir, target, meta, previous, "downloaded")
             if status != 200:
-                raise SourceError(f"{source}: {url} answered HTTP {status} (rule: http_ok); {HINT}")
+                said = target.scrub(response.read()[:300].decode("utf-8", errors="replace").strip())
+                said = f" saying {said!r}" if said and status < 500 else ""
+                raise SourceError(f"{source}: {url} answered HTTP {status}{said} (rule: http_ok); {HINT}")
             digest = hashlib.sha256()
             size = 0
             keep_encoded = response.headers.get("Content-Encoding", "").lower() == "gzip"
@@ -413,6 +431,11 @@ def _download(
         ) from None
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def _with_secrets(url: str, target: Target) -> httpx.URL | str:
+    """The URL as requested: the secret parameters added to its query (they are in no message)."""
+    return httpx.URL(url).copy_merge_params(target.secret_params) if target.secret_params else url
 
 
 def _progress(target: Target, size: int, expected: str | None, seconds: float, *, done: bool) -> None:
