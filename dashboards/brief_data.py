@@ -115,7 +115,7 @@ class SectorWindow:
     through: date
     missing: list[date]
     compared: int
-    table: str  # sector_trade_border (every port, from dot2) or priority_sector_trade (per port, dot3)
+    table: str  # sector_trade_border (dot2), priority_sector_trade (per port, dot3), hled_product_trade
 
     @property
     def on_hand(self) -> int:
@@ -172,6 +172,8 @@ class Brief:
     revisions: list[tuple] = field(default_factory=list)  # the largest: port, month, item, old, new
     compared_with: datetime | None = None  # the refresh the revisions are against; None: nothing compared
     health: dict[str, SourceHealth] = field(default_factory=dict)
+    products: list[Sector] = field(default_factory=list)  # the HLED products named exactly (Census)
+    products_window: SectorWindow | None = None
 
 
 def busiest_ports(con: duckdb.DuckDBPyConnection, n: int) -> list[tuple[str, str]]:
@@ -283,7 +285,25 @@ def _sectors(con: duckdb.DuckDBPyConnection, scope: Scope) -> tuple[list[Sector]
             "country = ? AND port_code = ?",
             [country, scope.code],
         )
-    on_hand = {r[0] for r in rows(con, f"SELECT DISTINCT month FROM {table} WHERE country = ?", [country])}
+    return _twelve_months(con, table, "hled_sector_en, hled_sector_es", f"{where} AND is_priority", params)
+
+
+def _products(con: duckdb.DuckDBPyConnection, scope: Scope) -> tuple[list[Sector], SectorWindow | None]:
+    """The HLED products named exactly (integrated circuits, medical devices, medicines...) from the
+    Census trade API, over the 12 months to its latest month, for the border or the port; none when the
+    source is not loaded."""
+    where, params = "country = ?", [BORDER_COUNTRY[scope.border]]
+    if scope.kind == "port":
+        where, params = f"{where} AND port_code = ?", [*params, scope.code]
+    return _twelve_months(con, "marts.hled_product_trade", "product_en, product_es", where, params)
+
+
+def _twelve_months(
+    con: duckdb.DuckDBPyConnection, table: str, labels: str, where: str, params: list
+) -> tuple[list[Sector], SectorWindow | None]:
+    """Per label, the value over the 12 months to the table's latest month for `where`, and the change on
+    the same months a year before, compared only over months on hand in both windows."""
+    on_hand = {r[0] for r in rows(con, f"SELECT DISTINCT month FROM {table} WHERE country = ?", params[:1])}
     if not on_hand:
         return [], None
     last = max(on_hand)
@@ -291,8 +311,8 @@ def _sectors(con: duckdb.DuckDBPyConnection, scope: Scope) -> tuple[list[Sector]
     compared = [m for m in window if m in on_hand and shift(m, -12) in on_hand]
     found = rows(
         con,
-        f"""SELECT hled_sector_en, hled_sector_es, month, sum(value_usd) FROM {table}
-            WHERE {where} AND is_priority AND month >= ? GROUP BY ALL""",
+        f"""SELECT {labels}, month, sum(value_usd) FROM {table}
+            WHERE {where} AND month >= ? GROUP BY ALL""",
         params + [shift(window[0], -12)],
     )
     values: dict[tuple[str, str], dict[date, float]] = {}
@@ -350,6 +370,7 @@ def gather(con: duckdb.DuckDBPyConnection, scope: Scope) -> Brief:
     headlines = _headlines(con, scope)
     latest = headlines[0].month or date.today()
     sectors, window = _sectors(con, scope)
+    products, products_window = _products(con, scope)
     waits, idle = _waits(con, scope)
     card = frame(  # the HLED is a US-Mexico dialogue: its scorecard is the US-Mexico border's only
         con,
@@ -390,4 +411,6 @@ def gather(con: duckdb.DuckDBPyConnection, scope: Scope) -> Brief:
         revised,
         compared_with,
         health,
+        products,
+        products_window,
     )

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, date
 from functools import partial
 
-from dashboards.brief_data import FLAT_PCT, HLED_BORDER, Brief, Headline, Scope
+from dashboards.brief_data import FLAT_PCT, HLED_BORDER, Brief, Headline, Scope, SectorWindow
 from dashboards.labels import (
     BRIEF,
     LABELS,
@@ -287,12 +287,22 @@ def _scorecard_rows(brief: Brief, lang: str) -> list[list[str]]:
 
 
 def _sector_notes(brief: Brief, lang: str) -> list[str]:
-    """Which table the sector figures come from, and the months its window lacks."""
+    """Which table the sector figures come from, and the months its window lacks; then the same of the
+    products named exactly, when the Census trade API is loaded."""
     w = brief.sectors_window
-    if w is None:
-        return []
-    table = "sectors_border_table" if w.table == "sector_trade_border" else "sectors_port_table"
-    notes = [brief_text(table, lang)]
+    notes = []
+    if w is not None:
+        table = "sectors_border_table" if w.table == "sector_trade_border" else "sectors_port_table"
+        notes = [brief_text(table, lang), *_window_notes(w, lang)]
+    p = brief.products_window
+    if p is not None and brief.products:
+        notes += [brief_text("products_note", lang, month=_ml(p.through, lang)), *_window_notes(p, lang)]
+    return notes
+
+
+def _window_notes(w: SectorWindow, lang: str) -> list[str]:
+    """The months a 12-month window lacks, or over how many months its change is compared."""
+    notes = []
     if w.missing:
         months = ", ".join(_ml(m, lang) for m in w.missing)
         notes.append(
@@ -471,7 +481,7 @@ def view(brief: Brief, trend: dict, lang: str) -> View:
                 _amount(s.value_12m, "usd", lang),
                 _pct_cell(s.change_pct, lang),
             ]
-            for s in brief.sectors
+            for s in [*brief.sectors, *brief.products]
         ],
         sectors_notes=_sector_notes(brief, lang),
         scorecard_title=t("scorecard", scope=border_name(HLED_BORDER, lang)) if hled else "",

@@ -180,6 +180,20 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "HLED priority-sector trade with Mexico by port",
         "es": "Comercio con México de los sectores prioritarios del DEAN, por puerto",
     },
+    "products_port_title": {
+        "en": "HLED products with Mexico by port, named exactly",
+        "es": "Productos del DEAN con México por puerto, nombrados con exactitud",
+    },
+    "products_port_subtitle": {
+        "en": "Exports plus imports, every mode, in the 12 months to {latest}, from the Census trade API by HS heading: integrated circuits and semiconductor devices, medical devices, medicines{missing}",
+        "es": "Exportaciones más importaciones, todos los modos, en los 12 meses hasta {latest}, de la API de comercio del Census por partida del SA: circuitos integrados y dispositivos semiconductores, dispositivos médicos, medicamentos{missing}",
+    },
+    "product": {"en": "Product", "es": "Producto"},
+    "chapter": {"en": "HS chapter", "es": "Capítulo del SA"},
+    "chapter_m": {"en": "Whole chapter, US$ millions", "es": "Capítulo completo, millones de US$"},
+    "value_m_axis": {"en": "Trade value (US$ millions)", "es": "Valor del comercio (millones de US$)"},
+    "value_m": {"en": "US$ millions", "es": "Millones de US$"},
+    "share_of_chapter": {"en": "Share of the chapter, %", "es": "Parte del capítulo, %"},
     "sectors_port_subtitle": {
         "en": "Exports plus imports, every mode, in the 12 months to {latest}: HS 85 (electrical machinery incl. semiconductors), HS 90 (optical & medical instruments), HS 30 (pharmaceuticals){missing}",
         "es": "Exportaciones más importaciones, todos los modos, en los 12 meses hasta {latest}: SA 85 (maquinaria eléctrica, incl. semiconductores), SA 90 (instrumentos ópticos y médicos), SA 30 (farmacéuticos){missing}",
@@ -402,6 +416,10 @@ BRIEF: dict[str, dict[str, str]] = {
     "sectors_port_table": {
         "en": "From TransBorder's port-by-commodity table. Sectors are HS chapters: wider than their names.",
         "es": "De la tabla de TransBorder por puerto y mercancía. Los sectores son capítulos del SA: más amplios que su nombre.",
+    },
+    "products_note": {
+        "en": "The products named exactly, each the sum of its HS headings, come from the Census trade API by port (12 months to {month}); the chapters above stand in for them where only chapters are published.",
+        "es": "Los productos nombrados con exactitud, cada uno la suma de sus partidas del SA, vienen de la API de comercio del Census por puerto (12 meses hasta {month}); los capítulos de arriba los representan donde solo se publican capítulos.",
     },
     "sectors_missing": {
         "en": "{on_hand} of 12 months: {months} not published; the values cover {on_hand} months and the change compares the same {compared} months a year before.",

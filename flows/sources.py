@@ -222,7 +222,7 @@ CENSUS_PORTS = Source(
             "sum(value_usd)::DOUBLE",
         ),
     ),
-    marts=("trade_reconciliation",),
+    marts=("trade_reconciliation", "hled_product_trade"),
 )
 
 WAIT_TIMES = Feed(

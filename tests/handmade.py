@@ -10,6 +10,7 @@ from pathlib import Path
 import polars as pl
 
 from flows.sources import SOURCES
+from transforms.census_ports import heading_dimension
 from transforms.crossings import measure_dimension
 from transforms.trade_codes import commodity_dimension, mode_dimension
 from transforms.wait_times import crossing_dimension
@@ -76,6 +77,27 @@ def trade(drop_commodity_month: date | None = None) -> tuple[pl.DataFrame, pl.Da
     )
 
 
+def census(drop_month: date | None = None) -> pl.DataFrame:
+    """The Census trade API's port x HS rows at Laredo (imports from Mexico, 2021-2022): chapters 85 and
+    30 equal to TransBorder's dot3, and the headings of three HLED products (8541 + 8542 double in 2022,
+    the others stay); all by land."""
+    facts = []
+    for month in (m for m in MONTHS if m.year >= 2021 and m != drop_month):
+        grow = 2 if month.year == 2022 else 1
+        for code, value in (
+            ("85", 700_000 * grow),
+            ("30", 100_000),
+            ("8542", 100_000 * grow),
+            ("8541", 50_000 * grow),
+            ("9018", 20_000),
+            ("3004", 40_000),
+        ):
+            level = "HS2" if len(code) == 2 else "HS4"
+            facts.append((month, "import", "mexico", "2304", code, level, value, 0, 0, value, "LAREDO, TX"))
+    cols = ["month", "trade_type", "country", "port_code", "hs_code", "hs_level", "value_usd", "air_usd"]
+    return pl.DataFrame(facts, schema=[*cols, "vessel_usd", "land_usd", "port_name"], orient="row")
+
+
 def ports() -> pl.DataFrame:
     return pl.DataFrame(
         [
@@ -125,10 +147,11 @@ def build_handmade(
     previous: Path | None = None,
     run_id: str = "r",
     drop_commodity_month: date | None = None,
+    with_census: bool = False,
 ) -> Path:
     """Build the hand-made warehouse at `path` through the real build step (optionally with other
-    crossings facts, without trade, without one month of the port-commodity table, or against a
-    previously published file)."""
+    crossings facts, without trade, without one month of the port-commodity table, with the Census
+    trade API's rows, or against a previously published file)."""
     trade_port, trade_commodity, trade_state = (
         trade(drop_commodity_month) if with_trade else tuple(t.clear() for t in trade())
     )
@@ -145,6 +168,17 @@ def build_handmade(
             "url": ["http://127.0.0.1/crossings", "http://127.0.0.1/transborder", "http://127.0.0.1/bwtnew"],
         }
     )
+    if with_census:
+        sources = pl.concat(
+            [
+                sources,
+                pl.DataFrame(
+                    [("census_ports", "Census trade API", "Census (test)", "http://127.0.0.1/porths")],
+                    schema=sources.columns,
+                    orient="row",
+                ),
+            ]
+        )
     inputs = BuildInput(
         tables={
             "core.dim_source": sources,
@@ -160,6 +194,11 @@ def build_handmade(
             "core.fact_wait_times": wait_readings(),
             "core.ref_emission_factor": emission_factor_frame(),
             "marts.mart_sources": mart_sources(SOURCES),
+            **(
+                {"core.dim_hs_heading": heading_dimension(), "core.fact_trade_port_hs": census()}
+                if with_census
+                else {}
+            ),
         },
         runs=pl.DataFrame(
             {

@@ -428,3 +428,34 @@ def test_a_revised_trade_value_is_given_in_dollars(briefs) -> None:
     assert view(revised_trade, {}, "es").revisions[1] == (
         "Laredo, noviembre de 2022, import/mexico/truck: de US$6.0 millones a US$6.2 millones."
     )
+
+
+def test_the_products_named_exactly_stand_beside_their_chapters(tmp_path) -> None:
+    """With the Census trade API loaded, the sector table adds the HLED's products by their headings:
+    integrated circuits and semiconductor devices (8541 + 8542), medical devices, medicines; each over
+    its own 12 months, said in a note, the chapter rows kept as they were."""
+    warehouse = build_handmade(tmp_path / "w.duckdb", with_census=True)
+    con = open_published(warehouse)
+    try:
+        laredo = view(gather(con, scope_of(con, "2304")), {}, "en")
+        border = view(gather(con, scope_of(con, "US-Mexico")), {}, "es")
+        reconciled = con.execute(
+            "SELECT count(*), count(*) FILTER (WHERE within_tolerance), sum(abs(difference_usd)) "
+            "FROM marts.trade_reconciliation"
+        ).fetchone()
+    finally:
+        con.close()
+    # 2022 against 2021 at Laredo: 8541 + 8542 = 300,000 a month (150,000 in 2021), 9018 20,000, 3004 40,000
+    assert laredo.sectors_rows[2:] == [
+        ["Integrated circuits and semiconductor devices (HS 8541–8542)", "US$3.6 M", "+100.0 %"],
+        ["Medicines in measured doses (HS 3004)", "US$480,000", "+0.0 %"],
+        ["Medical devices (HS 9018–9022)", "US$240,000", "+0.0 %"],
+    ]
+    assert laredo.sectors_rows[0][0] == "Electrical machinery incl. semiconductors & ICT (HS 85)"
+    assert laredo.sectors_notes[-1].startswith("The products named exactly") and "December 2022" in (
+        laredo.sectors_notes[-1]
+    )
+    assert border.sectors_rows[2][0] == "Circuitos integrados y dispositivos semiconductores (SA 8541–8542)"
+    assert border.sectors_notes[-1].startswith("Los productos nombrados con exactitud")
+    # the chapters the Census rows carry are TransBorder's own: 24 months x 2 chapters agree to the dollar
+    assert reconciled == (48, 48, 0)

@@ -19,7 +19,7 @@ from warehouse.db import connect, run
 @pytest.fixture(scope="module")
 def exported(tmp_path_factory):
     root = tmp_path_factory.mktemp("dashboard")
-    warehouse = build_handmade(root / "warehouse.duckdb")
+    warehouse = build_handmade(root / "warehouse.duckdb", with_census=True)  # every source: every chart
     report = export_charts(warehouse, root / "exports", "es")
     return root, report
 
@@ -48,6 +48,27 @@ def test_every_chart_is_written_in_four_formats_with_spanish_labels(exported) ->
         width, height = png_size(folder / f"{name}.png")
         # PNGs are drawn at 2x: the chart itself fits a 1280x720 slide with its title and footer
         assert 2 * 900 <= width <= 2 * 1280 and height <= 2 * 720, f"{name}.png is {width}x{height}"
+
+
+def test_the_products_named_exactly_are_drawn_with_their_chapter(exported) -> None:
+    """Laredo in 2022: 8541 + 8542 at 300,000 a month (US$3.6 M), 21.4 % of chapter 85 (1.4 M a month);
+    medicines (3004) 480,000, 40 % of chapter 30; medical devices (9018) 240,000, chapter 90 not asked."""
+    root, _ = exported
+    spec = json.loads((root / "exports" / "es" / "hled_products_by_port.json").read_text())
+    (values,) = [rows for rows in spec["datasets"].values() if rows and "product" in rows[0]]
+    rows = {
+        r["product"]: (round(r["value_m"], 2), r["chapter"], r["share_pct"] and round(r["share_pct"], 1))
+        for r in values
+    }
+    assert rows == {
+        "Circuitos integrados y dispositivos semiconductores (SA 8541–8542)": (3.6, "85", 21.4),
+        "Medicamentos dosificados (SA 3004)": (0.48, "30", 40.0),
+        "Dispositivos médicos (SA 9018–9022)": (0.24, "90", None),
+    }
+    assert (
+        "Productos del DEAN con México por puerto"
+        in (root / "exports" / "es" / "hled_products_by_port.svg").read_text()
+    )
 
 
 def test_scorecard_values_follow_the_warehouse(exported) -> None:

@@ -27,6 +27,7 @@ class Heading:
     sector: str  # transforms.trade_codes.HLED_SECTORS key
     title_en: str
     title_es: str
+    product: str | None = None  # the HLED product it belongs to (PRODUCTS); None for a whole chapter
 
     @property
     def level(self) -> str:
@@ -37,6 +38,24 @@ class Heading:
     def chapter(self) -> str:
         return self.code[:2]
 
+
+# The HLED's products, named exactly, each the sum of its headings: what the chapters only stand in for.
+PRODUCTS: dict[str, tuple[str, str]] = {
+    "semiconductors": (
+        "Integrated circuits and semiconductor devices (HS 8541–8542)",
+        "Circuitos integrados y dispositivos semiconductores (SA 8541–8542)",
+    ),
+    "chip_making_machines": (
+        "Machines for making semiconductors (HS 8486)",
+        "Máquinas para fabricar semiconductores (SA 8486)",
+    ),
+    "medical_devices": ("Medical devices (HS 9018–9022)", "Dispositivos médicos (SA 9018–9022)"),
+    "medicines": ("Medicines in measured doses (HS 3004)", "Medicamentos dosificados (SA 3004)"),
+    "vaccines_blood": (
+        "Vaccines, blood fractions and cultures (HS 3002)",
+        "Vacunas, fracciones de la sangre y cultivos (SA 3002)",
+    ),
+}
 
 HEADINGS: tuple[Heading, ...] = (
     Heading(
@@ -50,15 +69,21 @@ HEADINGS: tuple[Heading, ...] = (
         "semiconductors_ict",
         "Diodes, transistors and other semiconductor devices, photovoltaic cells",
         "Diodos, transistores y demás dispositivos semiconductores, células fotovoltaicas",
+        product="semiconductors",
     ),
     Heading(
-        "8542", "semiconductors_ict", "Electronic integrated circuits", "Circuitos integrados electrónicos"
+        "8542",
+        "semiconductors_ict",
+        "Electronic integrated circuits",
+        "Circuitos integrados electrónicos",
+        product="semiconductors",
     ),
     Heading(
         "8486",
         "semiconductors_ict",
         "Machines for making semiconductors and integrated circuits",
         "Máquinas para fabricar semiconductores y circuitos integrados",
+        product="chip_making_machines",
     ),
     Heading(
         "90",
@@ -71,30 +96,35 @@ HEADINGS: tuple[Heading, ...] = (
         "medical_optical",
         "Medical, surgical and dental instruments",
         "Instrumentos de medicina, cirugía y odontología",
+        product="medical_devices",
     ),
     Heading(
         "9019",
         "medical_optical",
         "Therapy and breathing apparatus",
         "Aparatos de mecanoterapia y de terapia respiratoria",
+        product="medical_devices",
     ),
     Heading(
         "9020",
         "medical_optical",
         "Breathing appliances and gas masks",
         "Aparatos respiratorios y máscaras antigás",
+        product="medical_devices",
     ),
     Heading(
         "9021",
         "medical_optical",
         "Orthopaedic appliances, implants, hearing aids and pacemakers",
         "Artículos de ortopedia, implantes, audífonos y marcapasos",
+        product="medical_devices",
     ),
     Heading(
         "9022",
         "medical_optical",
         "X-ray and other radiation apparatus",
         "Aparatos de rayos X y de otras radiaciones",
+        product="medical_devices",
     ),
     Heading(
         "30",
@@ -102,12 +132,19 @@ HEADINGS: tuple[Heading, ...] = (
         "Pharmaceutical products (all of chapter 30)",
         "Productos farmacéuticos (todo el capítulo 30)",
     ),
-    Heading("3004", "pharmaceuticals", "Medicaments in measured doses", "Medicamentos dosificados"),
+    Heading(
+        "3004",
+        "pharmaceuticals",
+        "Medicaments in measured doses",
+        "Medicamentos dosificados",
+        product="medicines",
+    ),
     Heading(
         "3002",
         "pharmaceuticals",
         "Blood fractions, vaccines, toxins and cultures",
         "Fracciones de la sangre, vacunas, toxinas y cultivos",
+        product="vaccines_blood",
     ),
 )
 DIRECTIONS: dict[str, str] = {"imports": "import", "exports": "export"}  # API path -> trade_type
@@ -140,14 +177,29 @@ CLEAN_SCHEMA: dict[str, pl.DataType] = {
 
 
 def heading_dimension() -> pl.DataFrame:
-    """core.dim_hs_heading: every chapter and heading asked, with its HLED sector and titles."""
+    """core.dim_hs_heading: every chapter and heading asked, with its HLED sector, product and titles."""
     return pl.DataFrame(
-        [(h.code, h.level, h.chapter, h.sector, h.title_en, h.title_es) for h in HEADINGS],
+        [
+            (
+                h.code,
+                h.level,
+                h.chapter,
+                h.sector,
+                h.product,
+                *(PRODUCTS[h.product] if h.product else (None, None)),
+                h.title_en,
+                h.title_es,
+            )
+            for h in HEADINGS
+        ],
         schema={
             "hs_code": pl.String,
             "hs_level": pl.String,
             "chapter": pl.String,
             "hled_sector": pl.String,
+            "hled_product": pl.String,
+            "product_en": pl.String,
+            "product_es": pl.String,
             "title_en": pl.String,
             "title_es": pl.String,
         },

@@ -17,12 +17,14 @@ from dashboards.charts.common import (
     IDLE,
     MODE_SHARE,
     PEOPLE,
+    PRODUCTS,
     SCORECARD,
     SECTORS,
     TRADE_PER_TRUCK,
     WAIT_HOURS,
     window_missing,
 )
+from dashboards.charts.hled_products_by_port import hled_products_by_port
 from dashboards.charts.modes import mode_share, trade_by_mode
 from dashboards.charts.people_flows import people_flows
 from dashboards.charts.port_concentration import port_concentration
@@ -65,6 +67,7 @@ CHARTS: dict[str, ChartSpec] = {
     "trade_per_truck": ChartSpec(trade_per_truck, TRADE_PER_TRUCK, per_port=True),
     "priority_sectors": ChartSpec(priority_sectors, SECTORS, per_port=True),
     "priority_sectors_by_port": ChartSpec(priority_sectors_by_port, SECTORS),
+    "hled_products_by_port": ChartSpec(hled_products_by_port, PRODUCTS),
     "wait_by_hour": ChartSpec(wait_by_hour, WAIT_HOURS, per_port=True, per_border=True),
     "truck_idle": ChartSpec(truck_idle, IDLE, per_port=True, per_border=True),
 }
@@ -75,6 +78,7 @@ __all__ = [
     "ChartSpec",
     "window_missing",
     "border_trucks",
+    "hled_products_by_port",
     "mode_share",
     "nearby_text",
     "people_flows",

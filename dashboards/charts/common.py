@@ -37,6 +37,7 @@ MODE_SHARE = ("mode_share",)
 
 
 SECTORS = ("priority_sector_trade",)
+PRODUCTS = ("hled_product_trade",)
 
 
 CONCENTRATION = ("port_concentration",)

@@ -4,6 +4,9 @@ CREATE TABLE core.dim_hs_heading (
     hs_level     VARCHAR NOT NULL,
     chapter      VARCHAR NOT NULL,
     hled_sector  VARCHAR NOT NULL,
+    hled_product VARCHAR,
+    product_en   VARCHAR,
+    product_es   VARCHAR,
     title_en     VARCHAR NOT NULL,
     title_es     VARCHAR NOT NULL
 );
@@ -12,6 +15,9 @@ COMMENT ON COLUMN core.dim_hs_heading.hs_code IS 'HS code: 2 digits for a chapte
 COMMENT ON COLUMN core.dim_hs_heading.hs_level IS 'HS2 (chapter) or HS4 (heading), as the API''s COMM_LVL';
 COMMENT ON COLUMN core.dim_hs_heading.chapter IS 'The HS chapter the code belongs to (its first two digits)';
 COMMENT ON COLUMN core.dim_hs_heading.hled_sector IS 'HLED sector the code serves (semiconductors_ict, medical_optical, pharmaceuticals), as core.dim_commodity.hled_sector';
+COMMENT ON COLUMN core.dim_hs_heading.hled_product IS 'The HLED product the heading belongs to, named exactly (semiconductors = 8541 + 8542, medical_devices = 9018-9022, medicines = 3004, ...); NULL for a whole chapter';
+COMMENT ON COLUMN core.dim_hs_heading.product_en IS 'The product''s name in English, with its headings';
+COMMENT ON COLUMN core.dim_hs_heading.product_es IS 'The product''s name in Spanish, with its headings';
 COMMENT ON COLUMN core.dim_hs_heading.title_en IS 'What the code holds, in English';
 COMMENT ON COLUMN core.dim_hs_heading.title_es IS 'What the code holds, in Spanish';
 
