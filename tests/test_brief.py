@@ -452,8 +452,9 @@ def test_the_products_named_exactly_stand_beside_their_chapters(tmp_path) -> Non
         ["Medical devices (HS 9018–9022)", "US$240,000", "+0.0 %"],
     ]
     assert laredo.sectors_rows[0][0] == "Electrical machinery incl. semiconductors & ICT (HS 85)"
-    assert laredo.sectors_notes[-1].startswith("The products named exactly") and "December 2022" in (
-        laredo.sectors_notes[-1]
+    assert (
+        laredo.sectors_notes[-1].startswith("The products named exactly")
+        and "December 2022" in (laredo.sectors_notes[-1])
     )
     assert border.sectors_rows[2][0] == "Circuitos integrados y dispositivos semiconductores (SA 8541–8542)"
     assert border.sectors_notes[-1].startswith("Los productos nombrados con exactitud")
