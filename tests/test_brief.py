@@ -443,6 +443,10 @@ def test_the_products_named_exactly_stand_beside_their_chapters(tmp_path) -> Non
             "SELECT count(*), count(*) FILTER (WHERE within_tolerance), sum(abs(difference_usd)) "
             "FROM marts.trade_reconciliation"
         ).fetchone()
+        card = con.execute(
+            "SELECT headline_en, latest_month, latest_value, change_vs_2021_pct FROM marts.hled_scorecard "
+            "WHERE indicator_id = 'hled_product_trade' ORDER BY headline_en"
+        ).fetchall()
     finally:
         con.close()
     # 2022 against 2021 at Laredo: 8541 + 8542 = 300,000 a month (150,000 in 2021), 9018 20,000, 3004 40,000
@@ -460,3 +464,19 @@ def test_the_products_named_exactly_stand_beside_their_chapters(tmp_path) -> Non
     assert border.sectors_notes[-1].startswith("Los productos nombrados con exactitud")
     # the chapters the Census rows carry are TransBorder's own: 24 months x 2 chapters agree to the dollar
     assert reconciled == (48, 48, 0)
+    # the scorecard names the products too: 12 months to December 2022 against calendar 2021
+    assert card == [
+        (
+            "US-Mexico trade, all modes: integrated circuits and semiconductor devices (HS 8541–8542)",
+            date(2022, 12, 1),
+            3_600_000.0,
+            100.0,
+        ),
+        ("US-Mexico trade, all modes: medical devices (HS 9018–9022)", date(2022, 12, 1), 240_000.0, 0.0),
+        (
+            "US-Mexico trade, all modes: medicines in measured doses (HS 3004)",
+            date(2022, 12, 1),
+            480_000.0,
+            0.0,
+        ),
+    ]

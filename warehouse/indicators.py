@@ -116,6 +116,7 @@ CROSSINGS_SQL = "warehouse/sql/derive/10_marts_crossings.sql"
 TRADE_SQL = "warehouse/sql/derive/20_marts_trade.sql"
 INDICATOR_SQL = "warehouse/sql/derive/30_marts_indicators.sql"
 WAIT_SQL = "warehouse/sql/derive/40_marts_wait_times.sql"
+PRODUCT_SQL = "warehouse/sql/derive/25_marts_reconciliation.sql"
 
 
 @dataclass(frozen=True)
@@ -392,6 +393,42 @@ INDICATORS: tuple[Indicator, ...] = (
                     "instrumentos ópticos y médicos (SA 90)",
                 ),
                 ("pharmaceuticals", "pharmaceutical products (HS 30)", "productos farmacéuticos (SA 30)"),
+            )
+        ),
+    ),
+    Indicator(
+        "hled_product_trade",
+        "HLED products named exactly",
+        "Productos del DEAN nombrados con exactitud",
+        "supply_chains",
+        "Resilient supply chains for semiconductors and ICT, medical devices and pharmaceuticals.",
+        "port x partner x HLED product x month",
+        "US dollars (current)",
+        "higher",
+        "Exports + imports of the HS headings of each product (core.dim_hs_heading: integrated circuits and "
+        "semiconductor devices 8541-8542, machines to make them 8486, medical devices 9018-9022, medicines "
+        "3004, vaccines and blood 3002) through the port, from the Census trade API (census_ports), with the "
+        "chapter that stands in for the product in TransBorder beside it. Only where that source is loaded.",
+        "marts.hled_product_trade",
+        ("value_usd", "chapter_value_usd", "share_of_chapter_pct"),
+        PRODUCT_SQL,
+        headlines=tuple(
+            Headline(
+                f"US-Mexico trade, all modes: {en}",
+                f"Comercio México–EE. UU., todos los modos: {es}",
+                "SELECT month, sum(value_usd) AS value FROM marts.hled_product_trade "
+                f"WHERE country = 'mexico' AND hled_product = '{product}' GROUP BY month",
+                "sum",
+                "US dollars (current)",
+            )
+            for product, en, es in (
+                (
+                    "semiconductors",
+                    "integrated circuits and semiconductor devices (HS 8541–8542)",
+                    "circuitos integrados y dispositivos semiconductores (SA 8541–8542)",
+                ),
+                ("medical_devices", "medical devices (HS 9018–9022)", "dispositivos médicos (SA 9018–9022)"),
+                ("medicines", "medicines in measured doses (HS 3004)", "medicamentos dosificados (SA 3004)"),
             )
         ),
     ),
