@@ -125,7 +125,6 @@ def census_env(
     values = {
         "HLED_URL_CENSUS_PORTS": f"{replica.base}/data/timeseries/intltrade",
         "HLED_SOURCES": sources,
-        "HLED_CENSUS_FROM": "2019-07",
         "HLED_CHARTS": "0",
         "HLED_HTTP_RETRIES": "1",
     }
@@ -155,8 +154,11 @@ def q(home: Path, sql: str) -> list[tuple]:
 def test_a_refresh_loads_every_heading_through_the_api_and_never_writes_the_key(census, hled_home) -> None:
     summary = refresh()
     assert summary.status == "published" and not summary.stale
-    years = date.today().year - 2019 + 1
+    years = date.today().year - 2013 + 1  # from HLED_CENSUS_FROM's default, 2013-01, the HLED's launch
     assert len(census.queries) == 2 * len(HEADINGS) * years  # one call per direction, code and year
+    assert {q["time"][0] for q in census.queries if q["time"][0].startswith("from 2013")} == {
+        "from 2013-01 to 2013-12"
+    }
     assert all(query["key"] == [KEY] for query in census.queries)
     facts = q(
         hled_home, "SELECT hs_code, sum(value_usd), sum(land_usd) FROM core.fact_trade_port_hs GROUP BY 1"
