@@ -72,6 +72,8 @@ class CensusReplica(RequestLog):
     def add_dot3(self, data: bytes) -> None:
         """Sum a TransBorder dot3 CSV into chapter values (its TRDTYPE 1 is exports, 2 imports)."""
         for row in csv.DictReader(io.StringIO(data.decode())):
+            if not row["DEPE"].isdigit():  # TransBorder's district codes (23XX): the API has ports only
+                continue
             direction = "exports" if row["TRDTYPE"] == "1" else "imports"
             month = f"{row['YEAR']}-{int(row['MONTH']):02d}"
             values = self.chapters[(direction, row["COMMODITY2"], row["DEPE"], row["COUNTRY"], month)]

@@ -767,3 +767,82 @@ def test_every_figure_of_the_briefs_recomputed_from_the_core_facts(real_mirror_w
                     )
     finally:
         con.close()
+
+
+def census_answers(shared_data: Path, year: int, folder: Path) -> int:
+    """The Census API's answers for `year`, as the replica gives them from the staged TransBorder dot3
+    months (chapters summed, headings a fixed share), saved as a mirror's census_ports/ files."""
+    from tests.census_replica import CensusReplica
+    from tests.replica import staged_csv
+    from transforms.census_ports import COMMODITY, HEADINGS, request_variables
+
+    replica = CensusReplica()
+    for month in range(1, 13):
+        path = staged_csv(shared_data, 3, year, month)
+        if path is not None:
+            replica.add_dot3(gzip.decompress(path.read_bytes()))
+    folder.mkdir(parents=True)
+    for direction in ("imports", "exports"):
+        for heading in HEADINGS:
+            query = {
+                COMMODITY[direction]: [heading.code],
+                "COMM_LVL": [heading.level],
+                "CTY_CODE": ["1220", "2010"],
+                "time": [f"from {year}-01 to {year}-12"],
+            }
+            answer = replica.answer(direction, request_variables(direction).split(","), query)
+            (folder / f"{direction}_{heading.code}_{year}.json").write_bytes(answer.body or b"[]")
+    return len(replica.chapters)
+
+
+def test_census_answers_of_the_staged_months_reconcile_with_transborder_to_the_dollar(tmp_path) -> None:
+    """A year of staged TransBorder months with the Census answers a publisher of the same records would
+    give (the replica's, from dot3): every port-chapter-month both cover agrees, the products are named,
+    and the mirror's census_ports/ folder is read like the API."""
+    from benchmarks.run import _link_mirror
+    from flows.refresh import refresh
+
+    year = 2024
+    home, mirror = tmp_path / "home", tmp_path / "mirror"
+    _link_mirror(SHARED_DATA, mirror, leave_out=None)
+    cells = census_answers(SHARED_DATA, year, mirror / "census_ports")
+    with pytest.MonkeyPatch.context() as env:
+        _cleared_env(
+            env,
+            {
+                "HLED_HOME": str(home),
+                "HLED_MIRROR": str(mirror),
+                "HLED_CHARTS": "0",
+                "HLED_SOURCES": "transborder,census_ports",
+                "HLED_TRANSBORDER_FROM": f"{year}-01",
+                "HLED_CENSUS_FROM": f"{year}-01",
+            },
+        )
+        summary = refresh()
+    assert summary.status == "published" and not summary.stale
+    assert not any("disagree" in n for n in summary.notices)
+    compared, agree, off = q(
+        home,
+        "SELECT count(*), count(*) FILTER (WHERE within_tolerance), max(abs(difference_usd)) "
+        "FROM marts.trade_reconciliation",
+    )[0]
+    chapters = q(
+        home,
+        "SELECT count(*) FROM (SELECT DISTINCT month, trade_type, country, port_code, commodity "
+        "FROM core.fact_trade_port_commodity WHERE commodity IN ('30', '85', '90') "
+        "AND regexp_full_match(port_code, '[0-9]{4}'))",
+    )[0][0]
+    # every port x chapter x month x direction x partner of dot3 in the three chapters is compared
+    # (TransBorder's district codes, 23XX, are not ports the API answers for)
+    assert compared == chapters == agree and off == 0 and cells > compared
+    laredo = q(
+        home,
+        "SELECT sum(value_usd) FROM marts.hled_product_trade WHERE port_code = '2304' "
+        "AND hled_product = 'semiconductors' AND country = 'mexico'",
+    )[0][0]
+    chapter_85 = q(
+        home,
+        "SELECT sum(value_usd) FROM core.fact_trade_port_commodity WHERE port_code = '2304' "
+        "AND commodity = '85' AND country = 'mexico'",
+    )[0][0]
+    assert laredo == pytest.approx(0.2 * chapter_85, rel=1e-3)  # 8541 (7 %) + 8542 (13 %) of chapter 85
