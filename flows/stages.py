@@ -15,6 +15,7 @@ from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from expectations.batches import Validated, validate_files
+from expectations.reconciliation import validate_reconciliation
 from expectations.runner import ValidationFailed
 from flows.errors import SourceError
 from flows.ingest.fetch import mark_rejected
@@ -30,8 +31,9 @@ from transforms.errors import ParseError, SchemaDriftError
 from transforms.parsed import ParsedFile, parse_cached
 from warehouse.assemble import published_inputs
 from warehouse.build import BuildInput, IncrementalMismatch, build_warehouse, revision_counts
-from warehouse.db import storage_matches
+from warehouse.db import connect, frame, run, storage_matches
 from warehouse.errors import WarehouseError
+from warehouse.meta import meta_rows
 from warehouse.publish import publish
 from warehouse.reconciliation import disagreements
 
@@ -330,7 +332,22 @@ def build_task(inputs: BuildInput, settings: Settings) -> Built:
     notices = tuple(disagreements(target))
     for notice in notices:
         log.warning(notice)
+    _validate_reconciliation(target, inputs.run_id, settings)
     return Built(target, counts, revisions, how, steps, notices)
+
+
+def _validate_reconciliation(target: Path, run_id: str, settings: Settings) -> None:
+    """The GX suite on marts.trade_reconciliation, its results added to the new file's meta.validations
+    and Data Docs; a disagreement is said (the run summary), it does not withhold either source."""
+    con = connect(target)
+    try:
+        mart = frame(con, "SELECT * FROM marts.trade_reconciliation")
+        found = validate_reconciliation(mart, settings.docs_dir / "data_docs", "census_ports")
+        if found:
+            con.register("reconciled", meta_rows("validations", [{"run_id": run_id, **r} for r in found]))
+            run(con, "INSERT INTO meta.validations BY NAME SELECT * FROM reconciled")
+    finally:
+        con.close()
 
 
 @task(name="publish", cache_policy=NO_CACHE)

@@ -244,6 +244,12 @@ def test_transborder_and_census_reconcile_and_a_disagreement_is_said(
         )
         assert rows == [(6, 6, 0)]  # 2 months x (85 export, 85 import, 30 import) at Laredo
         assert not any("disagree" in n for n in summary.notices)
+        checked = (
+            "SELECT expectation, success, unexpected_count FROM meta.validations "
+            "WHERE suite = 'trade_reconciliation'"
+        )
+        within = "expect_column_values_to_be_between(min_value=-1.0, max_value=1.0)"  # the stated tolerance
+        assert (within, True, 0) in q(hled_home, checked)
 
         census.chapters[("imports", "85", "2304", "2010", f"{year}-02")][0] += 4000  # revised by Census only
         summary = refresh()
@@ -253,3 +259,5 @@ def test_transborder_and_census_reconcile_and_a_disagreement_is_said(
         and f"port 2304, HS 85, imports, mexico, {year}-02" in notice
     )
     assert "TransBorder US$4,000, Census US$8,000 (+50.00 %)" in notice
+    # the GX suite says the same: one row outside plus or minus 1 %, named by its line in the mart
+    assert (within, False, 1) in q(hled_home, checked)

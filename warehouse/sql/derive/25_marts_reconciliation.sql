@@ -18,13 +18,13 @@ SELECT t.month, t.trade_type, t.country, t.port_code, t.chapter,
        CASE WHEN greatest(t.value_usd, c.value_usd) > 0
             THEN round(100.0 * (c.value_usd - t.value_usd) / greatest(t.value_usd, c.value_usd), 4) ELSE 0 END
            AS difference_pct,
-       1.0 AS tolerance_pct,
-       abs(c.value_usd - t.value_usd) <= 1000
-           OR abs(c.value_usd - t.value_usd) <= 0.01 * greatest(t.value_usd, c.value_usd) AS within_tolerance
+       1.0 AS tolerance_pct,  -- the tolerance, declared here once
+       abs(c.value_usd - t.value_usd) <= tolerance_pct / 100 * greatest(t.value_usd, c.value_usd)
+           AS within_tolerance
 FROM transborder t JOIN census c USING (month, trade_type, country, port_code, chapter)
 ORDER BY t.month, t.trade_type, t.country, t.port_code, t.chapter;
 
-COMMENT ON TABLE marts.trade_reconciliation IS 'TransBorder against the Census trade API: per port, HS chapter (30, 85, 90), month, direction and partner that both publishers cover, the all-modes value of each and their difference. Within tolerance: a difference of at most 1 % of the larger value or US$1,000. Both come from Census foreign-trade records, so a larger difference is a revision one has and the other not yet, or an error';
+COMMENT ON TABLE marts.trade_reconciliation IS 'TransBorder against the Census trade API: per port, HS chapter (30, 85, 90), month, direction and partner that both publishers cover, the all-modes value of each and their difference. Within tolerance: a difference of at most 1 % of the larger value (tolerance_pct), checked by the GX suite trade_reconciliation every refresh. Both come from Census foreign-trade records, so a larger difference is a revision one has and the other not yet, or an error';
 COMMENT ON COLUMN marts.trade_reconciliation.month IS 'First day of the month';
 COMMENT ON COLUMN marts.trade_reconciliation.trade_type IS 'export or import';
 COMMENT ON COLUMN marts.trade_reconciliation.country IS 'mexico or canada';
@@ -34,7 +34,7 @@ COMMENT ON COLUMN marts.trade_reconciliation.transborder_usd IS 'TransBorder dot
 COMMENT ON COLUMN marts.trade_reconciliation.census_usd IS 'Census trade API value (imports GEN_VAL_MO, exports ALL_VAL_MO), all modes, US dollars';
 COMMENT ON COLUMN marts.trade_reconciliation.difference_usd IS 'census_usd - transborder_usd';
 COMMENT ON COLUMN marts.trade_reconciliation.difference_pct IS 'difference_usd as a percentage of the larger of the two values (0 when both are 0)';
-COMMENT ON COLUMN marts.trade_reconciliation.tolerance_pct IS 'The tolerance in percent of the larger value (a difference of US$1,000 or less is always within it)';
+COMMENT ON COLUMN marts.trade_reconciliation.tolerance_pct IS 'The tolerance in percent of the larger value';
 COMMENT ON COLUMN marts.trade_reconciliation.within_tolerance IS 'True when the two publishers agree within the tolerance';
 
 -- The HLED's products named exactly (integrated circuits and semiconductor devices, medical devices,

@@ -1,0 +1,41 @@
+"""GX suite on marts.trade_reconciliation: TransBorder and the Census trade API, two publishers of the
+same Census records, agree on every port-chapter-month both cover within the stated tolerance."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+
+from expectations.runner import LINE_COLUMN, validate_frame
+
+SUITE = "trade_reconciliation"
+
+
+def build_suite(tolerance_pct: float):
+    """The difference within plus or minus `tolerance_pct` percent of the larger value, in every row."""
+    import great_expectations as gx
+    import great_expectations.expectations as gxe
+
+    return gx.ExpectationSuite(
+        name=SUITE,
+        expectations=[
+            gxe.ExpectColumnValuesToBeBetween(
+                column="difference_pct", min_value=-tolerance_pct, max_value=tolerance_pct
+            ),
+            gxe.ExpectColumnValuesToNotBeNull(column="census_usd"),
+            gxe.ExpectColumnValuesToNotBeNull(column="transborder_usd"),
+        ],
+    )
+
+
+def validate_reconciliation(frame: pl.DataFrame, docs_dir: Path, source: str) -> list[dict]:
+    """The suite run on the mart's rows (line = row in month, port, chapter order); rows for
+    meta.validations, failures included: a disagreement is said, not a reason to withhold either source."""
+    if frame.height == 0:
+        return []
+    tolerance = float(frame["tolerance_pct"][0])
+    report = validate_frame(
+        frame.with_row_index(LINE_COLUMN, offset=1), build_suite(tolerance), docs_dir, SUITE
+    )
+    return [{**r, "suite": report.suite, "source": source} for r in report.results]
