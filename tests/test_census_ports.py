@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -14,6 +15,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from flows.errors import SourceError
 from flows.refresh import refresh
 from tests.census_replica import CensusReplica, serve_census
 from tests.conftest import SHARED_DATA
@@ -261,3 +263,26 @@ def test_transborder_and_census_reconcile_and_a_disagreement_is_said(
     assert "TransBorder US$4,000, Census US$8,000 (+50.00 %)" in notice
     # the GX suite says the same: one row outside plus or minus 1 %, named by its line in the mart
     assert (within, False, 1) in q(hled_home, checked)
+
+
+def test_the_api_s_own_refusals_are_said_in_its_words(tmp_path: Path) -> None:
+    """A bad variable is HTTP 400 with a text body, a list of codes is refused (one code per call), and
+    an empty answer is HTTP 204 with no body: kept as an empty answer, not an error."""
+    from flows.ingest.census_api import request_url
+    from flows.ingest.fetch import Target, fetch_source
+
+    with serve_census(key=KEY) as replica:
+        base = f"{replica.base}/data/timeseries/intltrade"
+        good = request_url(base, "imports", "8542", "HS4", date(2015, 1, 1), date(2015, 12, 1))
+        for url, said in (
+            (good.replace("GEN_VAL_MO", "GEN_VAL_XX"), "error: unknown variable 'GEN_VAL_XX'"),
+            (good.replace("I_COMMODITY=8542", "I_COMMODITY=8541%2C8542"), "There was an error while running"),
+        ):
+            target = Target("census_ports", "k", url, "json", secret_params={"key": KEY}, empty_ok=True)
+            with pytest.raises(SourceError, match=r"answered HTTP 400 saying .*" + re.escape(said)) as info:
+                fetch_source(target, tmp_path / "raw")
+            assert KEY not in str(info.value)
+        target = Target("census_ports", "k", good, "json", secret_params={"key": KEY}, empty_ok=True)
+        fetched = fetch_source(target, tmp_path / "raw")
+    assert Path(fetched.path).read_bytes() == b"[]" and fetched.status == "downloaded"
+    assert [r.status for r in replica.requests] == [400, 400, 204]

@@ -449,7 +449,10 @@ def test_charts_in_spanish_and_the_dashboard_page_on_the_real_data(real_mirror_w
     )
     assert result.returncode == 0, result.stderr[-3000:]
     folder = home / "exports" / "es"
-    for name in CHARTS:
+    # the staged data has no Census answers of the monthly layout: only that chart is left out, said so
+    assert "skipped hled_products_by_port: source not loaded: census_ports" in result.stdout
+    drawn = [name for name in CHARTS if name != "hled_products_by_port"]
+    for name in drawn:
         for fmt in FORMATS:
             assert (folder / f"{name}.{fmt}").stat().st_size > 1000, f"{name}.{fmt}"
     # the staged crossings file ends in February 2025, the staged TransBorder files in September 2024
@@ -459,7 +462,7 @@ def test_charts_in_spanish_and_the_dashboard_page_on_the_real_data(real_mirror_w
     if CHROMIUM is None:
         pytest.skip("Chromium is not installed: the page was written but not opened")
     rendered = open_page(folder / "index.html", tmp_path, screenshot=tmp_path / "real.png")
-    assert rendered.status()["rendered"] == str(len(CHARTS)) and rendered.status()["errors"] == "0"
+    assert rendered.status()["rendered"] == str(len(drawn)) and rendered.status()["errors"] == "0"
     assert not [line for line in rendered.console if "rror" in line], rendered.console
     assert (tmp_path / "real.png").stat().st_size > 150_000
 
