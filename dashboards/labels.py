@@ -91,8 +91,8 @@ LABELS: dict[str, dict[str, str]] = {
         "es": "Principales puertos México–EE. UU. por comercio transportado en camión",
     },
     "truck_ports_subtitle": {
-        "en": "Exports plus imports by truck in the 12 months to {year}; value per inbound truck in the tooltip{missing}",
-        "es": "Exportaciones más importaciones en camión en los 12 meses hasta {year}; valor por camión entrante en la información emergente{missing}",
+        "en": "Exports plus imports by truck in the 12 months to {latest}; value per inbound truck in the tooltip{missing}",
+        "es": "Exportaciones más importaciones en camión en los 12 meses hasta {latest}; valor por camión entrante en la información emergente{missing}",
     },
     "per_truck": {"en": "US$ per inbound truck", "es": "US$ por camión entrante"},
     "sectors_title": {

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import altair as alt
 import duckdb
 import polars as pl
 
@@ -84,6 +85,22 @@ def window_missing(con: duckdb.DuckDBPyConnection, table: str, latest: object, l
         return ""
     months = ", ".join(month_label(m.year, m.month, lang) for m in missing)
     return text("window_missing", lang, on_hand=TWELVE_MONTHS.months - len(missing), months=months)
+
+
+def window_title(
+    con: duckdb.DuckDBPyConnection, title: str, subtitle: str, mart: str, latest: date, lang: str
+) -> alt.Title:
+    """The title of a chart over the 12 months to `latest`: its subtitle (a label with `{latest}` and
+    `{missing}`) names the window's last month and the months `mart` lacks in it."""
+    return alt.Title(
+        text(title, lang),
+        subtitle=text(
+            subtitle,
+            lang,
+            latest=month_label(latest.year, latest.month, lang),
+            missing=window_missing(con, mart, latest, lang),
+        ),
+    )
 
 
 def require(frame: pl.DataFrame, why: str) -> None:

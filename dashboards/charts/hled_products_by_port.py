@@ -6,8 +6,8 @@ from __future__ import annotations
 import altair as alt
 import duckdb
 
-from dashboards.charts.common import PRODUCTS, latest_month, require, window_missing
-from dashboards.labels import month_label, text
+from dashboards.charts.common import PRODUCTS, latest_month, require, window_title
+from dashboards.labels import text
 from dashboards.theme import HEIGHT, PALETTE, WIDTH, finish, footer_lines, order_by_total
 from warehouse.db import frame as query_frame
 
@@ -63,14 +63,8 @@ def hled_products_by_port(
         .properties(
             width=WIDTH,
             height=HEIGHT,
-            title=alt.Title(
-                text("products_port_title", lang),
-                subtitle=text(
-                    "products_port_subtitle",
-                    lang,
-                    latest=month_label(latest.year, latest.month, lang),
-                    missing=window_missing(con, "marts.hled_product_trade", latest, lang),
-                ),
+            title=window_title(
+                con, "products_port_title", "products_port_subtitle", "marts.hled_product_trade", latest, lang
             ),
         )
     )

@@ -8,9 +8,9 @@ import duckdb
 from dashboards.charts.common import (
     SECTORS,
     latest_month,
-    window_missing,
+    window_title,
 )
-from dashboards.labels import month_label, text
+from dashboards.labels import text
 from dashboards.theme import (
     HEIGHT,
     PALETTE,
@@ -67,14 +67,13 @@ def priority_sectors_by_port(
         .properties(
             width=WIDTH,
             height=HEIGHT,
-            title=alt.Title(
-                text("sectors_port_title", lang),
-                subtitle=text(
-                    "sectors_port_subtitle",
-                    lang,
-                    latest=month_label(latest.year, latest.month, lang),
-                    missing=window_missing(con, "marts.priority_sector_trade", latest, lang),
-                ),
+            title=window_title(
+                con,
+                "sectors_port_title",
+                "sectors_port_subtitle",
+                "marts.priority_sector_trade",
+                latest,
+                lang,
             ),
         )
     )

@@ -8,9 +8,9 @@ import duckdb
 from dashboards.charts.common import (
     TRADE_PER_TRUCK,
     latest_month,
-    window_missing,
+    window_title,
 )
-from dashboards.labels import month_label, text
+from dashboards.labels import text
 from dashboards.theme import (
     HEIGHT,
     PALETTE,
@@ -55,14 +55,8 @@ def top_ports_truck_trade(
         .properties(
             width=WIDTH,
             height=HEIGHT,
-            title=alt.Title(
-                text("truck_ports_title", lang),
-                subtitle=text(
-                    "truck_ports_subtitle",
-                    lang,
-                    year=month_label(latest.year, latest.month, lang),
-                    missing=window_missing(con, "marts.trade_value_per_truck", latest, lang),
-                ),
+            title=window_title(
+                con, "truck_ports_title", "truck_ports_subtitle", "marts.trade_value_per_truck", latest, lang
             ),
         )
     )
