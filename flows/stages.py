@@ -188,7 +188,7 @@ def _load_files(source: Source, settings: Settings, previous_rows: int | None) -
         with watch.stage("fetch"):
             collection = fetch_task(source, settings)
         if not collection.parts:  # left out of this run (a mirror without it), said in the notices
-            return SourceLoad(source.name, fetch="no files", notices=collection.notices, watch=watch)
+            return SourceLoad(source.name, fetch="left out", notices=collection.notices, watch=watch)
         fetched, stage = fetch_status(collection.parts), "parse"
         with watch.stage("parse"):
             parsed = parse_task(source, collection.parts, settings)
