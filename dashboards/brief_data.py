@@ -97,6 +97,8 @@ class Disruption:
     status: str
     months_to_recover: int | None
     diverted_pct: float | None
+    peers_depth_pct: float | None = None  # how far below what the border's other port groups predicted
+    found_by: str = "own history"
 
 
 @dataclass(frozen=True)
@@ -256,7 +258,7 @@ def _disruptions(con: duckdb.DuckDBPyConnection, scope: Scope, latest: date) -> 
     found = rows(
         con,
         f"""SELECT scope_name, measure, first_month, trough_month, depth_pct, status, months_to_recover,
-                   diverted_pct
+                   diverted_pct, peers_depth_pct, coalesce(found_by, 'own history')
             FROM marts.shocks
             WHERE kind = 'disruption' AND {where}
               AND (first_month > ?::DATE - to_months({RECENT_MONTHS}) OR status = 'ongoing')

@@ -254,6 +254,8 @@ def _disruption_lines(brief: Brief, lang: str) -> list[str]:
             if recovered
             else brief_text(d.status, lang),
         )
+        if d.found_by == "peers" and d.peers_depth_pct is not None:  # a local fall its peers did not share
+            line += brief_text("below_peers", lang, pct=fmt_pct(d.peers_depth_pct, lang, signed=False))
         if d.diverted_pct is not None and d.diverted_pct >= DIVERTED_SHOWN:
             line += brief_text("diverted", lang, pct=fmt_pct(d.diverted_pct, lang, signed=False))
         lines.append(line)

@@ -393,6 +393,10 @@ BRIEF: dict[str, dict[str, str]] = {
     "ongoing": {"en": "not yet recovered", "es": "aún sin recuperarse"},
     "not_recovered": {"en": "not recovered within 36 months", "es": "sin recuperarse en 36 meses"},
     "series_ended": {"en": "the series stopped", "es": "la serie se interrumpió"},
+    "below_peers": {
+        "en": " The border's other ports did not share it: {pct} % below what they predicted for this port.",
+        "es": " Los demás puertos de la frontera no la compartieron: {pct} % por debajo de lo que predecían para este puerto.",
+    },
     "diverted": {
         "en": " Nearby ports took up {pct} % of the shortfall.",
         "es": " Los puertos cercanos absorbieron el {pct} % del faltante.",

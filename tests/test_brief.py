@@ -16,7 +16,7 @@ import vl_convert
 
 from dashboards import charts
 from dashboards.brief import trend_spec, write_briefs
-from dashboards.brief_data import gather, scope_of
+from dashboards.brief_data import Disruption, gather, scope_of
 from dashboards.brief_view import view
 from dashboards.labels import LANGS
 from dashboards.offline import BUNDLE
@@ -480,3 +480,26 @@ def test_the_products_named_exactly_stand_beside_their_chapters(tmp_path) -> Non
             0.0,
         ),
     ]
+
+
+def test_a_disruption_found_against_the_peers_says_so(briefs) -> None:
+    _, warehouse, _ = briefs
+    con = open_published(warehouse)
+    try:
+        brief = gather(con, scope_of(con, "US-Mexico"))
+    finally:
+        con.close()
+    hidalgo = Disruption(
+        "Hidalgo", "trucks", date(2022, 4, 1), date(2022, 4, 1), 11.42, "recovered", 1, None, 25.37, "peers"
+    )
+    lines = {
+        lang: view(dataclasses.replace(brief, disruptions=[hidalgo]), {}, lang).disruptions for lang in LANGS
+    }
+    assert lines["en"] == [
+        "Hidalgo, trucks: from April 2022, 11.4 % below expected at its deepest (April 2022); "
+        "recovered in 1 month(s). The border's other ports did not share it: 25.4 % below what they "
+        "predicted for this port."
+    ]
+    assert lines["es"][0].endswith(
+        "no la compartieron: 25.4 % por debajo de lo que predecían para este puerto."
+    )

