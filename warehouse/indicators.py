@@ -116,7 +116,7 @@ CROSSINGS_SQL = "warehouse/sql/derive/10_marts_crossings.sql"
 TRADE_SQL = "warehouse/sql/derive/20_marts_trade.sql"
 INDICATOR_SQL = "warehouse/sql/derive/30_marts_indicators.sql"
 WAIT_SQL = "warehouse/sql/derive/40_marts_wait_times.sql"
-PRODUCT_SQL = "warehouse/sql/derive/25_marts_reconciliation.sql"
+PRODUCT_SQL = "warehouse/sql/derive/25_marts_census.sql"
 
 
 @dataclass(frozen=True)

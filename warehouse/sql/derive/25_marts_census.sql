@@ -1,3 +1,6 @@
+-- Marts of the Census trade API by port and HS heading (census_ports): its reconciliation with
+-- TransBorder, and the HLED products named exactly.
+
 -- Two publishers of the same trade: TransBorder's port x chapter values (dot3, all modes) against the
 -- Census trade API's (census_ports, HS2 rows), for every port, chapter, month, direction and partner
 -- both have. The tolerance is declared here, once: a difference beyond it is named in the run summary.
