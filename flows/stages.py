@@ -329,23 +329,24 @@ def build_task(inputs: BuildInput, settings: Settings) -> Built:
     revisions = revision_counts(target, inputs.run_id)
     for source, n in revisions.items():
         log.info("%s: %d values changed in months already published (meta.revisions)", source, n)
-    notices = tuple(disagreements(target))
+    notices = _reconcile(target, inputs.run_id, settings)
     for notice in notices:
         log.warning(notice)
-    _validate_reconciliation(target, inputs.run_id, settings)
     return Built(target, counts, revisions, how, steps, notices)
 
 
-def _validate_reconciliation(target: Path, run_id: str, settings: Settings) -> None:
-    """The GX suite on marts.trade_reconciliation, its results added to the new file's meta.validations
-    and Data Docs; a disagreement is said (the run summary), it does not withhold either source."""
+def _reconcile(target: Path, run_id: str, settings: Settings) -> tuple[str, ...]:
+    """TransBorder against the Census trade API in the new file: the GX suite on
+    marts.trade_reconciliation (results into its meta.validations and Data Docs) and the line for the
+    run summary when they disagree; a disagreement is said, it does not withhold either source."""
     con = connect(target)
     try:
         mart = frame(con, "SELECT * FROM marts.trade_reconciliation")
-        found = validate_reconciliation(mart, settings.docs_dir / "data_docs", "census_ports")
+        found = validate_reconciliation(mart, settings.docs_dir / "data_docs")
         if found:
             con.register("reconciled", meta_rows("validations", [{"run_id": run_id, **r} for r in found]))
             run(con, "INSERT INTO meta.validations BY NAME SELECT * FROM reconciled")
+        return tuple(disagreements(con))
     finally:
         con.close()
 

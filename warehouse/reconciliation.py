@@ -4,26 +4,22 @@ declared with marts.trade_reconciliation."""
 
 from __future__ import annotations
 
-from pathlib import Path
+import duckdb
 
-from warehouse.db import connect, rows
+from warehouse.db import rows
 
 
-def disagreements(warehouse: Path) -> list[str]:
+def disagreements(con: duckdb.DuckDBPyConnection) -> list[str]:
     """One line when some port-chapter-months disagree beyond the tolerance, naming how many and the
     largest; none when they agree (or nothing is covered by both)."""
-    con = connect(warehouse, read_only=True)
-    try:
-        found = rows(
-            con,
-            """SELECT count(*) OVER (), month, trade_type, country, port_code, chapter, transborder_usd,
+    found = rows(
+        con,
+        """SELECT count(*) OVER (), month, trade_type, country, port_code, chapter, transborder_usd,
                       census_usd, difference_pct, tolerance_pct,
                       (SELECT count(*) FROM marts.trade_reconciliation)
                FROM marts.trade_reconciliation WHERE NOT within_tolerance
                ORDER BY abs(difference_usd) DESC LIMIT 1""",
-        )
-    finally:
-        con.close()
+    )
     if not found:
         return []
     n, month, trade_type, country, port, chapter, tb, census, pct, tolerance, compared = found[0]
