@@ -189,9 +189,13 @@ def test_a_refresh_loads_every_heading_through_the_api_and_never_writes_the_key(
     assert leaked == [], f"the key is written in {leaked}"
 
     before = len(census.queries)
+    manifest = hled_home / "raw" / "census_ports" / "manifest.jsonl"
+    lines = len(manifest.read_text().splitlines())
     assert refresh().status == "unchanged"
     again = census.queries[before:]
     assert len(again) == 2 * len(HEADINGS) * 2  # only this year and last are asked again
+    # a held year is not asked, so it adds no line to the raw store's manifest: only the calls do
+    assert len(manifest.read_text().splitlines()) == lines + len(again)
     assert {query["time"][0][5:9] for query in again} == {str(date.today().year - 1), str(date.today().year)}
 
 

@@ -4,12 +4,13 @@ are, for Census's revisions. The key (HLED_CENSUS_KEY) goes with each request an
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
-from flows.ingest.fetch import Fetched, Target, fetch_history, fetch_source, record_unchanged
+from flows.ingest.fetch import Fetched, Target, fetch_history, fetch_source
 from flows.ingest.parts import Collection, Part, Publication
 from flows.ingest.polite import HttpPolicy
 from flows.logs import logger
@@ -85,7 +86,7 @@ def collect_census(source: Publication, settings: Settings) -> Collection:
             and year <= today.year - RECHECKED_YEARS
             and Path(before.path).is_file()
         ):
-            fetched: Fetched = record_unchanged(settings.raw_dir, before, "held")
+            fetched: Fetched = replace(before, status="held", changed=False)  # not asked: no manifest line
         else:
             target = Target(
                 source.name,
