@@ -17,6 +17,9 @@ BORDER_COUNTRY = {"US-Mexico": "mexico", "US-Canada": "canada"}
 HLED_BORDER = "US-Mexico"  # the HLED is a US-Mexico dialogue: its verdicts and scorecard are this border's
 BRIEF_PORTS = 15  # one brief per port for this many busiest truck ports (by the latest 12 months)
 RECENT_MONTHS = 12  # disruptions that started this far back are listed (sector windows: warehouse/windows.py)
+HLED_SINCE = date(
+    2021, 9, 1
+)  # the HLED relaunch (9 September 2021): earlier disruptions since then are listed too
 
 
 @dataclass(frozen=True)
@@ -99,6 +102,8 @@ class Disruption:
     diverted_pct: float | None
     peers_depth_pct: float | None = None  # how far below what the border's other port groups predicted
     found_by: str = "own history"
+    border_shock_month: date | None = None  # a port group's shock that is part of its border's
+    with_groups: int = 0  # a border's shock: how many port groups' shocks are part of it
 
 
 @dataclass(frozen=True)
@@ -163,7 +168,7 @@ class SourceHealth:
 class Brief:
     scope: Scope
     headlines: list[Headline]
-    disruptions: list[Disruption]
+    disruptions: list[Disruption]  # the last RECENT_MONTHS, and any not recovered
     sectors: list[Sector]
     sectors_window: SectorWindow | None
     waits: list[Wait]
@@ -176,6 +181,7 @@ class Brief:
     health: dict[str, SourceHealth] = field(default_factory=dict)
     products: list[Sector] = field(default_factory=list)  # the HLED products named exactly (Census)
     products_window: SectorWindow | None = None
+    earlier_disruptions: list[Disruption] = field(default_factory=list)  # since HLED_SINCE, before those
 
 
 def busiest_ports(con: duckdb.DuckDBPyConnection, n: int) -> list[tuple[str, str]]:
@@ -251,21 +257,35 @@ def _headlines(con: duckdb.DuckDBPyConnection, scope: Scope) -> list[Headline]:
     return out
 
 
-def _disruptions(con: duckdb.DuckDBPyConnection, scope: Scope, latest: date) -> list[Disruption]:
-    """Disruptions (not reporting changes) that started in the last RECENT_MONTHS or have not recovered
-    yet: at the port's group, or at the border and any of its port groups."""
-    where = "scope_type = 'port_group' AND scope = ?" if scope.kind == "port" else "border = ?"
+def disruptions(
+    con: duckdb.DuckDBPyConnection, scope: Scope, latest: date, since: date = HLED_SINCE
+) -> tuple[list[Disruption], list[Disruption]]:
+    """Disruptions (not reporting changes) at the port's group, or at the border and its port groups,
+    with their evidence: those that started in the last RECENT_MONTHS or have not recovered yet, and the
+    earlier ones since `since` (the HLED relaunch). In a border's brief a port group's shock that is part
+    of a border-wide one is told once, in the border's line (`with_groups`), not again by itself."""
+    if scope.kind == "port":
+        where, params = "s.scope_type = 'port_group' AND s.scope = ?", [scope.group]
+    else:
+        where, params = "s.border = ? AND s.border_shock_month IS NULL", [scope.border]
     found = rows(
         con,
-        f"""SELECT scope_name, measure, first_month, trough_month, depth_pct, status, months_to_recover,
-                   diverted_pct, peers_depth_pct, coalesce(found_by, 'own history')
-            FROM marts.shocks
-            WHERE kind = 'disruption' AND {where}
-              AND (first_month > ?::DATE - to_months({RECENT_MONTHS}) OR status = 'ongoing')
-            ORDER BY first_month DESC, depth_pct DESC, scope_name""",
-        [scope.group if scope.kind == "port" else scope.border, latest],
+        f"""SELECT s.scope_name, s.measure, s.first_month, s.trough_month, s.depth_pct, s.status,
+                   s.months_to_recover, s.diverted_pct, s.peers_depth_pct,
+                   coalesce(s.found_by, 'own history'), s.border_shock_month,
+                   (SELECT count(*) FROM marts.shocks p
+                    WHERE s.scope_type = 'border' AND p.scope_type = 'port_group' AND p.border = s.border
+                      AND p.measure = s.measure AND p.border_shock_month = s.first_month
+                      AND p.kind = 'disruption') AS with_groups,
+                   s.first_month > ?::DATE - to_months({RECENT_MONTHS}) OR s.status = 'ongoing' AS recent
+            FROM marts.shocks s
+            WHERE s.kind = 'disruption' AND {where} AND (s.first_month >= ? OR s.status = 'ongoing')
+            ORDER BY s.first_month DESC, s.depth_pct DESC, s.scope_name""",
+        [latest, *params, since],
     )
-    return [Disruption(*r) for r in found]
+    recent = [Disruption(*r[:-1]) for r in found if r[-1]]
+    earlier = [Disruption(*r[:-1]) for r in found if not r[-1]]
+    return recent, earlier
 
 
 def _sectors(con: duckdb.DuckDBPyConnection, scope: Scope) -> tuple[list[Sector], SectorWindow | None]:
@@ -399,10 +419,11 @@ def gather(con: duckdb.DuckDBPyConnection, scope: Scope) -> Brief:
     }
     total, revised = _revisions(con, scope)
     compared_with = scalar(con, "SELECT max(previous_refresh) FROM marts.revisions_compared")
+    recent, earlier = disruptions(con, scope, latest)
     return Brief(
         scope,
         headlines,
-        _disruptions(con, scope, latest),
+        recent,
         sectors,
         window,
         waits,
@@ -415,4 +436,5 @@ def gather(con: duckdb.DuckDBPyConnection, scope: Scope) -> Brief:
         health,
         products,
         products_window,
+        earlier,
     )

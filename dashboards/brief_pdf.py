@@ -143,6 +143,11 @@ def write_pdf(v: View, trend_png: bytes) -> bytes:
         *[_p(n, "note") for n in v.sectors_notes],
         PageBreak(),
         *(
+            [_p(v.earlier_title, "h2"), *[_p(d, "body") for d in v.earlier_disruptions]]
+            if v.earlier_disruptions
+            else []
+        ),
+        *(
             [
                 _p(v.scorecard_title, "h2"),
                 _table(

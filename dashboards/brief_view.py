@@ -9,7 +9,16 @@ from dataclasses import dataclass
 from datetime import UTC, date
 from functools import partial
 
-from dashboards.brief_data import FLAT_PCT, HLED_BORDER, Brief, Headline, Scope, SectorWindow
+from dashboards.brief_data import (
+    FLAT_PCT,
+    HLED_BORDER,
+    HLED_SINCE,
+    Brief,
+    Disruption,
+    Headline,
+    Scope,
+    SectorWindow,
+)
 from dashboards.labels import (
     BRIEF,
     LABELS,
@@ -27,6 +36,7 @@ from dashboards.labels import (
 from warehouse.windows import TWELVE_MONTHS
 
 DIVERTED_SHOWN = 10  # a disruption names what nearby ports took up from this share of its shortfall (%)
+LOCAL_SHOWN = 10  # a port's fall this far (%) below what its peers predicted is told as not shared
 
 
 @dataclass
@@ -44,6 +54,8 @@ class View:
     notes: list[str]  # what the calendar and the gaps in reporting do to this month's changes
     disruptions_note: str
     disruptions: list[str]
+    earlier_title: str  # the disruptions since the HLED relaunch, before the last 12 months
+    earlier_disruptions: list[str]
     sectors_title: str
     sectors_head: list[str]
     sectors_rows: list[list[str]]
@@ -238,9 +250,12 @@ def _notes(brief: Brief, lang: str, hled: bool) -> list[str]:
     return notes
 
 
-def _disruption_lines(brief: Brief, lang: str) -> list[str]:
+def _disruption_lines(disruptions: list[Disruption], lang: str) -> list[str]:
+    """One sentence per disruption: how far below its own past's expectation it fell, how far below what
+    the border's other ports predicted (a local fall, or a shared one), and the border-wide shock it is
+    part of, or the port groups that fell with a border's."""
     lines = []
-    for d in brief.disruptions:
+    for d in disruptions:
         recovered = d.status == "recovered"
         line = brief_text(
             "disruption",
@@ -254,12 +269,19 @@ def _disruption_lines(brief: Brief, lang: str) -> list[str]:
             if recovered
             else brief_text(d.status, lang),
         )
-        if d.found_by == "peers" and d.peers_depth_pct is not None:  # a local fall its peers did not share
+        if d.peers_depth_pct is not None and (d.found_by == "peers" or d.peers_depth_pct >= LOCAL_SHOWN):
             line += brief_text("below_peers", lang, pct=fmt_pct(d.peers_depth_pct, lang, signed=False))
+        elif d.peers_depth_pct is not None:  # its peers fell too: a shared fall
+            line += brief_text("shared_with_peers", lang, pct=fmt_pct(-d.peers_depth_pct, lang, signed=True))
+        if d.border_shock_month is not None:
+            line += brief_text("part_of_border", lang, month=_ml(d.border_shock_month, lang))
+        if d.with_groups:
+            line += brief_text("groups_with_it", lang, n=d.with_groups)
         if d.diverted_pct is not None and d.diverted_pct >= DIVERTED_SHOWN:
-            line += brief_text("diverted", lang, pct=fmt_pct(d.diverted_pct, lang, signed=False))
+            key = "diverted" if d.diverted_pct <= 100 else "diverted_more"
+            line += brief_text(key, lang, pct=fmt_pct(d.diverted_pct, lang, signed=False))
         lines.append(line)
-    return lines or [brief_text("no_disruption", lang)]
+    return lines
 
 
 def _scorecard_rows(brief: Brief, lang: str) -> list[list[str]]:
@@ -474,7 +496,9 @@ def view(brief: Brief, trend: dict, lang: str) -> View:
         sentences=sentences,
         notes=_notes(brief, lang, hled),
         disruptions_note=t(note, where=where),
-        disruptions=_disruption_lines(brief, lang),
+        disruptions=_disruption_lines(brief.disruptions, lang) or [t("no_disruption")],
+        earlier_title=t("earlier_disruptions", month=_ml(HLED_SINCE, lang)),
+        earlier_disruptions=_disruption_lines(brief.earlier_disruptions, lang),
         sectors_title=t("sectors", partner=partner, month=_ml(window.through if window else None, lang)),
         sectors_head=[t("sector"), t("value_usd"), t("vs_prev_12m")],
         sectors_rows=[

@@ -386,8 +386,8 @@ BRIEF: dict[str, dict[str, str]] = {
         "es": "Ninguna interrupción detectada en los últimos 12 meses, y ninguna en curso.",
     },
     "disruption": {
-        "en": "{scope}, {measure}: from {first}, {depth} % below expected at its deepest ({trough}); {status}.",
-        "es": "{scope}, {measure}: desde {first}, {depth} % por debajo de lo esperado en su peor mes ({trough}); {status}.",
+        "en": "{scope}, {measure}: from {first}, {depth} % below what its own past predicted at its deepest ({trough}); {status}.",
+        "es": "{scope}, {measure}: desde {first}, {depth} % por debajo de lo que predecía su propio historial en su peor mes ({trough}); {status}.",
     },
     "recovered": {"en": "recovered in {n} month(s)", "es": "recuperada en {n} mes(es)"},
     "ongoing": {"en": "not yet recovered", "es": "aún sin recuperarse"},
@@ -397,9 +397,29 @@ BRIEF: dict[str, dict[str, str]] = {
         "en": " The border's other ports did not share it: {pct} % below what they predicted for this port.",
         "es": " Los demás puertos de la frontera no la compartieron: {pct} % por debajo de lo que predecían para este puerto.",
     },
+    "shared_with_peers": {
+        "en": " The border's other ports fell with it: against what they predicted for this port, {pct} %.",
+        "es": " Los demás puertos de la frontera cayeron con ella: frente a lo que predecían para este puerto, {pct} %.",
+    },
+    "part_of_border": {
+        "en": " Part of a fall across the whole border from {month}.",
+        "es": " Parte de una caída en toda la frontera desde {month}.",
+    },
+    "groups_with_it": {
+        "en": " {n} port groups fell with it.",
+        "es": " {n} grupos de puertos cayeron con ella.",
+    },
+    "earlier_disruptions": {
+        "en": "Earlier disruptions since the HLED relaunch ({month})",
+        "es": "Interrupciones anteriores desde el relanzamiento del DEAN ({month})",
+    },
     "diverted": {
         "en": " Nearby ports took up {pct} % of the shortfall.",
         "es": " Los puertos cercanos absorbieron el {pct} % del faltante.",
+    },
+    "diverted_more": {
+        "en": " Nearby ports carried more than the whole shortfall above what was expected of them ({pct} % of it).",
+        "es": " Los puertos cercanos llevaron más que todo el faltante por encima de lo esperado de ellos ({pct} % del faltante).",
     },
     "measure_trucks": {"en": "trucks", "es": "camiones"},
     "measure_personal_vehicle_passengers": {
@@ -409,6 +429,23 @@ BRIEF: dict[str, dict[str, str]] = {
     "measure_pedestrians": {"en": "pedestrians", "es": "peatones"},
     "measure_bus_passengers": {"en": "bus passengers", "es": "pasajeros de autobús"},
     "measure_train_passengers": {"en": "train passengers", "es": "pasajeros de tren"},
+    "measure_personal_vehicles": {"en": "personal vehicles", "es": "vehículos particulares"},
+    "measure_buses": {"en": "buses", "es": "autobuses"},
+    "measure_trains": {"en": "trains", "es": "trenes"},
+    "measure_truck_containers_loaded": {
+        "en": "loaded truck containers",
+        "es": "contenedores de camión cargados",
+    },
+    "measure_truck_containers_empty": {"en": "empty truck containers", "es": "contenedores de camión vacíos"},
+    "measure_rail_containers_loaded": {
+        "en": "loaded rail containers",
+        "es": "contenedores de ferrocarril cargados",
+    },
+    "measure_rail_containers_empty": {
+        "en": "empty rail containers",
+        "es": "contenedores de ferrocarril vacíos",
+    },
+    "measure_trade_value_usd": {"en": "trade (US$)", "es": "comercio (US$)"},
     "sectors": {
         "en": "HLED priority sectors: trade with {partner}, all modes, 12 months to {month}",
         "es": "Sectores prioritarios del DEAN: comercio con {partner}, todos los modos, 12 meses hasta {month}",

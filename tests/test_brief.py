@@ -496,10 +496,55 @@ def test_a_disruption_found_against_the_peers_says_so(briefs) -> None:
         lang: view(dataclasses.replace(brief, disruptions=[hidalgo]), {}, lang).disruptions for lang in LANGS
     }
     assert lines["en"] == [
-        "Hidalgo, trucks: from April 2022, 11.4 % below expected at its deepest (April 2022); "
-        "recovered in 1 month(s). The border's other ports did not share it: 25.4 % below what they "
-        "predicted for this port."
+        "Hidalgo, trucks: from April 2022, 11.4 % below what its own past predicted at its deepest "
+        "(April 2022); recovered in 1 month(s). The border's other ports did not share it: 25.4 % below "
+        "what they predicted for this port."
     ]
     assert lines["es"][0].endswith(
         "no la compartieron: 25.4 % por debajo de lo que predecían para este puerto."
     )
+
+
+def test_a_shared_fall_and_a_border_wide_one_are_told_as_such(briefs) -> None:
+    """A port's fall its peers shared says so with the figure; a border's shock names how many port
+    groups fell with it, and a port group's shock that is part of it names the border's month."""
+    _, warehouse, _ = briefs
+    con = open_published(warehouse)
+    try:
+        brief = gather(con, scope_of(con, "US-Mexico"))
+    finally:
+        con.close()
+    laredo = Disruption(
+        "Laredo",
+        "trucks",
+        date(2020, 4, 1),
+        date(2020, 4, 1),
+        30.1,
+        "recovered",
+        3,
+        None,
+        2.04,
+        border_shock_month=date(2020, 4, 1),
+    )
+    border = Disruption(
+        "US-Mexico",
+        "trucks",
+        date(2020, 4, 1),
+        date(2020, 4, 1),
+        29.0,
+        "recovered",
+        3,
+        None,
+        None,
+        with_groups=13,
+    )
+    en = view(dataclasses.replace(brief, disruptions=[], earlier_disruptions=[border, laredo]), {}, "en")
+    assert en.disruptions == ["No disruption detected in the last 12 months, and none still under way."]
+    assert en.earlier_title == "Earlier disruptions since the HLED relaunch (September 2021)"
+    assert en.earlier_disruptions[0].endswith("recovered in 3 month(s). 13 port groups fell with it.")
+    assert en.earlier_disruptions[1].endswith(
+        "The border's other ports fell with it: against what they predicted for this port, -2.0 %. "
+        "Part of a fall across the whole border from April 2020."
+    )
+    es = view(dataclasses.replace(brief, disruptions=[], earlier_disruptions=[border]), {}, "es")
+    assert es.earlier_disruptions[0].endswith("13 grupos de puertos cayeron con ella.")

@@ -429,8 +429,56 @@ def test_shocks_find_the_pandemic_collapse_and_local_truck_disruptions(real_mirr
     # within months
     assert ("EL_PASO_AREA", date(2023, 9, 1), 2) in trucks
     assert ("2303", date(2023, 9, 1), 1) in trucks and ("2303", date(2023, 12, 1), 1) in trucks
+    # April 2020 is the border's trucks shock: the port groups that fell with it are part of it
+    april = q(
+        home,
+        """SELECT count(*), count(DISTINCT border_shock_month), min(border_shock_month) FROM marts.shocks
+           WHERE scope_type = 'port_group' AND measure = 'trucks' AND border = 'US-Mexico'
+             AND first_month BETWEEN DATE '2020-03-01' AND DATE '2020-05-01'""",
+    )
+    assert april[0][0] >= 10 and april[0][1:] == (1, date(2020, 4, 1))
+    assert ("2305", date(2022, 4, 1), 2) in trucks  # the Texas inspections, against its peers
     scorecard = q(home, "SELECT DISTINCT pillar FROM marts.hled_scorecard ORDER BY 1")
     assert scorecard == [("facilitation",), ("green",), ("people",), ("recovery",), ("supply_chains",)]
+
+
+def test_hidalgo_in_april_2022_is_in_the_border_and_port_briefs(real_mirror_warehouse) -> None:
+    """The Texas inspections of April 2022, found against the peers, in the US-Mexico and port-2305
+    briefs built from the staged data (among the disruptions since the HLED relaunch), in both
+    languages, with both expectations in words."""
+    from dashboards.brief_data import disruptions, gather, scope_of
+    from dashboards.brief_view import view
+    from warehouse.access import open_published
+
+    home, _ = real_mirror_warehouse
+    con = open_published(home / "warehouse.duckdb")
+    try:
+        briefs = {code: gather(con, scope_of(con, code)) for code in ("US-Mexico", "2305")}
+    finally:
+        con.close()
+    for code, brief in briefs.items():
+        en = [
+            line for line in view(brief, {}, "en").earlier_disruptions if line.startswith("Hidalgo, trucks")
+        ]
+        assert en == [
+            "Hidalgo, trucks: from April 2022, 11.4 % below what its own past predicted at its deepest "
+            "(April 2022); recovered in 2 month(s). The border's other ports did not share it: 25.4 % below "
+            "what they predicted for this port. Nearby ports carried more than the whole shortfall above "
+            "what was expected of them (337.1 % of it)."
+        ], code
+        es = view(brief, {}, "es").earlier_disruptions
+        assert any(line.startswith("Hidalgo, camiones: desde abril de 2022") for line in es), (code, es)
+    # told from 2020, the border's brief has April 2020's trucks once, as the border's, with the port
+    # groups that fell with it, and none of those again by itself
+    con = open_published(home / "warehouse.duckdb")
+    try:
+        _, since_2020 = disruptions(con, scope_of(con, "US-Mexico"), date(2025, 2, 1), since=date(2020, 1, 1))
+    finally:
+        con.close()
+    april = [d for d in since_2020 if d.measure == "trucks" and d.first_month == date(2020, 4, 1)]
+    assert [(d.scope_name, d.border_shock_month) for d in april] == [("US-Mexico", None)]
+    assert april[0].with_groups >= 10
+    assert not [d for d in since_2020 if d.border_shock_month is not None]
 
 
 def test_charts_in_spanish_and_the_dashboard_page_on_the_real_data(real_mirror_warehouse, tmp_path) -> None:

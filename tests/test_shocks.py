@@ -309,3 +309,21 @@ def test_a_fall_every_group_shares_is_not_a_local_one() -> None:
     assert found.filter(pl.col("found_by") == "peers").height == 0
     # each group's own past still sees a 40 % fall: the border-wide event stays found as before
     assert set(found.filter(pl.col("first_month") == date(2020, 4, 1))["scope"]) == set("ABCDE")
+
+
+def test_a_border_wide_fall_is_the_borders_shock_and_the_groups_are_part_of_it() -> None:
+    """With the border's total beside its groups, every group's shock of April 2020 names the border's
+    as the one it is part of; a local fall (A alone, a year later) names none."""
+    groups = peers_panel(10 * 12 + 14, 10 * 12 + 3)
+    total = groups.group_by("border", "measure", "month").agg(pl.col("value").sum())
+    border = total.with_columns(scope_type=pl.lit("border"), scope=pl.lit("US-Mexico")).select(groups.columns)
+    found = detect_shocks(pl.concat([groups, border]))
+    at_border = found.filter(pl.col("scope_type") == "border")
+    assert at_border["first_month"].to_list() == [date(2020, 4, 1)]
+    april = found.filter((pl.col("scope_type") == "port_group") & (pl.col("first_month") == date(2020, 4, 1)))
+    assert sorted(april["scope"]) == list("ABCDE")
+    assert set(april["border_shock_month"]) == {date(2020, 4, 1)}
+    local = found.filter((pl.col("scope") == "A") & (pl.col("first_month") == date(2021, 3, 1)))
+    assert local.height == 1 and local["border_shock_month"].to_list() == [None]
+    # without the border's total there is nothing to be part of
+    assert detect_shocks(groups)["border_shock_month"].null_count() == detect_shocks(groups).height

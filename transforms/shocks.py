@@ -59,6 +59,7 @@ SHOCK_SCHEMA = {
     "peers_expected_at_trough": pl.Float64,
     "peers_depth_pct": pl.Float64,
     "found_by": pl.String,
+    "border_shock_month": pl.Date,
 }
 EXPECTED_SCHEMA = {
     "scope_type": pl.String,
@@ -429,6 +430,27 @@ def _concurrent(rows: list[dict]) -> None:
         r["concurrent_shocks"] = len(others)
         if r["_rule"] == "step" and len(others) >= SHARED_GROUPS:
             r["kind"], r["kind_reason"] = "disruption", None
+    _border_wide(rows)
+
+
+def _border_wide(rows: list[dict]) -> None:
+    """Mark each port-group shock that starts within CONCURRENT_MONTHS of a disruption in its border's
+    total (same measure) as part of it (`border_shock_month`): the 2020 closures are one border-wide
+    shock told once, not forty port shocks, while each port's own figures stay for analysts."""
+    border_starts: dict[tuple[str, str], list[int]] = {}
+    for r in rows:
+        r["border_shock_month"] = None
+        if r["scope_type"] == "border" and r["kind"] == "disruption":
+            border_starts.setdefault((r["scope"], r["measure"]), []).append(_month_index(r["first_month"]))
+    for r in rows:
+        if r["scope_type"] != "port_group":
+            continue
+        t = _month_index(r["first_month"])
+        near = [
+            b for b in border_starts.get((r["_border"], r["measure"]), []) if abs(b - t) <= CONCURRENT_MONTHS
+        ]
+        if near:
+            r["border_shock_month"] = _month_date(min(near, key=lambda b: (abs(b - t), b)))
 
 
 def constants() -> dict[str, float]:
@@ -498,6 +520,11 @@ the data alone, no event dates:
    Canadian dollar), and in a border's total, where an event and a change in counting look alike.
    A closure that lifts, even slowly and not fully, is not a step. Charts show disruptions only; the
    others stay in `marts.shocks` for analysts.
+8. A border-wide shock stays the border's: a port group's shock that starts within
+   {CONCURRENT_MONTHS} month of a disruption in its border's total for the same measure is part of it
+   (`border_shock_month` names the border's first month). The brief tells it once, as the border's, with
+   the number of port groups that fell with it (April 2020: one line for US-Mexico trucks, not one per
+   port); each port group's own row stays in `marts.shocks` for analysts and in that port's brief.
 
 Limits of the peer view: it compares a group with the sum of every other group of its border, not with
 a fitted synthetic control, so a group that is a large share of its border (Laredo, a third of the

@@ -23,6 +23,7 @@ CREATE TABLE marts.shocks (
     concurrent_shocks  INTEGER,
     peers_expected_at_trough DOUBLE,
     peers_depth_pct    DOUBLE,
+    border_shock_month DATE,
     found_by           VARCHAR,
     neighbour_excess   DOUBLE,
     diverted_pct       DOUBLE
@@ -31,6 +32,7 @@ COMMENT ON TABLE marts.shocks IS 'Detected disruptions: one row per shock in a m
 COMMENT ON COLUMN marts.shocks.scope_type IS 'border or port_group';
 COMMENT ON COLUMN marts.shocks.peers_expected_at_trough IS 'A port group''s shock: what the other port groups of its border predicted at the trough month, its usual share of what they carried (from the same months of earlier years) times what they carried that month; NULL for a border''s total';
 COMMENT ON COLUMN marts.shocks.peers_depth_pct IS 'How far the port group fell short of peers_expected_at_trough, in percent (a fall its peers did not share is local: a blockade, inspections at one state''s ports)';
+COMMENT ON COLUMN marts.shocks.border_shock_month IS 'A port group''s shock that starts within a month of a disruption in its border''s total for the same measure is part of that border-wide shock: the border shock''s first month (the brief tells it once, as the border''s); NULL for a local shock and for a border''s total';
 COMMENT ON COLUMN marts.shocks.found_by IS 'own history (below the expectation of its own past) or peers (below its own expectation and well below what its peers predict, docs/indicators.md)';
 COMMENT ON COLUMN marts.shocks.kind IS 'disruption, or reporting_change: what the data say of the shock (a series that stops, restarts after months without data, reports 0 for a month or two between ordinary months, or steps at once to a new level and stays there while other port groups do not); charts show disruptions only';
 COMMENT ON COLUMN marts.shocks.concurrent_shocks IS 'Port group shocks only: how many other port groups of the same border and measure had a shock starting within a month of this one (a border-wide event when many did); NULL for a border';
