@@ -28,6 +28,7 @@ WINDOW = 1  # a shock matches an event that starts or lasts within this many mon
 TRUCKS = ("trucks", "all")  # event measures that concern trucks
 BASIS_YEARS = 5  # the busiest groups by trucks over the last this many years
 VISIBLE_FALL = 0.15  # an event is visible in the counts when trucks fell this much against a year before
+QUIET_GROUP, QUIET_EXCEPT = "2304", 2020  # Laredo's trucks: no local disruption outside this year
 
 
 def month(text: str) -> date:
@@ -70,6 +71,8 @@ class Shock:
     first: date
     trough: date
     depth_pct: float | None
+    found_by: str = "own history"
+    border_shock: date | None = None  # first month of the border-wide shock it is part of
 
 
 @dataclass(frozen=True)
@@ -239,9 +242,10 @@ def _warehouse_inputs(path: Path, top: int) -> Inputs:
             ).fetchall()
         }
         shocks = [
-            Shock(scope, border, first, trough, depth)
-            for scope, border, first, trough, depth in con.execute(
-                """SELECT scope, border, first_month, trough_month, depth_pct FROM marts.shocks
+            Shock(*row)
+            for row in con.execute(
+                """SELECT scope, border, first_month, trough_month, depth_pct,
+                          coalesce(found_by, 'own history'), border_shock_month FROM marts.shocks
                    WHERE scope_type = 'port_group' AND measure = 'trucks' AND kind = 'disruption'
                    ORDER BY first_month, scope"""
             ).fetchall()
@@ -261,6 +265,7 @@ def figures(data: Inputs, result: Evaluation, documented: int) -> dict:
     visible = [k for k, f in falls.items() if f is not None and f <= -VISIBLE_FALL]
     found = {(e.id, g) for e, g in result.found}
     name = data.names.get
+    quiet = [s for s in data.shocks if s.group == QUIET_GROUP and s.first.year != QUIET_EXCEPT]
     return {
         "measured_on": date.today().isoformat(),
         "data_through": max(m for _, m in data.trucks).isoformat()[:7] if data.trucks else None,
@@ -272,6 +277,13 @@ def figures(data: Inputs, result: Evaluation, documented: int) -> dict:
         "visible_recall": {"found": sum(1 for k in visible if k in found), "of": len(visible)},
         "visible_fall_pct": round(100 * VISIBLE_FALL),
         "calm_hits": len(result.in_calm),
+        "found_by_peers": sum(1 for s, _ in result.matched if s.found_by == "peers"),
+        "quiet_group": {
+            "port_group": name(QUIET_GROUP, QUIET_GROUP),
+            "outside": QUIET_EXCEPT,
+            "local": [f"{s.first:%Y-%m}" for s in quiet if s.border_shock is None],
+            "border_wide": [f"{s.first:%Y-%m}" for s in quiet if s.border_shock is not None],
+        },
         "constants": {**shocks.constants(), "DIVERSION_KM": DIVERSION_KM},
         "missed": [
             {
@@ -312,6 +324,12 @@ def report(data: Inputs, label: str) -> dict:
     print(f"\nrecall (documented truck disruptions found within {WINDOW} month): {_share(out['recall'])}")
     print(f"precision (truck shocks at those groups matching a documented event): {_share(out['precision'])}")
     print(f"truck shocks inside periods known to be calm: {out['calm_hits']}")
+    q = out["quiet_group"]
+    print(
+        f"{q['port_group']} truck disruptions outside {q['outside']}: local {q['local'] or 'none'}, "
+        f"part of a border-wide shock {q['border_wide'] or 'none'}"
+    )
+    print(f"matched shocks found against the peers: {out['found_by_peers']}")
     print(
         f"recall on the events visible in the counts (trucks {VISIBLE_FALL:.0%} or more below the same "
         f"month a year before): {_share(out['visible_recall'])}"

@@ -787,6 +787,10 @@ disruption in the same month hides a diversion to it; the distance is between po
 road."""
 
 
+def _months(months: list[str], none: str, some: str = "local disruptions in") -> str:
+    return f"{some} {', '.join(months)}" if months else none
+
+
 def evaluation_markdown(path: Path = EVALUATION_FILE) -> str:
     """The committed evaluation figures (benchmarks/shocks_evaluation.json, written by
     `python -m benchmarks.shocks_evaluation --write`), flagged when the constants have changed since."""
@@ -794,6 +798,7 @@ def evaluation_markdown(path: Path = EVALUATION_FILE) -> str:
         return "No evaluation has been recorded (`python -m benchmarks.shocks_evaluation --write`)."
     ev = json.loads(path.read_text(encoding="utf-8"))
     unseen = [m for m in ev["missed"] if (m["largest_fall_pct"] or 0) > -ev["visible_fall_pct"]]
+    quiet = ev["quiet_group"]
     now = {**shocks.constants(), "DIVERSION_KM": diversions.DIVERSION_KM}
     changed = sorted(k for k in now.keys() | ev["constants"].keys() if now.get(k) != ev["constants"].get(k))
 
@@ -812,11 +817,20 @@ def evaluation_markdown(path: Path = EVALUATION_FILE) -> str:
         f"below the same month a year before): {share(ev['visible_recall'])};",
         "- precision, truck disruptions found that match a documented event at the port group, along its "
         f"border or at a neighbour: {share(ev['precision'])};",
-        f"- truck shocks inside periods known to be calm: {ev['calm_hits']}.",
+        f"- truck shocks inside periods known to be calm: {ev['calm_hits']};",
+        f"- {quiet['port_group']}'s trucks outside {quiet['outside']}: "
+        f"{_months(quiet['local'], 'no local disruption')}, "
+        f"{_months(quiet['border_wide'], 'none part of a border-wide shock', 'part of a border-wide shock')}"
+        ";",
+        f"- matched truck disruptions found against the peers (and not by their own history): "
+        f"{ev['found_by_peers']}.",
         "",
-        f"The goal is recall 0.9 and precision 0.8. {len(unseen)} of the {len(ev['missed'])} misses are "
-        f"events the monthly counts barely show (less than {ev['visible_fall_pct']} % below a year before): "
-        "a closure of a few days, or traffic that caught up within the month.",
+        "Targets: recall 0.6, recall on the visible events 0.9, precision 0.8, no shock in the calm "
+        f"periods. {len(unseen)} of the {len(ev['missed'])} misses are events the monthly counts barely "
+        f"show (less than {ev['visible_fall_pct']} % below a year before): a closure of a few days, or "
+        "traffic that caught up within the month. A fall against the same month a year before also holds "
+        "the trend and the calendar, which the method takes out first: the visible events missed fell "
+        "less than its thresholds against their own expectation and against the border's other ports.",
         "",
         "| missed event | port group | months | expected drop | largest fall vs a year before |",
         "|---|---|---|---|---:|",
@@ -828,8 +842,11 @@ def evaluation_markdown(path: Path = EVALUATION_FILE) -> str:
         "",
         "Limits: the documented set is what public reporting recorded, so an undocumented real event "
         "counts against precision; the four border-wide events (2020 shutdowns, 2008-09 recession) were "
-        "added after the evaluation listed their shocks as unmatched; sizes in the set are reporters' "
-        "estimates, not counts.",
+        "added after the evaluation listed their shocks as unmatched; the 19 events added in session 29 (the "
+        "2003 blackout, Snowvember 2014, the 2019 Matamoros strikes, Winter Storm Uri, the Laredo bridge "
+        "protests of 2024 ...) were researched from public reporting before looking at the detector's "
+        "output, and most are closures of a day or two that a month barely shows; sizes in the set are "
+        "reporters' estimates, not counts.",
     ]
     if changed:
         out += ["", f"**These figures predate a change of {', '.join(changed)}: measure them again.**"]
