@@ -7,3 +7,7 @@ class SettingsError(ValueError):
 
 class SourceError(RuntimeError):
     """A source could not be fetched, or what came is not the file we expect."""
+
+
+class HistoryShrinks(SourceError):
+    """A source's new input holds fewer months or tables than it published: refused unless allowed."""

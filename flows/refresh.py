@@ -12,7 +12,15 @@ from flows.outcome import RunSummary, SourceLoad
 from flows.run import ChartsFailed, RefreshRun, raise_for_charts, recorded, summary_markdown
 from flows.runlog import refresh_lock
 from flows.sources import SOURCES, checked_settings
-from flows.stages import build_task, charts_stale, charts_task, keep_published, load_source, publish_task
+from flows.stages import (
+    build_task,
+    charts_stale,
+    charts_task,
+    keep_not_asked,
+    keep_published,
+    load_source,
+    publish_task,
+)
 
 __all__ = ["ChartsFailed", "RunSummary", "refresh"]
 
@@ -43,6 +51,9 @@ def refresh(force: bool = False) -> RunSummary:
                     summary.charts_written, summary.charts_failed = charts_task(settings)
             return _finish(run, summary, "no source changed")
         loads = [keep_published(ld, SOURCES[ld.name], settings) if ld.failure else ld for ld in loads]
+        loads += keep_not_asked(
+            SOURCES, list(settings.sources), set(run.published) | set(run.status), settings
+        )
         if not any(ld.core for ld in loads):  # every source failed and none was ever published
             log.error("no source could be loaded, and none was published before: nothing to publish")
             return _finish(run, summary, "nothing to publish")

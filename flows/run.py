@@ -105,7 +105,10 @@ class RefreshRun:
             elif before != "current":
                 return False
         loaded = {ld.name: ld.files for ld in loads if ld.failure is None and ld.files}
-        kept = {ld.name for ld in loads if ld.failure is not None}
+        # failed, or not asked this run (HLED_SOURCES): kept as published
+        kept = {ld.name for ld in loads if ld.failure is not None} | (
+            set(self.published) - {ld.name for ld in loads}
+        )
         path = self.settings.warehouse_path
         if (
             self.published
@@ -129,6 +132,10 @@ class RefreshRun:
         out = []
         for load in loads:
             before = self.status.get(load.name, {})
+            if load.failure is None and load.kept:  # not asked this run: its state as published
+                if before:
+                    out.append(dict(before))
+                continue
             if load.failure is None:
                 if not load.source_files:
                     continue

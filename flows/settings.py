@@ -36,6 +36,11 @@ KNOWN: dict[str, tuple[str, str]] = {
     "HLED_SNAPSHOTS": ("7", "how many previously published warehouses are kept"),
     "HLED_CHARTS": ("1", "set to 0 to skip the chart and brief exports at the end of a refresh"),
     "HLED_SOURCES": ("all", "comma-separated sources to refresh, e.g. bts_crossings,transborder"),
+    "HLED_ALLOW_SHRINK": (
+        "",
+        "comma-separated sources allowed to publish fewer months or tables than they have published (a "
+        "publisher that really withdrew them); otherwise such an input is refused and the source kept stale",
+    ),
     "HLED_WAIT_TIMES_EVERY": ("15", "minutes between CBP wait-time collections served by `hled serve`"),
     "HLED_TRANSBORDER_MANIFEST": (
         "",
@@ -138,6 +143,7 @@ class Settings:
     snapshots: int
     charts: bool
     sources: tuple[str, ...] = ()
+    allow_shrink: tuple[str, ...] = ()  # sources allowed to publish fewer months or tables than before
     transborder_manifest: Path | None = None
     wait_times_every: float = 15.0
     http_pacing: float = 3.0
@@ -225,6 +231,12 @@ class Settings:
             raise SettingsError(
                 f"HLED_SOURCES names unknown sources {unknown}; known: {', '.join(known_sources)}"
             )
+        allow_shrink = tuple(x.strip() for x in get("HLED_ALLOW_SHRINK").split(",") if x.strip())
+        unknown = [x for x in allow_shrink if x not in known_sources] if builds else []
+        if unknown:
+            raise SettingsError(
+                f"HLED_ALLOW_SHRINK names unknown sources {unknown}; known: {', '.join(known_sources)}"
+            )
         manifest = get("HLED_TRANSBORDER_MANIFEST")
         if manifest and not Path(manifest).expanduser().is_file():
             raise SettingsError(f"HLED_TRANSBORDER_MANIFEST={manifest}: no such file")
@@ -261,6 +273,7 @@ class Settings:
             snapshots=int(number("HLED_SNAPSHOTS", int)),
             charts=get("HLED_CHARTS") not in ("0", "false", "no"),
             sources=wanted_sources if builds else (),
+            allow_shrink=allow_shrink,
             transborder_manifest=Path(manifest).expanduser().resolve() if manifest else None,
             url_overrides=overrides,
             wait_times_every=float(number("HLED_WAIT_TIMES_EVERY", float)),

@@ -18,6 +18,7 @@ from expectations.batches import Validated, validate_files
 from expectations.reconciliation import validate_reconciliation
 from expectations.runner import ValidationFailed
 from flows.errors import SourceError
+from flows.history_guard import refuse_shrinking
 from flows.ingest.fetch import mark_rejected
 from flows.ingest.parts import Collection, Part
 from flows.leftovers import BUILT_NAME
@@ -195,6 +196,7 @@ def _load_files(source: Source, settings: Settings, previous_rows: int | None) -
         stage = "validate"
         with watch.stage("validate"):
             validated = validate_task(source, collection.parts, parsed, previous_rows, settings)
+            refuse_shrinking(source, parsed, settings)  # fewer months than published: refused as a whole
     except SOURCE_TROUBLE as exc:
         return _failed(
             source, "validate" if isinstance(exc, ValidationFailed) else stage, exc, fetched, watch
@@ -288,6 +290,18 @@ def keep_published(load: SourceLoad, source: Source, settings: Settings) -> Sour
     return replace(
         load, core=core, ports=ports, kept=bool(core), source_files=[], rejects=[], validations=[], parsed=[]
     )
+
+
+def keep_not_asked(
+    sources: dict[str, Source], asked: list[str], published: set[str], settings: Settings
+) -> list[SourceLoad]:
+    """The published sources a run limited by HLED_SOURCES does not refresh: kept as published, state
+    and all, instead of emptied."""
+    return [
+        keep_published(SourceLoad(name, fetch="not asked (HLED_SOURCES)"), sources[name], settings)
+        for name in sources
+        if name not in asked and name in published
+    ]
 
 
 @dataclass(frozen=True)

@@ -174,3 +174,28 @@ def published_run(target: Path) -> str | None:
     finally:
         con.close()
     return found[0][0] if found else None
+
+
+def published_months(target: Path, tables: tuple[str, ...]) -> dict[str, set]:
+    """Per core table of `tables` that has a `month` column and rows in the published warehouse, the
+    months it holds; empty when nothing is published. A new load is checked against it: a source must
+    not lose months or tables silently."""
+    if not target.exists():
+        return {}
+    con = connect(target, read_only=True)
+    try:
+        with_month = {
+            f"{s}.{t}"
+            for s, t in rows(
+                con,
+                "SELECT schema_name, table_name FROM duckdb_columns() "
+                "WHERE database_name = current_database() AND column_name = 'month'",
+            )
+        }
+        return {
+            table: {m for (m,) in rows(con, f"SELECT DISTINCT month FROM {table} WHERE month IS NOT NULL")}
+            for table in tables
+            if table in with_month
+        }
+    finally:
+        con.close()

@@ -356,6 +356,26 @@ CASES: list[Case] = [
         notes=["every later night likewise, until the reading is gone: nothing else is held back"],
     ),
     Case(
+        "history_shrinks",
+        "isolation",
+        "TransBorder's list holds only February where January and February were published (bts.gov's "
+        "page listing only the latest months)",
+        3,
+        "unchanged",
+        rule="history_shrinks",
+        notes=[
+            "one line naming the table and the months that would be lost, and HLED_ALLOW_SHRINK",
+            "with `HLED_ALLOW_SHRINK=transborder` the next run publishes February alone",
+        ],
+    ),
+    Case(
+        "limited_run_keeps_others",
+        "isolation",
+        "`HLED_SOURCES=bts_crossings` after both sources were published, the crossings revised",
+        0,
+        "the crossings' revision; TransBorder's tables and state as published (not emptied)",
+    ),
+    Case(
         "settings_out_of_range",
         "operator",
         "`HLED_MAX_REJECT_SHARE=2`, a share below 0, a timeout of 0, NaN or infinity, `HLED_HOME` a file",

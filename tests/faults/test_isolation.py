@@ -4,6 +4,8 @@ two nights running, until the crossings answer again."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import duckdb
 import pytest
 
@@ -155,3 +157,53 @@ def test_a_bad_reading_in_the_wait_history_holds_nothing_else_back(crossings_hom
         )
         assert "observed_utc" in outcome.error and "2099-01-01" in outcome.error
         assert query(crossings_home.warehouse, TRUCKS) == [(140,)], "the crossings' revision is published"
+
+
+def _manifest_of(both: Home, tmp_path, months: list[int]) -> str:
+    manifest = tmp_path / "fewer.csv"
+    manifest.write_text(
+        "year,month,url\n" + "".join(f"2020,{m},{both.publisher.url(zip_path(m))}\n" for m in months)
+    )
+    return str(manifest)
+
+
+TRADE_MONTHS = "SELECT DISTINCT month FROM core.fact_trade_port ORDER BY 1"
+
+
+def test_an_input_that_would_lose_months_is_refused_unless_the_operator_allows_it(
+    both: Home, monkeypatch, tmp_path
+) -> None:
+    case = BY_ID["history_shrinks"]
+    both.publisher.replies[CROSSINGS_PATH].clear()
+    both.publisher.queue(CROSSINGS_PATH, Reply(200, GOOD, {"ETag": '"good"'}))
+    monkeypatch.setenv("HLED_TRANSBORDER_MANIFEST", _manifest_of(both, tmp_path, [2]))
+    outcome = hled_refresh()
+    both.check(
+        case, outcome, "transborder", "core.fact_trade_port", "2020-01", "HLED_ALLOW_SHRINK=transborder"
+    )
+    assert query(both.warehouse, TRADE_MONTHS) == [(date(2020, 1, 1),), (date(2020, 2, 1),)]
+    assert ("transborder", "stale", "history_shrinks") in _status(both)
+    monkeypatch.setenv("HLED_ALLOW_SHRINK", "transborder")
+    allowed = hled_refresh()
+    assert allowed.exit == 0, allowed.stderr[-2000:]
+    assert query(both.warehouse, TRADE_MONTHS) == [(date(2020, 2, 1),)]
+    assert _status(both) == [("bts_crossings", "current", None), ("transborder", "current", None)]
+
+
+def test_a_run_limited_to_one_source_keeps_the_others_as_published(both: Home, monkeypatch) -> None:
+    case = BY_ID["limited_run_keeps_others"]
+    trade = "SELECT count(*), sum(freight_usd) FROM core.fact_trade_port"
+    trade_before = query(both.warehouse, trade)
+    marts_before = query(both.warehouse, "SELECT count(*) FROM marts.trade_value_per_truck")
+    both.publisher.replies[CROSSINGS_PATH].clear()
+    both.publisher.queue(CROSSINGS_PATH, Reply(200, REVISED_CROSSINGS, {"ETag": '"revised"'}))
+    monkeypatch.setenv("HLED_SOURCES", "bts_crossings")
+    outcome = hled_refresh()
+    assert outcome.exit == case.exit, outcome.stderr[-2000:]
+    assert query(both.warehouse, TRUCKS) == [(140,)]
+    assert query(both.warehouse, trade) == trade_before != [(0, None)]
+    assert query(both.warehouse, "SELECT count(*) FROM marts.trade_value_per_truck") == marts_before
+    assert _status(both) == [("bts_crossings", "current", None), ("transborder", "current", None)]
+    # and the next full night finds nothing of TransBorder's changed: it is not fetched again as new
+    monkeypatch.setenv("HLED_SOURCES", "bts_crossings,transborder")
+    assert hled_refresh().exit == 0 and both.last_run()["status"] == "unchanged"
