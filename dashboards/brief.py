@@ -35,6 +35,7 @@ from dashboards.offline import TEMPLATES, write_atomic
 from dashboards.theme import PALETTE
 from warehouse.access import open_published
 from warehouse.db import frame
+from warehouse.safe_text import visible_strings
 
 TREND_MONTHS = 36
 log = logging.getLogger(__name__)
@@ -80,7 +81,7 @@ def _inline_svg(svg: str) -> str:
 def write_brief(con: duckdb.DuckDBPyConnection, scope: Scope, folder: Path, lang: str) -> list[Path]:
     """One brief as `<slug>.html` and `<slug>.pdf` in `folder`."""
     brief = gather(con, scope)
-    v = view(brief, trend_spec(con, scope, lang), lang)
+    v = view(brief, visible_strings(trend_spec(con, scope, lang)), lang)
     # the chart drawn here, as inline SVG: the HTML brief travels alone (emailed, attached), no script
     svg = markupsafe.Markup(_inline_svg(vl_convert.vegalite_to_svg(v.trend)))
     html = TEMPLATES.get_template("brief.html").render(v=v, chart=svg)

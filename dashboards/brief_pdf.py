@@ -18,6 +18,8 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Image, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from warehouse.safe_text import visible
+
 if TYPE_CHECKING:
     from dashboards.brief_view import View
 
@@ -50,8 +52,8 @@ STYLES = {
 
 
 def _p(text: str, style: str) -> Paragraph:
-    """Text as a paragraph: escaped, so a port name such as `<b>` stays text."""
-    return Paragraph(escape(text), STYLES[style])
+    """Text as a paragraph: escaped, so a port name such as `<b>` stays text, control characters shown."""
+    return Paragraph(escape(visible(text)), STYLES[style])
 
 
 def _table(head: list[str], rows: list[list[str]], widths: list[float], numbers: range) -> Table:
@@ -99,7 +101,7 @@ def _numbered(v: View) -> type[Canvas]:
 
         def _footer(self, page: int, pages: int) -> None:
             width, height = PAPER
-            box = Paragraph(escape(v.page_footer(page, pages)), STYLES["footer"])
+            box = Paragraph(escape(visible(v.page_footer(page, pages))), STYLES["footer"])
             _, used = box.wrap(BOX[0], 20 * mm)
             box.drawOn(self, (width - BOX[0]) / 2, (height - BOX[1]) / 2 - used - 2 * mm)
 

@@ -3,12 +3,15 @@ and the dashboard page that shows them all."""
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import altair as alt
 import markupsafe
+import vl_convert
 
 from dashboards.charts import BORDERS, CHARTS
 from dashboards.labels import LANGS
@@ -18,6 +21,7 @@ from dashboards.script_json import script_json
 from dashboards.theme import NoData, chart_sources
 from warehouse.access import open_published
 from warehouse.db import rows
+from warehouse.safe_text import visible_strings
 
 FORMATS = ("html", "png", "svg", "json")
 COMPLETE_MARKER = ".complete"
@@ -45,20 +49,29 @@ class ExportReport:
     page: Path | None = None
 
 
+VL_VERSION = "_".join(alt.SCHEMA_VERSION.split(".")[:2])  # v6.4.1 -> v6_4, as vl-convert names it
+
+
 def _write(chart, target: Path, stem: str, lang: str) -> list[Path]:
+    """The chart in every format; text from the data with its control characters made visible first
+    (the renderer aborts the whole process on some of them)."""
+    spec = visible_strings(chart.to_dict())
     written = []
     for fmt in FORMATS:
         path = target / f"{stem}.{fmt}"
         partial = target / f".{stem}.{fmt}.partial"  # readers never see a half-written file
         try:
             if fmt == "html":  # the spec sits in a <script>: data text such as `</script>` stays text
-                spec = markupsafe.Markup(script_json(chart.to_dict()))
                 page = TEMPLATES.get_template("chart.html").render(
-                    lang=lang, title=stem, bundle=BUNDLE, spec=spec
+                    lang=lang, title=stem, bundle=BUNDLE, spec=markupsafe.Markup(script_json(spec))
                 )
                 partial.write_text(page, encoding="utf-8")
+            elif fmt == "png":
+                partial.write_bytes(vl_convert.vegalite_to_png(spec, scale=2, vl_version=VL_VERSION))
+            elif fmt == "svg":
+                partial.write_text(vl_convert.vegalite_to_svg(spec, vl_version=VL_VERSION), encoding="utf-8")
             else:
-                chart.save(str(partial), format=fmt, **({"scale_factor": 2} if fmt == "png" else {}))
+                partial.write_text(json.dumps(spec, indent=2, ensure_ascii=False), encoding="utf-8")
             os.replace(partial, path)
         except BaseException:
             partial.unlink(missing_ok=True)

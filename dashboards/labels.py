@@ -7,6 +7,8 @@ from datetime import date
 from babel.dates import format_skeleton, get_day_names, get_month_names
 from babel.numbers import format_decimal, get_decimal_symbol, get_group_symbol
 
+from warehouse.safe_text import visible
+
 LANGS = ("en", "es")
 
 
@@ -654,7 +656,9 @@ GROUP_NAMES_ES = {"El Paso area (El Paso + Ysleta)": "Zona de El Paso (El Paso +
 
 
 def group_name(name: str, lang: str) -> str:
-    """A port group's name (or label) as readers of the language write it."""
+    """A port group's name (or label) as readers of the language write it, control characters from the
+    data shown as U+FFFD."""
+    name = visible(name)
     if lang == "es":
         for english, spanish in GROUP_NAMES_ES.items():
             name = name.replace(english, spanish)

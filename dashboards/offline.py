@@ -8,11 +8,26 @@ import os
 from pathlib import Path
 
 import jinja2
+import markupsafe
 import vl_convert
 
+from warehouse.safe_text import visible
+
 BUNDLE = "vega-bundle.js"
+
+
+def _shown(value: object) -> object:
+    """Every value a template writes, its control characters from the data made visible (U+FFFD)."""
+    if isinstance(value, markupsafe.Markup):
+        return markupsafe.Markup(visible(value))
+    return visible(value) if isinstance(value, str) else value
+
+
 TEMPLATES = jinja2.Environment(
-    loader=jinja2.PackageLoader("dashboards", "templates"), autoescape=True, undefined=jinja2.StrictUndefined
+    loader=jinja2.PackageLoader("dashboards", "templates"),
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,
+    finalize=_shown,
 )
 
 

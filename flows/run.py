@@ -29,6 +29,7 @@ from warehouse.build import BuildInput
 from warehouse.db import storage_matches
 from warehouse.meta import meta_frame, meta_rows
 from warehouse.publish import published_run, published_state, published_status, recover
+from warehouse.safe_text import markdown_text as md
 
 
 class ChartsFailed(RuntimeError):
@@ -288,7 +289,7 @@ def recorded(settings: Settings) -> Iterator[RefreshRun]:
             )
             try:
                 create_markdown_artifact(
-                    f"# Refresh {run.run_id}: failed\n\n{outcome}\n\n```\n{type(exc).__name__}: {exc}\n```",
+                    f"# Refresh {md(run.run_id)}: failed\n\n{outcome}\n\n{md(type(exc).__name__)}: {md(exc)}",
                     key="refresh-summary",
                 )
             except Exception:  # the artifact must not hide the failure it reports
@@ -300,36 +301,38 @@ def recorded(settings: Settings) -> Iterator[RefreshRun]:
 
 
 def summary_markdown(summary: RunSummary) -> str:
-    """The refresh-summary artifact: per source how it went, gaps, notices, stale sources, revisions."""
+    """The refresh-summary artifact: per source how it went, gaps, notices, stale sources, revisions.
+    Every value that can carry text from the data or a publisher is Markdown-escaped (`md`)."""
     lines = [
-        f"# Refresh {summary.run_id}: {summary.status}",
+        f"# Refresh {md(summary.run_id)}: {md(summary.status)}",
         "",
         "| source | fetch | files parsed | rows loaded | rejected |",
         "|---|---|---:|---:|---:|",
     ]
     for name, status in summary.fetches.items():
         lines.append(
-            f"| {name} | {status} | {summary.parsed.get(name, 0)} | {summary.rows.get(name, 0):,} | "
+            f"| {md(name)} | {md(status)} | {summary.parsed.get(name, 0)} | {summary.rows.get(name, 0):,} | "
             f"{summary.rejects.get(name, 0):,} |"
         )
     if summary.stale:
         lines += ["", "Failed sources (exit status 3; a stale one's last published data is kept):"]
         never = " and never published: nothing of it is in the warehouse"
         lines += [
-            f"- {name}: failed at {f.stage}{never if name in summary.never_published else ''}: {f.message}"
+            f"- {md(name)}: failed at {md(f.stage)}{never if name in summary.never_published else ''}: "
+            f"{md(f.message)}"
             for name, f in summary.stale.items()
         ]
     if summary.coverage_gaps:
-        lines += ["", "Coverage gaps: " + ", ".join(summary.coverage_gaps)]
+        lines += ["", "Coverage gaps: " + ", ".join(md(g) for g in summary.coverage_gaps)]
     if summary.notices:
-        lines += ["", "Notices:", *[f"- {n}" for n in summary.notices]]
+        lines += ["", "Notices:", *[f"- {md(n)}" for n in summary.notices]]
     if summary.status == "published":
-        revised = ", ".join(f"{k} {v:,}" for k, v in summary.revisions.items()) or "none"
+        revised = ", ".join(f"{md(k)} {v:,}" for k, v in summary.revisions.items()) or "none"
         lines += ["", f"Values revised in months already published (meta.revisions): {revised}"]
     if summary.charts_failed:
-        lines += ["", "Charts that failed: " + ", ".join(summary.charts_failed)]
+        lines += ["", "Charts that failed: " + ", ".join(md(c) for c in summary.charts_failed)]
     if summary.stages:
-        lines += ["", f"Stage times: {format_seconds(summary.stages)}; {summary.seconds:.1f} s in all"]
+        lines += ["", f"Stage times: {md(format_seconds(summary.stages))}; {summary.seconds:.1f} s in all"]
     return "\n".join(lines)
 
 

@@ -35,6 +35,12 @@ KNOWN: dict[str, tuple[str, str]] = {
     "HLED_TIMEZONE": ("America/Chicago", "time zone the cron schedule is read in"),
     "HLED_SNAPSHOTS": ("7", "how many previously published warehouses are kept"),
     "HLED_CHARTS": ("1", "set to 0 to skip the chart and brief exports at the end of a refresh"),
+    "HLED_CSV_RAW": (
+        "0",
+        "set to 1 to write CSV cells exactly as they are (for machine readers); by default a text cell "
+        "starting with = + - @, a tab or a carriage return gets a leading ' so a spreadsheet shows it "
+        "instead of running it",
+    ),
     "HLED_SOURCES": ("all", "comma-separated sources to refresh, e.g. bts_crossings,transborder"),
     "HLED_ALLOW_SHRINK": (
         "",
@@ -143,6 +149,7 @@ class Settings:
     snapshots: int
     charts: bool
     sources: tuple[str, ...] = ()
+    csv_raw: bool = False  # CSV cells as they are, formulas and all (for machine readers)
     allow_shrink: tuple[str, ...] = ()  # sources allowed to publish fewer months or tables than before
     transborder_manifest: Path | None = None
     wait_times_every: float = 15.0
@@ -272,6 +279,7 @@ class Settings:
             timezone=get("HLED_TIMEZONE"),
             snapshots=int(number("HLED_SNAPSHOTS", int)),
             charts=get("HLED_CHARTS") not in ("0", "false", "no"),
+            csv_raw=get("HLED_CSV_RAW") in ("1", "true", "yes"),
             sources=wanted_sources if builds else (),
             allow_shrink=allow_shrink,
             transborder_manifest=Path(manifest).expanduser().resolve() if manifest else None,

@@ -16,6 +16,7 @@ import duckdb
 
 from warehouse.access import open_published
 from warehouse.db import literal, rows
+from warehouse.safe_text import spreadsheet_safe_sql
 
 SCHEMAS = ("core", "marts")
 BOM = "\ufeff".encode()
@@ -76,13 +77,26 @@ def _columns(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple[str, str,
     )
 
 
+def _safe_columns(con: duckdb.DuckDBPyConnection, table: str) -> str:
+    """The table's columns, its text columns made spreadsheet-safe (warehouse/safe_text.py)."""
+    return ", ".join(
+        spreadsheet_safe_sql(quoted(name)) if kind == "VARCHAR" else quoted(name)
+        for name, kind, _ in _columns(con, table)
+    )
+
+
+def quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
 def _partial(target: Path) -> Path:
     return target.with_name(f".{target.name}.partial")
 
 
-def export_csv(path: Path, folder: Path) -> list[Path]:
+def export_csv(path: Path, folder: Path, raw: bool = False) -> list[Path]:
     """Every core and marts table as `<folder>/<schema>.<table>.csv`: a header, then the rows, UTF-8
-    with a byte-order mark; times in UTC, dates as YYYY-MM-DD."""
+    with a byte-order mark; times in UTC, dates as YYYY-MM-DD. Unless `raw`, a text cell a spreadsheet
+    would run as a formula is written as text (a leading ')."""
     folder.mkdir(parents=True, exist_ok=True)
     con = open_published(path, files=True)
     written = []
@@ -92,7 +106,10 @@ def export_csv(path: Path, folder: Path) -> list[Path]:
             body = _partial(target).with_suffix(".body")
             try:
                 with _written(target) as partial:
-                    con.execute(f"COPY {table.name} TO {literal(body)} (FORMAT csv, HEADER true)").fetchall()
+                    query = (
+                        table.name if raw else f"(SELECT {_safe_columns(con, table.name)} FROM {table.name})"
+                    )
+                    con.execute(f"COPY {query} TO {literal(body)} (FORMAT csv, HEADER true)").fetchall()
                     with partial.open("wb") as out, body.open("rb") as data:
                         out.write(BOM)
                         shutil.copyfileobj(data, out, 1 << 20)

@@ -21,8 +21,11 @@ out = Console(markup=False)
 
 
 def line(console: Console, label: str, message: object, style: str = "red") -> None:
-    """One line: a styled label, then the message as plain text."""
-    console.print(Text.assemble((label, style), " ", str(message)), soft_wrap=True)
+    """One line: a styled label, then the message as plain text (control characters from the data shown
+    as U+FFFD, never sent to the terminal)."""
+    from warehouse.safe_text import visible
+
+    console.print(Text.assemble((label, style), " ", visible(str(message))), soft_wrap=True)
 
 
 def prefect_env(home: Path) -> None:

@@ -38,7 +38,7 @@ def export_csv(
     settings = settings_or_exit(builds=False)
     from warehouse.export import export_csv as write_csv
 
-    for path in _exported(lambda: write_csv(settings.warehouse_path, folder)):
+    for path in _exported(lambda: write_csv(settings.warehouse_path, folder, raw=settings.csv_raw)):
         out.print(str(path))
 
 

@@ -24,18 +24,31 @@ def sql(
     settings = settings_or_exit(builds=False)
     from warehouse.access import query, stream
     from warehouse.errors import WarehouseError
+    from warehouse.safe_text import spreadsheet_safe, visible
 
     try:
         if as_csv:  # every row, written as it is fetched
             writer = csv.writer(out.file, lineterminator="\n")
-            stream(settings.warehouse_path, statement, writer.writerow, writer.writerows)
+            if settings.csv_raw:
+                stream(settings.warehouse_path, statement, writer.writerow, writer.writerows)
+            else:  # formulas as text, and no terminal escape from the data reaches the console
+
+                def cell(v: object) -> object:
+                    return visible(v) if isinstance(v, str) else v
+
+                stream(
+                    settings.warehouse_path,
+                    statement,
+                    lambda names: writer.writerow([spreadsheet_safe(cell(n)) for n in names]),
+                    lambda batch: writer.writerows([[spreadsheet_safe(cell(v)) for v in r] for r in batch]),
+                )
             return
         columns, result, more = query(settings.warehouse_path, statement, limit)
     except WarehouseError as exc:
         warehouse_error(exc)
-    table = Table(*columns)
+    table = Table(*(visible(c) for c in columns))
     for row in result:
-        table.add_row(*("" if v is None else str(v) for v in row))
+        table.add_row(*("" if v is None else visible(str(v)) for v in row))
     out.print(table)
     if more:
         out.print(f"more than {limit:,} rows; the first {limit:,} are shown (--limit N, or --csv for all)")

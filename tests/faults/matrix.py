@@ -458,6 +458,36 @@ CASES: list[Case] = [
         ],
     ),
     Case(
+        "control_characters",
+        "text",
+        "an ESC sequence and a 0x01 in a port name in every mart, then `hled charts`, `hled brief` and "
+        "`hled sql` (the chart renderer used to abort the process on them, exit 134)",
+        0,
+        "charts, briefs and the console show each control character as U+FFFD",
+        notes=["no control character reaches an SVG, a brief or the terminal"],
+    ),
+    Case(
+        "csv_formulas",
+        "text",
+        "port names `=HYPERLINK(…)`, `+cmd …`, `-2+3`, `@SUM(…)`, then `hled export csv` and "
+        "`hled sql --csv`",
+        0,
+        "each such cell written as text with a leading `'` (OWASP); numbers untouched",
+        notes=["`HLED_CSV_RAW=1` writes them as they are, for machine readers"],
+    ),
+    Case(
+        "markdown_in_summary",
+        "text",
+        "a crossings Border `![x](http://…) [y](javascript:…) <img …>`, refused by validation, quoted in the "
+        "refresh-summary artifact",
+        3,
+        STALE,
+        rule="expect_column_values_to_be_in_set",
+        notes=[
+            "the artifact, rendered as Markdown, shows the value as text: no image fetched, no link drawn"
+        ],
+    ),
+    Case(
         "hostile_text_data_docs",
         "text",
         "the same name as a crossings row's Border, which the validation suite refuses; the GX Data Docs "
