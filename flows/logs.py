@@ -15,3 +15,26 @@ def logger() -> logging.Logger | logging.LoggerAdapter:
         return get_run_logger()
     except MissingContextError:
         return logging.getLogger("hled")
+
+
+def visible_log_text() -> None:
+    """Every log record's message from now on with its control characters made visible (U+FFFD): text
+    from the data (a port name with an ESC sequence) never reaches a terminal or the Prefect UI as
+    codes. Installed once, as the record factory, before Prefect sets up its handlers."""
+    from warehouse.safe_text import visible
+
+    make = logging.getLogRecordFactory()
+    if getattr(make, "visible_text", False):
+        return
+
+    def record(*args: object, **kwargs: object) -> logging.LogRecord:
+        made = make(*args, **kwargs)
+        try:
+            message = made.getMessage()
+        except Exception:  # a malformed call: logging reports it itself, as it would have
+            return made
+        made.msg, made.args = visible(message), None
+        return made
+
+    record.visible_text = True  # type: ignore[attr-defined]
+    logging.setLogRecordFactory(record)

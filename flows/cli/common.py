@@ -29,7 +29,11 @@ def line(console: Console, label: str, message: object, style: str = "red") -> N
 
 
 def prefect_env(home: Path) -> None:
-    """Quiet, offline-friendly Prefect defaults with its state under HLED_HOME (unless set)."""
+    """Quiet, offline-friendly Prefect defaults with its state under HLED_HOME (unless set), and log
+    messages whose control characters from the data are shown, not sent (flows/logs.py)."""
+    from flows.logs import visible_log_text
+
+    visible_log_text()
     os.environ.setdefault("PREFECT_HOME", str(home / "prefect"))
     # Prefect's temporary server cannot create its database in a folder that does not exist yet
     Path(os.environ["PREFECT_HOME"]).expanduser().mkdir(parents=True, exist_ok=True)

@@ -166,3 +166,16 @@ def test_markdown_from_the_data_in_the_run_summary_is_shown_as_text(crossings_ho
     html = MarkdownIt("commonmark").render(artifact.data)
     assert "127.0.0.1:9" in html and "javascript:alert" in html, "the value is shown"
     assert "<img" not in html and "<a " not in html, html
+
+
+def test_log_messages_show_control_characters_from_the_data(caplog) -> None:
+    """Every command that runs a flow installs it (flows.cli.common.prefect_env): a logged name with an
+    ESC sequence reaches no handler as codes."""
+    import logging
+
+    from flows.logs import visible_log_text
+
+    visible_log_text()
+    with caplog.at_level(logging.INFO, logger="hled"):
+        logging.getLogger("hled").info("rejected row of %s", CONTROL)
+    assert caplog.messages == ["rejected row of Laredo\ufffd[31m\ufffd"]
