@@ -4,6 +4,7 @@ Prefect artifact, and the record of a failure."""
 
 from __future__ import annotations
 
+import signal
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,7 +15,9 @@ from pathlib import Path
 import polars as pl
 from prefect import get_run_logger
 from prefect.artifacts import create_markdown_artifact
+from prefect.exceptions import TerminationSignal
 
+from flows.errors import RunStopped
 from flows.ingest.transborder_zips import choice_row
 from flows.leftovers import clean_leftovers
 from flows.notify import run_failed
@@ -258,6 +261,13 @@ def _current_run_id() -> str:
     return str(flow_run.id or uuid.uuid4())
 
 
+def _stopped_by(exc: BaseException) -> str:
+    """How a run stopped by a signal is logged: `stopped by SIGTERM` (Prefect's engine turns SIGTERM
+    inside a flow into TerminationSignal, ours into RunStopped)."""
+    number = getattr(exc, "signal", None) or getattr(exc, "signal_number", None) or signal.SIGINT
+    return f"stopped by {signal.Signals(number).name}"
+
+
 @contextmanager
 def recorded(settings: Settings) -> Iterator[RefreshRun]:
     """A new run, logged as running (a line left so was killed); a failure is logged with why, said in
@@ -294,7 +304,15 @@ def recorded(settings: Settings) -> Iterator[RefreshRun]:
                 )
             except Exception:  # the artifact must not hide the failure it reports
                 log.warning("could not record the failure artifact")
-        run.record("failed", f"{type(exc).__name__}: {exc}")
+        if isinstance(exc, RunStopped | KeyboardInterrupt | TerminationSignal):
+            done = (
+                "its new warehouse was published first"
+                if run.published_now
+                else "nothing of it was published"
+            )
+            run.record("stopped", f"{_stopped_by(exc)}; {done}")
+        else:
+            run.record("failed", f"{type(exc).__name__}: {exc}")
         if isinstance(exc, Exception):
             run_failed(settings, run.run_id, exc, run.published_now)
         raise

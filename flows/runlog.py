@@ -6,9 +6,10 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import polars as pl
@@ -129,3 +130,24 @@ def refresh_lock(home: Path) -> Iterator[None]:
         yield
     finally:
         fh.close()
+
+
+def lines_in(path: Path) -> int:
+    """How many runs the log holds (0 when there is none yet)."""
+    if not path.exists():
+        return 0
+    with path.open("rb") as fh:
+        return sum(1 for _ in fh)
+
+
+def log_unrecorded_failure(path: Path, before: int, started_at: datetime, status: str, message: str) -> bool:
+    """A run that ended before it could log itself (Prefect's server did not start, the flow never
+    began) still leaves its line: appended when the log holds no more lines than `before`."""
+    if lines_in(path) > before:
+        return False
+    from flows.version import code_version
+
+    append_run(
+        path, f"unstarted-{uuid.uuid4()}", started_at, datetime.now(UTC), status, code_version(), message
+    )
+    return True

@@ -3,10 +3,53 @@ for a standing Prefect server."""
 
 from __future__ import annotations
 
+import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+
 import typer
 from rich.table import Table
 
 from flows.cli.common import err, line, out, prefect_env, settings_or_exit, user_errors
+
+
+def release(exc: BaseException) -> None:
+    """Clear the locals of every frame an unwound run left in its exceptions' tracebacks (open DuckDB
+    objects among them), so the process ends quietly: DuckDB's bindings print pages of "leaked
+    instance" at exit when such objects outlive the interpreter."""
+    import gc
+    import traceback
+
+    seen: set[int] = set()
+    pending: list[BaseException | None] = [exc]
+    while pending:
+        one = pending.pop()
+        if one is None or id(one) in seen:
+            continue
+        seen.add(id(one))
+        if one.__traceback__ is not None:
+            traceback.clear_frames(one.__traceback__)
+        pending += [one.__context__, one.__cause__]
+    gc.collect()
+
+
+@contextmanager
+def stop_on_signals() -> Iterator[None]:
+    """SIGTERM (systemd, docker, `kill`) and SIGINT end the block by raising RunStopped where the run is,
+    so it unwinds like an error: Prefect's temporary server is stopped with it and the run logged as
+    stopped. Python's own SIGTERM ends the process at once and left that server running."""
+    from flows.errors import RunStopped
+
+    def stop(number: int, _frame: object) -> None:
+        raise RunStopped(signal.Signals(number).name, number)
+
+    saved = {s: signal.signal(s, stop) for s in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield
+    finally:
+        for number, handler in saved.items():
+            signal.signal(number, handler)
 
 
 def refresh(
@@ -18,19 +61,45 @@ def refresh(
     """
     settings = settings_or_exit()
     prefect_env(settings.home)
-    from flows.refresh import refresh as refresh_flow
+    from prefect.exceptions import TerminationSignal
 
+    from flows.errors import RunStopped
+    from flows.refresh import refresh as refresh_flow
+    from flows.runlog import RefreshBusy, lines_in, log_unrecorded_failure
+
+    before, started = lines_in(settings.run_log), datetime.now(UTC)
     try:
-        summary = refresh_flow(force=force)
+        with stop_on_signals():
+            summary = refresh_flow(force=force)
+    except (RunStopped, TerminationSignal) as exc:
+        number = exc.signal_number if isinstance(exc, RunStopped) else exc.signal
+        why = f"stopped by {signal.Signals(number).name}"
+        log_unrecorded_failure(settings.run_log, before, started, "stopped", why)
+        release(exc)
+        line(
+            err,
+            "refresh stopped:",
+            f"{why}; the published warehouse is whole (a half-built one is never published); logged in "
+            f"{settings.run_log}",
+        )
+        raise typer.Exit(128 + number) from None
+    except RefreshBusy as exc:  # the running refresh leaves its own line
+        line(err, "refresh failed:", exc)
+        raise typer.Exit(1) from None
     except user_errors() as exc:
+        log_unrecorded_failure(settings.run_log, before, started, "failed", f"{type(exc).__name__}: {exc}")
         line(err, "refresh failed:", exc)
         raise typer.Exit(1) from None
     except Exception as exc:  # anything unforeseen still ends as one actionable line
-        line(
-            err,
-            "refresh failed:",
-            f"{type(exc).__name__}: {exc} (details in the log above and in {settings.run_log})",
+        logged = log_unrecorded_failure(
+            settings.run_log,
+            before,
+            started,
+            "failed",
+            f"{type(exc).__name__}: {exc} (before the flow began)",
         )
+        where = f"; logged in {settings.run_log}" if logged else f" (details in {settings.run_log})"
+        line(err, "refresh failed:", f"{type(exc).__name__}: {exc}{where}")
         raise typer.Exit(1) from None
     table = Table(title=f"refresh {summary.status} (run {summary.run_id})")
     for col in ("source", "fetch", "rows loaded", "rejected"):

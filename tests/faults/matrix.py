@@ -561,6 +561,25 @@ CASES: list[Case] = [
         notes=["the first publishes"],
     ),
     Case(
+        "server_start_fails",
+        "process",
+        "Prefect's temporary server does not answer in time (a loaded machine; "
+        "`PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS=0`)",
+        1,
+        "unchanged",
+        rule="Timed out",
+        notes=["the run is in `runs.jsonl` as failed, and `hled status` says so (exit 1)"],
+    ),
+    Case(
+        "sigterm_refresh",
+        "process",
+        "`kill -TERM` on `hled refresh` in its build, with its own temporary Prefect server",
+        143,
+        "unchanged",
+        rule="stopped by SIGTERM",
+        notes=["its temporary server stops with it; the run is logged `stopped`; the next refresh publishes"],
+    ),
+    Case(
         "refresh_during_collection",
         "process",
         "`hled refresh` while `hled waits collect` is still downloading (a slow feed)",

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -156,4 +158,89 @@ def test_an_analyst_connection_held_open_does_not_block_a_refresh(crossings_home
     finally:
         reader.kill()
         reader.wait()
+    assert query(crossings_home.warehouse, LAREDO_FEB_2020) == [(140,)]
+
+
+def _own_server_env(**extra: str) -> dict[str, str]:
+    """A child `hled refresh` that starts its own temporary Prefect server, as on an operator's machine."""
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    return {**env, **extra}
+
+
+def test_a_server_that_does_not_start_still_leaves_the_run_in_the_log(crossings_home: Home) -> None:
+    case = BY_ID["server_start_fails"]
+    crossings_home.publisher.queue(CROSSINGS_PATH, Reply(200, REVISED))
+    before = len(_runs(crossings_home))
+    child = subprocess.run(
+        [sys.executable, "-m", "flows.cli", "refresh"],
+        cwd=ROOT,
+        env=_own_server_env(PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS="0"),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert child.returncode == case.exit, child.stderr[-2000:]
+    (last,) = [line for line in child.stderr.splitlines() if line.startswith("refresh failed:")]
+    assert last.startswith("refresh failed: RuntimeError: ") and case.rule in last and "runs.jsonl" in last
+    assert "Traceback" not in child.stderr
+    runs = _runs(crossings_home)
+    assert len(runs) == before + 1 and runs[-1]["status"] == "failed" and case.rule in runs[-1]["message"]
+    assert sha256(crossings_home.warehouse) == crossings_home.before
+    status = subprocess.run(
+        [sys.executable, "-m", "flows.cli", "status"],
+        cwd=ROOT,
+        env=_own_server_env(),
+        capture_output=True,
+        text=True,
+    )
+    assert status.returncode == 1 and "failed" in status.stdout + status.stderr
+
+
+def _children(pid: int) -> set[int]:
+    """The processes whose parent is `pid` (from /proc)."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.add(int(stat.parent.name))
+    return found
+
+
+def test_sigterm_stops_a_refresh_with_its_temporary_server(crossings_home: Home, tmp_path) -> None:
+    case = BY_ID["sigterm_refresh"]
+    crossings_home.publisher.queue(CROSSINGS_PATH, Reply(200, REVISED))
+    markers = tmp_path / "markers"
+    markers.mkdir()
+    child = subprocess.Popen(
+        [sys.executable, "-m", "tests.faults.killer", "hold", str(markers)],
+        cwd=ROOT,
+        env=_own_server_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 240
+    while not (markers / "held").exists():
+        assert child.poll() is None and time.monotonic() < deadline, (
+            child.stderr.read() if child.poll() else ""
+        )
+        time.sleep(0.1)
+    servers = _children(child.pid)
+    assert servers, "the refresh runs its own temporary Prefect server"
+    child.send_signal(signal.SIGTERM)
+    _, stderr = child.communicate(timeout=120)
+    assert child.returncode == case.exit, stderr[-2000:]
+    (said,) = [line for line in stderr.splitlines() if line.startswith("refresh stopped:")]
+    assert case.rule in said and "Traceback" not in stderr and "leaked" not in stderr, stderr[-2000:]
+    time.sleep(1)
+    assert not {p for p in servers if Path(f"/proc/{p}").exists()}, "its temporary server outlived it"
+    assert (
+        _runs(crossings_home)[-1]["status"] == "stopped" and case.rule in _runs(crossings_home)[-1]["message"]
+    )
+    assert sha256(crossings_home.warehouse) == crossings_home.before
+    again = hled_refresh()
+    assert again.exit == 0, again.stderr[-2000:]
     assert query(crossings_home.warehouse, LAREDO_FEB_2020) == [(140,)]
