@@ -130,26 +130,113 @@ def local_server(timeout: float = 120.0, port: int | None = None, host: str = "1
             server.kill()
 
 
+STOP_GRACE = 20.0  # seconds the runs in flight get, after SIGTERM, to stop and log themselves stopped
+OWN_GRACE = 3.0  # ... first to stop on their own (a signal to the whole group reached them too)
+
+
+def _runs_in_flight() -> list[int]:
+    """Our child processes in our own session: the flow runs in flight (the local Prefect server has a
+    session of its own and stops with local_server)."""
+    me, session = os.getpid(), os.getsid(0)
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            pid = int(stat.parent.name)
+            if int(fields[1]) == me and os.getsid(pid) == session:
+                found.append(pid)
+        except (OSError, ValueError):
+            continue
+    return found
+
+
+def _wait_gone(pids: list[int], seconds: float) -> list[int]:
+    """The pids still alive after waiting up to `seconds` for them to end (reaped when ours)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        alive = []
+        for pid in pids:
+            with contextlib.suppress(ChildProcessError):
+                if os.waitpid(pid, os.WNOHANG)[0] == pid:
+                    continue
+            if Path(f"/proc/{pid}").exists():
+                alive.append(pid)
+        if not alive or time.monotonic() >= deadline:
+            return alive
+        time.sleep(0.2)
+
+
+class _Stopper:
+    """SIGTERM or SIGINT: the runs in flight are told to stop (each logs itself `stopped`), then the
+    runner ends like Ctrl-C, pausing the schedules. A second signal while stopping ends at once."""
+
+    def __init__(self, log: Any) -> None:
+        self.log, self.state = log, "serving"
+
+    def stop(self, name: str) -> None:
+        if self.state == "stopping":  # a second signal: now
+            for pid in _runs_in_flight():
+                with contextlib.suppress(OSError):
+                    os.kill(pid, signal.SIGKILL)
+            print(f"hled serve stopped at once ({name} again)", flush=True)
+            os._exit(128 + signal.Signals[name].value)
+        self.state = "stopping"
+        runs = _runs_in_flight()
+        self.log.info("%s received: stopping %d run(s) in flight, then pausing schedules", name, len(runs))
+        left = _wait_gone(runs, OWN_GRACE)
+        for pid in left:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGTERM)
+        for pid in _wait_gone(left, STOP_GRACE):
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+        self.state = "stopped"
+
+    def on_sigint(self, number: int, _frame: object) -> None:
+        if self.state != "stopped":  # Ctrl-C or `kill -INT`: the same as SIGTERM
+            self.stop(signal.Signals(number).name)
+        raise KeyboardInterrupt
+
+
 class _Runner(Runner):
     """Prefect's runner with SIGTERM handled like Ctrl-C: Prefect 3.8's own SIGTERM handler never awaits
-    its stop coroutine, so `systemctl stop` or `docker stop` during a run left `hled serve` hanging."""
+    its stop coroutine, so `systemctl stop` or `docker stop` during a run left `hled serve` hanging.
+    The runs in flight are stopped first, so each is logged `stopped` rather than left `running`."""
+
+    stopper: _Stopper
 
     def handle_sigterm(self, *args: Any, **kwargs: Any) -> None:
-        self._logger.info("SIGTERM received: finishing like Ctrl-C (pausing schedules, letting the run end)")
+        self.stopper.stop("SIGTERM")
         signal.raise_signal(signal.SIGINT)
+
+
+async def _quietly(work: Any) -> None:
+    """Run `work` on a loop that does not print the tracebacks of connections cancelled on the way
+    out (the runner's control channel when a stopped run's process has gone): stopping says one line."""
+
+    def handler(loop: asyncio.AbstractEventLoop, context: dict) -> None:
+        if not isinstance(context.get("exception"), asyncio.CancelledError | KeyboardInterrupt):
+            loop.default_exception_handler(context)
+
+    asyncio.get_running_loop().set_exception_handler(handler)
+    await work
 
 
 def _serve(*deployments: RunnerDeployment) -> None:
     """Serve the deployments until SIGINT or SIGTERM; schedules are paused on the way out."""
     runner = _Runner(pause_on_shutdown=True)
+    runner.stopper = _Stopper(runner._logger)
     for deployment in deployments:
         runner.add_deployment(deployment)
         print(f"Serving deployment '{deployment.flow_name}/{deployment.name}'", flush=True)
     print("Stop with Ctrl-C or SIGTERM", flush=True)
+    previous = signal.signal(signal.SIGINT, runner.stopper.on_sigint)
     try:
-        asyncio.run(runner.start())
+        asyncio.run(_quietly(runner.start()))
     except KeyboardInterrupt:
         print("hled serve stopped", flush=True)
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def serve_refresh(

@@ -18,6 +18,7 @@ import pytest
 from flows.deployment import free_port, port_taken
 from tests.checksums import data_checksums
 from tests.conftest import FIXTURES, make_mirror, sha256
+from tests.faults.matrix import BY_ID
 
 HLED = [sys.executable, "-m", "flows.cli"]
 
@@ -148,8 +149,8 @@ def test_serve_runs_the_refresh_on_its_schedule(hled_home, tmp_path) -> None:
         )
         # the next minute's run: stopping the service in the middle of it must not hang (systemctl stop)
         second_run = wait_for(lambda: serve_log.read_text().count("Beginning flow run") >= 2, 120)
-    finally:  # SIGTERM to the whole process group, as `systemctl stop` and Ctrl-C send it
-        os.killpg(server.pid, signal.SIGTERM)
+    finally:  # SIGTERM to hled serve alone, as `kill PID` sends it: it stops the run in flight itself
+        os.kill(server.pid, signal.SIGTERM)
         try:
             exit_code = server.wait(timeout=90)  # seconds in practice; the bound only catches a hang
         except subprocess.TimeoutExpired:
@@ -166,7 +167,15 @@ def test_serve_runs_the_refresh_on_its_schedule(hled_home, tmp_path) -> None:
     assert second_run, output[-3000:]
     assert '"status": "published"' in (hled_home / "runs.jsonl").read_text()
     assert exit_code == 0, output[-3000:]
-    assert "SIGTERM received" in output and "Pausing all deployments" in output
+    assert BY_ID["sigterm_serve"].exit == exit_code == 0, output[-3000:]
+    assert "SIGTERM received: stopping" in output and "Pausing all deployments" in output
+    # no run is left `running`: the one in flight, if any, stopped and logged itself so
+    final: dict[str, str] = {}
+    for record in (hled_home / "runs.jsonl").read_text().splitlines():
+        final[json.loads(record)["run_id"]] = json.loads(record)["status"]
+    assert "running" not in final.values(), final
+    with pytest.raises(ProcessLookupError):  # nothing of its process group is left
+        os.killpg(server.pid, 0)
     assert "hled serve stopped" in output, output[-3000:]
     # hled serve ends on its own line, nothing after it; the in-flight run's own process, stopped in the
     # middle of a DuckDB query, may still print Prefect's report of the interrupted run before that

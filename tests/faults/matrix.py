@@ -580,6 +580,18 @@ CASES: list[Case] = [
         notes=["its temporary server stops with it; the run is logged `stopped`; the next refresh publishes"],
     ),
     Case(
+        "sigterm_serve",
+        "process",
+        "`kill PID` (SIGTERM to `hled serve` alone, not its group) while a scheduled refresh is in flight "
+        "(tests/test_cli.py)",
+        0,
+        "by the runs that finished",
+        notes=[
+            "the run in flight is told to stop and logs itself `stopped`: no run is left `running`",
+            "`hled serve` exits 0 within seconds, its Prefect server and process group gone",
+        ],
+    ),
+    Case(
         "refresh_during_collection",
         "process",
         "`hled refresh` while `hled waits collect` is still downloading (a slow feed)",

@@ -45,7 +45,17 @@ REQUIRED = {
         "month_missing",
         "month_in_two_zips",
     },
-    "process": {"sigkill_build", "sigkill_publish", "concurrent", "analyst_reader"},
+    "process": {
+        "sigkill_build",
+        "sigkill_publish",
+        "concurrent",
+        "analyst_reader",
+        "server_start_fails",
+        "sigterm_refresh",
+        "sigterm_serve",
+    },
+    "isolation": {"history_shrinks", "limited_run_keeps_others"},
+    "text": {"control_characters", "csv_formulas", "markdown_in_summary"},
     "idempotence": {"idempotent"},
 }
 
@@ -65,8 +75,10 @@ def test_every_case_the_issue_lists_is_in_the_matrix() -> None:
 
 
 def test_every_case_is_asserted_by_a_test() -> None:
-    """Each case id is named, quoted, in a test module (as BY_ID["…"] or a parametrize value)."""
+    """Each case id is named, quoted, in a test module (as BY_ID["…"] or a parametrize value); `hled
+    serve`'s cases are in tests/test_cli.py."""
     here = Path(__file__)
-    sources = "".join(p.read_text() for p in here.parent.glob("test_*.py") if p != here)
+    modules = [p for p in here.parent.glob("test_*.py") if p != here] + [ROOT / "tests" / "test_cli.py"]
+    sources = "".join(p.read_text() for p in modules)
     missing = [case.id for case in CASES if f'"{case.id}"' not in sources]
     assert missing == []
