@@ -4,6 +4,7 @@ not parsed again (a chart or SQL change does not force a re-parse)."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,6 +56,22 @@ def _totals(clean: pl.DataFrame) -> pl.DataFrame:
     return clean.group_by("month", "country", "trade_type").agg(pl.col("value_usd").sum())
 
 
+def _intact(folder: Path, meta: dict) -> bool:
+    """Whether a cached parse's Parquet files all open and hold the rows its meta recorded (their
+    footers only: cheap, and a file overwritten or cut short fails it)."""
+    import pyarrow.parquet as pq
+
+    expected = {"clean": meta.get("rows_clean"), "rejects": meta.get("rows_rejected")}
+    try:
+        for name in FILES:
+            rows = pq.read_metadata(folder / f"{name}.parquet").num_rows
+            if expected.get(name) is not None and rows != expected[name]:
+                return False
+    except (OSError, ValueError):  # missing, not Parquet (pyarrow's ArrowInvalid is a ValueError)
+        return False
+    return True
+
+
 def parse_cached(
     cache: StageCache,
     parse: Parser,
@@ -70,6 +87,14 @@ def parse_cached(
     either way the share of rejected rows is checked against today's limit."""
     item = f"{source}-{key}"
     meta = cache.get(item, cache_key)
+    if meta is not None and not _intact(cache.folder(item, cache_key), meta):
+        logging.getLogger("hled").warning(
+            "%s: its cached parse under %s is damaged (a Parquet file unreadable or of another length); "
+            "parsed again",
+            label,
+            cache.folder(item, cache_key),
+        )
+        meta = None
     reused = meta is not None
     if meta is None:
 

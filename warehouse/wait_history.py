@@ -94,14 +94,19 @@ def _held(store: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
         fh.close()
 
 
-def _open(store: Path) -> duckdb.DuckDBPyConnection:
-    """The store opened read-write with its tables; HistoryDamaged when the file is no readable store."""
+def _open(store: Path, thorough: bool = False) -> duckdb.DuckDBPyConnection:
+    """The store opened read-write with its tables; HistoryDamaged when the file is no readable store.
+    `thorough` reads every row of every table: a file cut short keeps its catalog and counts, and
+    fails only when its rows are read."""
     con = None
     try:
         con = connect(store)
         _create(con)
         for table in TABLES:
-            scalar(con, f"SELECT count(*) FROM {table}")
+            scalar(
+                con,
+                f"SELECT bit_xor(hash(t)) FROM {table} t" if thorough else f"SELECT count(*) FROM {table}",
+            )
     except duckdb.Error as exc:
         if con is not None:
             con.close()
@@ -129,7 +134,7 @@ def set_aside_if_damaged(store: Path, aside_dir: Path) -> str | None:
         return None
     with _held(store):
         try:
-            _open(store).close()
+            _open(store, thorough=True).close()
             return None
         except HistoryDamaged as exc:
             aside_dir.mkdir(parents=True, exist_ok=True)

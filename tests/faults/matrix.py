@@ -408,14 +408,25 @@ CASES: list[Case] = [
     Case(
         "damaged_history",
         "operator",
-        "the wait-time history `wait_times/history.duckdb` overwritten with garbage, then `hled waits "
-        "import` (and again, then `hled refresh`)",
+        "the wait-time history `wait_times/history.duckdb` overwritten with garbage, or cut to half its "
+        "length, then `hled waits import` (and again, then `hled refresh`)",
         0,
         SAME,
         "`HLED_HOME/damaged/`",
         notes=[
             "set aside and rebuilt from the responses and exports kept under `raw/cbp_wait_times/` "
             "(a forgotten backfill stays forgotten); the command says so",
+        ],
+    ),
+    Case(
+        "damaged_parse_cache",
+        "operator",
+        "every cached parse (`build/cache/parse/*/clean.parquet`) overwritten with garbage, then "
+        "`hled refresh --force`",
+        0,
+        SAME,
+        notes=[
+            "each damaged entry is found (its Parquet footer and row count) and parsed again, said in the log"
         ],
     ),
     Case(

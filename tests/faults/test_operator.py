@@ -113,8 +113,14 @@ def test_a_damaged_wait_history_is_set_aside_and_rebuilt_from_the_raw_responses(
     assert before[0][0] > 0 and before[0][3:] == (["250401"], 10), before
     published = data_checksums(crossings_home.warehouse)
 
-    for attempt, command in enumerate((("waits", "import", str(waits / "snapshots")), ("refresh",))):
-        garbage = b"no history %d " % attempt * 4096
+    waits_import, refresh = ("waits", "import", str(waits / "snapshots")), ("refresh",)
+    for attempt, (command, damage) in enumerate(
+        ((waits_import, "garbage"), (refresh, "garbage"), (waits_import, "cut"), (refresh, "cut"))
+    ):
+        if damage == "garbage":
+            garbage = b"no history %d " % attempt * 4096
+        else:  # cut to half its length: it opens, its counts read, its rows do not
+            garbage = history.read_bytes()[: history.stat().st_size // 2]
         history.write_bytes(garbage)
         crossings_home.publisher.queue(CROSSINGS_PATH, Reply(200, GOOD, {"ETag": '"good"'}))
         outcome = hled(*command)
@@ -277,3 +283,24 @@ def test_a_backfill_for_the_wrong_crossing_is_forgotten_and_a_reload_replaces_it
     again = hled("waits", "forget", "--port", "535501")
     assert again.exit == 1 and again.error.startswith("wait-time forget failed:"), again.stderr
     assert "no backfill is loaded for this crossing" in again.error
+
+
+def test_a_damaged_parse_cache_entry_is_parsed_again(crossings_home: Home) -> None:
+    case = BY_ID["damaged_parse_cache"]
+    crossings_home.publisher.queue(CROSSINGS_PATH, Reply(200, GOOD, {"ETag": '"good"'}))
+    assert hled_refresh().exit == 0
+    published = data_checksums(crossings_home.warehouse)
+    cached = sorted((crossings_home.path / "build" / "cache" / "parse").glob("*/clean.parquet"))
+    assert cached, "the refresh keeps its parse"
+    for path in cached:
+        path.write_bytes(b"not parquet " * 100)
+    outcome = hled_refresh("--force")
+    assert outcome.exit == case.exit, outcome.stderr[-2000:]
+    assert data_checksums(crossings_home.warehouse) == published
+    assert all(pq_rows(path) > 0 for path in cached), "parsed again into the cache"
+
+
+def pq_rows(path) -> int:
+    import pyarrow.parquet as pq
+
+    return pq.read_metadata(path).num_rows
