@@ -47,7 +47,12 @@ KNOWN: dict[str, tuple[str, str]] = {
         "comma-separated sources allowed to publish fewer months or tables than they have published (a "
         "publisher that really withdrew them); otherwise such an input is refused and the source kept stale",
     ),
-    "HLED_WAIT_TIMES_EVERY": ("15", "minutes between CBP wait-time collections served by `hled serve`"),
+    "HLED_WAIT_TIMES_EVERY": (
+        "15",
+        "minutes between CBP wait-time collections served by `hled serve` (1 or more)",
+    ),
+    "HLED_SQL_TIMEOUT": ("300", "seconds a `hled sql` query may run before it is stopped"),
+    "HLED_SQL_MEMORY": ("4GB", "memory a `hled sql` query may use (DuckDB's memory_limit, e.g. 512MB, 4GB)"),
     "HLED_TRANSBORDER_MANIFEST": (
         "",
         "CSV of year,month,url: a fixed list of TransBorder ZIPs used instead of the index page",
@@ -99,7 +104,8 @@ RANGES: dict[str, tuple[float, float, bool]] = {
     "HLED_MAX_REJECT_SHARE": (0, 1, True),
     "HLED_MIN_ROW_RATIO": (0, 1, True),
     "HLED_SNAPSHOTS": (0, 1000, True),
-    "HLED_WAIT_TIMES_EVERY": (0, INF, False),
+    "HLED_WAIT_TIMES_EVERY": (1, INF, True),  # a schedule's interval is whole minutes: less would be 0
+    "HLED_SQL_TIMEOUT": (0, INF, False),
     "HLED_TRANSBORDER_RECHECK_DAYS": (0, INF, True),
     "HLED_STALE_AFTER": (0, INF, True),
     "HLED_BEHIND_MARGIN_MONTHS": (0, 1200, True),
@@ -150,6 +156,8 @@ class Settings:
     charts: bool
     sources: tuple[str, ...] = ()
     csv_raw: bool = False  # CSV cells as they are, formulas and all (for machine readers)
+    sql_timeout: float = 300.0  # seconds a `hled sql` query may run
+    sql_memory: str = "4GB"  # memory a `hled sql` query may use
     allow_shrink: tuple[str, ...] = ()  # sources allowed to publish fewer months or tables than before
     transborder_manifest: Path | None = None
     wait_times_every: float = 15.0
@@ -206,7 +214,13 @@ class Settings:
                 if math.isfinite(high):
                     rule = f"be {'between' if low_included else 'more than'} {low:g} and {high:g}"
                 else:
-                    rule = "not be negative" if low_included and low == 0 else f"be more than {low:g}"
+                    rule = (
+                        "not be negative"
+                        if low_included and low == 0
+                        else f"be {low:g} or more"
+                        if low_included
+                        else f"be more than {low:g}"
+                    )
                 raise SettingsError(f"{key}={get(key)!r} is out of range: it must {rule}, and finite")
             return value
 
@@ -244,6 +258,11 @@ class Settings:
             raise SettingsError(
                 f"HLED_ALLOW_SHRINK names unknown sources {unknown}; known: {', '.join(known_sources)}"
             )
+        sql_memory = get("HLED_SQL_MEMORY")
+        if not re.fullmatch(r"\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)", sql_memory, re.IGNORECASE):
+            raise SettingsError(
+                f"HLED_SQL_MEMORY={sql_memory!r} is not an amount of memory like 4GB or 512MB"
+            )
         manifest = get("HLED_TRANSBORDER_MANIFEST")
         if manifest and not Path(manifest).expanduser().is_file():
             raise SettingsError(f"HLED_TRANSBORDER_MANIFEST={manifest}: no such file")
@@ -280,6 +299,8 @@ class Settings:
             snapshots=int(number("HLED_SNAPSHOTS", int)),
             charts=get("HLED_CHARTS") not in ("0", "false", "no"),
             csv_raw=get("HLED_CSV_RAW") in ("1", "true", "yes"),
+            sql_timeout=float(number("HLED_SQL_TIMEOUT", float)),
+            sql_memory=sql_memory,
             sources=wanted_sources if builds else (),
             allow_shrink=allow_shrink,
             transborder_manifest=Path(manifest).expanduser().resolve() if manifest else None,

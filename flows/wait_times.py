@@ -140,20 +140,44 @@ def collect_wait_times() -> Collected:
 
 PROFILE_KEY = "history:"  # manifest key of a historical export: history:<port number>
 # An archive of feed responses: each some 100 KB; refused past these, before or while unpacking
-SNAPSHOT_CAPS = Caps(SNAPSHOT_BYTES, 16 << 30, "archive_member_cap", "archive_total_cap", "archive_readable")
+SNAPSHOT_CAPS = Caps(
+    SNAPSHOT_BYTES,
+    16 << 30,
+    "archive_member_cap",
+    "archive_total_cap",
+    "archive_readable",
+    count=500_000,  # about fourteen years of snapshots every 15 minutes
+    count_rule="archive_member_count",
+)
 
 
 def _damaged(path: Path, exc: BaseException) -> SourceError:
     return SourceError(f"{path}: a damaged archive ({type(exc).__name__}: {exc}) (rule: archive_readable)")
 
 
+def _count_within(path: Path, count: int) -> None:
+    if count > SNAPSHOT_CAPS.count:
+        raise SourceError(
+            f"{path}: holds {count:,} snapshots, more than the {SNAPSHOT_CAPS.count:,} allowed "
+            f"(rule: {SNAPSHOT_CAPS.count_rule}); nothing imported"
+        )
+
+
 def _sources(path: Path) -> Iterator[tuple[str, Callable[[], BinaryIO]]]:
-    """(name, opener) of each archived snapshot in name order: a folder of files, a .tar/.tar.gz or a file."""
+    """(name, opener) of each archived snapshot in name order: a folder of files, a .tar/.tar.gz or a file;
+    a device, pipe or socket is refused (it may never end), as is an archive or folder of more than
+    SNAPSHOT_CAPS.count snapshots."""
     if path.is_dir():
-        for p in sorted(path.rglob("*")):
-            if p.is_file() and not p.name.startswith("."):
-                yield p.name, lambda p=p: p.open("rb")
+        files = sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
+        _count_within(path, len(files))
+        for p in files:
+            yield p.name, lambda p=p: p.open("rb")
         return
+    if not path.is_file():
+        raise SourceError(
+            f"{path}: not a regular file or folder (a device, a pipe or a socket may never end) "
+            "(rule: regular_file); nothing imported"
+        )
     try:
         is_tar = tarfile.is_tarfile(path)
     except (OSError, EOFError, zlib.error, tarfile.TarError) as exc:
@@ -164,6 +188,7 @@ def _sources(path: Path) -> Iterator[tuple[str, Callable[[], BinaryIO]]]:
     try:
         with tarfile.open(path) as archive:
             members = sorted((m for m in archive.getmembers() if m.isfile()), key=lambda m: m.name)
+            _count_within(path, len(members))
             too_big = [m for m in members if m.size > SNAPSHOT_CAPS.member]
             if too_big:  # refused on its header, before anything is read
                 raise SourceError(

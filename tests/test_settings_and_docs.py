@@ -181,7 +181,10 @@ def test_prefect_yaml_deploys_the_refresh_nightly_and_the_collector_every_15_min
             {"HLED_HTTP_PACING": "inf"},
             "HLED_HTTP_PACING='inf' is out of range: it must not be negative, and finite",
         ),
-        ({"HLED_WAIT_TIMES_EVERY": "0"}, "HLED_WAIT_TIMES_EVERY='0' is out of range: it must be more than 0"),
+        (
+            {"HLED_WAIT_TIMES_EVERY": "0.0001"},
+            "HLED_WAIT_TIMES_EVERY='0.0001' is out of range: it must be 1 or more",
+        ),
         (
             {"HLED_MAX_REJECT_SHARE": "1.5"},
             "HLED_MAX_REJECT_SHARE='1.5' is out of range: it must be between 0 and 1",

@@ -3,15 +3,16 @@ is, and ad-hoc SQL (exports are in `warehouse.export`). Nothing here can write t
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
 
-from warehouse.db import rows
+from warehouse.db import literal, rows
 from warehouse.errors import WarehouseError
 
 
@@ -117,10 +118,20 @@ def status(path: Path) -> WarehouseStatus:
 BATCH = 10_000  # rows fetched at a time when a result is streamed
 
 
-def query(path: Path, sql: str, limit: int | None = None) -> tuple[list[str], list[tuple], bool]:
+@dataclass(frozen=True)
+class SqlLimits:
+    """What an analyst's query may take: seconds before it is stopped, and DuckDB's memory_limit."""
+
+    timeout: float
+    memory: str
+
+
+def query(
+    path: Path, sql: str, limit: int | None = None, limits: SqlLimits | None = None
+) -> tuple[list[str], list[tuple], bool]:
     """Run one query on a read-only connection: column names, at most `limit` rows (all when None)
     and whether there were more. Only `limit` + 1 rows are fetched, whatever the query returns."""
-    with _result(path, sql) as (columns, result):
+    with _result(path, sql, limits) as (columns, result):
         if result is None:
             return columns, [], False
         rows_ = result.fetchmany(limit + 1) if limit is not None else result.fetchall()
@@ -128,23 +139,69 @@ def query(path: Path, sql: str, limit: int | None = None) -> tuple[list[str], li
     return columns, rows_[:limit] if more else rows_, more
 
 
-def stream(path: Path, sql: str, header: Callable[[list[str]], None], write: Callable[[list], None]) -> None:
+def stream(
+    path: Path,
+    sql: str,
+    header: Callable[[list[str]], None],
+    write: Callable[[list], None],
+    limits: SqlLimits | None = None,
+) -> None:
     """Run one query read-only, give its column names to `header`, then its rows to `write` in batches
     (a result of any size is never held whole)."""
-    with _result(path, sql) as (columns, result):
+    with _result(path, sql, limits) as (columns, result):
         header(columns)
         while result is not None and (batch := result.fetchmany(BATCH)):
             write(batch)
 
 
+def _limited(con: duckdb.DuckDBPyConnection, limits: SqlLimits) -> threading.Timer:
+    """Cap the connection's memory and lock its configuration (a query's SET or PRAGMA cannot lift
+    the cap); returns the started timer that interrupts it after `limits.timeout` seconds."""
+    con.execute(f"SET memory_limit = {literal(limits.memory)}").fetchall()
+    con.execute("SET lock_configuration = true").fetchall()
+    timer = threading.Timer(limits.timeout, con.interrupt)
+    timer.daemon = True
+    timer.start()
+    return timer
+
+
+def _why(exc: duckdb.Error, limits: SqlLimits | None) -> str:
+    """A query's error in words an analyst can act on: stopped at the time limit, short of memory,
+    refused a setting, or DuckDB's own message."""
+    text = str(exc)
+    if limits is not None and isinstance(exc, duckdb.InterruptException):
+        return (
+            f"query stopped after {limits.timeout:g} s (HLED_SQL_TIMEOUT): narrow it (a WHERE on month or "
+            "port, an aggregate), or raise the setting"
+        )
+    if limits is not None and isinstance(exc, duckdb.OutOfMemoryException):
+        return (
+            f"query needs more memory than HLED_SQL_MEMORY={limits.memory}: narrow it, or raise the setting"
+        )
+    if "configuration has been locked" in text:
+        return (
+            "hled sql does not change settings (memory_limit and the others are fixed by HLED_SQL_MEMORY "
+            "and HLED_SQL_TIMEOUT); run the query without the SET, RESET or PRAGMA"
+        )
+    return f"query failed: {exc}"
+
+
 @contextmanager
-def _result(path: Path, sql: str) -> Iterator[tuple[list[str], duckdb.DuckDBPyConnection | None]]:
-    """The executed query (None when it returns no rows) on an open read-only connection; an error,
-    when the query starts or while its rows are fetched, is a WarehouseError naming the query."""
+def _result(
+    path: Path, sql: str, limits: SqlLimits | None = None
+) -> Iterator[tuple[list[str], duckdb.DuckDBPyConnection | None]]:
+    """The executed query (None when it returns no rows) on an open read-only connection, within
+    `limits` when given; an error, when the query starts or while its rows are fetched, is a
+    WarehouseError naming the query."""
     con = open_published(path)
+    timer = _limited(con, limits) if limits is not None else None
     try:
         try:
             statements = con.extract_statements(sql)
+            if not statements:
+                raise WarehouseError(
+                    "hled sql needs a query, and this text holds none (only spaces, ; or comments)"
+                )
             if len(statements) > 1:  # DuckDB would run them all and show only the last result
                 raise WarehouseError(
                     f"hled sql runs one statement at a time, and this text holds {len(statements)}; "
@@ -154,11 +211,8 @@ def _result(path: Path, sql: str) -> Iterator[tuple[list[str], duckdb.DuckDBPyCo
             columns = [d[0] for d in result.description] if result.description is not None else []
             yield columns, result if result.description is not None else None
         except duckdb.Error as exc:
-            raise WarehouseError(f"query failed: {exc}") from None
+            raise WarehouseError(_why(exc, limits)) from None
     finally:
+        if timer is not None:
+            timer.cancel()
         con.close()
-
-
-def age_hours(moment: datetime | None) -> float | None:
-    """Hours since `moment` (None stays None)."""
-    return None if moment is None else (datetime.now(UTC) - moment).total_seconds() / 3600

@@ -6,6 +6,7 @@ beside its name and renamed into place, so a reader never sees half of one."""
 from __future__ import annotations
 
 import shutil
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -157,12 +158,17 @@ def export_xlsx(path: Path, target: Path) -> Workbook:
     from xlsxwriter.exceptions import XlsxWriterException
 
     target.parent.mkdir(parents=True, exist_ok=True)
+    partial = _partial(target)
+    _writable(partial)  # a read-only or full target fails now, not after minutes of work
     con = open_published(path)
     result = Workbook(target)
-    partial = _partial(target)
+    # xlsxwriter's temporary files (one per sheet, as large as the sheet) beside the target, not in /tmp,
+    # and removed whatever happens
+    scratch = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
     book = xlsxwriter.Workbook(
         str(partial),
         {
+            "tmpdir": str(scratch),
             "constant_memory": True,
             "remove_timezone": True,
             "nan_inf_to_errors": True,
@@ -206,8 +212,16 @@ def export_xlsx(path: Path, target: Path) -> Workbook:
         raise
     finally:
         con.close()
+        shutil.rmtree(scratch, ignore_errors=True)
     partial.replace(target)
     return result
+
+
+def _writable(partial: Path) -> None:
+    """Create and remove the partial file: an OSError (read-only, full, a folder in the way) at once."""
+    with partial.open("wb") as fh:
+        fh.write(b"\0" * 4096)
+    partial.unlink()
 
 
 def _batches(result: duckdb.DuckDBPyConnection):

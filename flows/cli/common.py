@@ -5,6 +5,9 @@ end a command in one line instead of a traceback."""
 from __future__ import annotations
 
 import os
+import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TypeVar
 
@@ -90,3 +93,21 @@ def warehouse_error(exc: Exception) -> NoReturn:
     """A warehouse that cannot be read (or a query it refuses): one line, exit 2."""
     line(err, "error:", exc)
     raise typer.Exit(2) from None
+
+
+@contextmanager
+def stop_on_signals() -> Iterator[None]:
+    """SIGTERM (systemd, docker, `kill`) and SIGINT end the block by raising RunStopped where the run is,
+    so it unwinds like an error: Prefect's temporary server is stopped with it and the run logged as
+    stopped. Python's own SIGTERM ends the process at once and left that server running."""
+    from flows.errors import RunStopped
+
+    def stop(number: int, _frame: object) -> None:
+        raise RunStopped(signal.Signals(number).name, number)
+
+    saved = {s: signal.signal(s, stop) for s in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield
+    finally:
+        for number, handler in saved.items():
+            signal.signal(number, handler)

@@ -7,19 +7,25 @@ from pathlib import Path
 
 import typer
 
-from flows.cli.common import T, err, line, out, settings_or_exit, warehouse_error
+from flows.cli.common import T, err, line, out, settings_or_exit, stop_on_signals, warehouse_error
 
 app = typer.Typer(help="Export the published warehouse to other formats.", no_args_is_help=True)
 
 
 def _exported(what: Callable[[], T]) -> T:
-    """Run an export; an unreadable warehouse exits 2, a disk that refuses the files 1, in one line."""
+    """Run an export; an unreadable warehouse exits 2, a disk that refuses the files 1, SIGTERM or
+    SIGINT 128 + the signal, each in one line, leaving no partial or temporary file."""
     import duckdb
 
+    from flows.errors import RunStopped
     from warehouse.errors import WarehouseError
 
     try:
-        return what()
+        with stop_on_signals():
+            return what()
+    except RunStopped as exc:  # its partial and temporary files were removed on the way out
+        line(err, "export stopped:", f"{exc}; no partial or temporary file is left")
+        raise typer.Exit(128 + exc.signal_number) from None
     except WarehouseError as exc:
         warehouse_error(exc)
     except (OSError, duckdb.IOException) as exc:

@@ -4,14 +4,12 @@ for a standing Prefect server."""
 from __future__ import annotations
 
 import signal
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import typer
 from rich.table import Table
 
-from flows.cli.common import err, line, out, prefect_env, settings_or_exit, user_errors
+from flows.cli.common import err, line, out, prefect_env, settings_or_exit, stop_on_signals, user_errors
 
 
 def release(exc: BaseException) -> None:
@@ -32,24 +30,6 @@ def release(exc: BaseException) -> None:
             traceback.clear_frames(one.__traceback__)
         pending += [one.__context__, one.__cause__]
     gc.collect()
-
-
-@contextmanager
-def stop_on_signals() -> Iterator[None]:
-    """SIGTERM (systemd, docker, `kill`) and SIGINT end the block by raising RunStopped where the run is,
-    so it unwinds like an error: Prefect's temporary server is stopped with it and the run logged as
-    stopped. Python's own SIGTERM ends the process at once and left that server running."""
-    from flows.errors import RunStopped
-
-    def stop(number: int, _frame: object) -> None:
-        raise RunStopped(signal.Signals(number).name, number)
-
-    saved = {s: signal.signal(s, stop) for s in (signal.SIGTERM, signal.SIGINT)}
-    try:
-        yield
-    finally:
-        for number, handler in saved.items():
-            signal.signal(number, handler)
 
 
 def refresh(

@@ -22,15 +22,17 @@ def sql(
     Example: hled sql "SELECT border, sum(value) FROM marts.border_month WHERE measure = 'trucks' GROUP BY 1"
     """
     settings = settings_or_exit(builds=False)
-    from warehouse.access import query, stream
+    from warehouse.access import SqlLimits, query, stream
     from warehouse.errors import WarehouseError
     from warehouse.safe_text import spreadsheet_safe, visible
+
+    limits = SqlLimits(settings.sql_timeout, settings.sql_memory)
 
     try:
         if as_csv:  # every row, written as it is fetched
             writer = csv.writer(out.file, lineterminator="\n")
             if settings.csv_raw:
-                stream(settings.warehouse_path, statement, writer.writerow, writer.writerows)
+                stream(settings.warehouse_path, statement, writer.writerow, writer.writerows, limits)
             else:  # formulas as text, and no terminal escape from the data reaches the console
 
                 def cell(v: object) -> object:
@@ -41,9 +43,10 @@ def sql(
                     statement,
                     lambda names: writer.writerow([spreadsheet_safe(cell(n)) for n in names]),
                     lambda batch: writer.writerows([[spreadsheet_safe(cell(v)) for v in r] for r in batch]),
+                    limits,
                 )
             return
-        columns, result, more = query(settings.warehouse_path, statement, limit)
+        columns, result, more = query(settings.warehouse_path, statement, limit, limits)
     except WarehouseError as exc:
         warehouse_error(exc)
     table = Table(*(visible(c) for c in columns))

@@ -156,6 +156,8 @@ class Caps:
     member_rule: str
     total_rule: str
     corrupt_rule: str
+    count: int = 5_000  # members an archive may hold at all (a ZIP bomb of 100,000 tiny files)
+    count_rule: str = "zip_member_count"
 
 
 ZIP_CAPS = Caps(1 << 30, 3 << 30, "zip_member_cap", "zip_total_cap", "zip_corrupt")
@@ -230,6 +232,11 @@ def extract_expected(
     except _READ_ERRORS as exc:
         raise ArchiveError(archive, "zip_corrupt", f"not a readable ZIP: {exc}") from exc
     with zf:
+        held = len(zf.infolist())
+        if held > caps.count:
+            raise ArchiveError(
+                archive, caps.count_rule, f"it holds {held:,} members, more than the {caps.count:,} allowed"
+            )
         wanted, ignored = _plan(archive, zf, target_root, expected)
         if not wanted:
             names = zf.namelist()

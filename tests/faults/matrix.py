@@ -266,6 +266,17 @@ CASES: list[Case] = [
         ["lists what it holds"],
     ),
     Case(
+        "zip_many_members",
+        "archive",
+        "a ZIP of 5,003 members (the month's three and 5,000 empty files; an inbox ZIP of 100,000 was "
+        "accepted before)",
+        3,
+        STALE,
+        "`raw/transborder/`",
+        "zip_member_count",
+        notes=["refused on its member count before anything is extracted"],
+    ),
+    Case(
         "cdn_blocks_new_zip",
         "publisher",
         "the index page lists a new ZIP; the CDN answers 403 to every try",
@@ -516,6 +527,40 @@ CASES: list[Case] = [
         0,
         "unchanged",
         notes=["only 6 rows are fetched for the table; CSV is written in batches as fetched"],
+    ),
+    Case(
+        "sql_bounds",
+        "operator",
+        "`hled sql` of a scan of 10^12 rows with `HLED_SQL_TIMEOUT=2`, of `SET memory_limit='100GB'`, "
+        "`PRAGMA memory_limit`, `RESET`, of a query needing more than `HLED_SQL_MEMORY=64MB`, and of "
+        '`""`, `" ; "`, `"/* x */"`',
+        2,
+        "unchanged",
+        notes=[
+            "one line each: stopped after 2 s (HLED_SQL_TIMEOUT), settings are fixed, more memory than "
+            "HLED_SQL_MEMORY, no query in the text; no traceback",
+        ],
+    ),
+    Case(
+        "waits_import_device",
+        "operator",
+        "`hled waits import /dev/zero`, and of a named pipe",
+        1,
+        "unchanged",
+        rule="regular_file",
+        notes=["refused at once in one line: a device or pipe may never end"],
+    ),
+    Case(
+        "xlsx_target",
+        "operator",
+        "`hled export xlsx` to a place that cannot be written (`/proc/…`), and an export that finishes",
+        1,
+        "unchanged",
+        rule="exports_writable",
+        notes=[
+            "refused before any work, in one line; xlsxwriter's temporary files are made beside the target "
+            "and removed (none in TMPDIR), also when SIGTERM stops it (exit 143, one line)",
+        ],
     ),
     Case(
         "backfill_nothing_usable",

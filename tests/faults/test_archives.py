@@ -41,6 +41,7 @@ def _serve(home: Home, body: bytes) -> None:
         ("zip_bomb", ["member 'Jan2020/dot1_0120.csv' declares 1180696576 bytes, cap is 1073741824"]),
         ("zip_corrupt", ["not a readable ZIP"]),
         ("zip_no_csvs", ["no member matches", "it holds 'Jan2020/README.txt', 'Jan2020/dot1_ytd_0120.csv'"]),
+        ("zip_many_members", ["it holds 5,003 members, more than the 5,000 allowed"]),
     ],
 )
 def test_a_refused_zip_leaves_everything_as_it_was(
@@ -53,6 +54,16 @@ def test_a_refused_zip_leaves_everything_as_it_was(
         "zip_no_csvs": make_zip(
             {"Jan2020/README.txt": b"see the website", "Jan2020/dot1_ytd_0120.csv": b"x"}
         ),
+        "zip_many_members": make_zip(
+            {
+                "Jan2020/dot1_0120.csv": GOOD_DOT1,
+                "Jan2020/dot2_0120.csv": GOOD_DOT1,
+                "Jan2020/dot3_0120.csv": GOOD_DOT1,
+                **{f"Jan2020/extra/{i}.txt": b"" for i in range(5000)},
+            }
+        )
+        if case_id == "zip_many_members"
+        else b"",
     }[case_id]
     _serve(trade_zip_home, body)
     extracted_before = sorted(

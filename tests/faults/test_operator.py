@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import gzip
 import io
+import os
 import resource
 import shutil
 import subprocess
 import sys
 import tarfile
+import tempfile
 
 import pytest
 
@@ -304,3 +306,66 @@ def pq_rows(path) -> int:
     import pyarrow.parquet as pq
 
     return pq.read_metadata(path).num_rows
+
+
+def test_hled_sql_has_a_time_and_memory_bound_the_query_cannot_lift(hled_home, monkeypatch) -> None:
+    case = BY_ID["sql_bounds"]
+    build_handmade(hled_home / "warehouse.duckdb")
+    before = sha256(hled_home / "warehouse.duckdb")
+    monkeypatch.setenv("HLED_SQL_TIMEOUT", "2")
+    monkeypatch.setenv("HLED_SQL_MEMORY", "64MB")
+    said = {
+        "scan": hled("sql", "SELECT count(*) FROM range(1000000000000)"),
+        "set": hled("sql", "SET memory_limit='100GB'"),
+        "pragma": hled("sql", "PRAGMA memory_limit='100GB'"),
+        "reset": hled("sql", "RESET memory_limit"),
+        "memory": hled("sql", "SELECT list(range) FROM range(100000000)"),
+        "empty": hled("sql", ""),
+        "semicolon": hled("sql", " ; "),
+        "comment": hled("sql", "/* x */"),
+    }
+    for name, outcome in said.items():
+        assert outcome.exit == case.exit, (name, outcome.stdout, outcome.stderr)
+        assert len(outcome.stderr.strip().splitlines()) == 1 and "Traceback" not in outcome.stderr, name
+    assert "query stopped after 2 s (HLED_SQL_TIMEOUT)" in said["scan"].error
+    for name in ("set", "pragma", "reset"):
+        assert "hled sql does not change settings" in said[name].error, said[name].error
+    assert "more memory than HLED_SQL_MEMORY=64MB" in said["memory"].error
+    for name in ("empty", "semicolon", "comment"):
+        assert "this text holds none" in said[name].error
+    limit = hled("sql", "SELECT current_setting('memory_limit') AS m")
+    assert limit.exit == 0 and "61.0 MiB" in limit.stdout, limit.stdout
+    assert sha256(hled_home / "warehouse.duckdb") == before
+
+
+def test_waits_import_of_a_device_or_a_pipe_is_refused_at_once(hled_home, tmp_path) -> None:
+    case = BY_ID["waits_import_device"]
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    for source in ("/dev/zero", str(pipe)):
+        outcome = hled("waits", "import", source)
+        assert outcome.exit == case.exit, outcome.stderr
+        assert f"(rule: {case.rule})" in outcome.error and source in outcome.error
+        assert len(outcome.stderr.strip().splitlines()) == 1
+
+
+def test_xlsx_export_checks_its_target_first_and_leaves_no_temporary_file(
+    hled_home, tmp_path, monkeypatch
+) -> None:
+    case = BY_ID["xlsx_target"]
+    build_handmade(hled_home / "warehouse.duckdb")
+    refused = hled("export", "xlsx", "/proc/hled-test.xlsx")
+    assert refused.exit == case.exit and f"(rule: {case.rule})" in refused.error, refused.stderr
+    assert len(refused.stderr.strip().splitlines()) == 1
+    scratch = tmp_path / "tmpdir"
+    scratch.mkdir()
+    monkeypatch.setenv("TMPDIR", str(scratch))
+    tempfile.tempdir = None  # read TMPDIR again, as a new process would
+    try:
+        written = hled("export", "xlsx", str(tmp_path / "out" / "border.xlsx"))
+    finally:
+        tempfile.tempdir = None
+    assert written.exit == 0, written.stderr
+    assert (tmp_path / "out" / "border.xlsx").stat().st_size > 10_000
+    assert [p.name for p in (tmp_path / "out").iterdir()] == ["border.xlsx"], "a partial or scratch is left"
+    assert not list(scratch.iterdir()), "xlsxwriter's temporary files went to TMPDIR"
