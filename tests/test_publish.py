@@ -124,3 +124,17 @@ def test_failed_build_leaves_published_file_untouched(tmp_path) -> None:
     with pytest.raises(WarehouseError, match="does not open"):
         publish(tmp_path / "junk", target, tmp_path / "snapshots", keep=2)
     assert sha256(target) == before
+
+
+def test_with_no_snapshots_kept_none_is_said_to_be_kept(tmp_path) -> None:
+    """HLED_SNAPSHOTS=0: the replaced file is not kept, and publish says no snapshot (the log used to
+    name one that was already pruned)."""
+    target = tmp_path / "warehouse.duckdb"
+    build_warehouse(tmp_path / "b1", inputs(1), None)
+    assert publish(tmp_path / "b1", target, tmp_path / "snapshots", keep=0) is None
+    build_warehouse(tmp_path / "b2", inputs(2), previous=target)
+    assert publish(tmp_path / "b2", target, tmp_path / "snapshots", keep=0) is None
+    assert list_snapshots(tmp_path / "snapshots") == []
+    build_warehouse(tmp_path / "b3", inputs(1), previous=target)
+    kept = publish(tmp_path / "b3", target, tmp_path / "snapshots", keep=1)
+    assert kept is not None and list_snapshots(tmp_path / "snapshots") == [kept]

@@ -42,7 +42,7 @@ def verify(path: Path) -> None:
 def publish(built: Path, target: Path, snapshots_dir: Path, keep: int) -> Path | None:
     """Move `built` over `target` in one rename. The replaced file is kept as a dated snapshot
     (a hard link, so readers holding it open keep reading it); only `keep` snapshots stay.
-    Returns the snapshot path, if one was made."""
+    Returns the snapshot path, if one was made and kept (none with `keep` 0)."""
     verify(built)
     snapshot = None
     with open(built, "rb") as fh:
@@ -57,7 +57,7 @@ def publish(built: Path, target: Path, snapshots_dir: Path, keep: int) -> Path |
     os.replace(built, target)
     _fsync_dir(target.parent)
     prune_snapshots(snapshots_dir, keep)
-    return snapshot
+    return snapshot if snapshot is not None and snapshot.exists() else None  # HLED_SNAPSHOTS=0 keeps none
 
 
 def damaged(path: Path) -> str | None:

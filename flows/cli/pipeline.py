@@ -45,9 +45,18 @@ def refresh(
 
     from flows.errors import RunStopped
     from flows.refresh import refresh as refresh_flow
-    from flows.runlog import RefreshBusy, lines_in, log_unrecorded_failure
+    from flows.runlog import RefreshBusy, lines_in, log_unrecorded_failure, refresh_running
 
+    if refresh_running(settings.home):  # said at once, before a flow run is made for it
+        holder = (settings.home / ".refresh.lock").read_text().strip() or "unknown"
+        line(
+            err,
+            "refresh failed:",
+            f"another refresh is running on {settings.home} (pid {holder}); wait for it to finish",
+        )
+        raise typer.Exit(1)
     before, started = lines_in(settings.run_log), datetime.now(UTC)
+
     try:
         with stop_on_signals():
             summary = refresh_flow(force=force)

@@ -456,6 +456,18 @@ CASES: list[Case] = [
         ],
     ),
     Case(
+        "no_tracebacks_refresh",
+        "operator",
+        "`hled refresh` in a process of its own whose crossings fail validation (a negative count), and "
+        "one started while another holds the lock",
+        3,
+        STALE,
+        notes=[
+            "no traceback on the console: the `stale:` line, and `another refresh is running … (pid N)` in "
+            "one line (exit 1) before any flow run is made",
+        ],
+    ),
+    Case(
         "charts_disk_full",
         "operator",
         "`hled charts` where `exports` is a file, and where no file may grow past 200 KB (a disk filling up)",

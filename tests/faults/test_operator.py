@@ -369,3 +369,42 @@ def test_xlsx_export_checks_its_target_first_and_leaves_no_temporary_file(
     assert (tmp_path / "out" / "border.xlsx").stat().st_size > 10_000
     assert [p.name for p in (tmp_path / "out").iterdir()] == ["border.xlsx"], "a partial or scratch is left"
     assert not list(scratch.iterdir()), "xlsxwriter's temporary files went to TMPDIR"
+
+
+def test_a_refused_source_and_a_refused_second_refresh_print_no_traceback(crossings_home: Home) -> None:
+    """Through the console script in a process of its own, as an operator sees it: a crossings file that
+    fails validation ends in its `stale:` line, and a refresh while another holds the lock in one line;
+    neither prints a traceback (Prefect logs every failed task's; the expected ones are left out)."""
+    case = BY_ID["no_tracebacks_refresh"]
+    negative = GOOD.replace(b"Feb 2020,Trucks,99,", b"Feb 2020,Trucks,-99,")
+    crossings_home.publisher.queue(CROSSINGS_PATH, Reply(200, negative))
+    from prefect.settings import PREFECT_API_URL
+
+    env = {**os.environ, "PREFECT_API_URL": PREFECT_API_URL.value()}
+    refused = subprocess.run(
+        [sys.executable, "-m", "flows.cli", "refresh"], env=env, capture_output=True, text=True, timeout=300
+    )
+    assert refused.returncode == case.exit, refused.stderr[-2000:]
+    assert "Traceback" not in refused.stderr and "Traceback" not in refused.stdout, refused.stderr[-3000:]
+    assert refused.stderr.strip().splitlines()[-1].startswith("stale: bts_crossings failed at validate")
+    lock = crossings_home.path / ".refresh.lock"
+    with lock.open("a+") as held:
+        import fcntl
+
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        held.seek(0)
+        held.truncate()
+        held.write("4242")
+        held.flush()
+        busy = subprocess.run(
+            [sys.executable, "-m", "flows.cli", "refresh"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+    assert busy.returncode == 1 and "Traceback" not in busy.stderr, busy.stderr[-2000:]
+    assert busy.stderr.strip().splitlines() == [
+        f"refresh failed: another refresh is running on {crossings_home.path} (pid 4242); "
+        "wait for it to finish"
+    ]
