@@ -71,7 +71,7 @@ def _write(chart, target: Path, stem: str, lang: str) -> list[Path]:
             elif fmt == "svg":
                 partial.write_text(vl_convert.vegalite_to_svg(spec, vl_version=VL_VERSION), encoding="utf-8")
             else:
-                partial.write_text(json.dumps(spec, indent=2, ensure_ascii=False), encoding="utf-8")
+                partial.write_text(json.dumps(spec), encoding="utf-8")  # as altair's own save writes it
             os.replace(partial, path)
         except BaseException:
             partial.unlink(missing_ok=True)

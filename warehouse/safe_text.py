@@ -46,7 +46,9 @@ def spreadsheet_safe_sql(column: str) -> str:
     )
 
 
-MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-!|<>~&.])")
+# what can make a link, an image, HTML, code or emphasis mid-line, or break a table cell; the rest (_ . -)
+# stays as it is, so the artifact reads as plain text too
+MARKDOWN_SPECIAL = re.compile(r"([\\`*\[\]()!|<>&])")
 
 
 def markdown_text(value: object) -> str:
