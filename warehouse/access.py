@@ -7,7 +7,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -216,3 +216,8 @@ def _result(
         if timer is not None:
             timer.cancel()
         con.close()
+
+
+def age_hours(moment: datetime | None) -> float | None:
+    """Hours since `moment` (None stays None)."""
+    return None if moment is None else (datetime.now(UTC) - moment).total_seconds() / 3600
