@@ -526,16 +526,12 @@ def test_a_shared_fall_and_a_border_wide_one_are_told_as_such(briefs) -> None:
         2.04,
         border_shock_month=date(2020, 4, 1),
     )
-    border = Disruption(
-        "US-Mexico",
-        "trucks",
-        date(2020, 4, 1),
-        date(2020, 4, 1),
-        29.0,
-        "recovered",
-        3,
-        None,
-        None,
+    border = dataclasses.replace(
+        laredo,
+        scope_name="US-Mexico",
+        depth_pct=29.0,
+        peers_depth_pct=None,
+        border_shock_month=None,
         with_groups=13,
     )
     en = view(dataclasses.replace(brief, disruptions=[], earlier_disruptions=[border, laredo]), {}, "en")

@@ -21,12 +21,9 @@ PAYLOAD = "</script><script>document.title='pwned'</script><!--"
 def test_a_hostile_port_name_stays_text_in_the_page_and_each_chart(hled_home, tmp_path) -> None:
     case = BY_ID["hostile_text"]
     warehouse = build_handmade(hled_home / "warehouse.duckdb")
+    marts = _named_columns(warehouse, ("port_name", "port_label"))
     con = duckdb.connect(str(warehouse))
     try:
-        marts = con.execute(
-            "SELECT table_name, column_name FROM duckdb_columns() WHERE schema_name = 'marts' "
-            "AND column_name IN ('port_name', 'port_label')"
-        ).fetchall()
         for table, column in marts:
             con.execute(
                 f"UPDATE marts.{table} SET {column} = ? || {column} WHERE port_code = '2304'", [PAYLOAD]
@@ -71,15 +68,25 @@ def test_a_hostile_value_that_fails_validation_stays_text_in_the_data_docs(
 CONTROL = "Laredo\x1b[31m\x01"
 
 
+def _named_columns(warehouse, columns: tuple[str, ...]) -> list[tuple[str, str]]:
+    """(table, column) of every mart column among `columns`."""
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return con.execute(
+            "SELECT table_name, column_name FROM duckdb_columns() WHERE schema_name = 'marts' "
+            "AND column_name IN (SELECT unnest(?))",
+            [list(columns)],
+        ).fetchall()
+    finally:
+        con.close()
+
+
 def _set_names(warehouse, names: dict[str, str]) -> None:
     """Every mart's names of the given ports and of their single-port groups replaced (the published
     warehouse changed in place)."""
+    named = _named_columns(warehouse, ("port_name", "port_label", "port_group_name", "port_group_label"))
     con = duckdb.connect(str(warehouse))
     try:
-        named = con.execute(
-            "SELECT table_name, column_name FROM duckdb_columns() WHERE schema_name = 'marts' "
-            "AND column_name IN ('port_name', 'port_label', 'port_group_name', 'port_group_label')"
-        ).fetchall()
         for code, name in names.items():
             for table, column in named:
                 key = "port_group" if column.startswith("port_group") else "port_code"
