@@ -50,6 +50,7 @@ def refresh(force: bool = False) -> RunSummary:
                 with run.watch.stage("charts"):
                     summary.charts_written, summary.charts_failed = charts_task(settings)
             return _finish(run, summary, "no source changed")
+        marks_only = run.unchanged(loads, marks=True)  # only new stale marks: data and marts as published
         loads = [keep_published(ld, SOURCES[ld.name], settings) if ld.failure else ld for ld in loads]
         loads += keep_not_asked(
             SOURCES, list(settings.sources), set(run.published) | set(run.status), settings
@@ -58,7 +59,7 @@ def refresh(force: bool = False) -> RunSummary:
             log.error("no source could be loaded, and none was published before: nothing to publish")
             return _finish(run, summary, "nothing to publish")
         with run.watch.stage("build"):
-            inputs = run.build_input(SOURCES, loads, full=force)
+            inputs = run.build_input(SOURCES, loads, full=force, marks_only=marks_only)
             built = build_task(inputs, settings)
         summary.revisions, summary.build = built.revisions, built.how
         summary.notices += built.notices

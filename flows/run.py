@@ -98,13 +98,14 @@ class RefreshRun:
             stages,
         )
 
-    def unchanged(self, loads: list[SourceLoad]) -> bool:
+    def unchanged(self, loads: list[SourceLoad], marks: bool = False) -> bool:
         """Nothing to publish: every source loaded the files the published warehouse holds, by the same
-        code, and every failed source is already marked so there."""
+        code, and every failed source is already marked so there. With `marks`, a source failing for
+        the first time is allowed: nothing but its stale mark would be new (a marks-only build)."""
         for load in loads:
             before = self.status.get(load.name, {}).get("state", "current")
             if load.failure is not None:
-                if before == "current":
+                if before == "current" and not marks:
                     return False
             elif before != "current":
                 return False
@@ -168,7 +169,11 @@ class RefreshRun:
         return meta_rows("source_status", [{**row, "checked_run_id": self.run_id} for row in out])
 
     def build_input(
-        self, sources: dict[str, Source], loads: list[SourceLoad], full: bool = False
+        self,
+        sources: dict[str, Source],
+        loads: list[SourceLoad],
+        full: bool = False,
+        marks_only: bool = False,
     ) -> BuildInput:
         """Everything the build loads: the core tables as the registry assembles them from the loads
         (a stale source's from the published file), this run's meta rows, and unless `full` what is new
@@ -176,6 +181,7 @@ class RefreshRun:
         run_id = self.run_id
         return BuildInput(
             changed=None if full else self.changes(sources, loads),
+            marks_only=marks_only and not full,
             tables=core_inputs(sources, loads),
             runs=self.runs(loads),
             source_files=meta_rows(

@@ -307,7 +307,8 @@ def keep_not_asked(
 @dataclass(frozen=True)
 class Built:
     """The build's result: the new file, its row counts, the values revised in months already published
-    (per source), how it was built ("full", or "copy" of the published one), and its steps' seconds."""
+    (per source), how it was built ("full"; "copy" of the published one; "marks": that copy with new
+    source states only), and its steps' seconds."""
 
     path: Path
     counts: dict[str, int]
@@ -331,13 +332,15 @@ def build_task(inputs: BuildInput, settings: Settings) -> Built:
     if inputs.changed is not None:
         new = sum(len(paths) for paths in inputs.changed.values())
         log.info("building from a copy of the published warehouse: %d new files to load", new)
-    how = "full" if inputs.changed is None or previous is None else "copy"
+    how = "full" if inputs.changed is None or previous is None else "marks" if inputs.marks_only else "copy"
     try:
         counts = build_warehouse(target, inputs, previous, steps, version)
     except IncrementalMismatch as exc:  # the copy did not come out as the files say: build in full
         log.warning("%s; building in full instead", exc)
         how = "full"
-        counts = build_warehouse(target, replace(inputs, changed=None), previous, steps, version)
+        counts = build_warehouse(
+            target, replace(inputs, changed=None, marks_only=False), previous, steps, version
+        )
     log.info("built %s: %s", target, ", ".join(f"{k} {v:,}" for k, v in counts.items()))
     log.info("build took %s", format_seconds(steps))
     revisions = revision_counts(target, inputs.run_id)

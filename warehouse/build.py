@@ -61,6 +61,19 @@ class BuildInput:
     # With a plan, the build starts from a copy of the previous file: per core table loaded from Parquet,
     # the files new since it was published (an empty list: the table is as published). None: a full build.
     changed: dict[str, list[Path]] | None = None
+    # Marks only: no source brought anything new, some newly failed: the copy of the previous file gets
+    # this run's source states, vintage and health (and its run), nothing is loaded or derived again
+    marks_only: bool = False
+
+
+# what a marks-only build writes anew in the copy (the rest stays as published)
+MARKS = (
+    "meta.source_status",
+    "meta.rejects",
+    "meta.file_choices",
+    "marts.data_vintage",
+    "marts.source_health",
+)
 
 
 class IncrementalMismatch(WarehouseError):
@@ -326,22 +339,28 @@ def build_warehouse(
     for leftover in (target, Path(f"{target}.wal")):
         leftover.unlink(missing_ok=True)
     incremental = inputs.changed is not None and previous is not None and previous.exists()
+    marks_only = incremental and inputs.marks_only
     if incremental:
         shutil.copyfile(previous, target)
     con = connect(target, storage_version=storage_version)
     try:
-        if incremental:
+        if marks_only:  # the data as published: only the states, vintage and health are written anew
+            for table in MARKS:
+                run(con, f"DELETE FROM {table}")
+            counts = {}
+        elif incremental:
             counts = _update_copy(con, inputs)
         else:
             _run_sql(con, "ddl")
             counts = {table: _load(con, table, data) for table, data in inputs.tables.items()}
         step("load")
-        derive(con)
+        if not marks_only:
+            derive(con)
         step("derive")
         if previous is not None and previous.exists() and not incremental:  # a copy has its history
             _carry_history(con, previous)
         _upsert_runs(con, inputs.runs)
-        if previous is not None and previous.exists():
+        if previous is not None and previous.exists() and not marks_only:
             counts["meta.revisions (this run)"] = _record_revisions(
                 con, previous, inputs.run_id, inputs.revised
             )

@@ -109,7 +109,11 @@ def refresh(
         out.print(f"charts: {summary.charts_written} files under {settings.exports_dir}")
     from flows.outcome import format_seconds
 
-    built = {"copy": "; built from a copy of the published warehouse", "full": "; built in full"}
+    built = {
+        "copy": "; built from a copy of the published warehouse",
+        "marks": "; the published warehouse with the new stale marks only (nothing loaded or derived)",
+        "full": "; built in full",
+    }
     out.print(
         f"took {summary.seconds:.1f} s{built.get(summary.build, '')}: {format_seconds(summary.stages)}",
         soft_wrap=True,

@@ -346,7 +346,8 @@ CASES: list[Case] = [
         "unchanged",
         rule="http_ok",
         notes=[
-            "the first night publishes the stale mark; the second has nothing new to publish",
+            "the first night publishes the stale mark alone (a copy of the published file, nothing loaded "
+            "or derived again); the second has nothing new to publish",
             "stale since the first night",
         ],
     ),

@@ -112,6 +112,8 @@ def test_a_refused_source_does_not_hold_back_a_revision(both: Home) -> None:
 def test_a_source_stale_two_nights_then_recovering(both: Home) -> None:
     first = hled_refresh()
     assert first.exit == BY_ID["stale_two_nights"].exit and BY_ID["stale_two_nights"].rule in first.error
+    # nothing but the stale mark is new: the published file gets it, nothing is loaded or derived again
+    assert "with the new stale marks only" in " ".join(first.stdout.split()), first.stdout
     since = query(both.warehouse, SINCE)
     published = sha256(both.warehouse)
     data = data_checksums(both.warehouse)
