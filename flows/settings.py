@@ -45,7 +45,8 @@ KNOWN: dict[str, tuple[str, str]] = {
     "HLED_ALLOW_SHRINK": (
         "",
         "comma-separated sources allowed to publish fewer months or tables than they have published (a "
-        "publisher that really withdrew them); otherwise such an input is refused and the source kept stale",
+        "publisher that really withdrew them, or HLED_TRANSBORDER_FROM / HLED_CENSUS_FROM moved later); "
+        "otherwise such an input is refused and the source kept stale",
     ),
     "HLED_WAIT_TIMES_EVERY": (
         "15",
