@@ -47,6 +47,7 @@ class ExportReport:
     failed: dict[str, str] = field(default_factory=dict)
     skipped: dict[str, str] = field(default_factory=dict)
     page: Path | None = None
+    kept: list[Path] = field(default_factory=list)  # files of charts not drawn from a changed source
 
 
 VL_VERSION = "_".join(alt.SCHEMA_VERSION.split(".")[:2])  # v6.4.1 -> v6_4, as vl-convert names it
@@ -87,9 +88,12 @@ def export_charts(
     port: str | None = None,
     only: list[str] | None = None,
     border: str | None = None,
+    changed: set[str] | None = None,
 ) -> ExportReport:
     """Export every chart (or `only` those) from the published warehouse, opened read-only, then the
-    dashboard page. A chart that fails is named in the report and does not stop the others."""
+    dashboard page. A chart that fails is named in the report and does not stop the others. With
+    `changed` (the sources whose data or state changed), a chart drawn from none of them whose files
+    are all there is kept as it is (its footer is still true); the page is written whole."""
     if lang not in LANGS:
         raise ValueError(f"language {lang!r} not supported; use one of {', '.join(LANGS)}")
     if border and border not in BORDERS:
@@ -101,7 +105,7 @@ def export_charts(
     report = ExportReport()
     try:
         target.mkdir(parents=True, exist_ok=True)
-        return _export(warehouse, target, lang, port, only, border, report)
+        return _export(warehouse, target, lang, port, only, border, report, changed)
     except OSError as exc:
         raise ChartsNotWritten(target, exc, len(report.written)) from None
 
@@ -114,6 +118,7 @@ def _export(
     only: list[str] | None,
     border: str | None,
     report: ExportReport,
+    changed: set[str] | None = None,
 ) -> ExportReport:
     con = open_published(warehouse)
     try:
@@ -125,11 +130,15 @@ def _export(
                 continue
             if (port and not spec.per_port) or (border and not spec.per_border):
                 continue  # the option would not change this chart: no file named as if it did
-            missing = chart_sources(con, spec.marts)[1]
+            present, missing = chart_sources(con, spec.marts)
             if missing:
                 report.skipped[name] = f"source not loaded: {', '.join(missing)}"
                 continue
             stem = "_".join(x for x in (name, port, border) if x)
+            files = [target / f"{stem}.{fmt}" for fmt in FORMATS]
+            if changed is not None and not changed & set(present) and all(f.exists() for f in files):
+                report.kept += files
+                continue
             try:
                 chart = spec.builder(con, lang=lang, port=port, border=border)
                 report.written += _write(chart, target, stem, lang)
@@ -142,7 +151,7 @@ def _export(
                 report.failed[name] = f"{type(exc).__name__}: {exc}"
         if not (only or port or border):
             try:
-                report.page = write_page(con, target, lang, report.written)
+                report.page = write_page(con, target, lang, report.written + report.kept)
             except OSError:
                 raise
             except Exception as exc:  # the chart files stay; the page is named as what failed

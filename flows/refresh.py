@@ -51,6 +51,7 @@ def refresh(force: bool = False) -> RunSummary:
                     summary.charts_written, summary.charts_failed = charts_task(settings)
             return _finish(run, summary, "no source changed")
         marks_only = run.unchanged(loads, marks=True)  # only new stale marks: data and marts as published
+        drawn = settings.charts and not charts_stale(settings)  # the exports match the published file
         loads = [keep_published(ld, SOURCES[ld.name], settings) if ld.failure else ld for ld in loads]
         loads += keep_not_asked(
             SOURCES, list(settings.sources), set(run.published) | set(run.status), settings
@@ -71,9 +72,10 @@ def refresh(force: bool = False) -> RunSummary:
         summary.rows = {ld.name: ld.rows for ld in loads if ld.loaded}
         summary.rejects = {ld.name: ld.rejected for ld in loads if ld.loaded}
         summary.parsed = {ld.name: ld.newly_parsed for ld in loads if ld.loaded}
-        if settings.charts:
+        if settings.charts:  # new stale marks alone: only the charts drawn from those sources change
+            changed = set(summary.stale) if drawn and built.how == "marks" else None
             with run.watch.stage("charts"):
-                summary.charts_written, summary.charts_failed = charts_task(settings)
+                summary.charts_written, summary.charts_failed = charts_task(settings, changed)
         return _finish(run, summary, "; ".join(f"{k} {v:,} rows" for k, v in summary.rows.items()))
 
 

@@ -379,9 +379,9 @@ def publish_task(built: Built, settings: Settings) -> str:
 
 
 @task(name="charts", cache_policy=NO_CACHE)
-def charts_task(settings: Settings) -> tuple[int, dict[str, str]]:
-    """Export every chart and the monthly briefs in both languages; returns how many files were written
-    and which failed."""
+def charts_task(settings: Settings, changed: set[str] | None = None) -> tuple[int, dict[str, str]]:
+    """Export every chart (or, with `changed`, those drawn from a source whose data or state changed)
+    and the monthly briefs in both languages; returns how many files were written and which failed."""
     from dashboards.brief import write_briefs
     from dashboards.export import ChartsNotWritten, export_charts
 
@@ -389,7 +389,7 @@ def charts_task(settings: Settings) -> tuple[int, dict[str, str]]:
     written, failed, skipped = 0, {}, {}
     for lang in ("en", "es"):
         try:
-            report = export_charts(settings.warehouse_path, settings.exports_dir, lang)
+            report = export_charts(settings.warehouse_path, settings.exports_dir, lang, changed=changed)
         except ChartsNotWritten as exc:  # named as the failure of the charts, the warehouse stays published
             failed[f"every chart ({lang})"] = str(exc)
             continue

@@ -347,7 +347,8 @@ CASES: list[Case] = [
         rule="http_ok",
         notes=[
             "the first night publishes the stale mark alone (a copy of the published file, nothing loaded "
-            "or derived again); the second has nothing new to publish",
+            "or derived again; with charts on, only the failed source's charts redrawn); the second has "
+            "nothing new to publish",
             "stale since the first night",
         ],
     ),

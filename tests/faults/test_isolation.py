@@ -209,3 +209,27 @@ def test_a_run_limited_to_one_source_keeps_the_others_as_published(both: Home, m
     # and the next full night finds nothing of TransBorder's changed: it is not fetched again as new
     monkeypatch.setenv("HLED_SOURCES", "bts_crossings,transborder")
     assert hled_refresh().exit == 0 and both.last_run()["status"] == "unchanged"
+
+
+def test_the_first_failure_night_redraws_only_the_charts_of_the_failed_source(
+    both: Home, monkeypatch
+) -> None:
+    """With the charts current, a night of new stale marks alone redraws the charts drawn from the
+    failed source (their footers change) and keeps the others' files as they are; the page is whole."""
+    monkeypatch.setenv("HLED_CHARTS", "1")
+    both.publisher.replies[CROSSINGS_PATH].clear()
+    both.publisher.queue(CROSSINGS_PATH, Reply(200, GOOD, {"ETag": '"good"'}))
+    drawn = hled_refresh()  # nothing new: the charts the baseline skipped are drawn
+    assert drawn.exit == 0, drawn.stderr[-2000:]
+    folder = both.path / "exports" / "en"
+    trade, trucks = folder / "mode_share.svg", folder / "border_trucks.svg"
+    before = {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in (trade, trucks)}
+    both.publisher.replies[CROSSINGS_PATH].clear()
+    both.publisher.queue(CROSSINGS_PATH, Reply(403, b"Access Denied"))
+    failing = hled_refresh()
+    assert failing.exit == 3 and "with the new stale marks only" in " ".join(failing.stdout.split())
+    assert (trade.stat().st_mtime_ns, trade.read_bytes()) == before[trade], "a trade chart was redrawn"
+    assert trucks.stat().st_mtime_ns != before[trucks][0]
+    assert "the last good data" in trucks.read_text() and "the last good data" not in trade.read_text()
+    page = (folder / "index.html").read_text()
+    assert '"mode_share"' in page and '"border_trucks"' in page, "the page lists every chart"
