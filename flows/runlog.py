@@ -94,18 +94,30 @@ def mark_killed_runs(path: Path, found_by: str, code_version: str, published: st
     return [r["run_id"] for r in killed]
 
 
-def refresh_running(home: Path) -> bool:
-    """Whether a refresh holds the lock on this HLED_HOME now (a `running` line without it was killed)."""
+def refresh_holder(home: Path) -> str | None:
+    """The pid (as written in the lock) of the refresh holding the lock on this HLED_HOME now, or None
+    (a `running` line without the lock held was killed)."""
     lock_path = home / ".refresh.lock"
     if not lock_path.exists():
-        return False
+        return None
     with lock_path.open("a+") as fh:
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            return True
+            fh.seek(0)
+            return fh.read().strip() or "unknown"
         fcntl.flock(fh, fcntl.LOCK_UN)
-    return False
+    return None
+
+
+def refresh_running(home: Path) -> bool:
+    """Whether a refresh holds the lock on this HLED_HOME now."""
+    return refresh_holder(home) is not None
+
+
+def busy(home: Path, holder: str) -> RefreshBusy:
+    """The one-line refusal of a refresh started while another holds the lock."""
+    return RefreshBusy(f"another refresh is running on {home} (pid {holder}); wait for it to finish")
 
 
 @contextmanager
@@ -119,10 +131,7 @@ def refresh_lock(home: Path) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             fh.seek(0)
-            holder = fh.read().strip() or "unknown"
-            raise RefreshBusy(
-                f"another refresh is running on {home} (pid {holder}); wait for it to finish"
-            ) from None
+            raise busy(home, fh.read().strip() or "unknown") from None
         fh.seek(0)
         fh.truncate()
         fh.write(str(os.getpid()))

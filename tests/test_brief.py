@@ -37,6 +37,16 @@ def briefs(tmp_path_factory):
     return root, warehouse, reports
 
 
+def _gathered(briefs, code: str):
+    """The brief's data for one scope of the hand-made warehouse."""
+    _, warehouse, _ = briefs
+    con = open_published(warehouse)
+    try:
+        return gather(con, scope_of(con, code))
+    finally:
+        con.close()
+
+
 def test_the_brief_figures_are_the_warehouse_s(briefs) -> None:
     _, warehouse, _ = briefs
     con = open_published(warehouse)
@@ -408,12 +418,7 @@ def test_a_source_never_published_is_named_among_the_sources(briefs, tmp_path) -
 
 
 def test_a_revised_trade_value_is_given_in_dollars(briefs) -> None:
-    _, warehouse, _ = briefs
-    con = open_published(warehouse)
-    try:
-        brief = gather(con, scope_of(con, "2304"))
-    finally:
-        con.close()
+    brief = _gathered(briefs, "2304")
     revised_trade = dataclasses.replace(
         brief,
         compared_with=datetime(2026, 12, 1, 6, tzinfo=UTC),
@@ -483,12 +488,7 @@ def test_the_products_named_exactly_stand_beside_their_chapters(tmp_path) -> Non
 
 
 def test_a_disruption_found_against_the_peers_says_so(briefs) -> None:
-    _, warehouse, _ = briefs
-    con = open_published(warehouse)
-    try:
-        brief = gather(con, scope_of(con, "US-Mexico"))
-    finally:
-        con.close()
+    brief = _gathered(briefs, "US-Mexico")
     hidalgo = Disruption(
         "Hidalgo", "trucks", date(2022, 4, 1), date(2022, 4, 1), 11.42, "recovered", 1, None, 25.37, "peers"
     )
@@ -508,12 +508,7 @@ def test_a_disruption_found_against_the_peers_says_so(briefs) -> None:
 def test_a_shared_fall_and_a_border_wide_one_are_told_as_such(briefs) -> None:
     """A port's fall its peers shared says so with the figure; a border's shock names how many port
     groups fell with it, and a port group's shock that is part of it names the border's month."""
-    _, warehouse, _ = briefs
-    con = open_published(warehouse)
-    try:
-        brief = gather(con, scope_of(con, "US-Mexico"))
-    finally:
-        con.close()
+    brief = _gathered(briefs, "US-Mexico")
     laredo = Disruption(
         "Laredo",
         "trucks",

@@ -45,15 +45,11 @@ def refresh(
 
     from flows.errors import RunStopped
     from flows.refresh import refresh as refresh_flow
-    from flows.runlog import RefreshBusy, lines_in, log_unrecorded_failure, refresh_running
+    from flows.runlog import RefreshBusy, busy, lines_in, log_unrecorded_failure, refresh_holder
 
-    if refresh_running(settings.home):  # said at once, before a flow run is made for it
-        holder = (settings.home / ".refresh.lock").read_text().strip() or "unknown"
-        line(
-            err,
-            "refresh failed:",
-            f"another refresh is running on {settings.home} (pid {holder}); wait for it to finish",
-        )
+    holder = refresh_holder(settings.home)
+    if holder is not None:  # said at once, before a flow run is made for it
+        line(err, "refresh failed:", busy(settings.home, holder))
         raise typer.Exit(1)
     before, started = lines_in(settings.run_log), datetime.now(UTC)
 
