@@ -17,6 +17,7 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -104,6 +105,12 @@ def main() -> None:
     default = os.environ.get("HLED_MIRROR") or str(ROOT.parent / "shared" / "data")
     parser.add_argument("--data", default=default, help="directory laid out like shared/data")
     parser.add_argument("--repeat", type=int, default=3, help="runs per scenario (median reported)")
+    parser.add_argument(
+        "--scale",
+        type=int,
+        default=4,
+        help="the TransBorder history multiplied this many times for the scale runs, once each (0: none)",
+    )
     args = parser.parse_args()
     data = Path(args.data).resolve()
     if not (data / CROSSINGS).exists():
@@ -191,6 +198,8 @@ def main() -> None:
             "sql_start": run('hled sql "SELECT 1" (start-up)', args.repeat, sql_start, work),
             "duckdb_start": run("python -c duckdb SELECT 1 (floor)", args.repeat, duckdb_start, work),
         }
+        if args.scale > 1:
+            results |= _scaled_runs(data, work, args.scale, base_env, hled)
         latencies = _analyst_queries(work / "all0" / "warehouse.duckdb", args.repeat)
         # last, as it marks a source of all0 stale: the night a source starts failing (the published
         # file lacks the stale mark, so it is rebuilt from a copy and the charts redrawn), then the
@@ -225,6 +234,8 @@ def main() -> None:
         ("failure_first", "refresh_noop"),
         ("one_month", "everything"),
         ("one_month", "peer"),
+        ("one_month_scaled", "one_month"),
+        ("everything_scaled", "everything"),
         ("sql_start", "duckdb_start"),
     ]
     print(
@@ -236,11 +247,48 @@ def main() -> None:
         print(f"| {res.name} | {res.median:.2f} | {max(res.peak_mib):.0f} |")
     print("\n| comparison | ratio |\n|---|---:|")
     for key, base in comparisons:
+        if key not in results:
+            continue
         ratio = results[key].median / results[base].median
         print(f"| {results[key].name} / {results[base].name} | {ratio:.2f}x |")
     print("\n| analyst query (docs/analysts.md) | median ms |\n|---|---:|")
     for number, ms in latencies:
         print(f"| {number} | {ms:.1f} |")
+
+
+def _scaled_runs(data: Path, work: Path, times: int, base_env: dict[str, str], hled: list[str]) -> dict:
+    """A full refresh and a one-month night on the TransBorder history `times` over (once each): the first
+    should grow with the history, the second not."""
+    from benchmarks.scaled_history import scaled_mirror
+
+    mirror, since = work / f"mirror_x{times}", date(2018, 1, 1)  # the default HLED_TRANSBORDER_FROM
+    first = scaled_mirror(data, mirror, times, since)
+    env = {
+        **base_env,
+        "HLED_MIRROR": str(mirror),
+        "HLED_CHARTS": "0",
+        "HLED_TRANSBORDER_FROM": f"{first:%Y-%m}",
+    }
+
+    def everything_scaled(i: int):
+        return [*hled, "refresh"], {**env, "HLED_HOME": str(work / f"all_x{times}_{i}")}
+
+    def one_month_scaled(i: int):
+        """Publish the long history but the latest month (not timed), then add that month."""
+        home = {**env, "HLED_HOME": str(work / f"inc_x{times}_{i}")}
+        scaled_mirror(data, mirror, times, since, leave_out=_latest_trade_month(data))
+        subprocess.run([*hled, "refresh"], env=home, cwd=ROOT, check=True, capture_output=True)
+        scaled_mirror(data, mirror, times, since)
+        return [*hled, "refresh"], home
+
+    return {
+        "everything_scaled": run(
+            f"hled refresh, all sources, TransBorder history x{times}", 1, everything_scaled, work
+        ),
+        "one_month_scaled": run(
+            f"hled refresh adding one TransBorder month, history x{times}", 1, one_month_scaled, work
+        ),
+    }
 
 
 def _latest_trade_month(data: Path) -> str:

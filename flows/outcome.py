@@ -114,6 +114,7 @@ class RunSummary:
     build: str = (
         ""  # how the warehouse was built: "full", or "copy" (from the published one, new files added)
     )
+    derived_kept: int = 0  # a build from a copy: derived tables kept as published (nothing they read changed)
     stages: dict[str, float] = field(default_factory=dict)  # seconds per stage, e.g. "bts_crossings parse"
     seconds: float = 0.0  # the whole run, from taking the lock to the summary
 

@@ -4,6 +4,7 @@ and loads only them, and the result equals a full rebuild of the same inputs, ta
 from __future__ import annotations
 
 import shutil
+from datetime import date
 
 import duckdb
 
@@ -22,16 +23,14 @@ def _query(path, sql: str) -> list[tuple]:
         con.close()
 
 
-def test_a_new_month_is_built_from_a_copy_and_equals_the_full_build(
-    prefect_server, hled_home, monkeypatch, tmp_path
-) -> None:
+def _january_published_february_held(tmp_path, monkeypatch) -> tuple:
+    """A mirror of the hand-made crossings and TransBorder files with February 2020's set aside in a
+    folder (returned with the mirror), the environment set for refreshes of both sources."""
     root = make_mirror(tmp_path / "mirror", FIXTURES / "crossings_current.csv")
     shutil.copytree(TRADE, root / "transborder")
     held = tmp_path / "held"
     held.mkdir()
-    february = sorted((root / "transborder" / "2020").glob("dot*_0220.csv"))
-    assert len(february) >= 2
-    for path in february:
+    for path in sorted((root / "transborder" / "2020").glob("dot*_0220.csv")):
         path.rename(held / path.name)
     for key, value in {
         "HLED_MIRROR": str(root),
@@ -40,6 +39,15 @@ def test_a_new_month_is_built_from_a_copy_and_equals_the_full_build(
         "HLED_CHARTS": "0",
     }.items():
         monkeypatch.setenv(key, value)
+    return root, held
+
+
+def test_a_new_month_is_built_from_a_copy_and_equals_the_full_build(
+    prefect_server, hled_home, monkeypatch, tmp_path
+) -> None:
+    root, held = _january_published_february_held(tmp_path, monkeypatch)
+    february = sorted(held.iterdir())
+    assert len(february) >= 2
     first = refresh()
     assert (first.status, first.build) == ("published", "full")
     warehouse = hled_home / "warehouse.duckdb"
@@ -47,7 +55,7 @@ def test_a_new_month_is_built_from_a_copy_and_equals_the_full_build(
     assert _query(warehouse, months) == [("2020-01",)]
 
     for path in february:
-        (held / path.name).rename(path)
+        path.rename(root / "transborder" / "2020" / path.name)
     added = refresh()
     assert (added.status, added.build) == ("published", "copy")
     assert _query(warehouse, months) == [("2020-01",), ("2020-02",)]
@@ -83,3 +91,42 @@ def test_the_crossings_are_not_validated_again_while_the_row_count_verdict_holds
     monkeypatch.setenv("HLED_MIN_ROW_RATIO", "1")  # 16 of 16 rows: still passes, same verdict
     assert refresh(force=True).status == "published"
     assert _query(warehouse, checked)[-1][1] == 0
+
+
+def test_a_revised_old_month_and_a_new_one_recompute_only_the_trade_marts(
+    prefect_server, hled_home, monkeypatch, tmp_path
+) -> None:
+    """BTS republishes January with one export revised (in all three tables, so they still agree) and
+    publishes February: the copy replaces both months, records the revision, computes again only what
+    reads the trade facts (the crossings marts are kept as published), and equals a full build."""
+    root, held = _january_published_february_held(tmp_path, monkeypatch)
+    assert refresh().build == "full"
+    warehouse = hled_home / "warehouse.duckdb"
+    export = "SELECT sum(value_usd) FROM core.fact_trade_port WHERE trade_type = 'export'"
+    assert _query(warehouse, export) == [(1000,)]
+
+    for path in sorted((root / "transborder" / "2020").glob("dot*_0120.csv")):
+        text = path.read_text()
+        assert text.count(",2010,1000,0,10,1,X,01,2020") == 1
+        path.write_text(text.replace(",2010,1000,0,10,1,X,01,2020", ",2010,1250,0,10,1,X,01,2020"))
+    for path in held.iterdir():
+        path.rename(root / "transborder" / "2020" / path.name)
+    added = refresh()
+    assert (added.status, added.build) == ("published", "copy")
+    assert added.revisions == {"transborder": 2}  # dot1 and dot3 (dot2 is not compared)
+    revised = (
+        "SELECT month, item, old_value, new_value FROM meta.revisions "
+        "WHERE fact_table = 'core.fact_trade_port'"
+    )
+    assert _query(warehouse, revised) == [(date(2020, 1, 1), "export/mexico/truck", 1000.0, 1250.0)]
+    # kept: the port dimension, the crossings marts, wait times, Census products, the catalog
+    assert added.derived_kept >= 10
+    months = "SELECT DISTINCT strftime(month, '%Y-%m') FROM marts.trade_port_month ORDER BY 1"
+    assert _query(warehouse, months) == [("2020-01",), ("2020-02",)]
+    # marts.latest_revisions lists what the latest run revised: this run's two, none for the full build after
+    data = lambda: {k: v for k, v in data_checksums(warehouse).items() if k != "marts.latest_revisions"}  # noqa: E731
+    from_copy = data()
+
+    full = refresh(force=True)
+    assert (full.build, full.derived_kept) == ("full", 0)
+    assert data() == from_copy, "the build from a copy differs from the full build"

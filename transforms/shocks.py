@@ -360,14 +360,15 @@ def detect_shocks(series: pl.DataFrame) -> pl.DataFrame:
     return detect(series).shocks
 
 
-def detect(series: pl.DataFrame) -> Detection:
-    """Shocks in each (scope_type, scope, measure) monthly series, with the expectation of each month."""
+def detect(series: pl.DataFrame, latest: date | None = None) -> Detection:
+    """Shocks in each (scope_type, scope, measure) monthly series, with the expectation of each month.
+    Each series is judged on its own up to `latest` (default: the last month of any of them)."""
     out: list[dict] = []
     expected: dict[str, list] = {k: [] for k in EXPECTED_SCHEMA}
     frame = series.select(list(INPUT_SCHEMA)).cast(INPUT_SCHEMA).drop_nulls(["month"])
     if frame.height == 0:
         return Detection(pl.DataFrame(schema=SHOCK_SCHEMA), pl.DataFrame(schema=EXPECTED_SCHEMA))
-    latest = _month_index(frame["month"].max())
+    last = _month_index(latest or frame["month"].max())
     totals = {
         (measure, border, _month_index(month)): total
         for measure, border, month, total in frame.filter(pl.col("scope_type") == "port_group")
@@ -389,7 +390,7 @@ def detect(series: pl.DataFrame) -> Detection:
                 None if v is None else totals.get((measure, border, first + i), 0.0) - v
                 for i, v in enumerate(values)
             ]
-        rows, in_units = _detect_series(first, values, latest, border, measure not in NO_CATCH_UP, peers)
+        rows, in_units = _detect_series(first, values, last, border, measure not in NO_CATCH_UP, peers)
         kept = [(i, e) for i, e in enumerate(in_units) if e is not None and values[i] is not None]
         expected["scope_type"] += [scope_type] * len(kept)
         expected["scope"] += [scope] * len(kept)

@@ -3,7 +3,6 @@ run metadata carried over from the previous file, then a checkpoint. Never touch
 
 from __future__ import annotations
 
-import re
 import shutil
 import time
 from dataclasses import dataclass, field
@@ -13,13 +12,13 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from warehouse import calendar_month, indicators
-from warehouse.db import connect, rows, run, scalar
+from warehouse import calendar_month, indicators, lineage
+from warehouse.db import connect, literal, rows, run, scalar
 from warehouse.errors import WarehouseError
+from warehouse.lineage import Step
 
 META_TABLES = ("runs", "source_files", "validations", "rejects", "revisions", "file_choices", "source_status")
 # meta tables whose history is carried from one published file to the next
-DERIVED_TABLE = re.compile(r"^CREATE TABLE ((?:core|marts)\.\w+) AS", re.MULTILINE)
 HISTORY_TABLES = ("runs", "source_files", "validations", "revisions")
 
 
@@ -33,13 +32,14 @@ class Revised:
     item: str
     value: str
 
-    def keys_sql(self, side: str) -> str:
-        """This table's values on one side: `new` (this build) or `old` (the attached previous file)."""
+    def keys_sql(self, side: str, where: str = "") -> str:
+        """This table's values on one side: `new` (this build) or `old` (the attached previous file),
+        optionally only the rows `where` selects."""
         prefix = "prev." if side == "old" else ""
         return (
             f"SELECT '{self.source}' AS source, '{self.table}' AS fact_table, port_code, month, "
             f"{self.item} AS item, {self.value} AS value, '{side}' AS side "
-            f"FROM {prefix}{self.table} GROUP BY ALL"
+            f"FROM {prefix}{self.table} {f'WHERE {where} ' if where else ''}GROUP BY ALL"
         )
 
 
@@ -131,15 +131,43 @@ def _load(con: duckdb.DuckDBPyConnection, table: str, data: pl.DataFrame | Path 
     return scalar(con, f"SELECT count(*) FROM {table}")
 
 
-def derive(con: duckdb.DuckDBPyConnection) -> None:
+def derive_steps() -> list[Step]:
+    """Every step of the derive stage, in order: the calendar, the SQL marts statement by statement (each
+    with the tables it names), then the indicators computed in Python."""
+    temps: set[str] = set()
+    statements = [
+        step
+        for name, text in sql_files("derive")
+        for step in lineage.sql_steps(f"warehouse/sql/derive/{name}", text, temps)
+    ]
+    return [calendar_month.step(), *statements, *indicators.steps()]
+
+
+def derive(con: duckdb.DuckDBPyConnection, changed: set[str] | None = None) -> tuple[int, int]:
     """Everything computed from the loaded core tables: the calendar, SQL marts, then the declared
-    indicators."""
-    calendar_month.fill(con)
-    _run_sql(con, "derive")
-    try:
-        indicators.compute(con)
-    except duckdb.Error as exc:
-        raise WarehouseError(f"computing the indicators (warehouse/indicators.py) failed: {exc}") from exc
+    indicators. With `changed` (a build from a copy: the core tables whose rows differ from the published
+    file's), only the derived tables computed from them, directly or not, are computed again; the others
+    keep their published rows. Returns (derived tables computed, derived tables kept)."""
+    steps = derive_steps()
+    made = lineage.produced(steps)
+    chosen, dirty, before = steps, frozenset(made), {}
+    if changed is not None:
+        dirty = frozenset(lineage.dirty_tables(steps, changed))
+        chosen = lineage.to_run(steps, dirty)
+        before = {step.label: step.before(con) for step in chosen if step.before is not None}
+        for table, ways in lineage.produced([step for step in steps if step.sql]).items():
+            if table in dirty:  # SQL marts are made anew; a Python step clears what it writes itself
+                run(con, f"DROP TABLE {table}" if "create" in ways else f"DELETE FROM {table}")
+    for step in chosen:
+        try:
+            if step.sql is not None:
+                run(con, step.sql)
+            elif step.compute is not None:
+                step.compute(con, dirty, before.get(step.label))
+        except duckdb.Error as exc:
+            raise WarehouseError(f"{step.label} failed: {exc}") from exc
+    computed = len(set(made) & dirty)
+    return computed, len(made) - computed
 
 
 def _shared_columns(con: duckdb.DuckDBPyConnection, table: str) -> str:
@@ -186,9 +214,15 @@ def _carry_kept(con: duckdb.DuckDBPyConnection, previous: Path, sources: tuple[s
 
 
 def _record_revisions(
-    con: duckdb.DuckDBPyConnection, previous: Path, run_id: str, revised: list[Revised]
+    con: duckdb.DuckDBPyConnection,
+    previous: Path,
+    run_id: str,
+    revised: list[Revised],
+    months_from: dict[str, list[str] | None] | None = None,
 ) -> int:
-    """Compare the new facts with the previously published file; returns how many values changed."""
+    """Compare the new facts with the previously published file; returns how many values changed. With
+    `months_from` (a build from a copy), only the tables it names can differ, and of those only the
+    months of the files it lists (None: the whole table)."""
     run(con, "ATTACH ? AS prev (READ_ONLY)", [str(previous)])
     try:
         present = {
@@ -213,13 +247,32 @@ def _record_revisions(
             "CREATE TEMP TABLE this_run AS SELECT ?::VARCHAR AS run_id, ?::BOOLEAN AS code_changed",
             [run_id, before is not None and now is not None and before != now],
         )
-        keys = "\nUNION ALL\n".join(r.keys_sql(side) for r in compared for side in ("new", "old"))
+        where = {r.table: _revisable(con, r.table, months_from) for r in compared}
+        keys = "\nUNION ALL\n".join(
+            r.keys_sql(side, where[r.table]) for r in compared for side in ("new", "old")
+        )
         run(con, f"CREATE TEMP TABLE revision_keys AS {keys}")
         _run_sql(con, "revisions")
         run(con, "DROP TABLE this_run")
     finally:
         run(con, "DETACH prev")
     return scalar(con, "SELECT count(*) FROM meta.revisions WHERE run_id = ?", [run_id])
+
+
+def _revisable(
+    con: duckdb.DuckDBPyConnection, table: str, months_from: dict[str, list[str] | None] | None
+) -> str:
+    """Which rows of `table` can differ from the previous file: all in a full build; in a build from a
+    copy, the months of its new files, or all when it was loaded whole. A table the copy kept as it was
+    is compared over its latest month alone: it is still listed as compared (marts.revisions_compared),
+    with nothing revised, as comparing it whole would find."""
+    if months_from is None or (table in months_from and months_from[table] is None):
+        return ""
+    if table in months_from:
+        files = ", ".join(literal(p) for p in months_from[table] or ())
+        return f"month IN (SELECT DISTINCT month FROM read_parquet([{files}]))"
+    latest = scalar(con, f"SELECT max(month) FROM {table}")
+    return f"month = DATE '{latest}'" if latest is not None else "false"
 
 
 def _upsert_runs(con: duckdb.DuckDBPyConnection, runs: pl.DataFrame) -> None:
@@ -267,16 +320,29 @@ def _parquet_rows(con: duckdb.DuckDBPyConnection, paths: list[Path]) -> int:
     return scalar(con, "SELECT count(*) FROM read_parquet(?)", [[str(p) for p in paths]])
 
 
-def _update_copy(con: duckdb.DuckDBPyConnection, inputs: BuildInput) -> dict[str, int]:
+def _fingerprint(con: duckdb.DuckDBPyConnection, table: str) -> tuple:
+    """Row count and an order-free sum of row hashes: equal when a table was loaded again with its rows."""
+    return rows(con, f"SELECT count(*), sum(hash(t)::HUGEINT) FROM {table} t")[0]
+
+
+@dataclass
+class CopyUpdate:
+    """What bringing a copy up to date did: row counts, the core tables whose rows changed, and for each
+    changed table the new files whose months were replaced (None: the table was loaded whole)."""
+
+    counts: dict[str, int]
+    changed: set[str]
+    months_from: dict[str, list[str] | None]
+
+
+def _update_copy(con: duckdb.DuckDBPyConnection, inputs: BuildInput, derived: set[str]) -> CopyUpdate:
     """Bring a copy of the previous file to this build's core tables: a table whose files are as
     published stays; for new files, the months they hold are replaced by their rows (a table without
-    months is loaded anew); frames are loaded anew. Every other core and marts table, and the meta
-    tables that are not history, are emptied, to be derived and loaded as in a full build."""
+    months is loaded anew); frames are loaded anew, and count as changed only if their rows differ. The
+    `derived` tables are left to the derive step; every other marts table, and the meta tables that are
+    not history, are emptied, to be loaded as in a full build."""
     changed = inputs.changed or {}
-    counts = {}
-    derived = {name for _, text in sql_files("derive") for name in DERIVED_TABLE.findall(text)}
-    for table in sorted(derived):  # the derive step creates them
-        run(con, f"DROP TABLE IF EXISTS {table}")
+    update = CopyUpdate({}, set(), {})
     tables = [
         f"{r[0]}.{r[1]}"
         for r in rows(
@@ -286,11 +352,15 @@ def _update_copy(con: duckdb.DuckDBPyConnection, inputs: BuildInput) -> dict[str
             "('rejects', 'file_choices', 'source_status')))",
         )
     ]
-    for table in tables:
+    for table in (t for t in tables if t not in derived):
         data = inputs.tables.get(table)
         if data is None or isinstance(data, pl.DataFrame) or table not in changed:
+            before = _fingerprint(con, table) if table.startswith("core.") else None
             run(con, f"DELETE FROM {table}")
-            counts[table] = _load(con, table, data) if data is not None else 0
+            update.counts[table] = _load(con, table, data) if data is not None else 0
+            if before is not None and _fingerprint(con, table) != before:
+                update.changed.add(table)
+                update.months_from[table] = None
             continue
         paths = data if isinstance(data, list) else [data]
         new = [str(p) for p in changed[table]]
@@ -301,17 +371,21 @@ def _update_copy(con: duckdb.DuckDBPyConnection, inputs: BuildInput) -> dict[str
                 [new],
             )
             _load(con, table, [Path(p) for p in new])
+            update.months_from[table] = new
         elif new:
             run(con, f"DELETE FROM {table}")
             _load(con, table, paths)
-        counts[table] = scalar(con, f"SELECT count(*) FROM {table}")
+            update.months_from[table] = None
+        if new:
+            update.changed.add(table)
+        update.counts[table] = scalar(con, f"SELECT count(*) FROM {table}")
         expected = _parquet_rows(con, paths)
-        if counts[table] != expected:
+        if update.counts[table] != expected:
             raise IncrementalMismatch(
-                f"{table}: {counts[table]:,} rows after replacing the months of {len(new)} new files, "
+                f"{table}: {update.counts[table]:,} rows after replacing the months of {len(new)} new files, "
                 f"but its {len(paths)} files hold {expected:,}"
             )
-    return counts
+    return update
 
 
 def build_warehouse(
@@ -349,20 +423,22 @@ def build_warehouse(
                 run(con, f"DELETE FROM {table}")
             counts = {}
         elif incremental:
-            counts = _update_copy(con, inputs)
+            update = _update_copy(con, inputs, set(lineage.produced(derive_steps())))
+            counts = update.counts
         else:
             _run_sql(con, "ddl")
             counts = {table: _load(con, table, data) for table, data in inputs.tables.items()}
         step("load")
         if not marks_only:
-            derive(con)
+            computed, kept = derive(con, update.changed if incremental else None)
+            counts["derived tables computed"], counts["derived tables kept"] = computed, kept
         step("derive")
         if previous is not None and previous.exists() and not incremental:  # a copy has its history
             _carry_history(con, previous)
         _upsert_runs(con, inputs.runs)
         if previous is not None and previous.exists() and not marks_only:
             counts["meta.revisions (this run)"] = _record_revisions(
-                con, previous, inputs.run_id, inputs.revised
+                con, previous, inputs.run_id, inputs.revised, update.months_from if incremental else None
             )
         step("revisions")
         for table in ("source_files", "validations", "rejects", "file_choices", "source_status"):

@@ -11,6 +11,7 @@ import polars as pl
 
 from transforms.calendar_effects import BORDER_COUNTRIES, month_regressors, weekday_holidays
 from warehouse.db import rows, run
+from warehouse.lineage import Step, tables_in
 
 FACT_MONTHS = """SELECT min(month), max(month) FROM (
     SELECT month FROM core.fact_crossings UNION ALL SELECT month FROM core.fact_trade_port
@@ -41,8 +42,19 @@ def calendar_frame(first: date, last: date) -> pl.DataFrame:
     return pl.DataFrame(out, schema_overrides={"holidays": pl.List(pl.String)})
 
 
+def step() -> Step:
+    """The derive step that fills marts.calendar_month, with the fact tables whose months it spans."""
+    return Step(
+        "marts.calendar_month (warehouse/calendar_month.py)",
+        writes=frozenset({"marts.calendar_month"}),
+        reads=tables_in(FACT_MONTHS),
+        compute=lambda con, dirty, before: fill(con),
+    )
+
+
 def fill(con: duckdb.DuckDBPyConnection) -> None:
     """Fill marts.calendar_month for the months the facts span (nothing when there are no facts)."""
+    run(con, "DELETE FROM marts.calendar_month")
     first, last = rows(con, FACT_MONTHS)[0]
     if first is None:
         return

@@ -32,7 +32,7 @@ SELECT port_group, neighbour, neighbour_name, round(distance_km, 1) AS distance_
 FROM pairs WHERE distance_km <= {DIVERSION_KM}
 """
 
-_FILL_SQL = f"""
+FILL_SQL = f"""
 INSERT INTO marts.shock_neighbours BY NAME
 SELECT s.scope, s.scope_name, s.border, s.measure, s.first_month, s.trough_month,
        n.neighbour, n.neighbour_name, n.distance_km, e.expected, m.value::DOUBLE AS actual,
@@ -66,7 +66,7 @@ def fill(con: duckdb.DuckDBPyConnection, expected: pl.DataFrame) -> None:
     marts.shocks and `expected` (the shock method's expectation of every month, transforms/shocks.py)."""
     con.register("_expected", expected.to_arrow())
     try:
-        run(con, _FILL_SQL)
+        run(con, FILL_SQL)
     finally:
         con.unregister("_expected")
     run(con, _SUMMARY_SQL)

@@ -14,6 +14,7 @@ import polars as pl
 from transforms import shocks
 from warehouse import diversions
 from warehouse.db import frame, literal, run
+from warehouse.lineage import Step, tables_in
 from warehouse.windows import FLAT_PCT, TWELVE_MONTHS
 
 EVALUATION_FILE = Path(__file__).resolve().parent.parent / "benchmarks" / "shocks_evaluation.json"
@@ -754,25 +755,102 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, data: pl.DataFrame, sele
         con.unregister("_rows")
 
 
-def compute(con: duckdb.DuckDBPyConnection) -> None:
-    """Fill marts.shocks (with the neighbours' side, marts.shock_neighbours), marts.indicator_catalog
-    and marts.hled_scorecard (after the SQL marts) and write their comments that quote the constants."""
-    found = shocks.detect(frame(con, SHOCK_INPUT_SQL))
-    _insert(
-        con,
-        "marts.shocks",
-        found.shocks,
-        """SELECT r.*, coalesce(g.port_group_name, r.scope) AS scope_name,
-                  CASE r.scope_type WHEN 'border' THEN r.scope ELSE g.border END AS border
-           FROM _rows r
-           LEFT JOIN (SELECT DISTINCT port_group, port_group_name, border FROM core.dim_port_group) g
-             ON r.scope_type = 'port_group' AND g.port_group = r.scope
-           ORDER BY r.scope_type, r.scope, r.measure, r.first_month""",
-    )
+SHOCKS_INSERT = """SELECT r.*, coalesce(g.port_group_name, r.scope) AS scope_name,
+       CASE r.scope_type WHEN 'border' THEN r.scope ELSE g.border END AS border
+FROM _rows r
+LEFT JOIN (SELECT DISTINCT port_group, port_group_name, border FROM core.dim_port_group) g
+  ON r.scope_type = 'port_group' AND g.port_group = r.scope
+ORDER BY r.scope_type, r.scope, r.measure, r.first_month"""
+# what names a shock's place and its neighbours: when one changed, every series is judged again
+SHOCK_PLACES = frozenset({"core.dim_port_group", "core.dim_port"})
+
+
+def _changed_measures(before: pl.DataFrame, now: pl.DataFrame) -> set[str] | None:
+    """The measures whose input series differ between the published file and this build; None when the
+    latest month moved (every series is judged up to it)."""
+    if before["month"].max() != now["month"].max():
+        return None
+    columns = sorted(now.columns)
+    changed = set()
+    for measure in set(before["measure"].unique()) | set(now["measure"].unique()):
+        old, new = (
+            f.filter(pl.col("measure") == measure).select(columns).sort(columns) for f in (before, now)
+        )
+        if not old.equals(new):
+            changed.add(measure)
+    return changed
+
+
+def _shocks(con: duckdb.DuckDBPyConnection, dirty: frozenset[str], before: pl.DataFrame | None) -> None:
+    """marts.shocks and marts.shock_neighbours. Series are judged each on its own up to the latest month,
+    so in a build from a copy only the measures whose input changed are judged again (a new TransBorder
+    month: the two trade series, not the 400 crossings series); the others keep their published rows."""
+    series = frame(con, SHOCK_INPUT_SQL)
+    measures = None if before is None or dirty & SHOCK_PLACES else _changed_measures(before, series)
+    if measures is None:
+        run(con, "DELETE FROM marts.shock_neighbours")
+        run(con, "DELETE FROM marts.shocks")
+    else:
+        for table in ("marts.shock_neighbours", "marts.shocks"):
+            run(con, f"DELETE FROM {table} WHERE list_contains(?, measure)", [sorted(measures)])
+        series = series.filter(pl.col("measure").is_in(sorted(measures)))
+    if series.height == 0:
+        return
+    latest = frame(con, f"SELECT max(month) AS m FROM ({SHOCK_INPUT_SQL})")["m"][0]
+    found = shocks.detect(series, latest)
+    _insert(con, "marts.shocks", found.shocks, SHOCKS_INSERT)
     diversions.fill(con, found.expected)
+
+
+def _catalog(con: duckdb.DuckDBPyConnection, dirty: frozenset[str], before: None) -> None:
+    run(con, "DELETE FROM marts.indicator_catalog")
     _insert(con, "marts.indicator_catalog", catalog_frame(), "SELECT * FROM _rows")
+
+
+def _scorecard(con: duckdb.DuckDBPyConnection, dirty: frozenset[str], before: None) -> None:
+    run(con, "DELETE FROM marts.hled_scorecard")
     run(con, f"INSERT INTO marts.hled_scorecard BY NAME {scorecard_sql()}")
+
+
+def _comments(con: duckdb.DuckDBPyConnection, dirty: frozenset[str], before: None) -> None:
     _comment(con)
+
+
+def compute(con: duckdb.DuckDBPyConnection) -> None:
+    """Every indicator computed in Python, in full (after the SQL marts)."""
+    for step in steps():
+        assert step.compute is not None
+        step.compute(con, frozenset(), None)
+
+
+def steps() -> list[Step]:
+    """The indicators computed in Python after the SQL marts (marts.shocks with its neighbours,
+    marts.indicator_catalog, marts.hled_scorecard) and the comments quoting their constants, each with
+    the tables it reads, so a build from a copy computes again only those whose inputs changed."""
+    commented = frozenset(".".join(target.split(".")[:2]) for target in table_comments())
+    shock_reads = tables_in(SHOCK_INPUT_SQL + SHOCKS_INSERT + diversions.NEIGHBOURS_SQL + diversions.FILL_SQL)
+    return [
+        Step(
+            "shocks (transforms/shocks.py)",
+            writes=frozenset({"marts.shocks", "marts.shock_neighbours"}),
+            reads=shock_reads - {"marts.shocks", "marts.shock_neighbours"},
+            compute=_shocks,
+            before=lambda con: frame(con, SHOCK_INPUT_SQL),
+        ),
+        Step(
+            "marts.indicator_catalog",
+            frozenset({"marts.indicator_catalog"}),
+            frozenset(),
+            compute=_catalog,
+        ),
+        Step(
+            "marts.hled_scorecard",
+            frozenset({"marts.hled_scorecard"}),
+            tables_in(scorecard_sql()) - {"marts.hled_scorecard"},
+            compute=_scorecard,
+        ),
+        Step("indicator comments", commented, frozenset(), compute=_comments),
+    ]
 
 
 DIVERSION_TEXT = f"""For each port-group shock, every port group of the same border within \

@@ -105,8 +105,9 @@ def refresh(
         out.print(f"charts: {summary.charts_written} files under {settings.exports_dir}")
     from flows.outcome import format_seconds
 
+    kept = f", {summary.derived_kept} derived tables kept as published" if summary.derived_kept else ""
     built = {
-        "copy": "; built from a copy of the published warehouse",
+        "copy": f"; built from a copy of the published warehouse{kept}",
         "marks": "; the published warehouse with the new stale marks only (nothing loaded or derived)",
         "full": "; built in full",
     }

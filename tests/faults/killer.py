@@ -26,14 +26,15 @@ def arm(point: str, markers: Path | None) -> None:
     if point in ("build", "hold"):
         derive = build.derive
 
-        def derive_then_stop(con) -> None:
-            derive(con)
+        def derive_then_stop(con, *args) -> tuple[int, int]:
+            done = derive(con, *args)
             if point == "build":
                 _die()
             assert markers is not None
             (markers / "held").touch()
             while not (markers / "go").exists():
                 time.sleep(0.05)
+            return done
 
         build.derive = derive_then_stop
     elif point == "publish":
