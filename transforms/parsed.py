@@ -56,11 +56,21 @@ def _totals(clean: pl.DataFrame) -> pl.DataFrame:
     return clean.group_by("month", "country", "trade_type").agg(pl.col("value_usd").sum())
 
 
+def _sizes(folder: Path) -> dict[str, int]:
+    return {name: (folder / f"{name}.parquet").stat().st_size for name in FILES}
+
+
 def _intact(folder: Path, meta: dict) -> bool:
-    """Whether a cached parse's Parquet files all open and hold the rows its meta recorded (their
-    footers only: cheap, and a file overwritten or cut short fails it)."""
+    """Whether a cached parse's Parquet files are as written: of the sizes its meta recorded (a stat
+    each: a nightly run checks every cached file of the history), or for a parse cached before sizes
+    were recorded, footers that open and hold the rows recorded. A file overwritten or cut short fails."""
     import pyarrow.parquet as pq
 
+    if "bytes" in meta:
+        try:
+            return _sizes(folder) == meta["bytes"]
+        except OSError:
+            return False
     expected = {"clean": meta.get("rows_clean"), "rejects": meta.get("rows_rejected")}
     try:
         for name in FILES:
@@ -109,6 +119,7 @@ def parse_cached(
                 "rows_read": result.rows_read,
                 "rows_clean": result.clean.height,
                 "rows_rejected": result.rejects.height,
+                "bytes": _sizes(folder),
             }
 
         meta = cache.put(item, cache_key, write)
@@ -125,7 +136,8 @@ def parse_cached(
         rows_rejected=meta["rows_rejected"],
         reused=reused,
     )
-    if reused:
+    if reused and parsed.rows_read and parsed.rows_rejected / parsed.rows_read > max_reject_share:
+        # today's limit may be lower than when it was parsed (the rejects are read only when it can fail)
         check_reject_share(
             pl.read_parquet(parsed.rejects_path, glob=False), parsed.rows_read, max_reject_share, label
         )
