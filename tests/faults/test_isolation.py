@@ -24,6 +24,7 @@ from tests.faults.conftest import (
     make_zip,
     month_zip,
     query,
+    with_baseline,
     zip_path,
 )
 from tests.faults.matrix import BY_ID
@@ -48,12 +49,13 @@ def _revised_january() -> bytes:
 
 
 @pytest.fixture
-def both(prefect_server, publisher, hled_home, monkeypatch, tmp_path) -> Home:
-    manifest = tmp_path / "manifest.csv"
-    manifest.write_text(
-        "year,month,url\n" + "".join(f"2020,{m},{publisher.url(zip_path(m))}\n" for m in MONTHS)
-    )
+def both(prefect_server, publisher, hled_home, monkeypatch, baselines, tmp_path_factory) -> Home:
+    """Crossings and two TransBorder ZIPs over HTTP, published first (once per worker, then copied);
+    then bts.gov refuses the crossings (HTTP 403) unless a test queues otherwise."""
+    folder = tmp_path_factory.getbasetemp() / "both_baseline"
+    manifest = folder / "manifest.csv"
     for key, value in {
+        "HLED_HOME": str(folder / "home"),
         "HLED_URL_BTS_CROSSINGS": publisher.url(CROSSINGS_PATH),
         "HLED_TRANSBORDER_MANIFEST": str(manifest),
         "HLED_SOURCES": "bts_crossings,transborder",
@@ -63,12 +65,22 @@ def both(prefect_server, publisher, hled_home, monkeypatch, tmp_path) -> Home:
         "HLED_HTTP_RETRIES": "1",
     }.items():
         monkeypatch.setenv(key, value)
-    publisher.queue(CROSSINGS_PATH, Reply(200, GOOD, {"ETag": '"good"'}))
+    home = Home(folder / "home", publisher)
+
+    def publish() -> None:
+        folder.mkdir(parents=True)
+        manifest.write_text(
+            "year,month,url\n" + "".join(f"2020,{m},{publisher.url(zip_path(m))}\n" for m in MONTHS)
+        )
+        publisher.queue(CROSSINGS_PATH, Reply(200, GOOD, {"ETag": '"good"'}))
+        for month in MONTHS:
+            publisher.queue(zip_path(month), Reply(200, month_zip(month), {"ETag": f'"m{month}"'}))
+        home.publish_baseline()
+        publisher.replies.clear()
+
+    with_baseline("both", home, baselines, folder, publish)
     for month in MONTHS:
         publisher.queue(zip_path(month), Reply(200, month_zip(month), {"ETag": f'"m{month}"'}))
-    home = Home(hled_home, publisher)
-    home.publish_baseline()
-    publisher.replies[CROSSINGS_PATH].clear()
     publisher.queue(CROSSINGS_PATH, Reply(403, b"Access Denied"))
     return home
 
