@@ -30,10 +30,14 @@ def _span(months: set[date]) -> str:
 
 
 def new_months(source: Source, parsed: list[ParsedFile]) -> dict[str, set[date]]:
-    """Per core table, the months the new clean files hold (tables without a month column left out)."""
+    """Per core table, the months the new clean files hold (tables without a month column left out): as
+    recorded at parsing, or read from the clean file for a parse cached before months were recorded."""
     out: dict[str, set[date]] = {}
     for p in parsed:
         table = source.tables[p.table].core_table
+        if p.months is not None:
+            out.setdefault(table, set()).update(date.fromisoformat(m) for m in p.months)
+            continue
         frame = pl.scan_parquet(Path(p.clean_path), glob=False)
         if "month" not in frame.collect_schema().names():
             continue

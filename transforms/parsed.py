@@ -47,6 +47,9 @@ class ParsedFile:
     rows_clean: int
     rows_rejected: int
     reused: bool
+    # the months its clean rows hold (first days, ISO), recorded at parsing; None: no month column, or a
+    # parse cached before they were recorded
+    months: tuple[str, ...] | None = None
 
 
 def _totals(clean: pl.DataFrame) -> pl.DataFrame:
@@ -54,6 +57,13 @@ def _totals(clean: pl.DataFrame) -> pl.DataFrame:
     if "value_usd" not in clean.columns:
         return pl.DataFrame()
     return clean.group_by("month", "country", "trade_type").agg(pl.col("value_usd").sum())
+
+
+def _months(clean: pl.DataFrame) -> list[str] | None:
+    """The distinct months of a clean frame (ISO dates), or None when it has no month column."""
+    if "month" not in clean.columns:
+        return None
+    return sorted(str(m) for m in clean["month"].drop_nulls().unique().to_list())
 
 
 def _sizes(folder: Path) -> dict[str, int]:
@@ -120,6 +130,7 @@ def parse_cached(
                 "rows_clean": result.clean.height,
                 "rows_rejected": result.rejects.height,
                 "bytes": _sizes(folder),
+                "months": _months(result.clean),
             }
 
         meta = cache.put(item, cache_key, write)
@@ -135,6 +146,7 @@ def parse_cached(
         rows_clean=meta["rows_clean"],
         rows_rejected=meta["rows_rejected"],
         reused=reused,
+        months=None if meta.get("months") is None else tuple(meta["months"]),
     )
     if reused and parsed.rows_read and parsed.rows_rejected / parsed.rows_read > max_reject_share:
         # today's limit may be lower than when it was parsed (the rejects are read only when it can fail)
