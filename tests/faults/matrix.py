@@ -439,7 +439,8 @@ CASES: list[Case] = [
         0,
         SAME,
         notes=[
-            "each damaged entry is found (its Parquet footer and row count) and parsed again, said in the log"
+            "each damaged entry is found (its Parquet files' sizes against those recorded) and parsed "
+            "again, said in the log"
         ],
     ),
     Case(
