@@ -89,10 +89,8 @@ def totals_rule(source: str, totals: dict[str, list[Path]]) -> list[str]:
     when the tables disagree; returns the coverage gaps ("all tables YYYY-MM", "dot2 YYYY-MM")."""
     from expectations.runner import ValidationFailed
 
-    frames = {
-        table: pl.concat([pl.read_parquet(p, glob=False) for p in paths])
-        for table, paths in totals.items()
-        if paths
+    frames = {  # one read per table: the history's files read one by one took ten times as long
+        table: pl.read_parquet(paths, glob=False) for table, paths in totals.items() if paths
     }
     if not frames:
         return []
