@@ -786,6 +786,7 @@ def _shocks(con: duckdb.DuckDBPyConnection, dirty: frozenset[str], before: pl.Da
     so in a build from a copy only the measures whose input changed are judged again (a new TransBorder
     month: the two trade series, not the 400 crossings series); the others keep their published rows."""
     series = frame(con, SHOCK_INPUT_SQL)
+    latest = series["month"].max()  # every series is judged up to the latest month of any of them
     measures = None if before is None or dirty & SHOCK_PLACES else _changed_measures(before, series)
     if measures is None:
         run(con, "DELETE FROM marts.shock_neighbours")
@@ -796,7 +797,6 @@ def _shocks(con: duckdb.DuckDBPyConnection, dirty: frozenset[str], before: pl.Da
         series = series.filter(pl.col("measure").is_in(sorted(measures)))
     if series.height == 0:
         return
-    latest = frame(con, f"SELECT max(month) AS m FROM ({SHOCK_INPUT_SQL})")["m"][0]
     found = shocks.detect(series, latest)
     _insert(con, "marts.shocks", found.shocks, SHOCKS_INSERT)
     diversions.fill(con, found.expected)
