@@ -1,5 +1,6 @@
-"""Runs a GX suite on a clean polars frame (as pandas, in memory), turns the results into rows for
-`meta.validations` and a pass/fail, and writes GX Data Docs (static HTML) to a fixed directory."""
+"""Runs a GX suite on a clean polars frame (as SQL in DuckDB, `expectations.in_duckdb`), turns the
+results into rows for `meta.validations` and a pass/fail, and writes GX Data Docs (static HTML, rendered
+by GX from those results) to a fixed directory."""
 
 from __future__ import annotations
 
@@ -8,17 +9,19 @@ import html
 import logging
 import tempfile
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 
+import duckdb
 import jinja2
 import polars as pl
 
 from expectations.docs_site import keep_validation
+from expectations.in_duckdb import Checked, check
 
 LINE_COLUMN = "source_line"
 FILE_COLUMN = "file_key"  # when a batch holds several files, failing rows are named file:line
-MAX_LINES = 10
 SITE = "hled_data_docs"
 
 
@@ -106,81 +109,107 @@ def _describe(config) -> tuple[str, str | None]:
     return f"{config.type}({shown})" if shown else config.type, column
 
 
-def _row(result, line_label) -> dict:
-    """One meta.validations row. GX reports failing rows as positions in the frame (asking it
-    for an id column instead is 10-100x slower when many rows fail); map them to file lines."""
-    expectation, column = _describe(result.expectation_config)
-    detail = result.result or {}
-    positions = [p for p in (detail.get("unexpected_index_list") or [])[:MAX_LINES] if isinstance(p, int)]
-    lines = [line_label(p) for p in positions]
+def _row(config, checked: Checked) -> dict:
+    """One meta.validations row: the rule, what was seen, and the first offending rows by file:line."""
+    expectation, column = _describe(config)
+    detail = checked.result
     observed = detail.get("observed_value")
     if observed is None and detail.get("partial_unexpected_list"):
         observed = detail["partial_unexpected_list"][:5]
-    if result.exception_info and result.exception_info.get("raised_exception"):
-        observed = f"error: {result.exception_info.get('exception_message')}"
+    if checked.error:
+        observed = f"error: {checked.error}"
     return {
         "expectation": expectation,
         "column_name": column,
-        "success": bool(result.success),
+        "success": checked.success,
         "observed": None if observed is None else str(observed),
         "unexpected_count": detail.get("unexpected_count"),
-        "unexpected_lines": ", ".join(map(str, lines)) or None,
+        "unexpected_lines": ", ".join(checked.lines) or None,
     }
 
 
 def validate_frame(frame: pl.DataFrame, suite, docs_dir: Path, name: str) -> ValidationReport:
-    """Validate `frame` against `suite`; Data Docs go to `docs_dir`. `name` labels the batch."""
+    """Validate `frame` against `suite` (in DuckDB, over the frame's memory); Data Docs go to
+    `docs_dir`. `name` labels the batch. Offending rows are named by line, or file:line."""
     logging.getLogger("great_expectations").setLevel(logging.WARNING)
     docs_dir.mkdir(parents=True, exist_ok=True)
-    lines = frame[LINE_COLUMN]
-    files = frame[FILE_COLUMN] if FILE_COLUMN in frame.columns else None
-
-    def line_label(position: int) -> str:
-        return f"{files[position]}:{lines[position]}" if files is not None else str(lines[position])
-
-    dates = [c for c, t in frame.schema.items() if t == pl.Date]
-    pandas_frame = (
-        frame.drop(FILE_COLUMN, strict=False).with_columns(pl.col(dates).cast(pl.Datetime("ns"))).to_pandas()
+    label = (
+        f"{FILE_COLUMN} || ':' || {LINE_COLUMN}"
+        if FILE_COLUMN in frame.columns
+        else f"CAST({LINE_COLUMN} AS VARCHAR)"
+    )
+    configs = [e.configuration for e in suite.expectations]
+    with duckdb.connect() as con:
+        con.register("batch_rows", frame.with_row_index("__order"))
+        checked = check(con, "batch_rows", label, configs)
+    with tempfile.TemporaryDirectory(dir=docs_dir.parent, prefix=".gx-site-") as scratch:
+        page = _docs(suite, configs, checked, docs_dir, Path(scratch), name)
+    return ValidationReport(
+        suite=suite.name,
+        success=all(c.success for c in checked),
+        results=[_row(config, c) for config, c in zip(configs, checked, strict=True)],
+        docs_index=page,
     )
 
-    with tempfile.TemporaryDirectory(dir=docs_dir.parent, prefix=".gx-site-") as scratch:
-        return _run(pandas_frame, suite, docs_dir, Path(scratch), name, line_label)
 
-
-def _run(pandas_frame, suite, docs_dir: Path, scratch: Path, name: str, line_label) -> ValidationReport:
-    """One GX checkpoint run; GX builds its Data Docs in `scratch`, and the pages are kept in `docs_dir`."""
+def _docs(suite, configs: list, checked: list[Checked], docs_dir: Path, scratch: Path, name: str) -> Path:
+    """The Data Docs of one validation: GX renders its pages from the results in `scratch`, and the
+    pages are kept in `docs_dir`."""
     import great_expectations as gx
+    from great_expectations.core import ExpectationSuiteValidationResult, ExpectationValidationResult
+    from great_expectations.core.run_identifier import RunIdentifier
+    from great_expectations.data_context.types.resource_identifiers import (
+        ExpectationSuiteIdentifier,
+        ValidationResultIdentifier,
+    )
 
     _share_compiled_templates()
     context = _context(scratch)
-    batch = (
-        context.data_sources.add_pandas(name)
-        .add_dataframe_asset(f"{name}_clean")
-        .add_batch_definition_whole_dataframe("whole")
-    )
-    suite = context.suites.add(suite)
-    definition = context.validation_definitions.add(
-        gx.ValidationDefinition(name=f"{name}_validation", data=batch, suite=suite)
-    )
-    checkpoint = context.checkpoints.add(
-        gx.Checkpoint(
-            name=f"{name}_checkpoint",
-            validation_definitions=[definition],
-            result_format={"result_format": "COMPLETE"},
+    context.suites.add(suite)
+    results = [
+        ExpectationValidationResult(
+            success=c.success,
+            expectation_config=config,
+            result=c.result,
+            exception_info={
+                "raised_exception": c.error is not None,
+                "exception_message": c.error,
+                "exception_traceback": None,
+            },
         )
+        for config, c in zip(configs, checked, strict=True)
+    ]
+    passed = sum(c.success for c in checked)
+    run = RunIdentifier(run_time=datetime.now(UTC))
+    batch = f"{name}-{name}_clean"
+    validation = ExpectationSuiteValidationResult(
+        success=passed == len(checked),
+        results=results,
+        suite_name=suite.name,
+        statistics={
+            "evaluated_expectations": len(checked),
+            "successful_expectations": passed,
+            "unsuccessful_expectations": len(checked) - passed,
+            "success_percent": 100 * passed / len(checked) if checked else None,
+        },
+        meta={
+            "great_expectations_version": gx.__version__,
+            "batch_spec": {"batch_data": "DuckDB", "data_asset_name": f"{name}_clean"},
+            "active_batch_definition": {
+                "datasource_name": name,
+                "data_connector_name": "duckdb",
+                "data_asset_name": f"{name}_clean",
+                "batch_identifiers": {},
+            },
+            "run_id": run,
+            "validation_time": run.run_time.isoformat(),
+        },
+        batch_id=batch,
     )
-    outcome = checkpoint.run(batch_parameters={"dataframe": pandas_frame})
-    ((identifier, validation),) = outcome.run_results.items()
+    identifier = ValidationResultIdentifier(ExpectationSuiteIdentifier(name=suite.name), run, batch)
     _write_docs(context, identifier, validation)
-    failed = sum(not r.success for r in validation.results)
-    page = keep_validation(
-        scratch, docs_dir, suite.name, bool(outcome.success), len(validation.results), failed
-    )
-    return ValidationReport(
-        suite=suite.name,
-        success=bool(outcome.success),
-        results=[_row(r, line_label) for r in validation.results],
-        docs_index=page,
+    return keep_validation(
+        scratch, docs_dir, suite.name, validation.success, len(checked), len(checked) - passed
     )
 
 
