@@ -14,9 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import polars as pl
-
-from expectations.runner import FILE_COLUMN, ValidationFailed, failure_message, validate_frame
+from expectations.runner import ValidationFailed, failure_message, validate_parquet
 from transforms.cache import StageCache, digest
 from transforms.parsed import ParsedFile
 
@@ -112,13 +110,9 @@ def _validate_batch(
     docs_dir: Path,
     on_reject: Callable[[str, str], None],
 ) -> list[dict]:
-    """One GX run over several files of one table."""
-    frames = [pl.read_parquet(p.clean_path, glob=False) for p in batch]
-    if len(batch) > 1:  # rows are then named file:line
-        frames = [
-            f.with_columns(pl.lit(p.key).alias(FILE_COLUMN)) for f, p in zip(frames, batch, strict=True)
-        ]
-    report = validate_frame(pl.concat(frames), suite, docs_dir, f"{source}_{table}")
+    """One validation of several files of one table, read where they lie."""
+    files = [(p.key, Path(p.clean_path)) for p in batch]
+    report = validate_parquet(files, suite, docs_dir, f"{source}_{table}")
     if not report.success:
         label = labels[batch[0].key] if len(batch) == 1 else f"{source}: {len(batch)} {table} files"
         message = failure_message(report, label)

@@ -131,17 +131,46 @@ def _row(config, checked: Checked) -> dict:
 def validate_frame(frame: pl.DataFrame, suite, docs_dir: Path, name: str) -> ValidationReport:
     """Validate `frame` against `suite` (in DuckDB, over the frame's memory); Data Docs go to
     `docs_dir`. `name` labels the batch. Offending rows are named by line, or file:line."""
-    logging.getLogger("great_expectations").setLevel(logging.WARNING)
-    docs_dir.mkdir(parents=True, exist_ok=True)
-    label = (
-        f"{FILE_COLUMN} || ':' || {LINE_COLUMN}"
-        if FILE_COLUMN in frame.columns
-        else f"CAST({LINE_COLUMN} AS VARCHAR)"
-    )
-    configs = [e.configuration for e in suite.expectations]
     with duckdb.connect() as con:
         con.register("batch_rows", frame.with_row_index("__order"))
-        checked = check(con, "batch_rows", label, configs)
+        return _validate(con, FILE_COLUMN in frame.columns, suite, docs_dir, name)
+
+
+def validate_parquet(files: list[tuple[str, Path]], suite, docs_dir: Path, name: str) -> ValidationReport:
+    """Validate the Parquet files (key, path) of one table where they lie, as one batch: rows are named
+    by line, or file:line when there are several files."""
+    if any(ch in str(path) for _, path in files for ch in "*?[{"):  # DuckDB would read a glob
+        frames = [pl.read_parquet(path, glob=False) for _, path in files]
+        if len(files) > 1:
+            frames = [
+                f.with_columns(pl.lit(key).alias(FILE_COLUMN))
+                for f, (key, _) in zip(frames, files, strict=True)
+            ]
+        return validate_frame(pl.concat(frames), suite, docs_dir, name)
+    parts = [
+        f"SELECT * EXCLUDE (file_row_number), {_literal(key)} AS {FILE_COLUMN}, "
+        f"{position}::BIGINT * 4294967296 + file_row_number AS __order "
+        f"FROM read_parquet({_literal(str(path))}, file_row_number = true)"
+        for position, (key, path) in enumerate(files)
+    ]
+    with duckdb.connect() as con:
+        con.execute("CREATE TEMP VIEW batch_rows AS " + " UNION ALL ".join(parts))
+        return _validate(con, len(files) > 1, suite, docs_dir, name)
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _validate(
+    con: duckdb.DuckDBPyConnection, several: bool, suite, docs_dir: Path, name: str
+) -> ValidationReport:
+    """Run `suite` over the view `batch_rows` of `con`, write its Data Docs, and report."""
+    logging.getLogger("great_expectations").setLevel(logging.WARNING)
+    docs_dir.mkdir(parents=True, exist_ok=True)
+    label = f"{FILE_COLUMN} || ':' || {LINE_COLUMN}" if several else f"CAST({LINE_COLUMN} AS VARCHAR)"
+    configs = [e.configuration for e in suite.expectations]
+    checked = check(con, "batch_rows", label, configs)
     with tempfile.TemporaryDirectory(dir=docs_dir.parent, prefix=".gx-site-") as scratch:
         page = _docs(suite, configs, checked, docs_dir, Path(scratch), name)
     return ValidationReport(

@@ -14,6 +14,7 @@ import pytest
 
 from expectations import census_ports, crossings, reconciliation, schedule_d, transborder, wait_times
 from expectations.in_duckdb import UnsupportedExpectation, check
+from expectations.runner import validate_parquet
 
 FRAME = pl.DataFrame(
     {
@@ -165,3 +166,30 @@ def test_an_expectation_without_a_sql_form_is_refused_by_name() -> None:
     ):
         con.register("batch_rows", FRAME.with_row_index("__order"))
         check(con, "batch_rows", "'x'", [e.configuration for e in suite.expectations])
+
+
+@pytest.mark.parametrize("folder", ["plain", "odd [ab]"])
+def test_parsed_files_are_judged_where_they_lie_and_rows_named_file_and_line(tmp_path, folder) -> None:
+    """Two files of one table in one batch: the bad row is named by its file's key and line, read in
+    place (or, under a folder name DuckDB would take for a glob, through polars: the same report; the
+    folder the glob would match instead holds only good rows)."""
+    where = tmp_path / folder
+    where.mkdir()
+    good = pl.DataFrame({"value": [1, 2], "source_line": [2, 3]})
+    bad = pl.DataFrame({"value": [4, -5, 6], "source_line": [2, 3, 4]})
+    decoy = tmp_path / "odd a"
+    decoy.mkdir()
+    good.write_parquet(decoy / "a.parquet")
+    good.write_parquet(decoy / "b.parquet")
+    good.write_parquet(where / "a.parquet")
+    bad.write_parquet(where / "b.parquet")
+    suite = gx.ExpectationSuite(
+        name="two_files", expectations=[gxe.ExpectColumnValuesToBeBetween(column="value", min_value=0)]
+    )
+    files = [("dot1_0120", where / "a.parquet"), ("dot1_0220", where / "b.parquet")]
+    report = validate_parquet(files, suite, tmp_path / "docs", "two")
+    assert not report.success
+    (row,) = report.results
+    assert (row["unexpected_count"], row["unexpected_lines"], row["observed"]) == (1, "dot1_0220:3", "[-5]")
+    alone = validate_parquet(files[1:], suite, tmp_path / "docs", "two")
+    assert alone.results[0]["unexpected_lines"] == "3"
