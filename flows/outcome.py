@@ -115,6 +115,7 @@ class RunSummary:
         ""  # how the warehouse was built: "full", or "copy" (from the published one, new files added)
     )
     derived_kept: int = 0  # a build from a copy: derived tables kept as published (nothing they read changed)
+    derived_by_month: int = 0  # ... and computed again only for the months the new files replaced
     stages: dict[str, float] = field(default_factory=dict)  # seconds per stage, e.g. "bts_crossings parse"
     seconds: float = 0.0  # the whole run, from taking the lock to the summary
 

@@ -64,6 +64,7 @@ def refresh(force: bool = False) -> RunSummary:
             built = build_task(inputs, settings)
         summary.revisions, summary.build = built.revisions, built.how
         summary.derived_kept = built.counts.get("derived tables kept", 0)
+        summary.derived_by_month = built.counts.get("derived tables by month", 0)
         summary.notices += built.notices
         summary.stages.update({f"build {step}": t for step, t in built.steps.items()})  # the build's profile
         with run.watch.stage("publish"):

@@ -33,6 +33,38 @@ def test_each_mart_reads_what_its_sql_names() -> None:
     assert not set(made) & (TRADE | {"core.fact_crossings", "core.dim_port"})  # loaded, never derived
 
 
+def test_a_table_declared_by_month_is_computed_again_for_the_changed_months_only() -> None:
+    """Declared by month and reading only facts changed in known months: those months. Reading a table
+    loaded whole (the crossings) or a windowed series (the sectors' year-over-year): the whole table."""
+    steps = derive_steps()
+    by_month = {t for s in steps if s.by_month for t in s.writes}
+    assert by_month == {
+        "marts.trade_port_month",
+        "marts.trade_value_per_truck",
+        "marts.mode_share",
+        "marts.port_concentration",
+    }
+    september = frozenset({date(2024, 9, 1)})
+    months = dict.fromkeys(TRADE, september)
+    dirty = lineage.dirty_tables(steps, TRADE)
+    partial = lineage.partial_months(lineage.to_run(steps, dirty), dirty, months)
+    assert partial == dict.fromkeys(by_month, september)
+    # a revised old month with a new one: both
+    both = september | {date(2021, 3, 1)}
+    assert set(
+        lineage.partial_months(lineage.to_run(steps, dirty), dirty, dict.fromkeys(TRADE, both)).values()
+    ) == {both}
+    # the crossings loaded again whole as well: what reads them is whole
+    dirty = lineage.dirty_tables(steps, TRADE | {"core.fact_crossings"})
+    partial = lineage.partial_months(
+        lineage.to_run(steps, dirty), dirty, {**months, "core.fact_crossings": None}
+    )
+    assert set(partial) == {"marts.trade_port_month", "marts.mode_share"}
+    # a by-month statement is run as its SELECT: the marker line is not part of it
+    step = next(s for s in steps if "marts.mode_share" in s.writes and s.by_month)
+    assert step.by_month.startswith("WITH by_mode AS") and not step.by_month.endswith(";")
+
+
 def test_a_trade_month_keeps_the_crossings_marts_and_a_crossings_file_the_trade_marts() -> None:
     steps = derive_steps()
     trade = lineage.dirty_tables(steps, TRADE)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 import time
 from dataclasses import dataclass, field
+from datetime import date
 from importlib import resources
 from pathlib import Path
 
@@ -143,31 +144,53 @@ def derive_steps() -> list[Step]:
     return [calendar_month.step(), *statements, *indicators.steps()]
 
 
-def derive(con: duckdb.DuckDBPyConnection, changed: set[str] | None = None) -> tuple[int, int]:
+def derive(
+    con: duckdb.DuckDBPyConnection,
+    changed: set[str] | None = None,
+    months: dict[str, frozenset[date] | None] | None = None,
+) -> tuple[int, int, int]:
     """Everything computed from the loaded core tables: the calendar, SQL marts, then the declared
     indicators. With `changed` (a build from a copy: the core tables whose rows differ from the published
     file's), only the derived tables computed from them, directly or not, are computed again; the others
-    keep their published rows. Returns (derived tables computed, derived tables kept)."""
+    keep their published rows. A table declared by month is computed again only for the `months` its
+    changed inputs changed in (per core table; None: loaded whole). Returns the derived tables computed,
+    kept as published, and (of those computed) computed for some months only."""
     steps = derive_steps()
     made = lineage.produced(steps)
-    chosen, dirty, before = steps, frozenset(made), {}
+    chosen, dirty, before, partial = steps, frozenset(made), {}, {}
     if changed is not None:
         dirty = frozenset(lineage.dirty_tables(steps, changed))
         chosen = lineage.to_run(steps, dirty)
+        partial = lineage.partial_months(chosen, dirty, months or {})
         before = {step.label: step.before(con) for step in chosen if step.before is not None}
         for table, ways in lineage.produced([step for step in steps if step.sql]).items():
-            if table in dirty:  # SQL marts are made anew; a Python step clears what it writes itself
+            if table in dirty and table not in partial:  # SQL marts are made anew; a Python step clears
                 run(con, f"DROP TABLE {table}" if "create" in ways else f"DELETE FROM {table}")
     for step in chosen:
         try:
-            if step.sql is not None:
+            target = next(iter(step.writes), None)
+            if step.by_month is not None and target in partial:
+                _months_again(con, target, step.by_month, partial[target])
+            elif step.sql is not None:
                 run(con, step.sql)
             elif step.compute is not None:
                 step.compute(con, dirty, before.get(step.label))
         except duckdb.Error as exc:
             raise WarehouseError(f"{step.label} failed: {exc}") from exc
     computed = len(set(made) & dirty)
-    return computed, len(made) - computed
+    return computed, len(made) - computed, len(partial)
+
+
+def _months_again(con: duckdb.DuckDBPyConnection, table: str, select: str, months: frozenset[date]) -> None:
+    """Replace the rows of `months` in `table` by what its statement computes for them (its other
+    months stay as published; the new rows are stored after them)."""
+    chosen = [sorted(months)]
+    run(con, f"DELETE FROM {table} WHERE month IN (SELECT unnest(?::DATE[]))", chosen)
+    run(
+        con,
+        f"INSERT INTO {table} SELECT * FROM ({select}) WHERE month IN (SELECT unnest(?::DATE[]))",
+        chosen,
+    )
 
 
 def _shared_columns(con: duckdb.DuckDBPyConnection, table: str) -> str:
@@ -313,6 +336,18 @@ def _columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
     }
 
 
+def _replaced_months(
+    con: duckdb.DuckDBPyConnection, months_from: dict[str, list[str] | None]
+) -> dict[str, frozenset[date] | None]:
+    """Per core table changed in a copy, the months its new files replaced (None: loaded whole)."""
+    return {
+        table: None
+        if paths is None
+        else frozenset(r[0] for r in rows(con, "SELECT DISTINCT month FROM read_parquet(?)", [paths]))
+        for table, paths in months_from.items()
+    }
+
+
 def _parquet_rows(con: duckdb.DuckDBPyConnection, paths: list[Path]) -> int:
     """Rows in Parquet files, from their footers."""
     if not paths:
@@ -430,8 +465,13 @@ def build_warehouse(
             counts = {table: _load(con, table, data) for table, data in inputs.tables.items()}
         step("load")
         if not marks_only:
-            computed, kept = derive(con, update.changed if incremental else None)
+            computed, kept, by_month = (
+                derive(con, update.changed, _replaced_months(con, update.months_from))
+                if incremental
+                else derive(con)
+            )
             counts["derived tables computed"], counts["derived tables kept"] = computed, kept
+            counts["derived tables by month"] = by_month
         step("derive")
         if previous is not None and previous.exists() and not incremental:  # a copy has its history
             _carry_history(con, previous)

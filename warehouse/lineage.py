@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 import duckdb
@@ -23,6 +24,9 @@ WRITES = re.compile(
     re.IGNORECASE,
 )
 COMMENT = re.compile(r"^\s*COMMENT\s+ON\b", re.IGNORECASE)
+# `CREATE TABLE marts.x AS  -- by month` declares that each month of marts.x is computed from the same
+# month's rows of what it reads (it has a `month` column): a copy can recompute only the months that changed
+BY_MONTH = re.compile(r"^\s*CREATE\s+TABLE\s+\S+\s+AS[ \t]*--[ \t]*by month\b[^\n]*\n", re.IGNORECASE)
 
 
 class LineageError(ValueError):
@@ -44,6 +48,7 @@ class Step:
     # read before anything is cleared, and handed to `compute` (None in a full build)
     before: Callable[[duckdb.DuckDBPyConnection], Any] | None = None
     temps: frozenset[str] = field(default_factory=frozenset)
+    by_month: str | None = None  # the SELECT of a statement declared `-- by month`
 
 
 def tables_in(sql: str) -> frozenset[str]:
@@ -79,9 +84,15 @@ def sql_steps(label: str, text: str, known_temps: set[str]) -> list[Step]:
                 creates=frozenset({target} if created and not temporary else ()),
                 sql=query,
                 temps=frozenset({target} if temporary else ()),
+                by_month=_select_by_month(query),
             )
         )
     return steps
+
+
+def _select_by_month(query: str) -> str | None:
+    declared = BY_MONTH.match(query)
+    return query[declared.end() :].strip().rstrip(";") if declared else None
 
 
 def dirty_tables(steps: list[Step], changed: Iterable[str]) -> set[str]:
@@ -119,3 +130,24 @@ def produced(steps: list[Step]) -> dict[str, set[str]]:
         for table in step.writes - step.temps:
             out.setdefault(table, set()).add("create" if table in step.creates else "insert")
     return out
+
+
+def partial_months(
+    chosen: list[Step], dirty: set[str], months: dict[str, frozenset[date] | None]
+) -> dict[str, frozenset[date]]:
+    """The derived tables a build from a copy computes again only for some months, and those months: a
+    step declared by month whose changed inputs all changed in known months (`months`: per core table,
+    the months its new files replaced; None when loaded whole). What such a table feeds may be by month
+    too; anything else read whole makes the table whole."""
+    known: dict[str, frozenset[date] | None] = dict(months)
+    partial: dict[str, frozenset[date]] = {}
+    for step in chosen:
+        inputs = [known.get(t) for t in step.reads if t in dirty]
+        if step.by_month is not None and inputs and all(m is not None for m in inputs):
+            reached = frozenset().union(*inputs)
+            for table in step.writes:
+                known[table] = partial[table] = reached
+        else:
+            for table in step.writes - partial.keys():
+                known[table] = None
+    return partial

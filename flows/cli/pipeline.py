@@ -106,6 +106,8 @@ def refresh(
     from flows.outcome import format_seconds
 
     kept = f", {summary.derived_kept} derived tables kept as published" if summary.derived_kept else ""
+    if summary.derived_by_month:
+        kept += f", {summary.derived_by_month} computed again for the new files' months only"
     built = {
         "copy": f"; built from a copy of the published warehouse{kept}",
         "marks": "; the published warehouse with the new stale marks only (nothing loaded or derived)",

@@ -26,7 +26,7 @@ def arm(point: str, markers: Path | None) -> None:
     if point in ("build", "hold"):
         derive = build.derive
 
-        def derive_then_stop(con, *args) -> tuple[int, int]:
+        def derive_then_stop(con, *args) -> tuple[int, int, int]:
             done = derive(con, *args)
             if point == "build":
                 _die()

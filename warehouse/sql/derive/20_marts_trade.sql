@@ -1,6 +1,6 @@
 -- Trade marts from the TransBorder facts. Each TransBorder table covers all trade, so every mart
 -- reads exactly one of them (dot1 for port × mode, dot3 for port × commodity).
-CREATE TABLE marts.trade_port_month AS
+CREATE TABLE marts.trade_port_month AS  -- by month
 SELECT t.port_code, p.port_name, t.month, t.mode, t.trade_type, t.country,
        sum(t.value_usd)::BIGINT AS value_usd,
        sum(t.weight_kg)::BIGINT AS weight_kg,
@@ -9,7 +9,7 @@ FROM core.fact_trade_port t LEFT JOIN core.dim_port p USING (port_code)
 GROUP BY ALL
 ORDER BY port_code, month, mode, trade_type, country;
 
-CREATE TABLE marts.trade_value_per_truck AS
+CREATE TABLE marts.trade_value_per_truck AS  -- by month
 WITH trade AS (
     SELECT port_code, month,
            sum(value_usd) FILTER (WHERE trade_type = 'export')::BIGINT AS export_value_usd,
@@ -34,7 +34,7 @@ LEFT JOIN core.fact_crossings c
     ON c.port_code = t.port_code AND c.month = t.month AND c.measure = 'trucks'
 ORDER BY port_code, month;
 
-CREATE TABLE marts.mode_share AS
+CREATE TABLE marts.mode_share AS  -- by month
 WITH by_mode AS (
     SELECT country, month, mode, sum(value_usd)::BIGINT AS value_usd
     FROM core.fact_trade_port GROUP BY ALL

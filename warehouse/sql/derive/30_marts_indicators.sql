@@ -77,7 +77,7 @@ FROM month_comparisons('people_series', 2019)
 ORDER BY grain, scope, month;
 DROP TABLE people_series;
 
-CREATE TABLE marts.port_concentration AS
+CREATE TABLE marts.port_concentration AS  -- by month
 WITH volumes AS (
     SELECT 'truck_crossings' AS basis, g.border, c.month, g.port_group, sum(c.value)::DOUBLE AS volume
     FROM core.fact_crossings c JOIN core.dim_port_group g USING (port_code)
