@@ -19,6 +19,7 @@ import polars as pl
 
 from expectations.docs_site import keep_validation
 from expectations.in_duckdb import Checked, check
+from transforms.literal_paths import literal_path
 
 LINE_COLUMN = "source_line"
 FILE_COLUMN = "file_key"  # when a batch holds several files, failing rows are named file:line
@@ -139,18 +140,10 @@ def validate_frame(frame: pl.DataFrame, suite, docs_dir: Path, name: str) -> Val
 def validate_parquet(files: list[tuple[str, Path]], suite, docs_dir: Path, name: str) -> ValidationReport:
     """Validate the Parquet files (key, path) of one table where they lie, as one batch: rows are named
     by line, or file:line when there are several files."""
-    if any(ch in str(path) for _, path in files for ch in "*?[{"):  # DuckDB would read a glob
-        frames = [pl.read_parquet(path, glob=False) for _, path in files]
-        if len(files) > 1:
-            frames = [
-                f.with_columns(pl.lit(key).alias(FILE_COLUMN))
-                for f, (key, _) in zip(frames, files, strict=True)
-            ]
-        return validate_frame(pl.concat(frames), suite, docs_dir, name)
     parts = [
         f"SELECT * EXCLUDE (file_row_number), {_literal(key)} AS {FILE_COLUMN}, "
         f"{position}::BIGINT * 4294967296 + file_row_number AS __order "
-        f"FROM read_parquet({_literal(str(path))}, file_row_number = true)"
+        f"FROM read_parquet({_literal(literal_path(path))}, file_row_number = true)"
         for position, (key, path) in enumerate(files)
     ]
     with duckdb.connect() as con:

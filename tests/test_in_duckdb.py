@@ -171,8 +171,8 @@ def test_an_expectation_without_a_sql_form_is_refused_by_name() -> None:
 @pytest.mark.parametrize("folder", ["plain", "odd [ab]"])
 def test_parsed_files_are_judged_where_they_lie_and_rows_named_file_and_line(tmp_path, folder) -> None:
     """Two files of one table in one batch: the bad row is named by its file's key and line, read in
-    place (or, under a folder name DuckDB would take for a glob, through polars: the same report; the
-    folder the glob would match instead holds only good rows)."""
+    place, also under a folder name DuckDB would take for a glob (the folder the glob would match
+    instead holds only good rows)."""
     where = tmp_path / folder
     where.mkdir()
     good = pl.DataFrame({"value": [1, 2], "source_line": [2, 3]})

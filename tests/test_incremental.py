@@ -45,6 +45,10 @@ def _january_published_february_held(tmp_path, monkeypatch) -> tuple:
 def test_a_new_month_is_built_from_a_copy_and_equals_the_full_build(
     prefect_server, hled_home, monkeypatch, tmp_path
 ) -> None:
+    """Also under a home folder whose name DuckDB would read as a glob (`data [old]`): the refresh
+    validates and builds from a copy there as anywhere else."""
+    hled_home = tmp_path / "data [old]"
+    monkeypatch.setenv("HLED_HOME", str(hled_home))
     root, held = _january_published_february_held(tmp_path, monkeypatch)
     february = sorted(held.iterdir())
     assert len(february) >= 2

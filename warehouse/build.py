@@ -13,6 +13,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from transforms.literal_paths import literal_paths
 from warehouse import calendar_month, indicators, lineage
 from warehouse.db import connect, literal, rows, run, scalar
 from warehouse.errors import WarehouseError
@@ -113,7 +114,7 @@ def _load(con: duckdb.DuckDBPyConnection, table: str, data: pl.DataFrame | Path 
             con.register("_frame", data.to_arrow())
             relation, params = "_frame", []
         else:
-            paths = [str(p) for p in (data if isinstance(data, list) else [data])]
+            paths = literal_paths(data if isinstance(data, list) else [data])
             if not paths:
                 return 0
             relation, params = "read_parquet(?)", [paths]
@@ -292,7 +293,7 @@ def _revisable(
     if months_from is None or (table in months_from and months_from[table] is None):
         return ""
     if table in months_from:
-        files = ", ".join(literal(p) for p in months_from[table] or ())
+        files = ", ".join(literal(p) for p in literal_paths(months_from[table] or ()))
         return f"month IN (SELECT DISTINCT month FROM read_parquet([{files}]))"
     latest = scalar(con, f"SELECT max(month) FROM {table}")
     return f"month = DATE '{latest}'" if latest is not None else "false"
@@ -343,7 +344,9 @@ def _replaced_months(
     return {
         table: None
         if paths is None
-        else frozenset(r[0] for r in rows(con, "SELECT DISTINCT month FROM read_parquet(?)", [paths]))
+        else frozenset(
+            r[0] for r in rows(con, "SELECT DISTINCT month FROM read_parquet(?)", [literal_paths(paths)])
+        )
         for table, paths in months_from.items()
     }
 
@@ -352,7 +355,7 @@ def _parquet_rows(con: duckdb.DuckDBPyConnection, paths: list[Path]) -> int:
     """Rows in Parquet files, from their footers."""
     if not paths:
         return 0
-    return scalar(con, "SELECT count(*) FROM read_parquet(?)", [[str(p) for p in paths]])
+    return scalar(con, "SELECT count(*) FROM read_parquet(?)", [literal_paths(paths)])
 
 
 def _fingerprint(con: duckdb.DuckDBPyConnection, table: str) -> tuple:
@@ -403,7 +406,7 @@ def _update_copy(con: duckdb.DuckDBPyConnection, inputs: BuildInput, derived: se
             run(
                 con,
                 f"DELETE FROM {table} WHERE month IN (SELECT DISTINCT month FROM read_parquet(?))",
-                [new],
+                [literal_paths(new)],
             )
             _load(con, table, [Path(p) for p in new])
             update.months_from[table] = new
