@@ -4,13 +4,16 @@ only for the measures whose series changed (real DuckDB, the real shock method).
 from __future__ import annotations
 
 import math
+import shutil
 from datetime import date
 
 import pytest
 
+from tests.checksums import data_checksums
+from tests.handmade import build_handmade
 from warehouse import indicators, lineage
-from warehouse.build import derive_steps
-from warehouse.db import frame, rows, run
+from warehouse.build import derive, derive_steps
+from warehouse.db import connect, frame, rows, run
 from warehouse.dictionary import empty_warehouse
 
 TRADE = {"core.fact_trade_port", "core.fact_trade_port_commodity", "core.fact_trade_state_commodity"}
@@ -34,35 +37,94 @@ def test_each_mart_reads_what_its_sql_names() -> None:
 
 
 def test_a_table_declared_by_month_is_computed_again_for_the_changed_months_only() -> None:
-    """Declared by month and reading only facts changed in known months: those months. Reading a table
-    loaded whole (the crossings) or a windowed series (the sectors' year-over-year): the whole table."""
+    """Declared by month and reading only facts changed in known months: those months and the months
+    that read them (a year on, for year-over-year; every year's same month for a base-year month). A
+    temporary series is made for the months those read. Reading a table loaded whole: whole."""
     steps = derive_steps()
-    by_month = {t for s in steps if s.by_month for t in s.writes}
+    by_month = {t: (s.months_back, s.base_year) for s in steps if s.by_month for t in s.writes}
     assert by_month == {
-        "marts.trade_port_month",
-        "marts.trade_value_per_truck",
-        "marts.mode_share",
-        "marts.port_concentration",
+        "marts.trade_port_month": (0, None),
+        "marts.trade_value_per_truck": (0, None),
+        "marts.mode_share": (0, None),
+        "marts.port_concentration": (0, None),
+        "sector_series": (0, None),
+        "marts.priority_sector_trade": (12, 2021),
+        "marts.sector_trade_border": (0, None),
     }
     september = frozenset({date(2024, 9, 1)})
-    months = dict.fromkeys(TRADE, september)
+    year_on = frozenset(lineage.shifted(date(2024, 9, 1), k) for k in range(13))  # 2024-09 .. 2025-09
     dirty = lineage.dirty_tables(steps, TRADE)
-    partial = lineage.partial_months(lineage.to_run(steps, dirty), dirty, months)
-    assert partial == dict.fromkeys(by_month, september)
-    # a revised old month with a new one: both
-    both = september | {date(2021, 3, 1)}
-    assert set(
-        lineage.partial_months(lineage.to_run(steps, dirty), dirty, dict.fromkeys(TRADE, both)).values()
-    ) == {both}
+    partial = lineage.partial_months(lineage.to_run(steps, dirty), dirty, dict.fromkeys(TRADE, september))
+    same_month = {"marts.trade_port_month", "marts.trade_value_per_truck", "marts.mode_share"}
+    assert {t: partial[t] for t in same_month | {"marts.port_concentration"}} == dict.fromkeys(
+        same_month | {"marts.port_concentration"}, september
+    )
+    assert partial["marts.priority_sector_trade"] == partial["marts.sector_trade_border"] == year_on
+    # the series is made for 2023-09 .. 2025-09 (each of those months and the year before) and for 2021
+    assert partial["sector_series"] == frozenset(
+        {lineage.shifted(date(2023, 9, 1), k) for k in range(25)} | {date(2021, m, 1) for m in range(1, 13)}
+    )
+    # a base-year month reaches its calendar month in every year
+    base = lineage.reached(frozenset({date(2021, 3, 1)}), 12, 2021)
+    assert {date(1998, 3, 1), date(2021, 3, 1), date(2021, 4, 1), date(2022, 3, 1)} <= base
+    assert date(1998, 4, 1) not in base
     # the crossings loaded again whole as well: what reads them is whole
     dirty = lineage.dirty_tables(steps, TRADE | {"core.fact_crossings"})
     partial = lineage.partial_months(
-        lineage.to_run(steps, dirty), dirty, {**months, "core.fact_crossings": None}
+        lineage.to_run(steps, dirty), dirty, {**dict.fromkeys(TRADE, september), "core.fact_crossings": None}
     )
-    assert set(partial) == {"marts.trade_port_month", "marts.mode_share"}
+    assert "marts.trade_value_per_truck" not in partial and "marts.port_concentration" not in partial
+    assert "marts.trade_port_month" in partial
     # a by-month statement is run as its SELECT: the marker line is not part of it
     step = next(s for s in steps if "marts.mode_share" in s.writes and s.by_month)
     assert step.by_month.startswith("WITH by_mode AS") and not step.by_month.endswith(";")
+
+
+def _trade_from_2019_to_2023(path):
+    """The hand-made trade facts (2021 and 2022) with 2022's again as 2023 and 2021's as 2019, and every
+    mart computed from them: a month then has a year after it, and the base year months before it."""
+    con = connect(path)
+    for table in sorted(TRADE):
+        for years, where in ((1, 2022), (-2, 2021)):
+            run(
+                con,
+                f"INSERT INTO {table} SELECT * REPLACE ((month + to_years({years}))::DATE AS month) "
+                f"FROM {table} WHERE year(month) = {where}",
+            )
+    derive(con, set(TRADE))
+    con.close()
+    return path
+
+
+@pytest.mark.parametrize(
+    "revised",
+    [{date(2022, 7, 1)}, {date(2021, 3, 1)}, {date(2019, 12, 1), date(2021, 11, 1), date(2023, 2, 1)}],
+    ids=["a month", "a base-year month", "three months"],
+)
+def test_marts_computed_by_month_equal_the_same_marts_computed_whole(tmp_path, revised) -> None:
+    """The hand-made warehouse's trade facts (2019 and 2021 to 2023) revised in some months (the 2021 base
+    year among them): the marts computed by month for those months, and those they reach, equal every
+    mart computed whole."""
+    published = _trade_from_2019_to_2023(build_handmade(tmp_path / "published.duckdb"))
+    seen = {}
+    for how in ("by month", "whole"):
+        path = tmp_path / f"{how}.duckdb"
+        shutil.copyfile(published, path)
+        con = connect(path)
+        for table in sorted(TRADE):
+            run(
+                con,
+                f"UPDATE {table} SET value_usd = value_usd + 1000 * month(month) "
+                "WHERE month IN (SELECT unnest(?::DATE[]))",
+                [sorted(revised)],
+            )
+        months = dict.fromkeys(TRADE, frozenset(revised)) if how == "by month" else None
+        _, _, by_month = derive(con, set(TRADE), months)
+        con.close()
+        seen[how] = (by_month, data_checksums(path))
+    assert seen["by month"][0] == 6 and seen["whole"][0] == 0
+    assert seen["by month"][1] == seen["whole"][1]
+    assert seen["whole"][1] != data_checksums(published), "the revision changes the marts"
 
 
 def test_a_trade_month_keeps_the_crossings_marts_and_a_crossings_file_the_trade_marts() -> None:

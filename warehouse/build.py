@@ -170,7 +170,9 @@ def derive(
     for step in chosen:
         try:
             target = next(iter(step.writes), None)
-            if step.by_month is not None and target in partial:
+            if step.by_month is not None and target in step.temps and target in partial:
+                _temporary_months(con, target, step.by_month, partial[target])
+            elif step.by_month is not None and target in partial:
                 _months_again(con, target, step.by_month, partial[target])
             elif step.sql is not None:
                 run(con, step.sql)
@@ -179,7 +181,18 @@ def derive(
         except duckdb.Error as exc:
             raise WarehouseError(f"{step.label} failed: {exc}") from exc
     computed = len(set(made) & dirty)
-    return computed, len(made) - computed, len(partial)
+    return computed, len(made) - computed, len(partial.keys() & made.keys())
+
+
+def _temporary_months(
+    con: duckdb.DuckDBPyConnection, table: str, select: str, months: frozenset[date]
+) -> None:
+    """Make the temporary `table` with only the rows of `months` (what the marts computed by month read)."""
+    run(
+        con,
+        f"CREATE TEMP TABLE {table} AS SELECT * FROM ({select}) WHERE month IN (SELECT unnest(?::DATE[]))",
+        [sorted(months)],
+    )
 
 
 def _months_again(con: duckdb.DuckDBPyConnection, table: str, select: str, months: frozenset[date]) -> None:

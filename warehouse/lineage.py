@@ -24,9 +24,16 @@ WRITES = re.compile(
     re.IGNORECASE,
 )
 COMMENT = re.compile(r"^\s*COMMENT\s+ON\b", re.IGNORECASE)
-# `CREATE TABLE marts.x AS  -- by month` declares that each month of marts.x is computed from the same
-# month's rows of what it reads (it has a `month` column): a copy can recompute only the months that changed
-BY_MONTH = re.compile(r"^\s*CREATE\s+TABLE\s+\S+\s+AS[ \t]*--[ \t]*by month\b[^\n]*\n", re.IGNORECASE)
+# `CREATE TABLE marts.x AS  -- by month` declares that each month of marts.x (it has a `month` column) is
+# computed from the same month's rows of what it reads; `-- by month, 12 months back, base year 2021`, from
+# those of the 12 months before it too and of the same calendar month of 2021. A copy can then compute
+# only the months that changed and those that reach them.
+BY_MONTH = re.compile(
+    r"^\s*CREATE\s+(?:TEMP(?:ORARY)?\s+)?TABLE\s+\S+\s+AS[ \t]*--[ \t]*by month"
+    r"(?:,[ \t]*(\d+) months back)?(?:,[ \t]*base year (\d{4}))?[ \t]*\n",
+    re.IGNORECASE,
+)
+YEARS = range(1900, 2101)  # a changed base-year month reaches the same calendar month of every year
 
 
 class LineageError(ValueError):
@@ -49,6 +56,8 @@ class Step:
     before: Callable[[duckdb.DuckDBPyConnection], Any] | None = None
     temps: frozenset[str] = field(default_factory=frozenset)
     by_month: str | None = None  # the SELECT of a statement declared `-- by month`
+    months_back: int = 0  # ... and the months before a month that its rows read
+    base_year: int | None = None  # ... and the year whose same calendar month they read
 
 
 def tables_in(sql: str) -> frozenset[str]:
@@ -84,15 +93,46 @@ def sql_steps(label: str, text: str, known_temps: set[str]) -> list[Step]:
                 creates=frozenset({target} if created and not temporary else ()),
                 sql=query,
                 temps=frozenset({target} if temporary else ()),
-                by_month=_select_by_month(query),
+                **_by_month(query),
             )
         )
     return steps
 
 
-def _select_by_month(query: str) -> str | None:
+def _by_month(query: str) -> dict:
+    """A statement declared by month: its SELECT, how many months back it reads, its base year."""
     declared = BY_MONTH.match(query)
-    return query[declared.end() :].strip().rstrip(";") if declared else None
+    if not declared:
+        return {}
+    back, base = declared.groups()
+    return {
+        "by_month": query[declared.end() :].strip().rstrip(";"),
+        "months_back": int(back or 0),
+        "base_year": int(base) if base else None,
+    }
+
+
+def shifted(month: date, months: int) -> date:
+    """The first day of the month `months` after `month` (before, when negative)."""
+    n = month.year * 12 + month.month - 1 + months
+    return date(n // 12, n % 12 + 1, 1)
+
+
+def reached(changed: frozenset[date], back: int, base_year: int | None) -> frozenset[date]:
+    """The months whose rows read a month of `changed`: each, the `back` months after it, and when it
+    is in the base year, the same calendar month of every year."""
+    out = {shifted(m, k) for m in changed for k in range(back + 1)}
+    if base_year is not None:
+        out |= {date(y, m.month, 1) for m in changed if m.year == base_year for y in YEARS}
+    return frozenset(out)
+
+
+def read_by(months: frozenset[date], back: int, base_year: int | None) -> frozenset[date]:
+    """The months the rows of `months` read: each, the `back` months before it, its base-year month."""
+    out = {shifted(t, -k) for t in months for k in range(back + 1)}
+    if base_year is not None:
+        out |= {date(base_year, t.month, 1) for t in months}
+    return frozenset(out)
 
 
 def dirty_tables(steps: list[Step], changed: Iterable[str]) -> set[str]:
@@ -135,19 +175,28 @@ def produced(steps: list[Step]) -> dict[str, set[str]]:
 def partial_months(
     chosen: list[Step], dirty: set[str], months: dict[str, frozenset[date] | None]
 ) -> dict[str, frozenset[date]]:
-    """The derived tables a build from a copy computes again only for some months, and those months: a
-    step declared by month whose changed inputs all changed in known months (`months`: per core table,
-    the months its new files replaced; None when loaded whole). What such a table feeds may be by month
-    too; anything else read whole makes the table whole."""
+    """The derived tables a build from a copy computes only for some months, and which: for a table
+    declared by month whose changed inputs all changed in known months (`months`: per core table, the
+    months its new files replaced; None when loaded whole), the months those reach; what such a table
+    feeds may be by month too, anything read whole makes a table whole. A temporary table declared by
+    month is made only for the months its readers read, when they are all computed by month."""
     known: dict[str, frozenset[date] | None] = dict(months)
     partial: dict[str, frozenset[date]] = {}
     for step in chosen:
         inputs = [known.get(t) for t in step.reads if t in dirty]
         if step.by_month is not None and inputs and all(m is not None for m in inputs):
-            reached = frozenset().union(*inputs)
+            months_now = reached(frozenset().union(*inputs), step.months_back, step.base_year)
             for table in step.writes:
-                known[table] = partial[table] = reached
+                known[table] = partial[table] = months_now
         else:
             for table in step.writes - partial.keys():
                 known[table] = None
+    for temp in [t for step in chosen for t in step.temps if t in partial]:
+        readers = [s for s in chosen if temp in s.reads]
+        if readers and all(s.by_month is not None and s.writes <= partial.keys() for s in readers):
+            partial[temp] = frozenset().union(
+                *(read_by(partial[t], s.months_back, s.base_year) for s in readers for t in s.writes)
+            )
+        else:
+            del partial[temp]
     return partial

@@ -45,7 +45,7 @@ SELECT CASE b.country WHEN 'mexico' THEN 'US-Mexico' ELSE 'US-Canada' END AS bor
 FROM by_mode b LEFT JOIN core.dim_mode m USING (mode)
 ORDER BY b.country, b.month, b.mode;
 
-CREATE TEMP TABLE sector_series AS
+CREATE TEMP TABLE sector_series AS  -- by month
 SELECT [t.port_code, t.country, d.hled_sector] AS series_key, t.port_code, t.country, t.month, d.hled_sector,
        sum(t.value_usd)::BIGINT AS value,
        sum(t.value_usd) FILTER (WHERE t.trade_type = 'export')::BIGINT AS export_value_usd,
@@ -53,7 +53,7 @@ SELECT [t.port_code, t.country, d.hled_sector] AS series_key, t.port_code, t.cou
 FROM core.fact_trade_port_commodity t JOIN core.dim_commodity d USING (commodity)
 GROUP BY ALL;
 
-CREATE TABLE marts.priority_sector_trade AS
+CREATE TABLE marts.priority_sector_trade AS  -- by month, 12 months back, base year 2021
 SELECT s.port_code, p.port_name, s.country, s.month, s.hled_sector,
        (SELECT any_value(hled_sector_en) FROM core.dim_commodity d WHERE d.hled_sector = s.hled_sector)
            AS hled_sector_en,
@@ -73,7 +73,7 @@ DROP TABLE sector_series;
 -- The same sectors for each border from dot2 (US state x commodity), which covers every port: it has
 -- months dot3 lacks (March 2024), so the border's 12-month sector figures come from here, and
 -- ports_value_usd (the sum over dot3's ports) shows the two reconcile where both have the month.
-CREATE TABLE marts.sector_trade_border AS
+CREATE TABLE marts.sector_trade_border AS  -- by month
 WITH states AS (
     SELECT CASE t.country WHEN 'mexico' THEN 'US-Mexico' ELSE 'US-Canada' END AS border, t.country, t.month,
            d.hled_sector,
