@@ -196,3 +196,31 @@ def test_only_the_measures_whose_series_changed_are_judged_again() -> None:
         assert full[0] == found[0] and full[1][:3] == found[1][:3] and full[1][3] != -99
     finally:
         con.close()
+
+
+def test_a_temporary_table_read_by_another_is_made_for_the_months_that_one_reads() -> None:
+    """Two temporary series by month, the second a year-over-year of the first, then a mart comparing
+    the second with a year before: the first series is made for what the second is made for and the
+    year before that, which is more than the second's own changed months need."""
+    temps: set[str] = set()
+    sql = """
+        CREATE TEMP TABLE cells AS  -- by month
+        SELECT month, sum(value_usd) AS value FROM core.fact_trade_port GROUP BY ALL;
+        CREATE TEMP TABLE pairs AS  -- by month, 12 months back
+        SELECT n.month, n.value - b.value AS change FROM cells n LEFT JOIN cells b
+            ON b.month = n.month - INTERVAL 12 MONTH;
+        CREATE TABLE marts.totals AS  -- by month, 12 months back
+        SELECT n.month, n.change - b.change AS acceleration FROM pairs n LEFT JOIN pairs b
+            ON b.month = n.month - INTERVAL 12 MONTH;
+    """
+    steps = lineage.sql_steps("x.sql", sql, temps)
+    dirty = lineage.dirty_tables(steps, {"core.fact_trade_port"})
+    september = date(2024, 9, 1)
+    partial = lineage.partial_months(steps, dirty, {"core.fact_trade_port": frozenset({september})})
+
+    def span(first: int, last: int) -> frozenset[date]:
+        return frozenset(lineage.shifted(september, k) for k in range(first, last + 1))
+
+    assert partial["marts.totals"] == span(0, 24)  # a changed month reaches two years on
+    assert partial["pairs"] == span(-12, 24)  # what the mart reads
+    assert partial["cells"] == span(-24, 24)  # what those months of pairs read

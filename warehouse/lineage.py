@@ -191,7 +191,8 @@ def partial_months(
         else:
             for table in step.writes - partial.keys():
                 known[table] = None
-    for temp in [t for step in chosen for t in step.temps if t in partial]:
+    # readers first: a temporary table read by another is made for the months that one is made for
+    for temp in reversed([t for step in chosen for t in step.temps if t in partial]):
         readers = [s for s in chosen if temp in s.reads]
         if readers and all(s.by_month is not None and s.writes <= partial.keys() for s in readers):
             partial[temp] = frozenset().union(
