@@ -11,7 +11,7 @@ import pytest
 
 from tests.checksums import data_checksums
 from tests.handmade import build_handmade
-from warehouse import indicators, lineage
+from warehouse import calendar_month, indicators, lineage
 from warehouse.build import derive, derive_steps
 from warehouse.db import connect, frame, rows, run
 from warehouse.dictionary import empty_warehouse
@@ -50,6 +50,9 @@ def test_a_table_declared_by_month_is_computed_again_for_the_changed_months_only
         "sector_series": (0, None),
         "marts.priority_sector_trade": (12, 2021),
         "marts.sector_trade_border": (0, None),
+        "headline_scoped": (0, None),
+        "headline_pairs": (12, None),
+        "marts.headline_month": (12, 2019),
     }
     september = frozenset({date(2024, 9, 1)})
     year_on = frozenset(lineage.shifted(date(2024, 9, 1), k) for k in range(13))  # 2024-09 .. 2025-09
@@ -73,7 +76,9 @@ def test_a_table_declared_by_month_is_computed_again_for_the_changed_months_only
     partial = lineage.partial_months(
         lineage.to_run(steps, dirty), dirty, {**dict.fromkeys(TRADE, september), "core.fact_crossings": None}
     )
-    assert "marts.trade_value_per_truck" not in partial and "marts.port_concentration" not in partial
+    assert not {"marts.trade_value_per_truck", "marts.port_concentration", "marts.headline_month"} & set(
+        partial
+    )
     assert "marts.trade_port_month" in partial
     # a by-month statement is run as its SELECT: the marker line is not part of it
     step = next(s for s in steps if "marts.mode_share" in s.writes and s.by_month)
@@ -97,15 +102,21 @@ def _trade_from_2019_to_2023(path):
 
 
 @pytest.mark.parametrize(
-    "revised",
-    [{date(2022, 7, 1)}, {date(2021, 3, 1)}, {date(2019, 12, 1), date(2021, 11, 1), date(2023, 2, 1)}],
-    ids=["a month", "a base-year month", "three months"],
+    ("revised", "added"),
+    [
+        ({date(2022, 7, 1)}, None),
+        ({date(2021, 3, 1)}, None),
+        ({date(2019, 12, 1), date(2021, 11, 1), date(2023, 2, 1)}, None),
+        (set(), date(2024, 2, 1)),
+    ],
+    ids=["a month", "a base-year month", "three months", "a new month after a gap"],
 )
-def test_marts_computed_by_month_equal_the_same_marts_computed_whole(tmp_path, revised) -> None:
+def test_marts_computed_by_month_equal_the_same_marts_computed_whole(tmp_path, revised, added) -> None:
     """The hand-made warehouse's trade facts (2019 and 2021 to 2023) revised in some months (the 2021 base
-    year among them): the marts computed by month for those months, and those they reach, equal every
-    mart computed whole."""
+    year among them), or a month added after a gap (the calendar grows by two months): the marts
+    computed by month for those months, and those they reach, equal every mart computed whole."""
     published = _trade_from_2019_to_2023(build_handmade(tmp_path / "published.duckdb"))
+    changed = frozenset(revised | ({added} if added else set()))
     seen = {}
     for how in ("by month", "whole"):
         path = tmp_path / f"{how}.duckdb"
@@ -118,13 +129,22 @@ def test_marts_computed_by_month_equal_the_same_marts_computed_whole(tmp_path, r
                 "WHERE month IN (SELECT unnest(?::DATE[]))",
                 [sorted(revised)],
             )
-        months = dict.fromkeys(TRADE, frozenset(revised)) if how == "by month" else None
+            if added:
+                run(
+                    con,
+                    f"INSERT INTO {table} SELECT * REPLACE ((month + to_years(1))::DATE AS month) "
+                    f"FROM {table} WHERE month = ?",
+                    [lineage.shifted(added, -12)],
+                )
+        if added:
+            assert calendar_month.changed_months(con) == {lineage.shifted(added, -1), added}
+        months = dict.fromkeys(TRADE, changed) if how == "by month" else None
         _, _, by_month = derive(con, set(TRADE), months)
         con.close()
         seen[how] = (by_month, data_checksums(path))
-    assert seen["by month"][0] == 6 and seen["whole"][0] == 0
+    assert seen["by month"][0] == 7 and seen["whole"][0] == 0
     assert seen["by month"][1] == seen["whole"][1]
-    assert seen["whole"][1] != data_checksums(published), "the revision changes the marts"
+    assert seen["whole"][1] != data_checksums(published), "the change changes the marts"
 
 
 def test_a_trade_month_keeps_the_crossings_marts_and_a_crossings_file_the_trade_marts() -> None:

@@ -162,7 +162,8 @@ def derive(
     if changed is not None:
         dirty = frozenset(lineage.dirty_tables(steps, changed))
         chosen = lineage.to_run(steps, dirty)
-        partial = lineage.partial_months(chosen, dirty, months or {})
+        said = {t: step.changes(con) for step in chosen if step.changes is not None for t in step.writes}
+        partial = lineage.partial_months(chosen, dirty, {**(months or {}), **said} if months else {})
         before = {step.label: step.before(con) for step in chosen if step.before is not None}
         for table, ways in lineage.produced([step for step in steps if step.sql]).items():
             if table in dirty and table not in partial:  # SQL marts are made anew; a Python step clears

@@ -11,7 +11,7 @@ import polars as pl
 
 from transforms.calendar_effects import BORDER_COUNTRIES, month_regressors, weekday_holidays
 from warehouse.db import rows, run
-from warehouse.lineage import Step, tables_in
+from warehouse.lineage import Step, shifted, tables_in
 
 FACT_MONTHS = """SELECT min(month), max(month) FROM (
     SELECT month FROM core.fact_crossings UNION ALL SELECT month FROM core.fact_trade_port
@@ -49,7 +49,20 @@ def step() -> Step:
         writes=frozenset({"marts.calendar_month"}),
         reads=tables_in(FACT_MONTHS),
         compute=lambda con, dirty, before: fill(con),
+        changes=changed_months,
     )
+
+
+def changed_months(con: duckdb.DuckDBPyConnection) -> frozenset[date]:
+    """The months whose rows `fill` adds or removes, against the table as it is: a month's row depends
+    on the month alone, so only a span that grew or shrank changes any."""
+    first, last = rows(con, FACT_MONTHS)[0]
+    span: set[date] = set()
+    while first is not None and first <= last:
+        span.add(first)
+        first = shifted(first, 1)
+    held = {r[0] for r in rows(con, "SELECT DISTINCT month FROM marts.calendar_month")}
+    return frozenset(span ^ held)
 
 
 def fill(con: duckdb.DuckDBPyConnection) -> None:

@@ -56,6 +56,9 @@ class Step:
     before: Callable[[duckdb.DuckDBPyConnection], Any] | None = None
     temps: frozenset[str] = field(default_factory=frozenset)
     by_month: str | None = None  # the SELECT of a statement declared `-- by month`
+    # a step computed whole whose rows change only in the months this gives (a build from a copy asks
+    # it before the step runs, the core tables updated): what reads it may be computed by month
+    changes: Callable[[duckdb.DuckDBPyConnection], frozenset[date]] | None = None
     months_back: int = 0  # ... and the months before a month that its rows read
     base_year: int | None = None  # ... and the year whose same calendar month they read
 
@@ -105,8 +108,11 @@ def _by_month(query: str) -> dict:
     if not declared:
         return {}
     back, base = declared.groups()
+    lines = query[declared.end() :].rstrip().splitlines()
+    while lines and (not lines[-1].strip() or lines[-1].lstrip().startswith("--")):
+        lines.pop()  # the comments before the next statement come with this one
     return {
-        "by_month": query[declared.end() :].strip().rstrip(";"),
+        "by_month": "\n".join(lines).rstrip().rstrip(";"),
         "months_back": int(back or 0),
         "base_year": int(base) if base else None,
     }
@@ -179,7 +185,8 @@ def partial_months(
     declared by month whose changed inputs all changed in known months (`months`: per core table, the
     months its new files replaced; None when loaded whole), the months those reach; what such a table
     feeds may be by month too, anything read whole makes a table whole. A temporary table declared by
-    month is made only for the months its readers read, when they are all computed by month."""
+    month is made only for the months its readers read, when they are all computed by month. A step
+    that says which months of its table change (`Step.changes`) has them in `months`."""
     known: dict[str, frozenset[date] | None] = dict(months)
     partial: dict[str, frozenset[date]] = {}
     for step in chosen:
@@ -190,9 +197,10 @@ def partial_months(
                 known[table] = partial[table] = months_now
         else:
             for table in step.writes - partial.keys():
-                known[table] = None
+                known[table] = months.get(table) if step.changes is not None else None
     # readers first: a temporary table read by another is made for the months that one is made for
-    for temp in reversed([t for step in chosen for t in step.temps if t in partial]):
+    made = dict.fromkeys(t for step in chosen for t in step.temps if t in partial)  # made, then dropped
+    for temp in reversed(made):
         readers = [s for s in chosen if temp in s.reads]
         if readers and all(s.by_month is not None and s.writes <= partial.keys() for s in readers):
             partial[temp] = frozenset().union(

@@ -16,7 +16,7 @@ WHERE c.measure IN ('pedestrians', 'personal_vehicle_passengers', 'bus_passenger
 -- Crossings are compared port count by port count (a port that did not report is a gap). Trade is
 -- published as whole tables: a port or mode without a row traded nothing that month, so its unit of
 -- comparison is the border's (or the port's) month, present when the table has it.
-CREATE TEMP TABLE headline_scoped AS
+CREATE TEMP TABLE headline_scoped AS  -- by month
 SELECT 'border' AS scope_type, border AS scope, * FROM headline_cells
 UNION ALL
 SELECT 'port', h.port_code, h.* FROM headline_cells h
@@ -30,7 +30,7 @@ FROM core.fact_trade_port t JOIN core.dim_port p USING (port_code)
 WHERE p.border = CASE t.country WHEN 'mexico' THEN 'US-Mexico' ELSE 'US-Canada' END
 GROUP BY ALL;
 
-CREATE TEMP TABLE headline_pairs AS
+CREATE TEMP TABLE headline_pairs AS  -- by month, 12 months back
 SELECT coalesce(n.scope_type, b.scope_type) AS scope_type, coalesce(n.scope, b.scope) AS scope,
        coalesce(n.border, b.border) AS border, coalesce(n.figure, b.figure) AS figure,
        coalesce(n.month, (b.month + INTERVAL 12 MONTH)::DATE) AS month,
@@ -45,7 +45,7 @@ FULL JOIN headline_scoped b
 -- Changes in percent kept unrounded: the brief rounds once, to one decimal, for the reader.
 CREATE TEMP MACRO exact_change(value, earlier) AS CASE WHEN earlier > 0 THEN 100.0 * (value / earlier - 1) END;
 
-CREATE TABLE marts.headline_month AS
+CREATE TABLE marts.headline_month AS  -- by month, 12 months back, base year 2019
 WITH totals AS (
     SELECT h.scope_type, h.scope, h.border, h.figure, h.month,
            sum(value)::BIGINT AS value,
