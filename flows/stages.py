@@ -13,6 +13,7 @@ import httpx
 import polars as pl
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from prefect.utilities.annotations import quote
 
 from expectations.batches import Validated, validate_files
 from expectations.reconciliation import validate_reconciliation
@@ -192,10 +193,11 @@ def _load_files(source: Source, settings: Settings, previous_rows: int | None) -
             return SourceLoad(source.name, fetch="left out", notices=collection.notices, watch=watch)
         fetched, stage = fetch_status(collection.parts), "parse"
         with watch.stage("parse"):
-            parsed = parse_task(source, collection.parts, settings)
+            # quote(): Prefect would walk every file of the history in the parameters (0.5 s at 4x)
+            parsed = parse_task(source, quote(collection.parts), settings)
         stage = "validate"
         with watch.stage("validate"):
-            validated = validate_task(source, collection.parts, parsed, previous_rows, settings)
+            validated = validate_task(source, quote(collection.parts), quote(parsed), previous_rows, settings)
             refuse_shrinking(source, parsed, settings)  # fewer months than published: refused as a whole
     except SOURCE_TROUBLE as exc:
         return _failed(
@@ -221,11 +223,12 @@ def _load_files(source: Source, settings: Settings, previous_rows: int | None) -
         },
         ports=ports,
         source_files=[_file_row(part, p) for part, p in zip(collection.parts, parsed, strict=True)],
-        rejects=[
+        rejects=[  # only files with rejects: reading every file's empty list grew with the history
             pl.read_parquet(p.rejects_path, glob=False).with_columns(
                 pl.lit(source.name).alias("source"), pl.lit(p.raw_path).alias("file")
             )
             for p in parsed
+            if p.rows_rejected
         ],
         rows=sum(p.rows_clean for p in parsed),
         rejected=sum(p.rows_rejected for p in parsed),
