@@ -20,6 +20,7 @@ import polars as pl
 from expectations.docs_site import keep_validation
 from expectations.in_duckdb import Checked, check
 from transforms.literal_paths import literal_path
+from warehouse.db import literal
 
 LINE_COLUMN = "source_line"
 FILE_COLUMN = "file_key"  # when a batch holds several files, failing rows are named file:line
@@ -141,18 +142,14 @@ def validate_parquet(files: list[tuple[str, Path]], suite, docs_dir: Path, name:
     """Validate the Parquet files (key, path) of one table where they lie, as one batch: rows are named
     by line, or file:line when there are several files."""
     parts = [
-        f"SELECT * EXCLUDE (file_row_number), {_literal(key)} AS {FILE_COLUMN}, "
+        f"SELECT * EXCLUDE (file_row_number), {literal(key)} AS {FILE_COLUMN}, "
         f"{position}::BIGINT * 4294967296 + file_row_number AS __order "
-        f"FROM read_parquet({_literal(literal_path(path))}, file_row_number = true)"
+        f"FROM read_parquet({literal(literal_path(path))}, file_row_number = true)"
         for position, (key, path) in enumerate(files)
     ]
     with duckdb.connect() as con:
         con.execute("CREATE TEMP VIEW batch_rows AS " + " UNION ALL ".join(parts))
         return _validate(con, len(files) > 1, suite, docs_dir, name)
-
-
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 def _validate(

@@ -15,7 +15,7 @@ import polars as pl
 
 from transforms.literal_paths import literal_paths
 from warehouse import calendar_month, indicators, lineage
-from warehouse.db import connect, literal, rows, run, scalar
+from warehouse.db import connect, rows, run, scalar
 from warehouse.errors import WarehouseError
 from warehouse.lineage import Step
 
@@ -256,11 +256,11 @@ def _record_revisions(
     previous: Path,
     run_id: str,
     revised: list[Revised],
-    months_from: dict[str, list[str] | None] | None = None,
+    months: dict[str, frozenset[date] | None] | None = None,
 ) -> int:
     """Compare the new facts with the previously published file; returns how many values changed. With
-    `months_from` (a build from a copy), only the tables it names can differ, and of those only the
-    months of the files it lists (None: the whole table)."""
+    `months` (a build from a copy), only the tables it names can differ, and of those only the months
+    it lists (None: the whole table)."""
     run(con, "ATTACH ? AS prev (READ_ONLY)", [str(previous)])
     try:
         present = {
@@ -285,7 +285,7 @@ def _record_revisions(
             "CREATE TEMP TABLE this_run AS SELECT ?::VARCHAR AS run_id, ?::BOOLEAN AS code_changed",
             [run_id, before is not None and now is not None and before != now],
         )
-        where = {r.table: _revisable(con, r.table, months_from) for r in compared}
+        where = {r.table: _revisable(con, r.table, months) for r in compared}
         keys = "\nUNION ALL\n".join(
             r.keys_sql(side, where[r.table]) for r in compared for side in ("new", "old")
         )
@@ -298,17 +298,17 @@ def _record_revisions(
 
 
 def _revisable(
-    con: duckdb.DuckDBPyConnection, table: str, months_from: dict[str, list[str] | None] | None
+    con: duckdb.DuckDBPyConnection, table: str, months: dict[str, frozenset[date] | None] | None
 ) -> str:
     """Which rows of `table` can differ from the previous file: all in a full build; in a build from a
     copy, the months of its new files, or all when it was loaded whole. A table the copy kept as it was
     is compared over its latest month alone: it is still listed as compared (marts.revisions_compared),
     with nothing revised, as comparing it whole would find."""
-    if months_from is None or (table in months_from and months_from[table] is None):
+    if months is None or (table in months and months[table] is None):
         return ""
-    if table in months_from:
-        files = ", ".join(literal(p) for p in literal_paths(months_from[table] or ()))
-        return f"month IN (SELECT DISTINCT month FROM read_parquet([{files}]))"
+    if table in months:
+        listed = ", ".join(f"DATE '{m}'" for m in sorted(months[table] or ()))
+        return f"month IN ({listed})" if listed else "false"
     latest = scalar(con, f"SELECT max(month) FROM {table}")
     return f"month = DATE '{latest}'" if latest is not None else "false"
 
@@ -351,20 +351,6 @@ def _columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
     }
 
 
-def _replaced_months(
-    con: duckdb.DuckDBPyConnection, months_from: dict[str, list[str] | None]
-) -> dict[str, frozenset[date] | None]:
-    """Per core table changed in a copy, the months its new files replaced (None: loaded whole)."""
-    return {
-        table: None
-        if paths is None
-        else frozenset(
-            r[0] for r in rows(con, "SELECT DISTINCT month FROM read_parquet(?)", [literal_paths(paths)])
-        )
-        for table, paths in months_from.items()
-    }
-
-
 def _parquet_rows(con: duckdb.DuckDBPyConnection, paths: list[Path]) -> int:
     """Rows in Parquet files, from their footers."""
     if not paths:
@@ -380,11 +366,11 @@ def _fingerprint(con: duckdb.DuckDBPyConnection, table: str) -> tuple:
 @dataclass
 class CopyUpdate:
     """What bringing a copy up to date did: row counts, the core tables whose rows changed, and for each
-    changed table the new files whose months were replaced (None: the table was loaded whole)."""
+    changed table the months its new files replaced (None: the table was loaded whole)."""
 
     counts: dict[str, int]
     changed: set[str]
-    months_from: dict[str, list[str] | None]
+    months: dict[str, frozenset[date] | None]
 
 
 def _update_copy(con: duckdb.DuckDBPyConnection, inputs: BuildInput, derived: set[str]) -> CopyUpdate:
@@ -412,22 +398,23 @@ def _update_copy(con: duckdb.DuckDBPyConnection, inputs: BuildInput, derived: se
             update.counts[table] = _load(con, table, data) if data is not None else 0
             if before is not None and _fingerprint(con, table) != before:
                 update.changed.add(table)
-                update.months_from[table] = None
+                update.months[table] = None
             continue
         paths = data if isinstance(data, list) else [data]
         new = [str(p) for p in changed[table]]
         if new and "month" in _columns(con, table):
+            replaced = rows(con, "SELECT DISTINCT month FROM read_parquet(?)", [literal_paths(new)])
+            update.months[table] = frozenset(r[0] for r in replaced)
             run(
                 con,
-                f"DELETE FROM {table} WHERE month IN (SELECT DISTINCT month FROM read_parquet(?))",
-                [literal_paths(new)],
+                f"DELETE FROM {table} WHERE month IN (SELECT unnest(?::DATE[]))",
+                [sorted(update.months[table])],
             )
             _load(con, table, [Path(p) for p in new])
-            update.months_from[table] = new
         elif new:
             run(con, f"DELETE FROM {table}")
             _load(con, table, paths)
-            update.months_from[table] = None
+            update.months[table] = None
         if new:
             update.changed.add(table)
         update.counts[table] = scalar(con, f"SELECT count(*) FROM {table}")
@@ -483,9 +470,7 @@ def build_warehouse(
         step("load")
         if not marks_only:
             computed, kept, by_month = (
-                derive(con, update.changed, _replaced_months(con, update.months_from))
-                if incremental
-                else derive(con)
+                derive(con, update.changed, update.months) if incremental else derive(con)
             )
             counts["derived tables computed"], counts["derived tables kept"] = computed, kept
             counts["derived tables by month"] = by_month
@@ -495,7 +480,7 @@ def build_warehouse(
         _upsert_runs(con, inputs.runs)
         if previous is not None and previous.exists() and not marks_only:
             counts["meta.revisions (this run)"] = _record_revisions(
-                con, previous, inputs.run_id, inputs.revised, update.months_from if incremental else None
+                con, previous, inputs.run_id, inputs.revised, update.months if incremental else None
             )
         step("revisions")
         for table in ("source_files", "validations", "rejects", "file_choices", "source_status"):
