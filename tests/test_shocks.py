@@ -327,3 +327,20 @@ def test_a_border_wide_fall_is_the_borders_shock_and_the_groups_are_part_of_it()
     assert local.height == 1 and local["border_shock_month"].to_list() == [None]
     # without the border's total there is nothing to be part of
     assert detect_shocks(groups)["border_shock_month"].null_count() == detect_shocks(groups).height
+
+
+def test_the_expectations_of_a_whole_series_equal_the_month_by_month_ones() -> None:
+    """`_expectations` (numpy, every month at once) must give exactly what `_expected` gives month by
+    month, gaps, short series and even counts of changes (a mean of the middle two) included."""
+    import random
+
+    from transforms.shocks import _expectations, _expected
+
+    rng = random.Random(7)
+    for length in (5, 13, 20, 30, 47, 120):
+        for gaps in (0.0, 0.1, 0.4):
+            x = [None if rng.random() < gaps else rng.gauss(8.0, 1.0) for _ in range(length)]
+            assert _expectations(x) == [_expected(x, t) for t in range(length)], (length, gaps)
+    flat = [1.0, 2.0] * 30  # ties everywhere
+    assert _expectations(flat) == [_expected(flat, t) for t in range(len(flat))]
+    assert sum(e is not None for e in _expectations(flat)) > 20

@@ -10,7 +10,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from statistics import median
 
+import numpy as np
 import polars as pl
+from numpy.lib.stride_tricks import sliding_window_view
 
 from transforms import calendar_effects
 from transforms.calendar_effects import calendar_effect
@@ -141,6 +143,34 @@ def _expected(x: list[float | None], t: int) -> float | None:
     return median(years) if len(years) >= 2 else None
 
 
+def _expectations(x: list[float | None]) -> list[float | None]:
+    """`_expected(x, t)` for every month t at once (the same medians, computed with numpy): a series is
+    judged month by month, and these medians were most of the detector's time."""
+    n = len(x)
+    a = np.array([np.nan if v is None else v for v in x], dtype=float)
+    change = np.full(n, np.nan)
+    change[12:] = a[12:] - a[:-12]  # change[i] = x[i] - x[i - 12]
+    padded = np.concatenate([np.full(GROWTH_MONTHS, np.nan), change])
+    growth = _medians(sliding_window_view(padded, GROWTH_MONTHS)[:n], least=6)  # months t-24 .. t-1
+    growth = np.clip(growth, -MAX_GROWTH, MAX_GROWTH)
+    years = np.full((n, 3), np.nan)
+    for j in (j for j in (1, 2, 3) if n > 12 * j):
+        years[12 * j :, j - 1] = a[: n - 12 * j] + j * growth[12 * j :]
+    return [None if np.isnan(e) else e for e in _medians(years, least=2).tolist()]
+
+
+def _medians(rows: np.ndarray, least: int) -> np.ndarray:
+    """Each row's median of its numbers (NaN: none), as `statistics.median` computes it (the middle one,
+    or the mean of the middle two); NaN where a row has fewer than `least`."""
+    ordered = np.sort(rows, axis=1)  # NaN last
+    count = (~np.isnan(rows)).sum(axis=1)
+    index = np.arange(len(rows))
+    upper = ordered[index, np.maximum(count // 2, 0).clip(max=rows.shape[1] - 1)]
+    lower = ordered[index, np.maximum(count // 2 - 1, 0)]
+    middle = np.where(count % 2 == 1, upper, (lower + upper) / 2)
+    return np.where(count >= least, middle, np.nan)
+
+
 def _detect_series(
     start: int,
     values: list[float | None],
@@ -174,10 +204,11 @@ def _detect_series(
     episodes: list[_Shock] = []
     open_shock: _Shock | None = None
 
+    own_expected, share_expected = _expectations(x), _expectations(share)
     for t, xt in enumerate(x):
         if xt is None:
             continue
-        e = expected[t] = _expected(x, t)
+        e = expected[t] = own_expected[t]
         for old in episodes:  # closed without recovery: a later recovery is still recorded
             if old.status == "not_recovered" and old.recovered is None and old.watch(t, xt):
                 old.status = "recovered"
@@ -195,16 +226,18 @@ def _detect_series(
         r = xt - e
         recent = residuals[bisect_left(residual_months, t - SCALE_MONTHS) :]
         judged = len(recent) >= MIN_SCALE_POINTS and math.exp(e + cal[t]) - 1.0 >= MIN_EXPECTED
-        es = _expected(share, t) if share[t] is not None else None
+        es = share_expected[t] if share[t] is not None else None
         rs = None if es is None else share[t] - es  # type: ignore[operator]
         peers_recent = share_residuals[bisect_left(share_months, t - SCALE_MONTHS) :]
+        # the fixed floors are checked before the robust scales, which are only needed past them
         below_peers = (
             rs is not None
             and len(peers_recent) >= MIN_SCALE_POINTS
-            and rs < -max(Z_PEERS * _robust_scale(peers_recent), -math.log(1.0 - MIN_PEER_DROP))
             and r < math.log(1.0 - MIN_OWN_DROP)
+            and rs < math.log(1.0 - MIN_PEER_DROP)
+            and rs < -Z_PEERS * _robust_scale(peers_recent)
         )
-        own = judged and r < -max(Z * _robust_scale(recent), floor)
+        own = judged and r < -floor and r < -Z * _robust_scale(recent)
         if judged and (own or below_peers):
             baseline = [e] * 12
             for k in range(1, 13):  # the level to regain: actual months, or what was expected of
