@@ -12,7 +12,7 @@ import pytest
 from tests.conftest import FIXTURES
 from transforms.crossings import CLEAN_SCHEMA, parse_crossings, port_dimension
 from transforms.errors import ParseError, SchemaDriftError
-from transforms.rawfile import check_reject_share
+from transforms.rawfile import check_reject_share, read_bytes
 
 HEADER = "Port Name,State,Port Code,Border,Date,Measure,Value,Latitude,Longitude,Point"
 ROW = "Laredo,Texas,2304,US-Mexico Border,Jan 2024,Trucks,{v},27.500,-99.507,POINT (-99.507 27.5)"
@@ -146,6 +146,20 @@ def test_cut_off_gzip_is_a_parse_error(tmp_path) -> None:
     path = write(tmp_path, data[: len(data) // 2], "x.csv.gz")
     with pytest.raises(ParseError, match="gzip stream is damaged or cut off"):
         parse_crossings(path)
+
+
+def test_a_gzip_of_two_members_is_read_whole_and_trailing_garbage_is_refused(tmp_path) -> None:
+    """gzip allows members one after another (`cat a.gz b.gz`): every one is unpacked; bytes after the
+    last that are no gzip member make the file damaged, not silently shorter."""
+    first = (HEADER + "\n" + ROW.format(v=1) + "\n").encode()
+    second = (ROW.format(v=2).replace("Jan 2024", "Feb 2024") + "\n").encode()
+    path = write(tmp_path, gzip.compress(first) + gzip.compress(second), "x.csv.gz")
+    assert read_bytes(path) == first + second
+    assert parse_crossings(path).clean.height == 2
+    with pytest.raises(ParseError, match="gzip stream is damaged or cut off"):
+        read_bytes(write(tmp_path, gzip.compress(first) + b"not gzip", "y.csv.gz"))
+    with pytest.raises(ParseError, match=r"more than 100 bytes \(rule: gzip_cap\)"):
+        read_bytes(path, limit=100)
 
 
 def test_wrong_delimiter_is_schema_drift(tmp_path) -> None:

@@ -72,3 +72,23 @@ def test_bad_month_is_a_row_reject_and_empty_weight_is_unknown(tmp_path) -> None
     assert parsed.rejects.select("line", "rule").rows() == [(2, "period_unparseable")]
     row = parsed.clean.filter(parsed.clean["source_line"] == 3).to_dicts()[0]
     assert (row["value_usd"], row["weight_kg"]) == (3000, None)
+
+
+def test_padded_fields_parse_as_the_plain_file_and_rejects_keep_the_padding(tmp_path) -> None:
+    """Fields are stripped only in files holding whitespace (a byte search decides): a file padded with
+    spaces, a tab and a no-break space must give the plain file's clean rows; its reject keeps the row
+    as written."""
+    plain = parse_transborder(MONTH / "dot1_0120.csv", "dot1").clean.drop("source_line")
+    lines = (MONTH / "dot1_0120.csv").read_text().splitlines()
+    lines[1] = lines[1].replace("1,TX,2304,5,NL,", " 1,TX ,\t2304,5,NL\u00a0,")
+    lines[2] = lines[2].replace(",3000,500,30,", ", 3000 ,500,30,")
+    lines.append("2,MI,3801,5,,XO,1220, 20x0 ,400,20,,0,01,2020")
+    path = tmp_path / "dot1_0120.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    parsed = parse_transborder(path, "dot1")
+    assert parsed.clean.drop("source_line").equals(plain)
+    assert parsed.rejects.select("line", "rule", "raw").rows() == [
+        (6, "amount_not_integer", "2,MI,3801,5,,XO,1220, 20x0 ,400,20,,0,01,2020")
+    ]
+    reason = "VALUE/SHIPWT/FREIGHT_CHARGES '20x0/400/20' are not all whole numbers"
+    assert parsed.rejects["reason"][0] == reason

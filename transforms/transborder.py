@@ -17,8 +17,8 @@ from transforms.rawfile import (
     first_line,
     first_problem,
     match_layout,
+    read_csv_text,
     read_head,
-    read_text_csv,
 )
 from transforms.trade_codes import COUNTRIES, MODES, TRADE_TYPES, WEIGHT_REPORTED_FOR_EXPORTS
 
@@ -102,84 +102,72 @@ def clean_schema(table: str) -> dict[str, pl.DataType]:
 
 
 def _text(col: str) -> pl.Expr:
-    value = pl.col(col).str.strip_chars()
-    return pl.when(value == "").then(None).otherwise(value)
+    """A code as given, empty as NULL (the fields are stripped first)."""
+    return pl.when(pl.col(col) != "").then(pl.col(col))
 
 
 def _integer(col: str) -> pl.Expr:
-    return pl.col(col).str.strip_chars().cast(pl.Int64, strict=False)
+    return pl.col(col).cast(pl.Int64, strict=False)
 
 
-def parse_transborder(path: Path, table: str, name: str | None = None) -> ParseResult:
-    """Parse one dot1/dot2/dot3 file (monthly or annual layout); rows whose numbers or period cannot
-    be read, or that lack a required code, become rejects with their line."""
-    label = name or path.name
-    raw = read_text_csv(path, label)
-    layout = match_layout(raw.columns, LAYOUTS[table], label)
-    columns = LAYOUTS[table][layout]
-    month_text = pl.col("MONTH").str.strip_chars() if layout == "monthly" else pl.lit(None, pl.String)
+def _typed(table: str, layout: str) -> list[pl.Expr]:
+    """The clean columns of `table` from its stripped text columns, weight still as given (`_weight`)."""
     year = _integer("YEAR").cast(pl.Int32, strict=False)
-    month_number = month_text.cast(pl.Int8, strict=False)
+    monthly = layout == "monthly"
+    month_number = pl.col("MONTH").cast(pl.Int8, strict=False) if monthly else pl.lit(None, pl.Int8)
     mode_codes = {code: spec[0] for code, spec in MODES.items()}
-
     exprs: list[pl.Expr] = [
         pl.date(year, pl.when(month_number.is_between(1, 12)).then(month_number), 1).alias("month"),
         year.alias("year"),
-        _text("TRDTYPE").replace_strict(TRADE_TYPES, default=_text("TRDTYPE")).alias("trade_type"),
-        _text("COUNTRY").replace_strict(COUNTRIES, default=_text("COUNTRY")).alias("country"),
+        # codes without a name stay as given (replace keeps them); empty ones become NULL
+        pl.col("TRDTYPE").replace({**TRADE_TYPES, "": None}).alias("trade_type"),
+        pl.col("COUNTRY").replace({**COUNTRIES, "": None}).alias("country"),
     ]
     for key in KEYS[table][3:]:
         if key == "mode":
-            exprs.append(
-                _text("DISAGMOT").replace_strict(mode_codes, default=_text("DISAGMOT")).alias("mode")
-            )
+            exprs.append(pl.col("DISAGMOT").replace({**mode_codes, "": None}).alias("mode"))
         elif key == "domestic_foreign":
             exprs.append(
-                _text("DF")
+                pl.col("DF")
                 .replace_strict({"1": "domestic", "2": "foreign"}, default=None)
                 .alias("domestic_foreign")
             )
         elif key == "containerized":
             exprs.append(
-                _text("CONTCODE")
+                pl.col("CONTCODE")
                 .replace_strict({"1": True, "0": False}, default=None, return_dtype=pl.Boolean)
                 .alias("containerized")
             )
         else:
             exprs.append(_text(_RAW_NAME[key]).alias(key))
-    exprs += [
+    return [
+        *exprs,
         _integer("VALUE").alias("value_usd"),
-        pl.when(pl.col("SHIPWT").str.strip_chars() == "")
-        .then(None)
-        .otherwise(_integer("SHIPWT"))
-        .alias("_weight"),
-        (pl.col("SHIPWT").str.strip_chars() != "").alias("_weight_given"),
+        _integer("SHIPWT").alias("_weight"),
+        (pl.col("SHIPWT") != "").alias("_weight_given"),
         _integer("FREIGHT_CHARGES").alias("freight_usd"),
         pl.col("source_line"),
-        pl.concat_str([pl.col(c) for c in columns], separator=",").alias("raw"),
-        month_text.alias("_month_text"),
-        pl.col("YEAR").alias("_year_text"),
-        pl.concat_str([pl.col(c) for c in _MEASURES], separator="/").alias("_amount_text"),
     ]
-    typed = raw.select(exprs).with_columns(
-        # SHIPWT is not reported for exports by land (it is 0 there): unknown, never a real zero
-        pl.when((pl.col("trade_type") == "export") & ~pl.col("mode").is_in(list(WEIGHT_REPORTED_FOR_EXPORTS)))
-        .then(None)
-        .otherwise(pl.col("_weight"))
-        .alias("weight_kg")
-    )
+
+
+def _problems(table: str, layout: str) -> list[tuple[pl.Expr, str, pl.Expr]]:
+    """The row rules, in the order a row is judged: (condition on the typed columns, rule, reason)."""
     present_required = [k for k in KEYS[table] if k in _REQUIRED_CODES]
-    problems = [
+    month_text = pl.col("MONTH") if layout == "monthly" else pl.lit("")
+    return [
         (
             pl.col("year").is_null() | (pl.col("month").is_null() & (layout == "monthly")),
             "period_unparseable",
-            pl.format("MONTH '{}' / YEAR '{}' is not a month", "_month_text", "_year_text"),
+            pl.format("MONTH '{}' / YEAR '{}' is not a month", month_text, pl.col("YEAR")),
         ),
         (
             pl.any_horizontal(pl.col("value_usd", "freight_usd").is_null())
             | (pl.col("_weight").is_null() & pl.col("_weight_given")),
             "amount_not_integer",
-            pl.format("VALUE/SHIPWT/FREIGHT_CHARGES '{}' are not all whole numbers", "_amount_text"),
+            pl.format(
+                "VALUE/SHIPWT/FREIGHT_CHARGES '{}' are not all whole numbers",
+                pl.concat_str([pl.col(c) for c in _MEASURES], separator="/"),
+            ),
         ),
         (
             pl.any_horizontal(pl.col(present_required).is_null()),
@@ -187,16 +175,48 @@ def parse_transborder(path: Path, table: str, name: str | None = None) -> ParseR
             pl.lit(f"one of {', '.join(_RAW_NAME[k] for k in present_required)} is empty"),
         ),
     ]
-    rule, reason = first_problem(problems)
-    typed = typed.with_columns(rule.alias("_rule"), reason.alias("_reason"))
-    rejects = typed.filter(pl.col("_rule").is_not_null()).select(
-        pl.col("source_line").alias("line"),
-        pl.col("_rule").alias("rule"),
-        pl.col("_reason").alias("reason"),
-        "raw",
+
+
+def parse_transborder(path: Path, table: str, name: str | None = None) -> ParseResult:
+    """Parse one dot1/dot2/dot3 file (monthly or annual layout); rows whose numbers or period cannot
+    be read, or that lack a required code, become rejects with their line. Fields are stripped only
+    when the file has whitespace, and the reasons and raw text are built for the rejected rows only: a
+    file is some 40,000 rows, nearly always all good."""
+    label = name or path.name
+    raw, padded = read_csv_text(path, label)
+    layout = match_layout(raw.columns, LAYOUTS[table], label)
+    columns = LAYOUTS[table][layout]
+    problems = _problems(table, layout)
+    rule, _ = first_problem(problems)
+    text = raw.lazy().with_columns(pl.col(columns).str.strip_chars()) if padded else raw.lazy()
+    typed = (
+        text.with_columns(_typed(table, layout))
+        .with_columns(
+            # SHIPWT is not reported for exports by land (it is 0 there): unknown, never a real zero
+            pl.when(
+                (pl.col("trade_type") == "export") & ~pl.col("mode").is_in(list(WEIGHT_REPORTED_FOR_EXPORTS))
+            )
+            .then(None)
+            .otherwise(pl.col("_weight"))
+            .alias("weight_kg"),
+            rule.alias("_rule"),
+        )
+        .collect()
     )
     schema = clean_schema(table)
-    clean = typed.filter(pl.col("_rule").is_null()).select(list(schema)).cast(schema)  # type: ignore[arg-type]
+    bad = typed.get_column("_rule").is_not_null()
+    any_bad = bool(bad.any())
+    kept = typed.filter(~bad) if any_bad else typed  # a filter copies every column
+    clean = kept.select(list(schema)).cast(schema)  # type: ignore[arg-type]
+    rejects = pl.DataFrame(schema=REJECT_SCHEMA)
+    if any_bad:
+        _, reason = first_problem(problems)
+        rejects = typed.filter(bad).select(
+            pl.col("source_line").alias("line"), pl.col("_rule").alias("rule"), reason.alias("reason")
+        )
+        rejects = rejects.with_columns(  # the row as it was in the file, unstripped
+            raw.filter(bad).select(pl.concat_str([pl.col(c) for c in columns], separator=",").alias("raw"))
+        )
     return ParseResult(
         clean=clean,
         rejects=rejects.cast(REJECT_SCHEMA),  # type: ignore[arg-type]

@@ -124,12 +124,16 @@ def _load(con: duckdb.DuckDBPyConnection, table: str, data: pl.DataFrame | Path 
             else {r[0] for r in rows(con, f"DESCRIBE SELECT * FROM {relation}", params)}
         )
         cols = ", ".join(f'"{c}"' for c in wanted if c in present)
+        if not isinstance(data, pl.DataFrame):  # files are inserted in parallel: their rows keep no order
+            run(con, "SET preserve_insertion_order = false")
         run(con, f"INSERT INTO {table} ({cols}) SELECT {cols} FROM {relation}", params)
     except duckdb.Error as exc:
         raise WarehouseError(f"loading {table} failed: {exc}") from exc
     finally:
         if isinstance(data, pl.DataFrame):
             con.unregister("_frame")
+        else:
+            run(con, "RESET preserve_insertion_order")
     return scalar(con, f"SELECT count(*) FROM {table}")
 
 
