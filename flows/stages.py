@@ -4,7 +4,9 @@ last published data, build, publish, export charts."""
 
 from __future__ import annotations
 
+import os
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -78,6 +80,12 @@ def fetch_task(source: Source, settings: Settings) -> Collection:
     return collection
 
 
+# Files parsed at once: polars parses without holding Python's lock, so one thread more than the cores
+# keeps them busy through each file's own Python steps (6.6 s against 8.3 s for the staged TransBorder
+# files on 2 cores, the same files written)
+PARSE_THREADS = min(4, (os.cpu_count() or 1) + 1)
+
+
 def _parse_one(source: Source, part: Part, settings: Settings, cache: StageCache, code: str) -> ParsedFile:
     """One file parsed (or its earlier parse reused); a file that cannot be parsed is marked rejected."""
     try:
@@ -111,9 +119,13 @@ def parse_task(source: Source, parts: list[Part], settings: Settings) -> list[Pa
             "%s: %d of %d files parsed, %.0f s", source.name, done, len(parts), seconds
         ),
     ) as advance:
-        for part in parts:
-            parsed.append(_parse_one(source, part, settings, cache, code))
-            advance(1)
+        pool = ThreadPoolExecutor(PARSE_THREADS, thread_name_prefix="parse")
+        try:  # in the files' order: the first bad file is the one reported
+            for one in pool.map(lambda part: _parse_one(source, part, settings, cache, code), parts):
+                parsed.append(one)
+                advance(1)
+        finally:  # after a bad file, the files not yet started are not parsed
+            pool.shutdown(cancel_futures=True)
     for p in parsed:
         if not p.reused:
             log.info(
