@@ -186,12 +186,13 @@ def parse_transborder(path: Path, table: str, name: str | None = None) -> ParseR
     raw, padded = read_csv_text(path, label)
     layout = match_layout(raw.columns, LAYOUTS[table], label)
     columns = LAYOUTS[table][layout]
+    schema = clean_schema(table)
     problems = _problems(table, layout)
-    rule, _ = first_problem(problems)
-    text = raw.lazy().with_columns(pl.col(columns).str.strip_chars()) if padded else raw.lazy()
-    typed = (
-        text.with_columns(_typed(table, layout))
-        .with_columns(
+    rule, reason = first_problem(problems)
+
+    def typed(rows: pl.DataFrame) -> pl.LazyFrame:
+        text = rows.lazy().with_columns(pl.col(columns).str.strip_chars()) if padded else rows.lazy()
+        return text.with_columns(_typed(table, layout)).with_columns(
             # SHIPWT is not reported for exports by land (it is 0 there): unknown, never a real zero
             pl.when(
                 (pl.col("trade_type") == "export") & ~pl.col("mode").is_in(list(WEIGHT_REPORTED_FOR_EXPORTS))
@@ -201,21 +202,25 @@ def parse_transborder(path: Path, table: str, name: str | None = None) -> ParseR
             .alias("weight_kg"),
             rule.alias("_rule"),
         )
-        .collect()
-    )
-    schema = clean_schema(table)
-    bad = typed.get_column("_rule").is_not_null()
-    any_bad = bool(bad.any())
-    kept = typed.filter(~bad) if any_bad else typed  # a filter copies every column
-    clean = kept.select(list(schema)).cast(schema)  # type: ignore[arg-type]
-    rejects = pl.DataFrame(schema=REJECT_SCHEMA)
-    if any_bad:
-        _, reason = first_problem(problems)
-        rejects = typed.filter(bad).select(
-            pl.col("source_line").alias("line"), pl.col("_rule").alias("rule"), reason.alias("reason")
+
+    judged = typed(raw).select(*schema, "_rule").cast(schema).collect()  # type: ignore[arg-type]
+    bad = judged.get_column("_rule").is_not_null()
+    if not bad.any():
+        clean, rejects = judged.drop("_rule"), pl.DataFrame(schema=REJECT_SCHEMA)
+    else:
+        clean = judged.filter(~bad).drop("_rule")
+        rows = raw.filter(bad).with_columns(  # the row as it was in the file, unstripped
+            pl.concat_str([pl.col(c) for c in columns], separator=",").alias("_raw")
         )
-        rejects = rejects.with_columns(  # the row as it was in the file, unstripped
-            raw.filter(bad).select(pl.concat_str([pl.col(c) for c in columns], separator=",").alias("raw"))
+        rejects = (
+            typed(rows)
+            .select(
+                pl.col("source_line").alias("line"),
+                pl.col("_rule").alias("rule"),
+                reason.alias("reason"),
+                pl.col("_raw").alias("raw"),
+            )
+            .collect()
         )
     return ParseResult(
         clean=clean,
