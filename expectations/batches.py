@@ -15,7 +15,9 @@ from expectations.runner import ValidationFailed, failure_message, validate_parq
 from transforms.cache import StageCache, digest
 from transforms.parsed import ParsedFile
 
-BATCH_ROWS = 1_500_000  # files are validated together up to this many rows
+# files are validated together up to this many rows: DuckDB reads them where they lie, so a batch costs
+# little memory, and each batch renders its own Data Docs page (0.15 s)
+BATCH_ROWS = 5_000_000
 
 
 def least_rows(previous_rows: int | None, min_row_ratio: float) -> int:
