@@ -267,3 +267,35 @@ def test_text_with_brackets_is_printed_as_it_is(hled_home, tmp_path) -> None:
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
     lines = [line for line in bad.stderr.splitlines() if line.strip()]
     assert len(lines) >= 1 and lines[0].startswith("error: query failed:") and "[no_such]" in bad.stderr
+
+
+def test_the_cli_ends_at_once_with_its_status_after_every_exit_handler(tmp_path) -> None:
+    """`hled` skips Python's module teardown (os._exit after the exit handlers): the status of the
+    command, every line it printed, and what exit handlers write must all survive it."""
+    from flows.cli import exit_status
+
+    assert [exit_status(c) for c in (None, 0, 3, "a message")] == [0, 0, 3, 1]
+    done = tmp_path / "handler-ran"
+    script = (  # a handler registered while the command runs, as Prefect registers its flushes
+        "import atexit, pathlib, sys\n"
+        "import flows.cli as cli\n"
+        "command = cli.app\n"
+        "def app():\n"
+        f"    atexit.register(lambda: pathlib.Path({str(done)!r}).write_text('flushed'))\n"
+        "    command()\n"
+        "cli.app = app\n"
+        "sys.argv = ['hled', *sys.argv[1:]]\n"
+        "cli.main()\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HLED_")}
+    helped = subprocess.run(
+        [sys.executable, "-c", script, "--help"], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert helped.returncode == 0 and "waits" in helped.stdout and done.read_text() == "flushed"
+    done.unlink()
+    env["HLED_NO_SUCH_SETTING"] = "1"
+    refused = subprocess.run(
+        [sys.executable, "-c", script, "status"], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert refused.returncode == 2, refused.stderr
+    assert "unknown setting HLED_NO_SUCH_SETTING" in refused.stderr and done.exists()
