@@ -121,7 +121,8 @@ def parse_cached(
         def write(folder: Path) -> dict:
             result = parse(raw, label)
             check_reject_share(result.rejects, result.rows_read, max_reject_share, label)
-            result.clean.write_parquet(folder / "clean.parquet")
+            # lz4: 0.4 s less than zstd to write the staged TransBorder files, half again the bytes
+            result.clean.write_parquet(folder / "clean.parquet", compression="lz4")
             result.rejects.write_parquet(folder / "rejects.parquet")
             _totals(result.clean).write_parquet(folder / "totals.parquet")
             return {
