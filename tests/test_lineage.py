@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
 import pytest
@@ -244,3 +245,60 @@ def test_a_temporary_table_read_by_another_is_made_for_the_months_that_one_reads
     assert partial["marts.totals"] == span(0, 24)  # a changed month reaches two years on
     assert partial["pairs"] == span(-12, 24)  # what the mart reads
     assert partial["cells"] == span(-24, 24)  # what those months of pairs read
+
+
+def test_the_disruption_detector_runs_beside_the_sql_marts_and_gives_the_same_tables(
+    tmp_path, monkeypatch
+) -> None:
+    """A step with an `early` part starts its Python work right after the last step that writes what it
+    reads (the detector: some eighty SQL statements before its turn), and the warehouse it leaves is
+    the one computing it at its turn leaves."""
+
+    def early(con, dirty, before):
+        return (lambda: None), (lambda con, result: None)
+
+    a = lineage.Step("a", frozenset({"marts.a"}), frozenset())
+    b = lineage.Step("b", frozenset({"marts.b"}), frozenset({"marts.a"}))
+    c = lineage.Step("c", frozenset({"marts.c"}), frozenset({"marts.b"}))
+    e = lineage.Step("e", frozenset({"marts.e"}), frozenset({"marts.b"}), early=early)
+    f = lineage.Step("f", frozenset({"marts.f"}), frozenset({"core.x"}), early=early)
+    assert lineage.early_starts([a, b, c, e]) == {1: [e]}
+    assert lineage.early_starts([f, a]) == {-1: [f]}
+
+    steps = derive_steps()
+    ((after, (detector,)),) = lineage.early_starts(steps).items()
+    assert detector.label.startswith("shocks") and steps.index(detector) - after > 50
+    assert not any(s.writes & detector.reads for s in steps[after + 1 : steps.index(detector)])
+
+    published = build_handmade(tmp_path / "published.duckdb")
+    seen = {}
+    for how in ("beside", "at its turn"):
+        if how == "at its turn":
+            monkeypatch.setattr(lineage, "early_starts", lambda steps: {})
+        path = tmp_path / f"{how}.duckdb"
+        shutil.copyfile(published, path)
+        con = connect(path)
+        run(
+            con,
+            "UPDATE core.fact_crossings SET value = value + 7 "
+            "WHERE month = (SELECT max(month) FROM core.fact_crossings)",
+        )
+        derive(con, {"core.fact_crossings"}, None)
+        shocks = rows(con, "SELECT count(*) FROM marts.shocks")[0][0]
+        con.close()
+        seen[how] = (shocks, data_checksums(path))
+    assert seen["beside"] == seen["at its turn"]
+
+    con = empty_warehouse()  # series with disruptions: the three parts give what the step gives at once
+    try:
+        _series(con, trade_dip=0.6)
+        detector.compute(con, frozenset(), None)  # type: ignore[misc]
+        at_once = _shocks(con)
+        work, finish = detector.early(con, frozenset(), None)  # type: ignore[misc]
+        run(con, "UPDATE marts.shocks SET depth_pct = -99")
+        with ThreadPoolExecutor(1) as beside:
+            finish(con, beside.submit(work).result())
+        assert _shocks(con) == at_once and len(at_once) == 2
+    finally:
+        con.close()
+    assert seen["beside"][1] != data_checksums(published), "the change changes the marts"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
@@ -172,19 +173,35 @@ def derive(
         for table, ways in lineage.produced([step for step in steps if step.sql]).items():
             if table in dirty and table not in partial:  # SQL marts are made anew; a Python step clears
                 run(con, f"DROP TABLE {table}" if "create" in ways else f"DELETE FROM {table}")
-    for step in chosen:
-        try:
-            target = next(iter(step.writes), None)
-            if step.by_month is not None and target in step.temps and target in partial:
-                _temporary_months(con, target, step.by_month, partial[target])
-            elif step.by_month is not None and target in partial:
-                _months_again(con, target, step.by_month, partial[target])
-            elif step.sql is not None:
-                run(con, step.sql)
-            elif step.compute is not None:
-                step.compute(con, dirty, before.get(step.label))
-        except duckdb.Error as exc:
-            raise WarehouseError(f"{step.label} failed: {exc}") from exc
+    starts, started = lineage.early_starts(chosen), {}
+    with ThreadPoolExecutor(1, thread_name_prefix="derive") as beside:
+
+        def start(index: int) -> None:  # the Python work of the steps whose inputs are now all made
+            for early in starts.get(index, []):
+                try:
+                    work, finish = early.early(con, dirty, before.get(early.label))  # type: ignore[misc]
+                except duckdb.Error as exc:
+                    raise WarehouseError(f"{early.label} failed: {exc}") from exc
+                started[early.label] = (beside.submit(work), finish)
+
+        start(-1)
+        for index, step in enumerate(chosen):
+            try:
+                target = next(iter(step.writes), None)
+                if step.label in started:
+                    running, finish = started.pop(step.label)
+                    finish(con, running.result())
+                elif step.by_month is not None and target in step.temps and target in partial:
+                    _temporary_months(con, target, step.by_month, partial[target])
+                elif step.by_month is not None and target in partial:
+                    _months_again(con, target, step.by_month, partial[target])
+                elif step.sql is not None:
+                    run(con, step.sql)
+                elif step.compute is not None:
+                    step.compute(con, dirty, before.get(step.label))
+            except duckdb.Error as exc:
+                raise WarehouseError(f"{step.label} failed: {exc}") from exc
+            start(index)
     computed = len(set(made) & dirty)
     return computed, len(made) - computed, len(partial.keys() & made.keys())
 

@@ -5,8 +5,10 @@ and docs/indicators.md are all generated from these declarations, so code and do
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import polars as pl
@@ -782,24 +784,40 @@ def _changed_measures(before: pl.DataFrame, now: pl.DataFrame) -> set[str] | Non
 
 
 def _shocks(con: duckdb.DuckDBPyConnection, dirty: frozenset[str], before: pl.DataFrame | None) -> None:
-    """marts.shocks and marts.shock_neighbours. Series are judged each on its own up to the latest month,
-    so in a build from a copy only the measures whose input changed are judged again (a new TransBorder
-    month: the two trade series, not the 400 crossings series); the others keep their published rows."""
+    """marts.shocks and marts.shock_neighbours, at once (`_shocks_early` split in its three parts)."""
+    work, finish = _shocks_early(con, dirty, before)
+    finish(con, work())
+
+
+def _shocks_early(
+    con: duckdb.DuckDBPyConnection, dirty: frozenset[str], before: pl.DataFrame | None
+) -> tuple[Callable[[], shocks.Detection | None], Callable[[duckdb.DuckDBPyConnection, Any], None]]:
+    """marts.shocks and marts.shock_neighbours in three parts: the input series read now, the detector
+    (Python alone, 2 s in a full build: the build runs it beside the SQL marts that follow), and the
+    rows written at the step's turn. Series are judged each on its own up to the latest month, so in a
+    build from a copy only the measures whose input changed are judged again (a new TransBorder month:
+    the two trade series, not the 400 crossings series); the others keep their published rows."""
     series = frame(con, SHOCK_INPUT_SQL)
     latest = series["month"].max()  # every series is judged up to the latest month of any of them
     measures = None if before is None or dirty & SHOCK_PLACES else _changed_measures(before, series)
-    if measures is None:
-        run(con, "DELETE FROM marts.shock_neighbours")
-        run(con, "DELETE FROM marts.shocks")
-    else:
-        for table in ("marts.shock_neighbours", "marts.shocks"):
-            run(con, f"DELETE FROM {table} WHERE list_contains(?, measure)", [sorted(measures)])
+    if measures is not None:
         series = series.filter(pl.col("measure").is_in(sorted(measures)))
-    if series.height == 0:
-        return
-    found = shocks.detect(series, latest)
-    _insert(con, "marts.shocks", found.shocks, SHOCKS_INSERT)
-    diversions.fill(con, found.expected)
+
+    def work() -> shocks.Detection | None:
+        return shocks.detect(series, latest) if series.height else None
+
+    def finish(con: duckdb.DuckDBPyConnection, found: Any) -> None:
+        if measures is None:
+            run(con, "DELETE FROM marts.shock_neighbours")
+            run(con, "DELETE FROM marts.shocks")
+        else:
+            for table in ("marts.shock_neighbours", "marts.shocks"):
+                run(con, f"DELETE FROM {table} WHERE list_contains(?, measure)", [sorted(measures)])
+        if found is not None:
+            _insert(con, "marts.shocks", found.shocks, SHOCKS_INSERT)
+            diversions.fill(con, found.expected)
+
+    return work, finish
 
 
 def _catalog(con: duckdb.DuckDBPyConnection, dirty: frozenset[str], before: None) -> None:
@@ -836,6 +854,7 @@ def steps() -> list[Step]:
             reads=shock_reads - {"marts.shocks", "marts.shock_neighbours"},
             compute=_shocks,
             before=lambda con: frame(con, SHOCK_INPUT_SQL),
+            early=_shocks_early,
         ),
         Step(
             "marts.indicator_catalog",

@@ -40,6 +40,10 @@ class LineageError(ValueError):
     """A derive statement whose target cannot be read, or a table produced in two places."""
 
 
+Finish = Callable[[duckdb.DuckDBPyConnection, Any], None]
+Early = Callable[[duckdb.DuckDBPyConnection, frozenset[str], Any], tuple[Callable[[], Any], Finish]]
+
+
 @dataclass(frozen=True)
 class Step:
     """One unit of the derive stage: a SQL statement, or a computation in Python declared with the
@@ -61,6 +65,10 @@ class Step:
     changes: Callable[[duckdb.DuckDBPyConnection], frozenset[date]] | None = None
     months_back: int = 0  # ... and the months before a month that its rows read
     base_year: int | None = None  # ... and the year whose same calendar month they read
+    # a Python step whose middle needs no database: `early(con, dirty, before)` reads its inputs and
+    # returns (work, finish); the build runs work() on a thread as soon as every table the step reads is
+    # made, and finish(con, work's result) at the step's turn (`compute` is the same done at once)
+    early: Early | None = None
 
 
 def tables_in(sql: str) -> frozenset[str]:
@@ -209,3 +217,14 @@ def partial_months(
         else:
             del partial[temp]
     return partial
+
+
+def early_starts(steps: list[Step]) -> dict[int, list[Step]]:
+    """For each step with an `early` part, the index of the step after which everything it reads is
+    made (-1: before the first): the last of `steps` that writes one of its inputs."""
+    starts: dict[int, list[Step]] = {}
+    for index, step in enumerate(steps):
+        if step.early is not None:
+            after = max((i for i in range(index) if steps[i].writes & step.reads), default=-1)
+            starts.setdefault(after, []).append(step)
+    return starts
