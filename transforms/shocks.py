@@ -165,7 +165,7 @@ def _medians(rows: np.ndarray, least: int) -> np.ndarray:
     ordered = np.sort(rows, axis=1)  # NaN last
     count = (~np.isnan(rows)).sum(axis=1)
     index = np.arange(len(rows))
-    upper = ordered[index, np.maximum(count // 2, 0).clip(max=rows.shape[1] - 1)]
+    upper = ordered[index, count // 2]  # a row of n numbers: count // 2 < n
     lower = ordered[index, np.maximum(count // 2 - 1, 0)]
     middle = np.where(count % 2 == 1, upper, (lower + upper) / 2)
     return np.where(count >= least, middle, np.nan)

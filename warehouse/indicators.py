@@ -16,7 +16,7 @@ import polars as pl
 from transforms import shocks
 from warehouse import diversions
 from warehouse.db import frame, literal, run
-from warehouse.lineage import Step, tables_in
+from warehouse.lineage import Finish, Step, tables_in
 from warehouse.windows import FLAT_PCT, TWELVE_MONTHS
 
 EVALUATION_FILE = Path(__file__).resolve().parent.parent / "benchmarks" / "shocks_evaluation.json"
@@ -791,7 +791,7 @@ def _shocks(con: duckdb.DuckDBPyConnection, dirty: frozenset[str], before: pl.Da
 
 def _shocks_early(
     con: duckdb.DuckDBPyConnection, dirty: frozenset[str], before: pl.DataFrame | None
-) -> tuple[Callable[[], shocks.Detection | None], Callable[[duckdb.DuckDBPyConnection, Any], None]]:
+) -> tuple[Callable[[], shocks.Detection | None], Finish]:
     """marts.shocks and marts.shock_neighbours in three parts: the input series read now, the detector
     (Python alone, 2 s in a full build: the build runs it beside the SQL marts that follow), and the
     rows written at the step's turn. Series are judged each on its own up to the latest month, so in a
