@@ -2,7 +2,10 @@
 time, the peak memory (max RSS of that process) and the ratio against the baseline measured in the
 same run. Nothing here asserts a timing.
 
-    bash run.sh bench [--data DIR] [--repeat 3]
+    bash run.sh bench [--data DIR] [--repeat 3] [--scale 4] [--keep]
+
+The scratch folder (mirrors, homes, warehouses: 6 to 11 GB with --scale 4) is removed at the end, even
+after a failure, unless --keep is given.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import argparse
 import gzip
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
@@ -112,14 +116,28 @@ def main() -> None:
         help="the TransBorder history multiplied this many times for the scale runs: a full refresh once, "
         "the one-month night --repeat times (0: none)",
     )
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the scratch folder (homes, mirrors) for a look afterwards"
+    )
     args = parser.parse_args()
     data = Path(args.data).resolve()
     if not (data / CROSSINGS).exists():
         sys.exit(f"no {CROSSINGS} under {data}; pass --data DIR (a directory laid out like shared/data)")
 
+    work = Path(tempfile.mkdtemp(prefix="hled-bench-"))
+    try:
+        _bench(args, data, work)
+    finally:
+        if args.keep:
+            print(f"scratch kept: {work}", file=sys.stderr)
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def _bench(args: argparse.Namespace, data: Path, work: Path) -> None:
+    """Every scenario, then the tables, all under the scratch folder `work`."""
     from flows.deployment import local_server
 
-    work = Path(tempfile.mkdtemp(prefix="hled-bench-"))
     base_env = {k: v for k, v in os.environ.items() if not k.startswith(("HLED_", "PREFECT_API"))}
     base_env.update(
         {
