@@ -13,7 +13,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
@@ -167,14 +167,15 @@ def _wait_gone(pids: list[int], seconds: float) -> list[int]:
 
 
 class _Stopper:
-    """SIGTERM or SIGINT: the runs in flight are told to stop (each logs itself `stopped`), then the
-    runner ends like Ctrl-C, pausing the schedules. A second signal while stopping ends at once."""
+    """SIGTERM or SIGINT: the runs in flight are told to stop (each logs itself `stopped`), then `end`
+    asks the runner to stop at a point of its own choosing, pausing the schedules. A second signal
+    ends at once."""
 
-    def __init__(self, log: Any) -> None:
-        self.log, self.state = log, "serving"
+    def __init__(self, log: Any, end: Callable[[], None]) -> None:
+        self.log, self.end, self.state = log, end, "serving"
 
     def stop(self, name: str) -> None:
-        if self.state == "stopping":  # a second signal: now
+        if self.state != "serving":  # a second signal: now
             for pid in _runs_in_flight():
                 with contextlib.suppress(OSError):
                     os.kill(pid, signal.SIGKILL)
@@ -191,52 +192,70 @@ class _Stopper:
             with contextlib.suppress(OSError):
                 os.kill(pid, signal.SIGKILL)
         self.state = "stopped"
+        self.end()
 
-    def on_sigint(self, number: int, _frame: object) -> None:
-        if self.state != "stopped":  # Ctrl-C or `kill -INT`: the same as SIGTERM
-            self.stop(signal.Signals(number).name)
-        raise KeyboardInterrupt
+    def on_signal(self, number: int, _frame: object) -> None:
+        """The handler of SIGINT (Ctrl-C, `kill -INT`) and, through the runner, SIGTERM."""
+        self.stop(signal.Signals(number).name)
 
 
 class _Runner(Runner):
-    """Prefect's runner with SIGTERM handled like Ctrl-C: Prefect 3.8's own SIGTERM handler never awaits
-    its stop coroutine, so `systemctl stop` or `docker stop` during a run left `hled serve` hanging.
-    The runs in flight are stopped first, so each is logged `stopped` rather than left `running`."""
+    """Prefect's runner stopped from a signal without an exception thrown into whatever the loop was
+    doing: Prefect 3.8's own SIGTERM handler never awaits its stop coroutine, so `systemctl stop`
+    during a run left `hled serve` hanging, and a KeyboardInterrupt raised at an arbitrary point once
+    landed in a worker thread's hand-off and left the exit waiting on that thread. The runs in flight
+    are stopped first, so each is logged `stopped` rather than left `running`."""
 
     stopper: _Stopper
+    _stopping: asyncio.Task | None = None
 
     def handle_sigterm(self, *args: Any, **kwargs: Any) -> None:
-        self.stopper.stop("SIGTERM")
-        signal.raise_signal(signal.SIGINT)
+        self.stopper.on_signal(signal.SIGTERM, None)
+
+    def end_soon(self) -> None:
+        """From a signal handler: ask the loop to stop the runner once it is up (a signal during its
+        start-up waits for it)."""
+        loop = self._loop
+        if loop is None or loop.is_closed():
+            raise KeyboardInterrupt  # not serving yet: nothing in flight to leave half-done
+        loop.call_soon_threadsafe(self._stop_when_started)
+
+    def _stop_when_started(self) -> None:
+        if not self.started:
+            self._loop.call_later(0.2, self._stop_when_started)
+        elif self._stopping is None:
+            self._stopping = self._loop.create_task(self.astop())
 
 
-async def _quietly(work: Any) -> None:
-    """Run `work` on a loop that does not print the tracebacks of connections cancelled on the way
+async def _quietly(runner: _Runner) -> None:
+    """Start `runner` on a loop that does not print the tracebacks of connections cancelled on the way
     out (the runner's control channel when a stopped run's process has gone): stopping says one line."""
 
     def handler(loop: asyncio.AbstractEventLoop, context: dict) -> None:
         if not isinstance(context.get("exception"), asyncio.CancelledError | KeyboardInterrupt):
             loop.default_exception_handler(context)
 
-    asyncio.get_running_loop().set_exception_handler(handler)
-    await work
+    runner._loop = asyncio.get_running_loop()
+    runner._loop.set_exception_handler(handler)
+    await runner.start()
 
 
 def _serve(*deployments: RunnerDeployment) -> None:
     """Serve the deployments until SIGINT or SIGTERM; schedules are paused on the way out."""
     runner = _Runner(pause_on_shutdown=True)
-    runner.stopper = _Stopper(runner._logger)
+    runner.stopper = _Stopper(runner._logger, runner.end_soon)
     for deployment in deployments:
         runner.add_deployment(deployment)
         print(f"Serving deployment '{deployment.flow_name}/{deployment.name}'", flush=True)
     print("Stop with Ctrl-C or SIGTERM", flush=True)
-    previous = signal.signal(signal.SIGINT, runner.stopper.on_sigint)
+    previous = signal.signal(signal.SIGINT, runner.stopper.on_signal)
     try:
-        asyncio.run(_quietly(runner.start()))
+        asyncio.run(_quietly(runner))
     except KeyboardInterrupt:
-        print("hled serve stopped", flush=True)
+        pass
     finally:
         signal.signal(signal.SIGINT, previous)
+    print("hled serve stopped", flush=True)
 
 
 def serve_refresh(
