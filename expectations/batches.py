@@ -8,10 +8,11 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from expectations.runner import ValidationFailed, failure_message, validate_parquet
+from expectations.runner import Runner, ValidationFailed, failure_message, here, validate_parquet_built
 from transforms.cache import StageCache, digest
 from transforms.parsed import ParsedFile
 
@@ -54,10 +55,11 @@ def validate_files(
     docs_dir: Path,
     on_reject: Callable[[str, str], None],
     totals_rule: Callable[[str, dict[str, list[Path]]], list[str]] | None = None,
+    run: Runner = here,
 ) -> Validated:
     """Validate the files not validated before with these inputs; a failure names each bad row as
     file:line, calls `on_reject(file_key, message)` for each file it blames and raises
-    ValidationFailed. `labels` name each file (by key) in messages."""
+    ValidationFailed. `labels` name each file (by key) in messages; `run` says where each batch runs."""
     rows: list[dict] = []
     for table, spec in suites.items():
         # A suite that reads the last load is redone when its verdict on the row count could change,
@@ -75,8 +77,8 @@ def validate_files(
         for parsed in pending:
             batch.append(parsed)
             if sum(p.rows_clean for p in batch) >= BATCH_ROWS or parsed is pending[-1]:
-                suite = spec.build(previous_rows, min_row_ratio, date.today())
-                rows += _validate_batch(source, table, suite, batch, labels, docs_dir, on_reject)
+                suite = partial(spec.build, previous_rows, min_row_ratio, date.today())
+                rows += _validate_batch(source, table, suite, batch, labels, docs_dir, on_reject, run)
                 for p in batch:
                     cache.mark(_item(p), key)
                 batch = []
@@ -94,15 +96,16 @@ def _item(parsed: ParsedFile) -> str:
 def _validate_batch(
     source: str,
     table: str,
-    suite: Any,
+    suite: Callable[[], Any],
     batch: list[ParsedFile],
     labels: dict[str, str],
     docs_dir: Path,
     on_reject: Callable[[str, str], None],
+    run: Runner,
 ) -> list[dict]:
-    """One validation of several files of one table, read where they lie."""
+    """One validation of several files of one table, read where they lie; `suite()` makes its suite."""
     files = [(p.key, Path(p.clean_path)) for p in batch]
-    report = validate_parquet(files, suite, docs_dir, f"{source}_{table}")
+    report = run(validate_parquet_built, files, suite, docs_dir, f"{source}_{table}")
     if not report.success:
         label = labels[batch[0].key] if len(batch) == 1 else f"{source}: {len(batch)} {table} files"
         message = failure_message(report, label)

@@ -3,11 +3,12 @@ same Census records, agree on every port-chapter-month both cover within the sta
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 import polars as pl
 
-from expectations.runner import LINE_COLUMN, validate_frame
+from expectations.runner import LINE_COLUMN, Runner, here, validate_frame_built
 
 SUITE = "trade_reconciliation"
 SOURCE = "census_ports"  # its results are filed under the source that brings the second publisher
@@ -30,13 +31,17 @@ def build_suite(tolerance_pct: float):
     )
 
 
-def validate_reconciliation(frame: pl.DataFrame, docs_dir: Path) -> list[dict]:
+def validate_reconciliation(frame: pl.DataFrame, docs_dir: Path, run: Runner = here) -> list[dict]:
     """The suite run on the mart's rows (line = row in month, port, chapter order); rows for
     meta.validations, failures included: a disagreement is said, not a reason to withhold either source."""
     if frame.height == 0:
         return []
     tolerance = float(frame["tolerance_pct"][0])
-    report = validate_frame(
-        frame.with_row_index(LINE_COLUMN, offset=1), build_suite(tolerance), docs_dir, SUITE
+    report = run(
+        validate_frame_built,
+        frame.with_row_index(LINE_COLUMN, offset=1),
+        partial(build_suite, tolerance),
+        docs_dir,
+        SUITE,
     )
     return [{**r, "suite": report.suite, "source": SOURCE} for r in report.results]

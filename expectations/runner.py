@@ -8,10 +8,12 @@ import copy
 import html
 import logging
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import jinja2
@@ -150,6 +152,29 @@ def validate_parquet(files: list[tuple[str, Path]], suite, docs_dir: Path, name:
     with duckdb.connect() as con:
         con.execute("CREATE TEMP VIEW batch_rows AS " + " UNION ALL ".join(parts))
         return _validate(con, len(files) > 1, suite, docs_dir, name)
+
+
+Runner = Callable[..., Any]  # run(fn, *args): where a validation runs (`here`, or a helper process)
+
+
+def here(fn: Callable[..., Any], *args: Any) -> Any:
+    """Run a validation in this process."""
+    return fn(*args)
+
+
+def validate_parquet_built(
+    files: list[tuple[str, Path]], build: Callable[[], Any], docs_dir: Path, name: str
+) -> ValidationReport:
+    """`validate_parquet` with the suite made by `build()` where it runs: a process that validates
+    imports GX, the one that asks need not."""
+    return validate_parquet(files, build(), docs_dir, name)
+
+
+def validate_frame_built(
+    frame: pl.DataFrame, build: Callable[[], Any], docs_dir: Path, name: str
+) -> ValidationReport:
+    """`validate_frame` with the suite made by `build()` where it runs."""
+    return validate_frame(frame, build(), docs_dir, name)
 
 
 def _validate(

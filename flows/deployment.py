@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import ctypes
 import os
 import signal
 import socket
@@ -26,6 +25,7 @@ from prefect.runner import Runner
 from prefect.schedules import Cron, Interval
 
 from flows.errors import SettingsError
+from flows.lifeline import end_with_parent
 from flows.refresh import refresh
 from flows.wait_times import collect_wait_times
 
@@ -74,13 +74,6 @@ def port_taken(port: int, host: str = "127.0.0.1") -> bool:
         return s.connect_ex((host, port)) == 0
 
 
-def _end_with_parent() -> None:
-    """In the server's process, before it runs: SIGTERM when `hled serve` dies, even by SIGKILL
-    (Linux's PR_SET_PDEATHSIG; elsewhere nothing), so no orphan keeps HLED_UI_PORT."""
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
-
-
 @contextmanager
 def local_server(timeout: float = 120.0, port: int | None = None, host: str = "127.0.0.1") -> Iterator[str]:
     """Run `prefect server start` on `host` (on `port`, else a free one) for as long as the block
@@ -103,7 +96,7 @@ def local_server(timeout: float = 120.0, port: int | None = None, host: str = "1
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
-            preexec_fn=_end_with_parent,
+            preexec_fn=end_with_parent,  # no orphan keeps HLED_UI_PORT
         )
     url = f"http://{local}:{port}/api"
     try:

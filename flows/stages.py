@@ -20,6 +20,7 @@ from prefect.utilities.annotations import quote
 from expectations.batches import Validated, validate_files
 from expectations.reconciliation import validate_reconciliation
 from expectations.runner import ValidationFailed
+from flows import helper
 from flows.errors import SourceError
 from flows.history_guard import refuse_shrinking
 from flows.ingest.fetch import mark_rejected
@@ -163,6 +164,7 @@ def validate_task(
         docs_dir=settings.docs_dir / "data_docs",
         on_reject=lambda key, message: mark_rejected(settings.raw_dir, by_key[key].fetched, message),
         totals_rule=source.totals_rule,
+        run=helper.run,
     )
     for gap in validated.gaps:
         log.warning(
@@ -349,12 +351,12 @@ def build_task(inputs: BuildInput, settings: Settings) -> Built:
         log.info("building from a copy of the published warehouse: %d new files to load", new)
     how = "full" if inputs.changed is None or previous is None else "marks" if inputs.marks_only else "copy"
     try:
-        counts = build_warehouse(target, inputs, previous, steps, version)
+        counts = build_warehouse(target, inputs, previous, steps, version, helper.run)
     except IncrementalMismatch as exc:  # the copy did not come out as the files say: build in full
         log.warning("%s; building in full instead", exc)
         how = "full"
         counts = build_warehouse(
-            target, replace(inputs, changed=None, marks_only=False), previous, steps, version
+            target, replace(inputs, changed=None, marks_only=False), previous, steps, version, helper.run
         )
     log.info("built %s: %s", target, ", ".join(f"{k} {v:,}" for k, v in counts.items()))
     log.info("build took %s", format_seconds(steps))
@@ -374,7 +376,7 @@ def _reconcile(target: Path, run_id: str, settings: Settings) -> tuple[str, ...]
     con = connect(target)
     try:
         mart = frame(con, "SELECT * FROM marts.trade_reconciliation")
-        found = validate_reconciliation(mart, settings.docs_dir / "data_docs")
+        found = validate_reconciliation(mart, settings.docs_dir / "data_docs", helper.run)
         if found:
             con.register("reconciled", meta_rows("validations", [{"run_id": run_id, **r} for r in found]))
             run(con, "INSERT INTO meta.validations BY NAME SELECT * FROM reconciled")

@@ -4,14 +4,16 @@ as files but exported from the collector's store): its readings validated once p
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from functools import partial
 from typing import TYPE_CHECKING
 
 import polars as pl
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from expectations.runner import LINE_COLUMN, ValidationFailed, failure_message, validate_frame
+from expectations.runner import LINE_COLUMN, ValidationFailed, failure_message, validate_frame_built
 from expectations.wait_times import build_suite
+from flows import helper
 from flows.outcome import SourceLoad
 from flows.settings import Settings
 from flows.version import code_version
@@ -37,8 +39,12 @@ def load_wait_history(source: Source, settings: Settings) -> SourceLoad:
     validations: list[dict] = []
     if readings.height and not cache.marked(source.name, key):
         frame = readings.with_row_index(LINE_COLUMN, offset=1)
-        report = validate_frame(
-            frame, build_suite(date.today()), settings.docs_dir / "data_docs", source.name
+        report = helper.run(
+            validate_frame_built,
+            frame,
+            partial(build_suite, date.today()),
+            settings.docs_dir / "data_docs",
+            source.name,
         )
         if not report.success:
             raise ValidationFailed(

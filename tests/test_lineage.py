@@ -10,6 +10,7 @@ from datetime import date
 
 import pytest
 
+from flows import helper
 from tests.checksums import data_checksums
 from tests.handmade import build_handmade
 from warehouse import calendar_month, indicators, lineage
@@ -255,7 +256,7 @@ def test_the_disruption_detector_runs_beside_the_sql_marts_and_gives_the_same_ta
     the one computing it at its turn leaves."""
 
     def early(con, dirty, before):
-        return (lambda: None), (lambda con, result: None)
+        return (print, ()), (lambda con, result: None)
 
     a = lineage.Step("a", frozenset({"marts.a"}), frozenset())
     b = lineage.Step("b", frozenset({"marts.b"}), frozenset({"marts.a"}))
@@ -272,7 +273,7 @@ def test_the_disruption_detector_runs_beside_the_sql_marts_and_gives_the_same_ta
 
     published = build_handmade(tmp_path / "published.duckdb")
     seen = {}
-    for how in ("beside", "at its turn"):
+    for how in ("beside", "in a helper process", "at its turn"):
         if how == "at its turn":
             monkeypatch.setattr(lineage, "early_starts", lambda steps: {})
         path = tmp_path / f"{how}.duckdb"
@@ -283,21 +284,35 @@ def test_the_disruption_detector_runs_beside_the_sql_marts_and_gives_the_same_ta
             "UPDATE core.fact_crossings SET value = value + 7 "
             "WHERE month = (SELECT max(month) FROM core.fact_crossings)",
         )
-        derive(con, {"core.fact_crossings"}, None)
+        if how == "in a helper process":  # the detector's input and result cross over pickled
+            asked: list[str] = []
+
+            def in_helper(fn, *args, asked=asked):
+                asked.append(fn.__name__)
+                return helper.run(fn, *args)
+
+            helper.start()
+            try:
+                derive(con, {"core.fact_crossings"}, None, in_helper)
+                assert asked == ["_detect"] and helper.running(), "the helper did the work, it did not die"
+            finally:
+                helper.stop()
+        else:
+            derive(con, {"core.fact_crossings"}, None)
         shocks = rows(con, "SELECT count(*) FROM marts.shocks")[0][0]
         con.close()
         seen[how] = (shocks, data_checksums(path))
-    assert seen["beside"] == seen["at its turn"]
+    assert seen["beside"] == seen["in a helper process"] == seen["at its turn"]
 
     con = empty_warehouse()  # series with disruptions: the three parts give what the step gives at once
     try:
         _series(con, trade_dip=0.6)
         detector.compute(con, frozenset(), None)  # type: ignore[misc]
         at_once = _shocks(con)
-        work, finish = detector.early(con, frozenset(), None)  # type: ignore[misc]
+        (fn, args), finish = detector.early(con, frozenset(), None)  # type: ignore[misc]
         run(con, "UPDATE marts.shocks SET depth_pct = -99")
         with ThreadPoolExecutor(1) as beside:
-            finish(con, beside.submit(work).result())
+            finish(con, beside.submit(fn, *args).result())
         assert _shocks(con) == at_once and len(at_once) == 2
     finally:
         con.close()

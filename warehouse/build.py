@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import shutil
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import polars as pl
@@ -154,13 +156,16 @@ def derive(
     con: duckdb.DuckDBPyConnection,
     changed: set[str] | None = None,
     months: dict[str, frozenset[date] | None] | None = None,
+    run_beside: Callable[..., Any] | None = None,
 ) -> tuple[int, int, int]:
     """Everything computed from the loaded core tables: the calendar, SQL marts, then the declared
     indicators. With `changed` (a build from a copy: the core tables whose rows differ from the published
     file's), only the derived tables computed from them, directly or not, are computed again; the others
     keep their published rows. A table declared by month is computed again only for the `months` its
-    changed inputs changed in (per core table; None: loaded whole). Returns the derived tables computed,
-    kept as published, and (of those computed) computed for some months only."""
+    changed inputs changed in (per core table; None: loaded whole). The Python work of early steps runs
+    beside the SQL on a thread, through `run_beside(fn, *args)` when given (a helper process that has
+    the libraries loaded). Returns the derived tables computed, kept as published, and (of those
+    computed) computed for some months only."""
     steps = derive_steps()
     made = lineage.produced(steps)
     chosen, dirty, before, partial = steps, frozenset(made), {}, {}
@@ -182,7 +187,9 @@ def derive(
                     work, finish = early.early(con, dirty, before.get(early.label))  # type: ignore[misc]
                 except duckdb.Error as exc:
                     raise WarehouseError(f"{early.label} failed: {exc}") from exc
-                started[early.label] = (beside.submit(work), finish)
+                fn, args = work
+                running = beside.submit(run_beside, fn, *args) if run_beside else beside.submit(fn, *args)
+                started[early.label] = (running, finish)
 
         start(-1)
         for index, step in enumerate(chosen):
@@ -454,12 +461,13 @@ def build_warehouse(
     previous: Path | None,
     seconds: dict[str, float] | None = None,
     storage_version: str = "latest",
+    run_beside: Callable[..., Any] | None = None,
 ) -> dict[str, int]:
     """Build a complete warehouse at `target` (replaced if present) in `storage_version`'s format and
     return row counts; `seconds` receives the time of each step (load, derive, revisions, meta,
     checkpoint) for the run log. With `inputs.changed`, it starts from a copy of `previous` (which must
     be in that format) and loads only what is new (the result is the full build's, which
-    `IncrementalMismatch` guards); otherwise it loads everything."""
+    `IncrementalMismatch` guards); otherwise it loads everything. `run_beside` is `derive`'s."""
     seconds = {} if seconds is None else seconds
     clock = time.perf_counter()
 
@@ -491,7 +499,9 @@ def build_warehouse(
         step("load")
         if not marks_only:
             computed, kept, by_month = (
-                derive(con, update.changed, update.months) if incremental else derive(con)
+                derive(con, update.changed, update.months, run_beside)
+                if incremental
+                else derive(con, run_beside=run_beside)
             )
             counts["derived tables computed"], counts["derived tables kept"] = computed, kept
             counts["derived tables by month"] = by_month

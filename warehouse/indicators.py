@@ -5,8 +5,8 @@ and docs/indicators.md are all generated from these declarations, so code and do
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +16,7 @@ import polars as pl
 from transforms import shocks
 from warehouse import diversions
 from warehouse.db import frame, literal, run
-from warehouse.lineage import Finish, Step, tables_in
+from warehouse.lineage import Finish, Step, Work, tables_in
 from warehouse.windows import FLAT_PCT, TWELVE_MONTHS
 
 EVALUATION_FILE = Path(__file__).resolve().parent.parent / "benchmarks" / "shocks_evaluation.json"
@@ -785,13 +785,18 @@ def _changed_measures(before: pl.DataFrame, now: pl.DataFrame) -> set[str] | Non
 
 def _shocks(con: duckdb.DuckDBPyConnection, dirty: frozenset[str], before: pl.DataFrame | None) -> None:
     """marts.shocks and marts.shock_neighbours, at once (`_shocks_early` split in its three parts)."""
-    work, finish = _shocks_early(con, dirty, before)
-    finish(con, work())
+    (detect, args), finish = _shocks_early(con, dirty, before)
+    finish(con, detect(*args))
+
+
+def _detect(series: pl.DataFrame, latest: date) -> shocks.Detection | None:
+    """The detector on `series` (none: nothing to judge)."""
+    return shocks.detect(series, latest) if series.height else None
 
 
 def _shocks_early(
     con: duckdb.DuckDBPyConnection, dirty: frozenset[str], before: pl.DataFrame | None
-) -> tuple[Callable[[], shocks.Detection | None], Finish]:
+) -> tuple[Work, Finish]:
     """marts.shocks and marts.shock_neighbours in three parts: the input series read now, the detector
     (Python alone, 2 s in a full build: the build runs it beside the SQL marts that follow), and the
     rows written at the step's turn. Series are judged each on its own up to the latest month, so in a
@@ -802,9 +807,6 @@ def _shocks_early(
     measures = None if before is None or dirty & SHOCK_PLACES else _changed_measures(before, series)
     if measures is not None:
         series = series.filter(pl.col("measure").is_in(sorted(measures)))
-
-    def work() -> shocks.Detection | None:
-        return shocks.detect(series, latest) if series.height else None
 
     def finish(con: duckdb.DuckDBPyConnection, found: Any) -> None:
         if measures is None:
@@ -817,7 +819,7 @@ def _shocks_early(
             _insert(con, "marts.shocks", found.shocks, SHOCKS_INSERT)
             diversions.fill(con, found.expected)
 
-    return work, finish
+    return (_detect, (series, latest)), finish
 
 
 def _catalog(con: duckdb.DuckDBPyConnection, dirty: frozenset[str], before: None) -> None:

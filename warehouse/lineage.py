@@ -41,7 +41,10 @@ class LineageError(ValueError):
 
 
 Finish = Callable[[duckdb.DuckDBPyConnection, Any], None]
-Early = Callable[[duckdb.DuckDBPyConnection, frozenset[str], Any], tuple[Callable[[], Any], Finish]]
+# the middle of an early step: a module-level function and its arguments, so that it can run in another
+# process as well as on a thread (`fn(*args)`, both and the result picklable)
+Work = tuple[Callable[..., Any], tuple]
+Early = Callable[[duckdb.DuckDBPyConnection, frozenset[str], Any], tuple[Work, Finish]]
 
 
 @dataclass(frozen=True)
@@ -66,8 +69,9 @@ class Step:
     months_back: int = 0  # ... and the months before a month that its rows read
     base_year: int | None = None  # ... and the year whose same calendar month they read
     # a Python step whose middle needs no database: `early(con, dirty, before)` reads its inputs and
-    # returns (work, finish); the build runs work() on a thread as soon as every table the step reads is
-    # made, and finish(con, work's result) at the step's turn (`compute` is the same done at once)
+    # returns (work, finish); the build starts work = (fn, args) beside the SQL (on a thread, or in a
+    # helper process) as soon as every table the step reads is made, and calls finish(con, fn(*args))
+    # at the step's turn (`compute` is the same done at once)
     early: Early | None = None
 
 

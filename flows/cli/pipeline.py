@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import signal
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 import typer
 from rich.table import Table
 
 from flows.cli.common import err, line, out, prefect_env, settings_or_exit, stop_on_signals, user_errors
+
+if TYPE_CHECKING:
+    from flows.settings import Settings
 
 
 def release(exc: BaseException) -> None:
@@ -41,6 +45,18 @@ def refresh(
     """
     settings = settings_or_exit()
     prefect_env(settings.home)
+    from flows import helper
+
+    helper.start_if_alone()  # imports GX on the other core while Prefect starts here
+    try:
+        _refresh(settings, force)
+    finally:
+        helper.stop()
+
+
+def _refresh(settings: Settings, force: bool) -> None:
+    """The refresh flow run once, its outcome said as a table and lines (exit 1 on failure, 128 + n
+    when stopped by signal n)."""
     from prefect.exceptions import TerminationSignal
 
     from flows.errors import RunStopped

@@ -1,0 +1,149 @@
+"""A helper process for the work that needs heavy Python libraries: validation (GX) and the disruption
+detector (statsmodels, scipy). `hled refresh` starts it before it imports Prefect: importing GX there
+(3.5 s on one core, most of a full refresh's first validation) runs on the other core beside Prefect's
+start and the first parse, the detector runs beside the SQL marts without sharing Python's lock, and
+the pipeline's process imports neither. Without it (tests, served runs, a helper that died) the same
+work runs in the calling process."""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import logging
+import multiprocessing
+import signal
+import threading
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+from typing import Any, TypeVar
+
+from flows.lifeline import end_with_parent
+
+T = TypeVar("T")
+# imported by the helper as soon as it starts, before it is asked anything
+WARM = ("great_expectations", "great_expectations.expectations", "expectations.runner")
+STOP_SECONDS = 5.0
+
+log = logging.getLogger(__name__)
+
+
+class HelperError(RuntimeError):
+    """The helper's answer could not be sent back (an exception or result that does not pickle)."""
+
+
+class _Helper:
+    """One helper process and the pipe to it; one request at a time."""
+
+    def __init__(self) -> None:
+        # forked when this process has no other thread (`hled refresh` at its start: little to copy, and
+        # no resource-tracker process, which spawn starts and which outlives us as a zombie where
+        # init does not reap); spawned otherwise, as a fork of a threaded process may copy a held lock
+        method = "fork" if threading.active_count() == 1 else "spawn"
+        context = multiprocessing.get_context(method)
+        self.conn, child = context.Pipe()
+        self.process: BaseProcess = context.Process(
+            target=_serve, args=(child,), name="hled-helper", daemon=True
+        )
+        self.process.start()
+        child.close()
+        self.lock = threading.Lock()
+        self.answered = False
+
+    def call(self, fn: Callable[..., T], args: tuple) -> T:
+        with self.lock:
+            self.conn.send((fn, args))
+            status, value = self.conn.recv()
+            self.answered = True
+        if status == "raised":
+            raise value
+        return value
+
+    def stop(self) -> None:
+        """Ended: asked to when it has answered (it waits for the next request), at once while it may
+        still be importing."""
+        with self.lock:
+            if self.answered and self.process.is_alive():
+                with contextlib.suppress(OSError):
+                    self.conn.send(None)
+                self.process.join(STOP_SECONDS)
+            if self.process.is_alive():
+                self.process.terminate()
+                self.process.join(STOP_SECONDS)
+            self.conn.close()
+
+
+_helper: _Helper | None = None
+
+
+def start() -> None:
+    """Start the helper (once per process): it imports GX at once and then waits for work."""
+    global _helper
+    if _helper is None:
+        _helper = _Helper()
+
+
+def start_if_alone() -> bool:
+    """Start the helper when this process has no other thread (`hled refresh` at its start), where it
+    is forked: little to copy, nothing to import twice. A threaded process (a test that calls the
+    command in its own process) does the work itself, as before. Says whether a helper runs."""
+    if threading.active_count() == 1:
+        start()
+    return _helper is not None
+
+
+def stop() -> None:
+    """End the helper, if one runs; validation goes on in this process."""
+    global _helper
+    helper, _helper = _helper, None
+    if helper is not None:
+        helper.stop()
+
+
+def running() -> bool:
+    return _helper is not None and _helper.process.is_alive()
+
+
+def run(fn: Callable[..., T], *args: Any) -> T:
+    """`fn(*args)` in the helper when one runs, else here. `fn` must be a module-level function and the
+    arguments and result must pickle. A helper that died is not asked again: the work is done here,
+    and the log says so."""
+    global _helper
+    helper = _helper
+    if helper is None:
+        return fn(*args)
+    try:
+        return helper.call(fn, args)
+    except (EOFError, BrokenPipeError, ConnectionResetError) as exc:
+        log.warning(
+            "the helper process ended (exit code %s, %s); working in this process instead",
+            helper.process.exitcode,
+            type(exc).__name__,
+        )
+        stop()
+        return fn(*args)
+
+
+def _serve(conn: Connection) -> None:
+    """The helper's life: import GX, then answer requests until told to stop or the pipe closes. Ctrl-C
+    in a terminal reaches the whole group: the parent decides, so the helper ignores SIGINT."""
+    end_with_parent()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for module in WARM:
+        importlib.import_module(module)
+    while True:
+        try:
+            request = conn.recv()
+        except EOFError:
+            return
+        if request is None:
+            return
+        fn, args = request
+        try:
+            reply = ("ok", fn(*args))
+        except Exception as exc:
+            reply = ("raised", exc)
+        try:
+            conn.send(reply)
+        except Exception as exc:  # the reply does not pickle: say what it was
+            conn.send(("raised", HelperError(f"{reply[0]}: {reply[1]!r} could not be sent back ({exc})")))
