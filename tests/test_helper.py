@@ -100,3 +100,22 @@ def test_stopping_leaves_no_process(asked: bool) -> None:
     assert not process.is_alive()
     assert process.exitcode == (0 if asked else -signal.SIGTERM)
     assert helper.run(os.getpid) == os.getpid(), "with no helper the work runs here"
+
+
+def test_the_disruption_detector_in_the_helper_finds_what_it_finds_here(started) -> None:
+    from tests.test_lineage import _series
+    from warehouse import indicators
+    from warehouse.db import frame
+    from warehouse.dictionary import empty_warehouse
+
+    con = empty_warehouse()
+    try:
+        _series(con, trade_dip=0.6)
+        series = frame(con, indicators.SHOCK_INPUT_SQL)
+    finally:
+        con.close()
+    latest = series["month"].max()
+    there = helper.run(indicators._detect, series, latest)
+    here = indicators._detect(series, latest)
+    assert there.shocks.height == here.shocks.height == 2
+    assert there.shocks.equals(here.shocks) and there.expected.equals(here.expected)
