@@ -11,6 +11,7 @@ import contextlib
 import importlib
 import logging
 import multiprocessing
+import os
 import signal
 import threading
 from collections.abc import Callable
@@ -39,7 +40,7 @@ class _Helper:
         # forked when this process has no other thread (`hled refresh` at its start: little to copy, and
         # no resource-tracker process, which spawn starts and which outlives us as a zombie where
         # init does not reap); spawned otherwise, as a fork of a threaded process may copy a held lock
-        method = "fork" if threading.active_count() == 1 else "spawn"
+        method = "fork" if _alone() else "spawn"
         context = multiprocessing.get_context(method)
         self.conn, child = context.Pipe()
         self.process: BaseProcess = context.Process(
@@ -84,12 +85,21 @@ def start() -> None:
 
 
 def start_if_alone() -> bool:
-    """Start the helper when this process has no other thread (`hled refresh` at its start), where it
-    is forked: little to copy, nothing to import twice. A threaded process (a test that calls the
-    command in its own process) does the work itself, as before. Says whether a helper runs."""
-    if threading.active_count() == 1:
+    """Start the helper when this process has no other thread, Python's or native (`hled refresh` at
+    its start), where it is forked: little to copy, nothing to import twice. A process with threads (a
+    test that calls the command in its own process, where polars' or DuckDB's pools may hold a lock a
+    fork would copy) does the work itself, as before. Says whether a helper runs."""
+    if _alone():
         start()
     return _helper is not None
+
+
+def _alone() -> bool:
+    """Whether this process has one thread in all (Linux's /proc; elsewhere: not known, so no)."""
+    try:
+        return len(os.listdir("/proc/self/task")) == 1
+    except OSError:
+        return False
 
 
 def stop() -> None:
@@ -125,12 +135,17 @@ def run(fn: Callable[..., T], *args: Any) -> T:
 
 
 def _serve(conn: Connection) -> None:
-    """The helper's life: import GX, then answer requests until told to stop or the pipe closes. Ctrl-C
-    in a terminal reaches the whole group: the parent decides, so the helper ignores SIGINT."""
+    """The helper's life: import the libraries, then answer requests until told to stop or the pipe
+    closes. The imports run on a thread of lowest priority (a nice value is a thread's on Linux), so
+    that on a night with nothing to validate they take only idle time; the first request waits for
+    them (the refresh is then waiting, so they have the core; nothing is unpickled while they run),
+    and the work itself runs at the normal priority. Ctrl-C in a terminal reaches the whole group:
+    the parent decides, so the helper ignores SIGINT."""
     end_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    for module in WARM:
-        importlib.import_module(module)
+    warm = threading.Thread(target=_warm, name="hled-helper-imports", daemon=True)
+    warm.start()
+    warm.join()
     while True:
         try:
             request = conn.recv()
@@ -147,3 +162,10 @@ def _serve(conn: Connection) -> None:
             conn.send(reply)
         except Exception as exc:  # the reply does not pickle: say what it was
             conn.send(("raised", HelperError(f"{reply[0]}: {reply[1]!r} could not be sent back ({exc})")))
+
+
+def _warm() -> None:
+    with contextlib.suppress(OSError):
+        os.nice(19)
+    for module in WARM:
+        importlib.import_module(module)
