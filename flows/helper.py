@@ -37,7 +37,7 @@ class _Helper:
     """One helper process and the pipe to it; one request at a time."""
 
     def __init__(self) -> None:
-        # forked when this process has no other thread (`hled refresh` at its start: little to copy, and
+        # forked when this process has one thread in all (`hled refresh` at its start: little to copy, and
         # no resource-tracker process, which spawn starts and which outlives us as a zombie where
         # init does not reap); spawned otherwise, as a fork of a threaded process may copy a held lock
         method = "fork" if _alone() else "spawn"
@@ -84,14 +84,13 @@ def start() -> None:
         _helper = _Helper()
 
 
-def start_if_alone() -> bool:
+def start_if_alone() -> None:
     """Start the helper when this process has no other thread, Python's or native (`hled refresh` at
     its start), where it is forked: little to copy, nothing to import twice. A process with threads (a
     test that calls the command in its own process, where polars' or DuckDB's pools may hold a lock a
-    fork would copy) does the work itself, as before. Says whether a helper runs."""
+    fork would copy) does the work itself, as before."""
     if _alone():
         start()
-    return _helper is not None
 
 
 def _alone() -> bool:
@@ -118,7 +117,6 @@ def run(fn: Callable[..., T], *args: Any) -> T:
     """`fn(*args)` in the helper when one runs, else here. `fn` must be a module-level function and the
     arguments and result must pickle. A helper that died is not asked again: the work is done here,
     and the log says so."""
-    global _helper
     helper = _helper
     if helper is None:
         return fn(*args)
